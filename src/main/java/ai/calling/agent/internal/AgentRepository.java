@@ -1,0 +1,14 @@
+package ai.calling.agent.internal;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface AgentRepository extends JpaRepository<Agent, UUID> {
+
+    /** Tenant-scoped lookup: another user's agent id answers empty, exactly like a missing one. */
+    Optional<Agent> findByIdAndUserId(UUID id, UUID userId);
+
+    Optional<Agent> findByBolnaAgentId(String bolnaAgentId);
+}

@@ -1,0 +1,174 @@
+package ai.calling.call.internal;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.CreationTimestamp;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.UpdateTimestamp;
+import org.hibernate.type.SqlTypes;
+
+/** One phone call placed or received by an agent, keyed at Bolna by its execution id. */
+@Entity
+@Table(name = "calls")
+public class Call {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.UUID)
+    private UUID id;
+
+    @Column(nullable = false, updatable = false)
+    private UUID agentId;
+
+    @Column(nullable = false, updatable = false)
+    private UUID userId;
+
+    private UUID contactId;
+
+    @Column(nullable = false, updatable = false)
+    private String bolnaExecutionId;
+
+    @Column(nullable = false)
+    private String phoneNumber;
+
+    @Column(nullable = false)
+    private String callSource = "phone";
+
+    private String callerName;
+
+    private String callerEmail;
+
+    @Column(nullable = false)
+    private String leadType = "outbound";
+
+    @Column(nullable = false)
+    private int durationMinutes;
+
+    @Column(nullable = false)
+    private int durationSeconds;
+
+    @Column(nullable = false)
+    private int creditsUsed;
+
+    @Column(nullable = false)
+    private String status = "in_progress";
+
+    private String recordingUrl;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    private Map<String, Object> metadata = new LinkedHashMap<>();
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    private Map<String, Object> bolnaCallConfig = new LinkedHashMap<>();
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    private Map<String, Object> bolnaVoiceSettings = new LinkedHashMap<>();
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    private Map<String, Object> bolnaMetadata = new LinkedHashMap<>();
+
+    @Column(nullable = false)
+    private String callLifecycleStatus = "initiated";
+
+    private String hangupBy;
+
+    private String hangupReason;
+
+    private Integer hangupProviderCode;
+
+    private Instant ringingStartedAt;
+
+    private Instant callAnsweredAt;
+
+    private Instant callDisconnectedAt;
+
+    private UUID transcriptId;
+
+    private Instant completedAt;
+
+    @CreationTimestamp
+    @Column(nullable = false, updatable = false)
+    private Instant createdAt;
+
+    @UpdateTimestamp
+    @Column(nullable = false)
+    private Instant updatedAt;
+
+    protected Call() {
+    }
+
+    public Call(UUID userId, UUID agentId, String bolnaExecutionId, String phoneNumber) {
+        this.userId = userId;
+        this.agentId = agentId;
+        this.bolnaExecutionId = bolnaExecutionId;
+        this.phoneNumber = phoneNumber;
+    }
+
+    public UUID getId() { return id; }
+    public UUID getAgentId() { return agentId; }
+    public UUID getUserId() { return userId; }
+    public UUID getContactId() { return contactId; }
+    public void setContactId(UUID contactId) { this.contactId = contactId; }
+    public String getBolnaExecutionId() { return bolnaExecutionId; }
+    public String getPhoneNumber() { return phoneNumber; }
+    public void setPhoneNumber(String phoneNumber) { this.phoneNumber = phoneNumber; }
+    public String getCallSource() { return callSource; }
+    public void setCallSource(String callSource) { this.callSource = callSource; }
+    public String getCallerName() { return callerName; }
+    public void setCallerName(String callerName) { this.callerName = callerName; }
+    public String getCallerEmail() { return callerEmail; }
+    public void setCallerEmail(String callerEmail) { this.callerEmail = callerEmail; }
+    public String getLeadType() { return leadType; }
+    public void setLeadType(String leadType) { this.leadType = leadType; }
+    public int getDurationMinutes() { return durationMinutes; }
+    public void setDurationMinutes(int minutes) { this.durationMinutes = minutes; }
+    public int getDurationSeconds() { return durationSeconds; }
+    public void setDurationSeconds(int seconds) { this.durationSeconds = seconds; }
+    public int getCreditsUsed() { return creditsUsed; }
+    public void setCreditsUsed(int creditsUsed) { this.creditsUsed = creditsUsed; }
+    public String getStatus() { return status; }
+    public void setStatus(String status) { this.status = status; }
+    public String getRecordingUrl() { return recordingUrl; }
+    public void setRecordingUrl(String recordingUrl) { this.recordingUrl = recordingUrl; }
+    public Map<String, Object> getMetadata() { return metadata; }
+    public void setMetadata(Map<String, Object> metadata) { this.metadata = metadata; }
+    public Map<String, Object> getBolnaCallConfig() { return bolnaCallConfig; }
+    public void setBolnaCallConfig(Map<String, Object> config) { this.bolnaCallConfig = config; }
+    public Map<String, Object> getBolnaVoiceSettings() { return bolnaVoiceSettings; }
+    public void setBolnaVoiceSettings(Map<String, Object> settings) { this.bolnaVoiceSettings = settings; }
+    public Map<String, Object> getBolnaMetadata() { return bolnaMetadata; }
+    public void setBolnaMetadata(Map<String, Object> bolnaMetadata) { this.bolnaMetadata = bolnaMetadata; }
+    public String getCallLifecycleStatus() { return callLifecycleStatus; }
+    public void setCallLifecycleStatus(String status) { this.callLifecycleStatus = status; }
+    public String getHangupBy() { return hangupBy; }
+    public void setHangupBy(String hangupBy) { this.hangupBy = hangupBy; }
+    public String getHangupReason() { return hangupReason; }
+    public void setHangupReason(String hangupReason) { this.hangupReason = hangupReason; }
+    public Integer getHangupProviderCode() { return hangupProviderCode; }
+    public void setHangupProviderCode(Integer code) { this.hangupProviderCode = code; }
+    public Instant getRingingStartedAt() { return ringingStartedAt; }
+    public void setRingingStartedAt(Instant at) { this.ringingStartedAt = at; }
+    public Instant getCallAnsweredAt() { return callAnsweredAt; }
+    public void setCallAnsweredAt(Instant at) { this.callAnsweredAt = at; }
+    public Instant getCallDisconnectedAt() { return callDisconnectedAt; }
+    public void setCallDisconnectedAt(Instant at) { this.callDisconnectedAt = at; }
+    public UUID getTranscriptId() { return transcriptId; }
+    public void setTranscriptId(UUID transcriptId) { this.transcriptId = transcriptId; }
+    public Instant getCompletedAt() { return completedAt; }
+    public void setCompletedAt(Instant completedAt) { this.completedAt = completedAt; }
+    public Instant getCreatedAt() { return createdAt; }
+    public Instant getUpdatedAt() { return updatedAt; }
+}

@@ -1,0 +1,14 @@
+package ai.calling.call.internal;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface CallRepository extends JpaRepository<Call, UUID> {
+
+    /** Tenant-scoped lookup: another user's call id answers empty, exactly like a missing one. */
+    Optional<Call> findByIdAndUserId(UUID id, UUID userId);
+
+    Optional<Call> findByBolnaExecutionId(String bolnaExecutionId);
+}

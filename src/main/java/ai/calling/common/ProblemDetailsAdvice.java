@@ -1,0 +1,149 @@
+package ai.calling.common;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.ConstraintViolationException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.BindException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+
+/**
+ * The one place where failures become HTTP answers: RFC 9457 {@code application/problem+json}
+ * with {@code status}, {@code title}, {@code detail} and, for validation, {@code errors} of
+ * {@code {field, message}}. Nothing internal (SQL, class names, stack traces) reaches the client.
+ */
+@RestControllerAdvice
+public class ProblemDetailsAdvice {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
+        ProblemDetail problem = problem(e.status(), e.title(), e.getMessage(), request);
+        if (!e.errors().isEmpty()) {
+            problem.setProperty("errors", e.errors());
+        }
+        e.properties().forEach(problem::setProperty);
+        return respond(problem, e.properties());
+    }
+
+    @ExceptionHandler(BindException.class)
+    ResponseEntity<ProblemDetail> invalidBody(BindException e, HttpServletRequest request) {
+        List<ApiException.FieldError> errors = e.getBindingResult().getFieldErrors().stream()
+                .map(error -> new ApiException.FieldError(error.getField(), error.getDefaultMessage()))
+                .toList();
+        return validation(errors, request);
+    }
+
+    @ExceptionHandler(HandlerMethodValidationException.class)
+    ResponseEntity<ProblemDetail> invalidParameters(HandlerMethodValidationException e, HttpServletRequest request) {
+        List<ApiException.FieldError> errors = e.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream()
+                        .map(error -> new ApiException.FieldError(
+                                result.getMethodParameter().getParameterName(), error.getDefaultMessage())))
+                .toList();
+        return validation(errors, request);
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<ProblemDetail> constraintViolation(ConstraintViolationException e, HttpServletRequest request) {
+        List<ApiException.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new ApiException.FieldError(lastNode(v.getPropertyPath().toString()), v.getMessage()))
+                .toList();
+        return validation(errors, request);
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
+        return respond(problem(HttpStatus.BAD_REQUEST, "Bad Request",
+                "The request body is missing or is not valid JSON of the expected shape", request), Map.of());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+        return validation(List.of(new ApiException.FieldError(e.getName(), "has an invalid value")), request);
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<ProblemDetail> missingParameter(MissingServletRequestParameterException e,
+            HttpServletRequest request) {
+        return validation(List.of(new ApiException.FieldError(e.getParameterName(), "is required")), request);
+    }
+
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    ResponseEntity<ProblemDetail> tooLarge(MaxUploadSizeExceededException e, HttpServletRequest request) {
+        return respond(problem(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
+                "The upload is larger than this endpoint accepts", request), Map.of());
+    }
+
+    /** Spring MVC's own errors (404 for unknown paths, 405, 415, ...) keep their status. */
+    private ResponseEntity<ProblemDetail> framework(ErrorResponse e, HttpServletRequest request) {
+        HttpStatusCode status = e.getStatusCode();
+        HttpStatus known = HttpStatus.resolve(status.value());
+        String title = known == null ? "Error" : known.getReasonPhrase();
+        String detail = e.getBody().getDetail() == null ? title : e.getBody().getDetail();
+        ProblemDetail problem = problem(status, title, detail, request);
+        return ResponseEntity.status(status).headers(e.getHeaders()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        if (e instanceof ErrorResponse frameworkError) {
+            return framework(frameworkError, request);
+        }
+        log.error("Unhandled error on {} {}", request.getMethod(), request.getRequestURI(), e);
+        return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error",
+                "An unexpected error occurred; it has been logged", request), Map.of());
+    }
+
+    private ResponseEntity<ProblemDetail> validation(List<ApiException.FieldError> errors, HttpServletRequest request) {
+        String detail = errors.isEmpty() ? "The request is invalid"
+                : errors.stream().map(err -> err.field() + ": " + err.message()).reduce((a, b) -> a + "; " + b)
+                        .orElseThrow();
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Validation failed", detail, request);
+        problem.setProperty("errors", errors);
+        return respond(problem, Map.of());
+    }
+
+    private static ProblemDetail problem(HttpStatusCode status, String title, String detail,
+            HttpServletRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        problem.setInstance(URI.create(request.getRequestURI()));
+        return problem;
+    }
+
+    private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, Map<String, Object> properties) {
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(problem.getStatus())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        Object retryAfter = properties.get("retryAfterSeconds");
+        if (retryAfter != null) {
+            builder.header(HttpHeaders.RETRY_AFTER, retryAfter.toString());
+        }
+        return builder.body(problem);
+    }
+
+    private static String lastNode(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+}

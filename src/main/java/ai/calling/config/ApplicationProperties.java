@@ -1,0 +1,26 @@
+package ai.calling.config;
+
+import java.net.URI;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the product as a whole.
+ *
+ * @param publicBaseUrl public URL of this backend ({@code PUBLIC_BASE_URL}); webhook URLs given to
+ *                      Bolna are built from it
+ * @param database      start-up behaviour towards the configured database
+ */
+@ConfigurationProperties("app")
+public record ApplicationProperties(
+        @DefaultValue("http://localhost:8080") URI publicBaseUrl,
+        @DefaultValue Database database) {
+
+    /**
+     * @param createIfMissing create the configured database at start-up when the server is
+     *                        reachable but the database does not exist yet
+     */
+    public record Database(@DefaultValue("false") boolean createIfMissing) {
+    }
+}

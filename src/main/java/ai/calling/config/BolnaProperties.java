@@ -1,0 +1,31 @@
+package ai.calling.config;
+
+import java.net.URI;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Bolna.ai voice agent platform.
+ *
+ * @param apiKey        API key ({@code BOLNA_API_KEY}); without it the Bolna features answer 503
+ * @param baseUrl       API base ({@code BOLNA_BASE_URL})
+ * @param webhookSecret shared secret in the webhook URL ({@code BOLNA_WEBHOOK_SECRET}); without it
+ *                      every webhook is refused
+ */
+@ConfigurationProperties("app.bolna")
+public record BolnaProperties(
+        String apiKey,
+        @DefaultValue("https://api.bolna.ai") URI baseUrl,
+        String webhookSecret) {
+
+    public boolean apiConfigured() {
+        return Secrets.isSet(apiKey);
+    }
+
+    @Override
+    public String toString() {
+        return "BolnaProperties[apiKey=" + Secrets.mask(apiKey) + ", baseUrl=" + baseUrl
+                + ", webhookSecret=" + Secrets.mask(webhookSecret) + "]";
+    }
+}

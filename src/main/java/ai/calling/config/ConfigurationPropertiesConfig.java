@@ -1,0 +1,14 @@
+package ai.calling.config;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({
+        ApplicationProperties.class,
+        SecurityProperties.class,
+        BolnaProperties.class,
+        OpenAiProperties.class,
+        StripeProperties.class })
+class ConfigurationPropertiesConfig {
+}

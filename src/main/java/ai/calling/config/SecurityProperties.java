@@ -1,0 +1,47 @@
+package ai.calling.config;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Authentication settings.
+ *
+ * @param jwtSecret          HMAC key for access tokens ({@code JWT_SECRET}), at least 32 bytes
+ * @param accessTokenTtl     lifetime of an access token
+ * @param adminEmail         e-mail of the super_admin created at start-up if missing ({@code ADMIN_EMAIL})
+ * @param adminPassword      that super_admin's initial password ({@code ADMIN_PASSWORD})
+ * @param corsAllowedOrigins browser origins allowed to call the API ({@code CORS_ALLOWED_ORIGINS})
+ */
+@ConfigurationProperties("app.security")
+public record SecurityProperties(
+        String jwtSecret,
+        @DefaultValue("15m") Duration accessTokenTtl,
+        String adminEmail,
+        String adminPassword,
+        @DefaultValue List<String> corsAllowedOrigins) {
+
+    public static final int MIN_JWT_SECRET_BYTES = 32;
+
+    public SecurityProperties {
+        if (Secrets.isSet(jwtSecret) && jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
+            throw new IllegalArgumentException("JWT_SECRET must be at least " + MIN_JWT_SECRET_BYTES
+                    + " bytes long (it is " + jwtSecret.getBytes(StandardCharsets.UTF_8).length + ")");
+        }
+        corsAllowedOrigins = corsAllowedOrigins == null ? List.of() : List.copyOf(corsAllowedOrigins);
+    }
+
+    public boolean adminBootstrapConfigured() {
+        return Secrets.isSet(adminEmail) && Secrets.isSet(adminPassword);
+    }
+
+    @Override
+    public String toString() {
+        return "SecurityProperties[jwtSecret=" + Secrets.mask(jwtSecret) + ", accessTokenTtl=" + accessTokenTtl
+                + ", adminEmail=" + adminEmail + ", adminPassword=" + Secrets.mask(adminPassword)
+                + ", corsAllowedOrigins=" + corsAllowedOrigins + "]";
+    }
+}

@@ -1,0 +1,55 @@
+package ai.calling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import ai.calling.support.Http;
+import ai.calling.support.IntegrationTest;
+
+/** The server starts on a migrated database and answers its operational endpoints. */
+@IntegrationTest
+class ApplicationSmokeTest {
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void healthIsUpAndIncludesTheDatabase() {
+        Http.Response health = new Http(port).get("/actuator/health");
+
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().path("status").asString()).isEqualTo("UP");
+        assertThat(health.json().path("components").path("db").path("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void prometheusMetricsAreExposed() {
+        Http.Response metrics = new Http(port).get("/actuator/prometheus");
+
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void openApiDocumentAndSwaggerUiAreServed() {
+        Http http = new Http(port);
+
+        Http.Response apiDocs = http.get("/v3/api-docs");
+        assertThat(apiDocs.status()).isEqualTo(200);
+        assertThat(apiDocs.json().path("openapi").asString()).startsWith("3.");
+        assertThat(http.get("/swagger-ui/index.html").status()).isEqualTo(200);
+    }
+
+    @Test
+    void unknownPathsAnswerAProblemDetail() {
+        Http.Response missing = new Http(port).get("/api/does-not-exist");
+
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.contentType()).startsWith("application/problem+json");
+        assertThat(missing.json().path("status").asInt()).isEqualTo(404);
+        assertThat(missing.json().path("title").asString()).isEqualTo("Not Found");
+        assertThat(missing.body()).doesNotContain("Exception").doesNotContain("at org.");
+    }
+}

@@ -1,0 +1,134 @@
+package ai.calling.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+import ai.calling.config.DockerComposeActivation;
+
+/**
+ * The PostgreSQL server of a test run, chosen once per JVM in this order:
+ * <ol>
+ * <li>Testcontainers, when a Docker engine answers;</li>
+ * <li>the server named by {@code TEST_DATABASE_URL} (with {@code TEST_DATABASE_USERNAME} and
+ * {@code TEST_DATABASE_PASSWORD}), when set;</li>
+ * <li>otherwise an embedded PostgreSQL started for this JVM (no installation needed).</li>
+ * </ol>
+ * On that server a fresh, uniquely named database is created for the run and dropped when the JVM
+ * ends, so runs never see each other's data.
+ */
+public final class TestDatabase {
+
+    private static TestDatabase instance;
+
+    private final String mode;
+    private final String adminUrl;
+    private final String databaseName;
+    private final String username;
+    private final String password;
+    private final AutoCloseable server;
+
+    private TestDatabase(String mode, String adminUrl, String username, String password, AutoCloseable server) {
+        this.mode = mode;
+        this.adminUrl = adminUrl;
+        this.username = username;
+        this.password = password;
+        this.server = server;
+        this.databaseName = "calling_test_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"))
+                + "_" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
+        execute("CREATE DATABASE " + databaseName);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::dropAndStop, "test-database-cleanup"));
+    }
+
+    public static synchronized TestDatabase get() {
+        if (instance == null) {
+            instance = start();
+        }
+        return instance;
+    }
+
+    private static TestDatabase start() {
+        if (DockerComposeActivation.dockerEngineAvailable() && !"false".equals(System.getenv("TEST_USE_DOCKER"))) {
+            PostgreSQLContainer container = new PostgreSQLContainer("postgres:16-alpine");
+            container.start();
+            return new TestDatabase("testcontainers", container.getJdbcUrl(), container.getUsername(),
+                    container.getPassword(), container::stop);
+        }
+        String url = System.getenv("TEST_DATABASE_URL");
+        if (url != null && !url.isBlank()) {
+            return new TestDatabase("TEST_DATABASE_URL", url, envOr("TEST_DATABASE_USERNAME", "postgres"),
+                    envOr("TEST_DATABASE_PASSWORD", ""), () -> { });
+        }
+        try {
+            EmbeddedPostgres embedded = EmbeddedPostgres.builder().start();
+            return new TestDatabase("embedded", embedded.getJdbcUrl("postgres", "postgres"), "postgres", "", embedded);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the embedded PostgreSQL for the tests", e);
+        }
+    }
+
+    /** JDBC URL of this run's own database. */
+    public String url() {
+        int query = adminUrl.indexOf('?');
+        String base = query < 0 ? adminUrl : adminUrl.substring(0, query);
+        String params = query < 0 ? "" : adminUrl.substring(query);
+        return base.substring(0, base.lastIndexOf('/') + 1) + databaseName + params;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public String mode() {
+        return mode;
+    }
+
+    public String databaseName() {
+        return databaseName;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url(), username, password);
+    }
+
+    private void execute(String sql) {
+        try (Connection connection = DriverManager.getConnection(adminUrl, username, password);
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Test database setup failed (" + mode + "): " + e.getMessage(), e);
+        }
+    }
+
+    private void dropAndStop() {
+        try {
+            execute("DROP DATABASE IF EXISTS " + databaseName + " WITH (FORCE)");
+        } catch (RuntimeException e) {
+            System.err.println("Could not drop test database " + databaseName + ": " + e.getMessage());
+        }
+        try {
+            server.close();
+        } catch (Exception e) {
+            System.err.println("Could not stop the test PostgreSQL: " + e.getMessage());
+        }
+    }
+
+    private static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null ? fallback : value;
+    }
+}
