@@ -1,0 +1,238 @@
+package ai.calling.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import ai.calling.support.IntegrationTest;
+
+/** The analytics triggers: counted once, rolled up exactly, never aborting the write that fired them. */
+@IntegrationTest
+class SchemaAnalyticsTriggersTest {
+
+    static final OffsetDateTime CALL_TIME = OffsetDateTime.of(2026, 3, 10, 23, 30, 0, 0, ZoneOffset.UTC);
+    static final LocalDate CALL_DAY = LocalDate.of(2026, 3, 10);
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    SchemaFixtures fixtures;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new SchemaFixtures(jdbc);
+    }
+
+    @Test
+    void aCallIsCountedOnceWhenItBecomesCompleted() {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+        UUID call = fixtures.call(user, agent, "in_progress", CALL_TIME);
+        assertThat(agentDay(agent)).isNull();
+
+        fixtures.complete(call, 4, 4);
+        jdbc.update("UPDATE calls SET recording_url = 'https://rec.example/1', hangup_by = 'user' WHERE id = ?", call);
+        jdbc.update("UPDATE calls SET status = 'completed' WHERE id = ?", call);
+
+        Map<String, Object> day = agentDay(agent);
+        assertThat(day).containsEntry("total_calls", 1).containsEntry("successful_calls", 1)
+                .containsEntry("failed_calls", 0).containsEntry("total_duration_minutes", 4)
+                .containsEntry("credits_used", 4);
+        assertThat(day.get("date")).hasToString(CALL_DAY.toString());
+    }
+
+    @Test
+    void aFailedCallCountsAsFailedAndACallInsertedTerminalCountsToo() {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+        UUID call = fixtures.call(user, agent, "in_progress", CALL_TIME);
+        jdbc.update("UPDATE calls SET status = 'failed' WHERE id = ?", call);
+        fixtures.call(user, agent, "completed", CALL_TIME);
+
+        assertThat(agentDay(agent)).containsEntry("total_calls", 2).containsEntry("successful_calls", 1)
+                .containsEntry("failed_calls", 1).containsEntry("success_rate", new java.math.BigDecimal("50.00"));
+    }
+
+    @Test
+    void userAnalyticsEqualTheSumOfTheirAgentsDailyRows() {
+        UUID user = fixtures.user();
+        UUID first = fixtures.agent(user);
+        UUID second = fixtures.agent(user);
+        fixtures.complete(fixtures.call(user, first, "in_progress", CALL_TIME), 3, 3);
+        fixtures.complete(fixtures.call(user, first, "in_progress", CALL_TIME), 5, 5);
+        fixtures.complete(fixtures.call(user, second, "in_progress", CALL_TIME), 7, 7);
+        fixtures.call(user, second, "failed", CALL_TIME);
+
+        Map<String, Object> sums = jdbc.queryForMap("""
+                SELECT sum(total_calls)::int AS total_calls, sum(successful_calls)::int AS successful_calls,
+                       sum(failed_calls)::int AS failed_calls, sum(total_duration_minutes)::int AS total_duration_minutes,
+                       sum(credits_used)::int AS credits_used
+                  FROM agent_analytics WHERE user_id = ? AND date = ?""", user, CALL_DAY);
+        Map<String, Object> userDay = jdbc.queryForMap("""
+                SELECT total_calls, successful_calls, failed_calls, total_duration_minutes, credits_used
+                  FROM user_analytics WHERE user_id = ? AND date = ? AND hour IS NULL""", user, CALL_DAY);
+        Map<String, Object> userDaily = jdbc.queryForMap("""
+                SELECT total_calls, successful_calls, failed_calls, total_duration_minutes, credits_used
+                  FROM user_daily_analytics WHERE user_id = ? AND date = ?""", user, CALL_DAY);
+
+        assertThat(sums).containsEntry("total_calls", 4).containsEntry("total_duration_minutes", 15);
+        assertThat(userDay).isEqualTo(sums);
+        assertThat(userDaily).isEqualTo(sums);
+    }
+
+    @Test
+    void aLeadAnalysisWithCtaFlagsRaisesTheDaysCtaCountersAndTotals() {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+        UUID firstCall = fixtures.call(user, agent, "in_progress", CALL_TIME);
+        UUID secondCall = fixtures.call(user, agent, "in_progress", CALL_TIME);
+        fixtures.complete(firstCall, 2, 2);
+        fixtures.complete(secondCall, 2, 2);
+
+        fixtures.individualLead(user, firstCall, 85, true, true);
+        fixtures.individualLead(user, secondCall, 40, false, false);
+
+        assertThat(agentDay(agent)).containsEntry("leads_generated", 2).containsEntry("qualified_leads", 1)
+                .containsEntry("cta_pricing_clicks", 1).containsEntry("cta_demo_clicks", 1)
+                .containsEntry("total_cta_interactions", 2).containsEntry("leads_with_cta", 1)
+                .containsEntry("cta_conversion_rate", new java.math.BigDecimal("50.00"));
+        assertThat(jdbc.queryForMap("""
+                SELECT cta_pricing_clicks, cta_demo_clicks, total_cta_interactions, cta_conversion_rate, leads_generated
+                  FROM user_analytics WHERE user_id = ? AND date = ? AND hour IS NULL""", user, CALL_DAY))
+                .containsEntry("cta_pricing_clicks", 1).containsEntry("cta_demo_clicks", 1)
+                .containsEntry("total_cta_interactions", 2).containsEntry("leads_generated", 2)
+                .containsEntry("cta_conversion_rate", new java.math.BigDecimal("50.00"));
+    }
+
+    @Test
+    void changingALeadsCtaFlagsLaterMovesTheCountersWithoutDoubleCounting() {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+        UUID call = fixtures.call(user, agent, "completed", CALL_TIME);
+        UUID lead = fixtures.individualLead(user, call, 60, true, false);
+
+        jdbc.update("UPDATE lead_analytics SET cta_pricing_clicked = false, cta_escalated_to_human = true WHERE id = ?", lead);
+
+        assertThat(agentDay(agent)).containsEntry("leads_generated", 1).containsEntry("cta_pricing_clicks", 0)
+                .containsEntry("cta_human_escalations", 1).containsEntry("total_cta_interactions", 1);
+    }
+
+    @Test
+    void completeAnalysesAreNotCountedAsLeads() {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+        UUID call = fixtures.call(user, agent, "completed", CALL_TIME);
+        jdbc.update("""
+                INSERT INTO lead_analytics (call_id, user_id, phone_number, analysis_type, total_score, cta_demo_clicked)
+                VALUES (?, ?, '+14155550100', 'complete', 90, true)""", call, user);
+
+        assertThat(agentDay(agent)).containsEntry("leads_generated", 0).containsEntry("cta_demo_clicks", 0);
+    }
+
+    @Test
+    void aFailingTriggerIsLoggedAndTheWriteStillCommits() {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+
+        UUID call = transactions.execute(status -> {
+            jdbc.execute("SET LOCAL app.simulate_trigger_failure = 'trg_calls_daily_analytics'");
+            return fixtures.call(user, agent, "completed", CALL_TIME);
+        });
+
+        assertThat(jdbc.queryForObject("SELECT status FROM calls WHERE id = ?", String.class, call)).isEqualTo("completed");
+        assertThat(agentDay(agent)).isNull();
+        assertThat(jdbc.queryForMap("""
+                SELECT trigger_name, table_name, operation, error_message, error_context ->> 'call_id' AS call_id
+                  FROM trigger_error_log WHERE error_context ->> 'call_id' = ?""", call.toString()))
+                .containsEntry("trigger_name", "trg_calls_daily_analytics").containsEntry("table_name", "calls")
+                .containsEntry("operation", "INSERT")
+                .containsEntry("error_message", "simulated failure of trigger trg_calls_daily_analytics");
+        // the other triggers of the same write still did their work
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM call_analytics_cache WHERE user_id = ?", Long.class, user))
+                .isEqualTo(3);
+        assertThat(jdbc.queryForList("SELECT recent_errors FROM get_cache_trigger_health() "
+                + "WHERE trigger_name = 'trg_calls_daily_analytics'", Long.class)).singleElement()
+                .satisfies(errors -> assertThat(errors).isPositive());
+    }
+
+    @Test
+    void parallelCompletionsAcrossAgentsKeepEveryTotalExact() throws Exception {
+        UUID user = fixtures.user();
+        UUID first = fixtures.agent(user);
+        UUID second = fixtures.agent(user);
+        List<UUID> calls = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            calls.add(fixtures.call(user, i % 2 == 0 ? first : second, "in_progress", CALL_TIME));
+        }
+
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Integer>> completions = calls.stream()
+                    .<Callable<Integer>>map(call -> () -> jdbc.update(
+                            "UPDATE calls SET status = 'completed', duration_minutes = 1, credits_used = 1 WHERE id = ?", call))
+                    .toList();
+            for (Future<Integer> done : pool.invokeAll(completions)) {
+                assertThat(done.get()).isOne();
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertThat(agentDay(first)).containsEntry("total_calls", 20).containsEntry("total_duration_minutes", 20);
+        assertThat(agentDay(second)).containsEntry("total_calls", 20);
+        assertThat(jdbc.queryForObject("SELECT total_calls FROM user_analytics WHERE user_id = ? AND hour IS NULL",
+                Integer.class, user)).isEqualTo(40);
+        assertThat(jdbc.queryForObject("SELECT total_calls FROM user_daily_analytics WHERE user_id = ?",
+                Integer.class, user)).isEqualTo(40);
+        assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ?",
+                Integer.class, user)).containsExactly(40, 40, 40);
+    }
+
+    @Test
+    void theBatchRecomputationAgreesWithTheTriggersAndAddsLeadFigures() {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+        UUID call = fixtures.call(user, agent, "in_progress", CALL_TIME);
+        fixtures.complete(call, 6, 6);
+        fixtures.call(user, agent, "failed", CALL_TIME);
+        fixtures.individualLead(user, call, 85, true, false);
+        String cacheRow = "SELECT total_calls, successful_calls, failed_calls, total_call_duration, hot_leads, "
+                + "pricing_clicks FROM call_analytics_cache WHERE user_id = ? AND period_type = 'daily' AND date_period = ?";
+        Map<String, Object> byTrigger = jdbc.queryForMap(cacheRow, user, CALL_DAY);
+
+        Integer written = jdbc.queryForObject("SELECT batch_calculate_call_analytics(?)", Integer.class, CALL_DAY);
+
+        Map<String, Object> byBatch = jdbc.queryForMap(cacheRow, user, CALL_DAY);
+        assertThat(written).isGreaterThanOrEqualTo(3);
+        assertThat(byTrigger).containsEntry("total_calls", 2).containsEntry("total_call_duration", 6)
+                .containsEntry("hot_leads", 0);
+        assertThat(byBatch).containsEntry("total_calls", 2).containsEntry("successful_calls", 1)
+                .containsEntry("failed_calls", 1).containsEntry("total_call_duration", 6)
+                .containsEntry("hot_leads", 1).containsEntry("pricing_clicks", 1);
+    }
+
+    private Map<String, Object> agentDay(UUID agentId) {
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT * FROM agent_analytics WHERE agent_id = ?", agentId);
+        assertThat(rows).hasSizeLessThanOrEqualTo(1);
+        return rows.isEmpty() ? null : rows.getFirst();
+    }
+}
