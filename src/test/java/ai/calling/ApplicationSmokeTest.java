@@ -7,6 +7,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
+import ai.calling.support.TestUsers;
 
 /** The server starts on a migrated database and answers its operational endpoints. */
 @IntegrationTest
@@ -44,7 +45,8 @@ class ApplicationSmokeTest {
 
     @Test
     void unknownPathsAnswerAProblemDetail() {
-        Http.Response missing = new Http(port).get("/api/does-not-exist");
+        Http http = new Http(port);
+        Http.Response missing = http.get("/api/does-not-exist", TestUsers.register(http).auth());
 
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.contentType()).startsWith("application/problem+json");

@@ -51,6 +51,16 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.FORBIDDEN, "Forbidden", detail);
     }
 
+    public static ApiException unauthorized(String detail) {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "Unauthorized", detail);
+    }
+
+    /** 429 with a {@code Retry-After} header of the given number of seconds (at least 1). */
+    public static ApiException tooManyRequests(String detail, long retryAfterSeconds) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "Too Many Requests", detail, List.of(),
+                Map.of("retryAfterSeconds", Math.max(1, retryAfterSeconds)));
+    }
+
     public static ApiException unavailable(String detail) {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable", detail);
     }

@@ -10,6 +10,8 @@ import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -43,6 +45,21 @@ public class ProblemDetailsAdvice {
         }
         e.properties().forEach(problem::setProperty);
         return respond(problem, e.properties());
+    }
+
+    /** Raised by the security filters (no or bad credentials) and rendered here through the entry point. */
+    @ExceptionHandler(AuthenticationException.class)
+    ResponseEntity<ProblemDetail> unauthenticated(AuthenticationException e, HttpServletRequest request) {
+        ProblemDetail problem = problem(HttpStatus.UNAUTHORIZED, "Unauthorized",
+                "Sign in first: this request needs a valid access token", request);
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<ProblemDetail> accessDenied(AccessDeniedException e, HttpServletRequest request) {
+        return respond(problem(HttpStatus.FORBIDDEN, "Forbidden",
+                "Your role does not allow this request", request), Map.of());
     }
 
     @ExceptionHandler(BindException.class)

@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminEmail         e-mail of the super_admin created at start-up if missing ({@code ADMIN_EMAIL})
  * @param adminPassword      that super_admin's initial password ({@code ADMIN_PASSWORD})
  * @param corsAllowedOrigins browser origins allowed to call the API ({@code CORS_ALLOWED_ORIGINS})
+ * @param authRequestsPerMinute requests one client IP may make to {@code /api/auth/**} per minute
  */
 @ConfigurationProperties("app.security")
 public record SecurityProperties(
@@ -22,7 +23,8 @@ public record SecurityProperties(
         @DefaultValue("15m") Duration accessTokenTtl,
         String adminEmail,
         String adminPassword,
-        @DefaultValue List<String> corsAllowedOrigins) {
+        @DefaultValue List<String> corsAllowedOrigins,
+        @DefaultValue("60") int authRequestsPerMinute) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
 
@@ -42,6 +44,6 @@ public record SecurityProperties(
     public String toString() {
         return "SecurityProperties[jwtSecret=" + Secrets.mask(jwtSecret) + ", accessTokenTtl=" + accessTokenTtl
                 + ", adminEmail=" + adminEmail + ", adminPassword=" + Secrets.mask(adminPassword)
-                + ", corsAllowedOrigins=" + corsAllowedOrigins + "]";
+                + ", corsAllowedOrigins=" + corsAllowedOrigins + ", authRequestsPerMinute=" + authRequestsPerMinute + "]";
     }
 }

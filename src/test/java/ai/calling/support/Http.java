@@ -32,6 +32,37 @@ public final class Http {
                 .build());
     }
 
+    public Response put(String path, Object body, String... headers) {
+        return send(request(path, headers).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body)))
+                .build());
+    }
+
+    public Response patch(String path, Object body, String... headers) {
+        return send(request(path, headers).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body)))
+                .build());
+    }
+
+    public Response delete(String path, String... headers) {
+        return send(request(path, headers).DELETE().build());
+    }
+
+    /** Any method, with a raw body of the given content type (null body: none). */
+    public Response send(String method, String path, String contentType, String body, String... headers) {
+        HttpRequest.Builder builder = request(path, headers);
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        return send(builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** The Authorization header pair for a bearer token, to pass as {@code headers}. */
+    public static String[] bearer(String accessToken) {
+        return new String[] { "Authorization", "Bearer " + accessToken };
+    }
+
     private HttpRequest.Builder request(String path, String... headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
         for (int i = 0; i + 1 < headers.length; i += 2) {
@@ -44,7 +75,7 @@ public final class Http {
         try {
             HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body(),
-                    response.headers().firstValue("Content-Type").orElse(""));
+                    response.headers().firstValue("Content-Type").orElse(""), response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -53,7 +84,11 @@ public final class Http {
         }
     }
 
-    public record Response(int status, String body, String contentType) {
+    public record Response(int status, String body, String contentType, java.net.http.HttpHeaders headers) {
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
 
         public JsonNode json() {
             return JSON.readTree(body);

@@ -20,7 +20,9 @@ import org.springframework.test.context.ContextConfiguration;
 @Documented
 @Inherited
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "app.database.preflight=false", "spring.docker.compose.enabled=false" })
+        properties = { "app.database.preflight=false", "spring.docker.compose.enabled=false",
+                // the suite signs in many users from one address; the limit itself has its own test
+                "app.security.auth-requests-per-minute=1000000" })
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 public @interface IntegrationTest {
 }

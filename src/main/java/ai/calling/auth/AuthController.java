@@ -1,0 +1,64 @@
+package ai.calling.auth;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import ai.calling.auth.AuthDtos.AuthResponse;
+import ai.calling.auth.AuthDtos.LoginRequest;
+import ai.calling.auth.AuthDtos.ProfileView;
+import ai.calling.auth.AuthDtos.RefreshRequest;
+import ai.calling.auth.AuthDtos.RegisterRequest;
+import ai.calling.auth.internal.AuthService;
+import ai.calling.auth.internal.AuthService.ClientInfo;
+
+@RestController
+@RequestMapping("/api/auth")
+class AuthController {
+
+    private final AuthService auth;
+
+    AuthController(AuthService auth) {
+        this.auth = auth;
+    }
+
+    @PostMapping("/register")
+    @ResponseStatus(HttpStatus.CREATED)
+    AuthResponse register(@Valid @RequestBody RegisterRequest body, HttpServletRequest request) {
+        return auth.register(body.email(), body.password(), body.name(), client(request));
+    }
+
+    @PostMapping("/login")
+    AuthResponse login(@Valid @RequestBody LoginRequest body, HttpServletRequest request) {
+        return auth.login(body.email(), body.password(), client(request));
+    }
+
+    @PostMapping("/refresh")
+    AuthResponse refresh(@Valid @RequestBody RefreshRequest body, HttpServletRequest request) {
+        return auth.refresh(body.refreshToken(), client(request));
+    }
+
+    @PostMapping("/logout")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void logout(@AuthenticationPrincipal CurrentUser user) {
+        auth.logout(user);
+    }
+
+    @GetMapping("/me")
+    ProfileView me(@AuthenticationPrincipal CurrentUser user) {
+        return auth.profile(user);
+    }
+
+    static ClientInfo client(HttpServletRequest request) {
+        return new ClientInfo(request.getRemoteAddr(), request.getHeader(HttpHeaders.USER_AGENT));
+    }
+}

@@ -1,0 +1,50 @@
+package ai.calling.auth;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+/** Request and response bodies of {@code /api/auth}. */
+public final class AuthDtos {
+
+    private AuthDtos() {
+    }
+
+    /** The e-mail is checked after trimming and lower-casing, by the service. */
+    public record RegisterRequest(
+            @NotBlank @Size(max = 320) String email,
+            @NotBlank String password,
+            @NotBlank @Size(max = 255) String name) {
+    }
+
+    public record LoginRequest(@NotBlank String email, @NotBlank String password) {
+    }
+
+    public record RefreshRequest(@NotBlank String refreshToken) {
+    }
+
+    public record ForgotPasswordRequest(@NotBlank @Email String email) {
+    }
+
+    public record ResetPasswordRequest(@NotBlank String token, @NotBlank String newPassword) {
+    }
+
+    public record VerifyEmailRequest(@NotBlank String token) {
+    }
+
+    /** The user as the auth answers carry it. */
+    public record UserView(UUID id, String email, String name, String role, int credits, boolean emailVerified) {
+    }
+
+    /** Login, register and refresh answer this (CONTRACT.md section 4). */
+    public record AuthResponse(String accessToken, String refreshToken, String tokenType, long expiresIn,
+            UserView user) {
+    }
+
+    public record ProfileView(UUID id, String email, String name, String role, int credits, boolean emailVerified,
+            String authProvider, boolean active, Instant createdAt) {
+    }
+}

@@ -1,0 +1,91 @@
+package ai.calling.auth.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.crypto.SecretKey;
+
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Keys;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import ai.calling.config.SecurityProperties;
+import ai.calling.config.Secrets;
+
+/**
+ * Access tokens: HS256 JWTs signed with {@code JWT_SECRET}, carrying the user id (subject), role and
+ * session id. Without a configured secret a random one is generated for this process, with a
+ * warning: fine for a developer's machine, and every token dies with the process.
+ */
+@Component
+public class AccessTokens {
+
+    private static final Logger log = LoggerFactory.getLogger(AccessTokens.class);
+
+    private final SecretKey key;
+    private final Duration ttl;
+    private final Clock clock;
+
+    AccessTokens(SecurityProperties properties, Clock clock) {
+        this.clock = clock;
+        this.ttl = properties.accessTokenTtl();
+        if (Secrets.isSet(properties.jwtSecret())) {
+            this.key = Keys.hmacShaKeyFor(properties.jwtSecret().getBytes(StandardCharsets.UTF_8));
+        } else {
+            byte[] generated = new byte[64];
+            new SecureRandom().nextBytes(generated);
+            this.key = Keys.hmacShaKeyFor(generated);
+            log.warn("JWT_SECRET is not set: signing access tokens with a random key that lives as long as this "
+                    + "process. Set JWT_SECRET (32+ bytes) in any shared or production environment.");
+        }
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
+    public Issued issue(UUID userId, String role, UUID sessionId) {
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(ttl);
+        String tokenId = UUID.randomUUID().toString();
+        String token = Jwts.builder()
+                .id(tokenId)
+                .subject(userId.toString())
+                .claim("role", role)
+                .claim("sid", sessionId.toString())
+                .issuedAt(Date.from(now))
+                .expiration(Date.from(expiresAt))
+                .signWith(key, Jwts.SIG.HS256)
+                .compact();
+        return new Issued(token, tokenId, expiresAt);
+    }
+
+    /** The verified claims of a token, or empty when it is malformed, forged or expired. */
+    public Optional<Verified> verify(String token) {
+        try {
+            Claims claims = Jwts.parser().verifyWith(key).clock(() -> Date.from(clock.instant())).build()
+                    .parseSignedClaims(token).getPayload();
+            return Optional.of(new Verified(UUID.fromString(claims.getSubject()),
+                    UUID.fromString(claims.get("sid", String.class))));
+        } catch (JwtException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    public record Issued(String token, String tokenId, Instant expiresAt) {
+    }
+
+    public record Verified(UUID userId, UUID sessionId) {
+    }
+}

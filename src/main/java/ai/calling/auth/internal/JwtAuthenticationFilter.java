@@ -1,0 +1,55 @@
+package ai.calling.auth.internal;
+
+import java.io.IOException;
+import java.util.List;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import ai.calling.auth.CurrentUser;
+
+/**
+ * Authenticates {@code Authorization: Bearer <access token>}: the JWT must verify, and its session
+ * and user must still be active in the database, so sign-out, reuse detection and deactivation take
+ * effect on the very next request. The role comes from the database, not the token. A missing or
+ * bad token leaves the request anonymous; protected paths then answer 401.
+ */
+class JwtAuthenticationFilter extends OncePerRequestFilter {
+
+    private static final String BEARER = "Bearer ";
+
+    private final AccessTokens accessTokens;
+    private final SessionRepository sessions;
+
+    JwtAuthenticationFilter(AccessTokens accessTokens, SessionRepository sessions) {
+        this.accessTokens = accessTokens;
+        this.sessions = sessions;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            accessTokens.verify(header.substring(BEARER.length()).trim())
+                    .flatMap(token -> sessions.activeRole(token.sessionId(), token.userId())
+                            .map(role -> new CurrentUser(token.userId(), role, token.sessionId())))
+                    .ifPresent(JwtAuthenticationFilter::authenticate);
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static void authenticate(CurrentUser user) {
+        var authentication = new UsernamePasswordAuthenticationToken(user, null,
+                List.of(new SimpleGrantedAuthority("ROLE_" + user.role().toUpperCase())));
+        SecurityContextHolder.getContext().setAuthentication(authentication);
+    }
+}

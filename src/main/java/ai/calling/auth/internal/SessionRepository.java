@@ -1,0 +1,88 @@
+package ai.calling.auth.internal;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** user_sessions and the rotated refresh tokens; only SHA-256 hashes of tokens are stored. */
+@Repository
+public class SessionRepository {
+
+    private final JdbcClient jdbc;
+
+    SessionRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void create(UUID sessionId, UUID userId, String accessTokenIdHash, String refreshTokenHash,
+            Instant accessExpiresAt, Instant refreshExpiresAt, String ip, String userAgent) {
+        jdbc.sql("""
+                INSERT INTO user_sessions (id, user_id, token_hash, refresh_token_hash, expires_at,
+                                           refresh_expires_at, ip_address, user_agent)
+                VALUES (:id, :user, :tokenHash, :refreshHash, :expiresAt, :refreshExpiresAt,
+                        CAST(:ip AS inet), :userAgent)""")
+                .param("id", sessionId).param("user", userId).param("tokenHash", accessTokenIdHash)
+                .param("refreshHash", refreshTokenHash).param("expiresAt", utc(accessExpiresAt))
+                .param("refreshExpiresAt", utc(refreshExpiresAt)).param("ip", ip).param("userAgent", userAgent)
+                .update();
+    }
+
+    /** The role of the session's user when both the session and the user are active. */
+    public Optional<String> activeRole(UUID sessionId, UUID userId) {
+        return jdbc.sql("""
+                SELECT u.role FROM user_sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.id = :id AND s.user_id = :user AND s.is_active AND u.is_active""")
+                .param("id", sessionId).param("user", userId).query(String.class).optional();
+    }
+
+    /** The session currently holding this refresh token, locked until the transaction ends. */
+    public Optional<SessionRow> lockByRefreshToken(String refreshTokenHash) {
+        return jdbc.sql("""
+                SELECT id, user_id, is_active, refresh_expires_at FROM user_sessions
+                 WHERE refresh_token_hash = :hash FOR UPDATE""")
+                .param("hash", refreshTokenHash)
+                .query((rs, n) -> new SessionRow(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
+                        rs.getBoolean("is_active"), rs.getObject("refresh_expires_at", OffsetDateTime.class).toInstant()))
+                .optional();
+    }
+
+    /** The session a refresh token belonged to before it was rotated away. */
+    public Optional<UUID> sessionOfRotatedToken(String refreshTokenHash) {
+        return jdbc.sql("SELECT session_id FROM rotated_refresh_tokens WHERE token_hash = :hash")
+                .param("hash", refreshTokenHash).query(UUID.class).optional();
+    }
+
+    public void rotate(UUID sessionId, String oldRefreshHash, String newRefreshHash, String accessTokenIdHash,
+            Instant accessExpiresAt) {
+        jdbc.sql("INSERT INTO rotated_refresh_tokens (token_hash, session_id) VALUES (:hash, :session)")
+                .param("hash", oldRefreshHash).param("session", sessionId).update();
+        jdbc.sql("""
+                UPDATE user_sessions SET refresh_token_hash = :refreshHash, token_hash = :tokenHash,
+                       expires_at = :expiresAt, last_used_at = CURRENT_TIMESTAMP
+                 WHERE id = :id""")
+                .param("refreshHash", newRefreshHash).param("tokenHash", accessTokenIdHash)
+                .param("expiresAt", utc(accessExpiresAt)).param("id", sessionId).update();
+    }
+
+    public int revoke(UUID sessionId) {
+        return jdbc.sql("UPDATE user_sessions SET is_active = false WHERE id = :id AND is_active")
+                .param("id", sessionId).update();
+    }
+
+    public int revokeAllOf(UUID userId) {
+        return jdbc.sql("UPDATE user_sessions SET is_active = false WHERE user_id = :user AND is_active")
+                .param("user", userId).update();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    public record SessionRow(UUID id, UUID userId, boolean active, Instant refreshExpiresAt) {
+    }
+}
