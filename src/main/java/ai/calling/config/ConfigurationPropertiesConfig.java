@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Configuration;
         SecurityProperties.class,
         BolnaProperties.class,
         OpenAiProperties.class,
-        StripeProperties.class })
+        StripeProperties.class,
+        PhoneProperties.class })
 class ConfigurationPropertiesConfig {
 }

@@ -38,7 +38,11 @@ class TenantIsolationTest {
      * Cross-tenant cases, keyed by "METHOD /path/{pattern}". Each creates a resource as the owner and
      * answers the stranger's request for it.
      */
-    static final Map<String, CrossTenantCase> CASES = Map.of();
+    static final Map<String, CrossTenantCase> CASES = Map.of(
+            "GET /api/contacts/{id}", contact((http, caller, id) -> http.get("/api/contacts/" + id, caller.auth())),
+            "PATCH /api/contacts/{id}", contact((http, caller, id) -> http.patch("/api/contacts/" + id,
+                    Map.of("name", "Taken over"), caller.auth())),
+            "DELETE /api/contacts/{id}", contact((http, caller, id) -> http.delete("/api/contacts/" + id, caller.auth())));
 
     @LocalServerPort
     int port;
@@ -95,6 +99,31 @@ class TenantIsolationTest {
 
     private static boolean isOurs(HandlerMethod method) {
         return method.getBeanType().getPackageName().startsWith("ai.calling");
+    }
+
+    /** A case on a contact of the owner's, created through the API. */
+    static CrossTenantCase contact(Request request) {
+        return new CrossTenantCase() {
+            @Override
+            public Http.Response strangerRequest(Http http, SignedIn owner, SignedIn stranger) {
+                String id = http.post("/api/contacts", Map.of("phoneNumber", "+14155550999", "name", "Owned"),
+                        owner.auth()).json().path("id").asString();
+                Http.Response response = request.send(http, stranger, id);
+                assertThat(http.get("/api/contacts/" + id, owner.auth()).json().path("name").asString())
+                        .as("the owner's contact is untouched").isEqualTo("Owned");
+                return response;
+            }
+
+            @Override
+            public Http.Response missingRequest(Http http, SignedIn caller, String missingId) {
+                return request.send(http, caller, missingId);
+            }
+        };
+    }
+
+    /** One request of a caller for a resource id. */
+    interface Request {
+        Http.Response send(Http http, SignedIn caller, String id);
     }
 
     /** One endpoint's cross-tenant scenario. */

@@ -58,6 +58,20 @@ public final class Http {
                 : HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** A multipart/form-data upload of one file part. */
+    public Response upload(String path, String field, String filename, String contentType, byte[] content,
+            String... headers) {
+        String boundary = "----test" + java.util.UUID.randomUUID();
+        var body = new java.io.ByteArrayOutputStream();
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+                + filename + "\"\r\nContent-Type: " + contentType + "\r\n\r\n";
+        body.writeBytes(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return send(request(path, headers).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+    }
+
     /** The Authorization header pair for a bearer token, to pass as {@code headers}. */
     public static String[] bearer(String accessToken) {
         return new String[] { "Authorization", "Bearer " + accessToken };

@@ -1,0 +1,153 @@
+package ai.calling.contact;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.Valid;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import ai.calling.auth.CurrentUser;
+import ai.calling.common.ApiException;
+import ai.calling.common.PageParams;
+import ai.calling.common.PageResponse;
+import ai.calling.contact.ContactDtos.ContactFilter;
+import ai.calling.contact.ContactDtos.ContactView;
+import ai.calling.contact.ContactDtos.CreateContactRequest;
+import ai.calling.contact.ContactDtos.UpdateContactRequest;
+import ai.calling.contact.ContactDtos.UploadResult;
+import ai.calling.contact.internal.ContactCsvImport;
+
+@RestController
+@RequestMapping("/api/contacts")
+class ContactController {
+
+    private static final Set<String> SORTABLE = Set.of("name", "phoneNumber", "createdAt", "updatedAt", "notConnected",
+            "company");
+    private static final Set<String> CSV_TYPES = Set.of("text/csv", "application/csv", "text/plain",
+            "application/vnd.ms-excel", "text/comma-separated-values", "application/octet-stream");
+
+    private final ContactService contacts;
+    private final ContactCsvImport csvImport;
+
+    ContactController(ContactService contacts, ContactCsvImport csvImport) {
+        this.contacts = contacts;
+        this.csvImport = csvImport;
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    ContactView create(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody CreateContactRequest body) {
+        return contacts.create(user.id(), body);
+    }
+
+    @GetMapping
+    PageResponse<ContactView> list(@AuthenticationPrincipal CurrentUser user,
+            @RequestParam(required = false) String search, @RequestParam(required = false) Boolean isCustomer,
+            @RequestParam(required = false) Boolean autoCreated, @RequestParam(required = false) Boolean notConnected,
+            @RequestParam(required = false) String sort, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        return contacts.list(user.id(), new ContactFilter(search, isCustomer, autoCreated, notConnected),
+                PageParams.of(page, size, sort(sort)));
+    }
+
+    @GetMapping(value = "/export", produces = "text/csv")
+    void export(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) String search,
+            @RequestParam(required = false) Boolean isCustomer, @RequestParam(required = false) Boolean autoCreated,
+            @RequestParam(required = false) Boolean notConnected, @RequestParam(required = false) String sort,
+            HttpServletResponse response) throws IOException {
+        Sort order = sort(sort);
+        response.setContentType("text/csv;charset=UTF-8");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"contacts.csv\"");
+        Writer writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+        CSVPrinter csv = CSVFormat.DEFAULT.builder().setHeader("name", "phone_number", "email", "company", "notes",
+                "is_customer", "is_auto_created", "not_connected", "created_at").get().print(writer);
+        contacts.forEach(user.id(), new ContactFilter(search, isCustomer, autoCreated, notConnected), order, c -> {
+            try {
+                csv.printRecord(c.name(), c.phoneNumber(), c.email(), c.company(), c.notes(), c.isCustomer(),
+                        c.isAutoCreated(), c.notConnected(), c.createdAt());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        csv.flush();
+    }
+
+    @PostMapping(value = "/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    UploadResult upload(@AuthenticationPrincipal CurrentUser user, @RequestPart("file") MultipartFile file,
+            @RequestParam(defaultValue = "skip") String onDuplicate) throws IOException {
+        if (!onDuplicate.equals("skip") && !onDuplicate.equals("update")) {
+            throw ApiException.invalidField("onDuplicate", "must be skip or update");
+        }
+        String type = file.getContentType() == null ? "" : file.getContentType().toLowerCase().split(";")[0].trim();
+        String filename = file.getOriginalFilename() == null ? "" : file.getOriginalFilename().toLowerCase();
+        boolean csvType = CSV_TYPES.contains(type) && (!type.equals("application/octet-stream") || filename.endsWith(".csv"));
+        if (!csvType) {
+            throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type",
+                    "Upload the contacts as a CSV file (text/csv)");
+        }
+        if (file.isEmpty()) {
+            throw ApiException.badRequest("The file is empty: it needs a header row and at least one contact");
+        }
+        try (InputStream input = file.getInputStream()) {
+            return csvImport.importCsv(user.id(), input, onDuplicate.equals("update"));
+        }
+    }
+
+    @GetMapping("/{id}")
+    ContactView get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return contacts.get(user.id(), id);
+    }
+
+    @PatchMapping("/{id}")
+    ContactView update(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @Valid @RequestBody UpdateContactRequest body) {
+        return contacts.update(user.id(), id, body);
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        contacts.delete(user.id(), id);
+    }
+
+    /** {@code sort=field} or {@code sort=field,desc}; default newest first. */
+    private static Sort sort(String sort) {
+        if (sort == null || sort.isBlank()) {
+            return Sort.by(Sort.Direction.DESC, "createdAt").and(Sort.by("id"));
+        }
+        String[] parts = sort.split(",");
+        String field = parts[0].trim();
+        if (!SORTABLE.contains(field)) {
+            throw ApiException.invalidField("sort", "must be one of " + String.join(", ", SORTABLE.stream().sorted().toList()));
+        }
+        Sort.Direction direction = parts.length > 1 && parts[1].trim().equalsIgnoreCase("desc")
+                ? Sort.Direction.DESC : Sort.Direction.ASC;
+        return Sort.by(direction, field).and(Sort.by("id"));
+    }
+}

@@ -1,0 +1,172 @@
+package ai.calling.contact;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import ai.calling.common.ApiException;
+import ai.calling.common.PageResponse;
+import ai.calling.common.PhoneNumbers;
+import ai.calling.config.PhoneProperties;
+import ai.calling.contact.ContactDtos.ContactFilter;
+import ai.calling.contact.ContactDtos.ContactView;
+import ai.calling.contact.ContactDtos.CreateContactRequest;
+import ai.calling.contact.ContactDtos.UpdateContactRequest;
+import ai.calling.contact.internal.Contact;
+import ai.calling.contact.internal.ContactConnectionFailures;
+import ai.calling.contact.internal.ContactRepository;
+import ai.calling.contact.internal.ContactSpecifications;
+
+/**
+ * Contacts of one tenant: every method takes the owner's id and never sees another tenant's rows
+ * (another tenant's id is "not found"). Phone numbers are stored in E.164, unique per user.
+ */
+@Service
+public class ContactService {
+
+    private final ContactRepository contacts;
+    private final ContactConnectionFailures connectionFailures;
+    private final PhoneProperties phone;
+
+    ContactService(ContactRepository contacts, ContactConnectionFailures connectionFailures, PhoneProperties phone) {
+        this.contacts = contacts;
+        this.connectionFailures = connectionFailures;
+        this.phone = phone;
+    }
+
+    @Transactional
+    public ContactView create(UUID userId, CreateContactRequest request) {
+        String e164 = PhoneNumbers.requireE164("phoneNumber", request.phoneNumber(), phone.defaultRegion());
+        rejectTaken(userId, e164, null);
+        Contact contact = new Contact(userId, e164, trimToNull(request.name()));
+        contact.setEmail(trimToNull(request.email()));
+        contact.setCompany(trimToNull(request.company()));
+        contact.setNotes(trimToNull(request.notes()));
+        contact.setCustomer(Boolean.TRUE.equals(request.isCustomer()));
+        return view(saveUnique(contact, userId));
+    }
+
+    @Transactional(readOnly = true)
+    public ContactView get(UUID userId, UUID contactId) {
+        return view(owned(userId, contactId));
+    }
+
+    @Transactional(readOnly = true)
+    public PageResponse<ContactView> list(UUID userId, ContactFilter filter, PageRequest page) {
+        Page<Contact> found = contacts.findAll(ContactSpecifications.of(userId, filter), page);
+        return PageResponse.of(found, ContactService::view);
+    }
+
+    /** Streams every contact matching the filter, in pages, to {@code sink} (for the CSV export). */
+    @Transactional(readOnly = true)
+    public void forEach(UUID userId, ContactFilter filter, Sort sort, Consumer<ContactView> sink) {
+        Pageable page = PageRequest.of(0, 1000, sort);
+        Page<Contact> batch;
+        do {
+            batch = contacts.findAll(ContactSpecifications.of(userId, filter), page);
+            batch.forEach(contact -> sink.accept(view(contact)));
+            page = page.next();
+        } while (batch.hasNext());
+    }
+
+    @Transactional
+    public ContactView update(UUID userId, UUID contactId, UpdateContactRequest request) {
+        Contact contact = owned(userId, contactId);
+        if (request.phoneNumber() != null) {
+            String e164 = PhoneNumbers.requireE164("phoneNumber", request.phoneNumber(), phone.defaultRegion());
+            rejectTaken(userId, e164, contactId);
+            contact.setPhoneNumber(e164);
+        }
+        if (request.name() != null) {
+            contact.setName(trimToNull(request.name()));
+        }
+        if (request.email() != null) {
+            contact.setEmail(trimToNull(request.email()));
+        }
+        if (request.company() != null) {
+            contact.setCompany(trimToNull(request.company()));
+        }
+        if (request.notes() != null) {
+            contact.setNotes(trimToNull(request.notes()));
+        }
+        if (request.isCustomer() != null) {
+            contact.setCustomer(request.isCustomer());
+        }
+        return view(saveUnique(contact, userId));
+    }
+
+    /** Deletes the contact; its calls stay, with no contact (the foreign key sets it to null). */
+    @Transactional
+    public void delete(UUID userId, UUID contactId) {
+        contacts.delete(owned(userId, contactId));
+    }
+
+    /**
+     * The contact a call's number belongs to, created when the user has none yet (auto-created by
+     * the webhook, remembering the call). Safe when two deliveries race: the loser reads the winner's row.
+     */
+    @Transactional
+    public ContactView findOrCreateForCall(UUID userId, String rawPhone, String name, UUID callId) {
+        String e164 = PhoneNumbers.requireE164("phoneNumber", rawPhone, phone.defaultRegion());
+        return view(connectionFailures.findOrCreateAutoContact(userId, e164, trimToNull(name), callId));
+    }
+
+    /** Counts a failed connection of the contact once per call, however often it is reported. */
+    @Transactional
+    public boolean countConnectionFailure(UUID userId, UUID contactId, UUID callId) {
+        owned(userId, contactId);
+        return connectionFailures.countOnce(userId, contactId, callId);
+    }
+
+    public Optional<String> normalise(String rawPhone) {
+        return PhoneNumbers.toE164(rawPhone, phone.defaultRegion());
+    }
+
+    private Contact owned(UUID userId, UUID contactId) {
+        return contacts.findByIdAndUserId(contactId, userId).orElseThrow(() -> ApiException.notFound("The contact"));
+    }
+
+    private void rejectTaken(UUID userId, String e164, UUID exceptContactId) {
+        contacts.findByUserIdAndPhoneNumber(userId, e164)
+                .filter(existing -> !existing.getId().equals(exceptContactId))
+                .ifPresent(existing -> {
+                    throw duplicate(existing.getId());
+                });
+    }
+
+    private Contact saveUnique(Contact contact, UUID userId) {
+        try {
+            return contacts.saveAndFlush(contact);
+        } catch (DataIntegrityViolationException raceLost) {
+            UUID existing = contacts.findByUserIdAndPhoneNumber(userId, contact.getPhoneNumber())
+                    .map(Contact::getId).orElse(null);
+            throw duplicate(existing);
+        }
+    }
+
+    private static ApiException duplicate(UUID existingId) {
+        return new ApiException(HttpStatus.CONFLICT, "Conflict",
+                "You already have a contact with this phone number (" + existingId + ")", java.util.List.of(),
+                existingId == null ? Map.of() : Map.of("existingContactId", existingId));
+    }
+
+    static ContactView view(Contact c) {
+        return new ContactView(c.getId(), c.getName(), c.getPhoneNumber(), c.getEmail(), c.getCompany(), c.getNotes(),
+                c.isCustomer(), c.isAutoCreated(), c.getAutoCreationSource(), c.getAutoCreatedFromCallId(),
+                c.getNotConnected(), c.getCreatedAt(), c.getUpdatedAt());
+    }
+
+    private static String trimToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}
