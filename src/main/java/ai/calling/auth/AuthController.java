@@ -18,6 +18,10 @@ import ai.calling.auth.AuthDtos.LoginRequest;
 import ai.calling.auth.AuthDtos.ProfileView;
 import ai.calling.auth.AuthDtos.RefreshRequest;
 import ai.calling.auth.AuthDtos.RegisterRequest;
+import ai.calling.auth.AuthDtos.ForgotPasswordRequest;
+import ai.calling.auth.AuthDtos.ResetPasswordRequest;
+import ai.calling.auth.AuthDtos.VerifyEmailRequest;
+import ai.calling.auth.internal.AccountRecoveryService;
 import ai.calling.auth.internal.AuthService;
 import ai.calling.auth.internal.AuthService.ClientInfo;
 
@@ -26,9 +30,11 @@ import ai.calling.auth.internal.AuthService.ClientInfo;
 class AuthController {
 
     private final AuthService auth;
+    private final AccountRecoveryService recovery;
 
-    AuthController(AuthService auth) {
+    AuthController(AuthService auth, AccountRecoveryService recovery) {
         this.auth = auth;
+        this.recovery = recovery;
     }
 
     @PostMapping("/register")
@@ -56,6 +62,25 @@ class AuthController {
     @GetMapping("/me")
     ProfileView me(@AuthenticationPrincipal CurrentUser user) {
         return auth.profile(user);
+    }
+
+    /** Always 202, whether or not the account exists: no probing for accounts. */
+    @PostMapping("/forgot-password")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    void forgotPassword(@Valid @RequestBody ForgotPasswordRequest body, HttpServletRequest request) {
+        recovery.requestPasswordReset(body.email(), request.getRemoteAddr());
+    }
+
+    @PostMapping("/reset-password")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void resetPassword(@Valid @RequestBody ResetPasswordRequest body) {
+        recovery.resetPassword(body.token(), body.newPassword());
+    }
+
+    @PostMapping("/verify-email")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void verifyEmail(@Valid @RequestBody VerifyEmailRequest body) {
+        recovery.verifyEmail(body.token());
     }
 
     static ClientInfo client(HttpServletRequest request) {

@@ -3,7 +3,6 @@ package ai.calling.auth;
 import java.time.Instant;
 import java.util.UUID;
 
-import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
@@ -26,7 +25,7 @@ public final class AuthDtos {
     public record RefreshRequest(@NotBlank String refreshToken) {
     }
 
-    public record ForgotPasswordRequest(@NotBlank @Email String email) {
+    public record ForgotPasswordRequest(@NotBlank @Size(max = 320) String email) {
     }
 
     public record ResetPasswordRequest(@NotBlank String token, @NotBlank String newPassword) {

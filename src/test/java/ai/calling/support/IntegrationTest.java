@@ -22,7 +22,9 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "app.database.preflight=false", "spring.docker.compose.enabled=false",
                 // the suite signs in many users from one address; the limit itself has its own test
-                "app.security.auth-requests-per-minute=1000000" })
+                "app.security.auth-requests-per-minute=1000000",
+                // as behind a proxy: tests give each simulated client its own X-Forwarded-For address
+                "server.forward-headers-strategy=framework" })
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 public @interface IntegrationTest {
 }

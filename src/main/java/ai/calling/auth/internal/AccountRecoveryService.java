@@ -1,0 +1,116 @@
+package ai.calling.auth.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+import ai.calling.auth.UserRegistered;
+import ai.calling.common.ApiException;
+import ai.calling.common.mail.Mailer;
+import ai.calling.common.mail.OutgoingMail;
+import ai.calling.config.ApplicationProperties;
+import ai.calling.config.SystemSettings;
+
+/**
+ * Password reset and e-mail verification by mailed single-use tokens. A reset request answers the
+ * same whether or not the account exists; at most {@value #REQUESTS_PER_HOUR} requests an hour per
+ * e-mail and per client address issue a token.
+ */
+@Service
+public class AccountRecoveryService {
+
+    static final int REQUESTS_PER_HOUR = 3;
+    static final Duration VERIFICATION_VALIDITY = Duration.ofHours(48);
+    private static final Logger log = LoggerFactory.getLogger(AccountRecoveryService.class);
+
+    private final UserAccountRepository users;
+    private final AuthTokenRepository tokens;
+    private final SessionRepository sessions;
+    private final PasswordPolicy passwordPolicy;
+    private final PasswordEncoder passwordEncoder;
+    private final SystemSettings settings;
+    private final Mailer mailer;
+    private final ApplicationProperties application;
+    private final Clock clock;
+
+    AccountRecoveryService(UserAccountRepository users, AuthTokenRepository tokens, SessionRepository sessions,
+            PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, SystemSettings settings, Mailer mailer,
+            ApplicationProperties application, Clock clock) {
+        this.users = users;
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.passwordPolicy = passwordPolicy;
+        this.passwordEncoder = passwordEncoder;
+        this.settings = settings;
+        this.mailer = mailer;
+        this.application = application;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public void requestPasswordReset(String rawEmail, String ip) {
+        String email = AuthService.normaliseEmail(rawEmail);
+        Instant now = clock.instant();
+        AuthTokenRepository.RecentRequests recent = tokens.resetRequestsSince(email, ip, now.minus(Duration.ofHours(1)));
+        UserAccount user = users.findByEmail(email).filter(UserAccount::isActive).orElse(null);
+        boolean allowed = recent.byEmail() < REQUESTS_PER_HOUR && recent.byIp() < REQUESTS_PER_HOUR;
+        boolean issue = allowed && user != null;
+        tokens.recordResetRequest(email, ip, issue);
+        if (!issue) {
+            if (!allowed) {
+                log.info("Password reset request over the hourly limit (email or address); no token issued");
+            }
+            return;
+        }
+        int hours = Math.max(1, settings.intValue(SystemSettings.PASSWORD_RESET_TOKEN_EXPIRY_HOURS, 1));
+        String token = Tokens.random();
+        tokens.retireUnused(user.getId(), AuthTokenRepository.PASSWORD_RESET);
+        tokens.create(user.getId(), AuthTokenRepository.PASSWORD_RESET, Tokens.sha256(token), now.plus(Duration.ofHours(hours)));
+        mailer.send(new OutgoingMail(email, "Reset your password",
+                "Someone asked to reset the password of your account. If it was you, use this token within "
+                        + hours + " hour(s):\n\n" + token + "\n\nor open " + application.publicBaseUrl()
+                        + "/reset-password?token=" + token + "\n\nIf it was not you, ignore this message."));
+    }
+
+    /** Sets the new password and ends every session of the account. */
+    @Transactional
+    public void resetPassword(String token, String newPassword) {
+        UUID userId = tokens.consume(AuthTokenRepository.PASSWORD_RESET, Tokens.sha256(token))
+                .orElseThrow(() -> ApiException.invalidField("token", "is invalid, expired or already used"));
+        UserAccount user = users.findById(userId).orElseThrow(() -> ApiException.invalidField("token", "is invalid"));
+        passwordPolicy.check("newPassword", newPassword, user.getEmail());
+        user.setPasswordHash(passwordEncoder.encode(newPassword));
+        sessions.revokeAllOf(userId);
+    }
+
+    @Transactional
+    public void verifyEmail(String token) {
+        UUID userId = tokens.consume(AuthTokenRepository.EMAIL_VERIFICATION, Tokens.sha256(token))
+                .orElseThrow(() -> ApiException.invalidField("token", "is invalid, expired or already used"));
+        users.findById(userId).ifPresent(user -> user.setEmailVerified(true));
+    }
+
+    /** New e-mail accounts get a verification mail once their registration has committed. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.REQUIRES_NEW)
+    public void onRegistered(UserRegistered event) {
+        if (!"email".equals(event.authProvider())) {
+            return;
+        }
+        String token = Tokens.random();
+        tokens.create(event.userId(), AuthTokenRepository.EMAIL_VERIFICATION, Tokens.sha256(token),
+                clock.instant().plus(VERIFICATION_VALIDITY));
+        mailer.send(new OutgoingMail(event.email(), "Verify your e-mail address",
+                "Welcome, " + event.name() + ". Confirm your e-mail address with this token within 48 hours:\n\n"
+                        + token + "\n\nor open " + application.publicBaseUrl() + "/verify-email?token=" + token));
+    }
+}

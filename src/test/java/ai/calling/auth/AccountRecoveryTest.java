@@ -1,0 +1,180 @@
+package ai.calling.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import ai.calling.common.mail.LoggingMailer;
+import ai.calling.common.mail.OutgoingMail;
+import ai.calling.config.SystemSettings;
+import ai.calling.support.Http;
+import ai.calling.support.IntegrationTest;
+import ai.calling.support.TestUsers;
+import ai.calling.support.TestUsers.SignedIn;
+
+/** Password reset and e-mail verification by mailed single-use tokens. */
+@IntegrationTest
+class AccountRecoveryTest {
+
+    static final Pattern TOKEN = Pattern.compile("token within [^:]*:\\n\\n(\\S+)");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    LoggingMailer mailer;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    SystemSettings settings;
+
+    Http http;
+    String[] client;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        client = new String[] { "X-Forwarded-For", "10." + ThreadLocalRandom.current().nextInt(256) + "."
+                + ThreadLocalRandom.current().nextInt(256) + "." + ThreadLocalRandom.current().nextInt(1, 255) };
+    }
+
+    @Test
+    void resetWithTheMailedTokenChangesThePasswordAndEndsEverySession() {
+        SignedIn user = TestUsers.register(http);
+
+        assertThat(http.post("/api/auth/forgot-password", Map.of("email", user.email().toUpperCase()), client).status())
+                .isEqualTo(202);
+        String token = tokenMailedTo(user.email(), "Reset your password");
+
+        assertThat(http.post("/api/auth/reset-password", Map.of("token", token, "newPassword", "Brand-New-Secret-7"))
+                .status()).isEqualTo(204);
+
+        assertThat(http.get("/api/auth/me", user.auth()).status()).isEqualTo(401);
+        assertThat(http.post("/api/auth/refresh", Map.of("refreshToken", user.refreshToken())).status()).isEqualTo(401);
+        assertThat(http.post("/api/auth/login", Map.of("email", user.email(), "password", TestUsers.PASSWORD)).status())
+                .isEqualTo(401);
+        assertThat(http.post("/api/auth/login", Map.of("email", user.email(), "password", "Brand-New-Secret-7")).status())
+                .isEqualTo(200);
+        Http.Response reused = http.post("/api/auth/reset-password", Map.of("token", token, "newPassword", "Another-Secret-8"));
+        assertThat(reused.status()).isEqualTo(400);
+        assertThat(reused.json().path("errors").path(0).path("field").asString()).isEqualTo("token");
+    }
+
+    @Test
+    void anUnknownEmailGetsTheSameAnswerAndNoMail() {
+        String unknown = "ghost-" + UUID.randomUUID() + "@example.test";
+        int before = mailer.recent().size();
+
+        Http.Response response = http.post("/api/auth/forgot-password", Map.of("email", unknown), client);
+
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(mailer.recent().subList(Math.min(before, mailer.recent().size()), mailer.recent().size()))
+                .noneMatch(mail -> mail.to().equals(unknown));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM password_reset_attempts WHERE email = ? AND NOT success",
+                Long.class, unknown)).isOne();
+    }
+
+    @Test
+    void aWeakNewPasswordIsRefusedAndTheTokenStaysUsable() {
+        SignedIn user = TestUsers.register(http);
+        http.post("/api/auth/forgot-password", Map.of("email", user.email()), client);
+        String token = tokenMailedTo(user.email(), "Reset your password");
+
+        Http.Response weak = http.post("/api/auth/reset-password", Map.of("token", token, "newPassword", "password123"));
+
+        assertThat(weak.status()).isEqualTo(400);
+        assertThat(weak.json().path("errors").path(0).path("field").asString()).isEqualTo("newPassword");
+        assertThat(http.get("/api/auth/me", user.auth()).status()).isEqualTo(200);
+        assertThat(http.post("/api/auth/reset-password", Map.of("token", token, "newPassword", "Strong-Enough-9")).status())
+                .isEqualTo(204);
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() {
+        SignedIn user = TestUsers.register(http);
+        http.post("/api/auth/forgot-password", Map.of("email", user.email()), client);
+        String token = tokenMailedTo(user.email(), "Reset your password");
+        jdbc.update("UPDATE auth_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = ? "
+                + "AND purpose = 'password_reset'", user.id());
+
+        assertThat(http.post("/api/auth/reset-password", Map.of("token", token, "newPassword", "Strong-Enough-9")).status())
+                .isEqualTo(400);
+        assertThat(http.get("/api/auth/me", user.auth()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theFourthRequestInAnHourIssuesNoTokenPerEmailAndPerAddress() {
+        SignedIn user = TestUsers.register(http);
+        for (int i = 0; i < 3; i++) {
+            http.post("/api/auth/forgot-password", Map.of("email", user.email()), client);
+        }
+        assertThat(mailsTo(user.email(), "Reset your password")).hasSize(3);
+
+        assertThat(http.post("/api/auth/forgot-password", Map.of("email", user.email()),
+                "X-Forwarded-For", "192.0.2." + ThreadLocalRandom.current().nextInt(1, 255)).status()).isEqualTo(202);
+        assertThat(mailsTo(user.email(), "Reset your password")).hasSize(3);
+
+        SignedIn other = TestUsers.register(http);
+        assertThat(http.post("/api/auth/forgot-password", Map.of("email", other.email()), client).status()).isEqualTo(202);
+        assertThat(mailsTo(other.email(), "Reset your password")).isEmpty();
+    }
+
+    @Test
+    void theVerificationMailMarksTheEmailVerifiedOnce() {
+        SignedIn user = TestUsers.register(http);
+        String token = tokenMailedTo(user.email(), "Verify your e-mail address");
+
+        assertThat(http.post("/api/auth/verify-email", Map.of("token", token)).status()).isEqualTo(204);
+
+        assertThat(http.get("/api/auth/me", user.auth()).json().path("emailVerified").asBoolean()).isTrue();
+        assertThat(http.post("/api/auth/verify-email", Map.of("token", token)).status()).isEqualTo(400);
+        assertThat(http.post("/api/auth/verify-email", Map.of("token", "made-up")).status()).isEqualTo(400);
+    }
+
+    @Test
+    void whenVerificationIsRequiredAnUnverifiedUserCannotSignIn() {
+        SignedIn unverified = TestUsers.register(http);
+        SignedIn verified = TestUsers.register(http);
+        http.post("/api/auth/verify-email", Map.of("token", tokenMailedTo(verified.email(), "Verify your e-mail address")));
+        jdbc.update("UPDATE system_config SET config_value = 'true' WHERE config_key = ?",
+                SystemSettings.REQUIRE_EMAIL_VERIFICATION);
+        settings.evict(SystemSettings.REQUIRE_EMAIL_VERIFICATION);
+        try {
+            Http.Response refused = http.post("/api/auth/login",
+                    Map.of("email", unverified.email(), "password", TestUsers.PASSWORD));
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.json().path("detail").asString()).contains("Verify your e-mail");
+            assertThat(http.post("/api/auth/login", Map.of("email", verified.email(), "password", TestUsers.PASSWORD))
+                    .status()).isEqualTo(200);
+        } finally {
+            jdbc.update("UPDATE system_config SET config_value = 'false' WHERE config_key = ?",
+                    SystemSettings.REQUIRE_EMAIL_VERIFICATION);
+            settings.evict(SystemSettings.REQUIRE_EMAIL_VERIFICATION);
+        }
+    }
+
+    private List<OutgoingMail> mailsTo(String email, String subject) {
+        return mailer.recent().stream().filter(m -> m.to().equals(email) && m.subject().equals(subject)).toList();
+    }
+
+    private String tokenMailedTo(String email, String subject) {
+        List<OutgoingMail> mails = mailsTo(email, subject);
+        assertThat(mails).as("a mail '" + subject + "' to " + email).isNotEmpty();
+        Matcher matcher = TOKEN.matcher(mails.getLast().text());
+        assertThat(matcher.find()).isTrue();
+        return matcher.group(1);
+    }
+}
