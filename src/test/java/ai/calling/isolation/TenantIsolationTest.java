@@ -32,7 +32,10 @@ import ai.calling.support.TestUsers.SignedIn;
 class TenantIsolationTest {
 
     /** Endpoints that take an id but are deliberately not scoped to the caller's tenant. */
-    static final Map<String, String> NOT_TENANT_SCOPED = Map.of();
+    static final Map<String, String> NOT_TENANT_SCOPED = Map.of(
+            "GET /api/admin/users/{id}", "admin dashboard: admins see every account (AdminUsersTest)",
+            "PUT /api/admin/users/{id}/role", "admin dashboard: super_admin only (AdminUsersTest)",
+            "PATCH /api/admin/users/{id}/status", "admin dashboard: admins manage every account (AdminUsersTest)");
 
     /**
      * Cross-tenant cases, keyed by "METHOD /path/{pattern}". Each creates a resource as the owner and

@@ -1,0 +1,78 @@
+package ai.calling.admin;
+
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.data.domain.Sort;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import ai.calling.admin.AdminAudit.AuditEntry;
+import ai.calling.auth.CurrentUser;
+import ai.calling.auth.UserAdministration;
+import ai.calling.auth.UserAdministration.AdminUserView;
+import ai.calling.common.PageParams;
+import ai.calling.common.PageResponse;
+
+/** The admin dashboard's account endpoints; the security chain lets only admin and super_admin in. */
+@RestController
+@RequestMapping("/api/admin")
+class AdminController {
+
+    private final UserAdministration users;
+    private final AdminUserService changes;
+    private final AdminAudit audit;
+
+    AdminController(UserAdministration users, AdminUserService changes, AdminAudit audit) {
+        this.users = users;
+        this.changes = changes;
+        this.audit = audit;
+    }
+
+    @GetMapping("/users")
+    PageResponse<AdminUserView> users(@RequestParam(required = false) String search,
+            @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
+        return users.list(search, PageParams.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt").and(Sort.by("id"))));
+    }
+
+    @GetMapping("/users/{id}")
+    AdminUserView user(@PathVariable UUID id) {
+        return users.get(id);
+    }
+
+    @PutMapping("/users/{id}/role")
+    AdminUserView changeRole(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
+            @Valid @RequestBody RoleChange body, HttpServletRequest request) {
+        return changes.changeRole(admin, id, body.role(), request);
+    }
+
+    @PatchMapping("/users/{id}/status")
+    AdminUserView setStatus(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
+            @Valid @RequestBody StatusChange body, HttpServletRequest request) {
+        return changes.setActive(admin, id, body.active(), request);
+    }
+
+    @GetMapping("/audit-log")
+    PageResponse<AuditEntry> auditLog(@RequestParam(required = false) String action,
+            @RequestParam(required = false) UUID targetUserId, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        return audit.list(action, targetUserId, PageParams.of(page, size, Sort.unsorted()));
+    }
+
+    record RoleChange(@NotBlank String role) {
+    }
+
+    record StatusChange(@NotNull Boolean active) {
+    }
+}

@@ -1,0 +1,104 @@
+package ai.calling.auth;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import ai.calling.auth.internal.SessionRepository;
+import ai.calling.auth.internal.UserAccount;
+import ai.calling.auth.internal.UserAccountRepository;
+import ai.calling.common.ApiException;
+import ai.calling.common.PageResponse;
+
+/**
+ * What the admin dashboard may do to accounts. Only a super_admin grants or removes admin roles; the
+ * last active super_admin cannot be demoted or deactivated; deactivation ends every session at once.
+ * Callers (the admin module) audit each change in the same transaction.
+ */
+@Service
+public class UserAdministration {
+
+    public static final Set<String> ROLES = Set.of(CurrentUser.USER, CurrentUser.ADMIN, CurrentUser.SUPER_ADMIN);
+
+    private final UserAccountRepository users;
+    private final SessionRepository sessions;
+
+    UserAdministration(UserAccountRepository users, SessionRepository sessions) {
+        this.users = users;
+        this.sessions = sessions;
+    }
+
+    @Transactional(readOnly = true)
+    public PageResponse<AdminUserView> list(String search, PageRequest page) {
+        String term = search == null || search.isBlank() ? null : "%" + search.trim().toLowerCase(Locale.ROOT) + "%";
+        Page<UserAccount> found = term == null ? users.findAll(page) : users.search(term, page);
+        return PageResponse.of(found, UserAdministration::view);
+    }
+
+    @Transactional(readOnly = true)
+    public AdminUserView get(UUID userId) {
+        return view(find(userId));
+    }
+
+    /** Returns the user as it was before and after, for the audit trail. */
+    @Transactional
+    public Change changeRole(CurrentUser actor, UUID userId, String role) {
+        if (!actor.isSuperAdmin()) {
+            throw ApiException.forbidden("Only a super_admin can grant or remove roles");
+        }
+        if (role == null || !ROLES.contains(role)) {
+            throw ApiException.invalidField("role", "must be one of user, admin, super_admin");
+        }
+        UserAccount user = find(userId);
+        AdminUserView before = view(user);
+        if (CurrentUser.SUPER_ADMIN.equals(user.getRole()) && !CurrentUser.SUPER_ADMIN.equals(role)
+                && users.countActiveWithRole(CurrentUser.SUPER_ADMIN) <= 1) {
+            throw ApiException.conflict("This is the last active super_admin; promote another one first");
+        }
+        user.setRole(role);
+        users.flush();
+        return new Change(before, view(user));
+    }
+
+    @Transactional
+    public Change setActive(CurrentUser actor, UUID userId, boolean active) {
+        UserAccount user = find(userId);
+        AdminUserView before = view(user);
+        if (!active) {
+            if (user.getId().equals(actor.id())) {
+                throw ApiException.conflict("You cannot deactivate your own account");
+            }
+            if (CurrentUser.SUPER_ADMIN.equals(user.getRole()) && !actor.isSuperAdmin()) {
+                throw ApiException.forbidden("Only a super_admin can deactivate a super_admin");
+            }
+        }
+        user.setActive(active);
+        users.flush();
+        if (!active) {
+            sessions.revokeAllOf(userId);
+        }
+        return new Change(before, view(user));
+    }
+
+    private UserAccount find(UUID userId) {
+        return users.findById(userId).orElseThrow(() -> ApiException.notFound("The user"));
+    }
+
+    static AdminUserView view(UserAccount u) {
+        return new AdminUserView(u.getId(), u.getEmail(), u.getName(), u.getRole(), u.getCredits(), u.isActive(),
+                u.isEmailVerified(), u.getAuthProvider(), u.getCreatedAt());
+    }
+
+    public record AdminUserView(UUID id, String email, String name, String role, int credits, boolean active,
+            boolean emailVerified, String authProvider, Instant createdAt) {
+    }
+
+    public record Change(AdminUserView before, AdminUserView after) {
+    }
+}
