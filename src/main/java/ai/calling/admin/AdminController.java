@@ -6,22 +6,28 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 
 import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import ai.calling.admin.AdminAudit.AuditEntry;
 import ai.calling.auth.CurrentUser;
 import ai.calling.auth.UserAdministration;
 import ai.calling.auth.UserAdministration.AdminUserView;
+import ai.calling.billing.CreditLedger;
+import ai.calling.billing.CreditLedger.Movement;
 import ai.calling.common.PageParams;
 import ai.calling.common.PageResponse;
 
@@ -33,11 +39,13 @@ class AdminController {
     private final UserAdministration users;
     private final AdminUserService changes;
     private final AdminAudit audit;
+    private final CreditLedger ledger;
 
-    AdminController(UserAdministration users, AdminUserService changes, AdminAudit audit) {
+    AdminController(UserAdministration users, AdminUserService changes, AdminAudit audit, CreditLedger ledger) {
         this.users = users;
         this.changes = changes;
         this.audit = audit;
+        this.ledger = ledger;
     }
 
     @GetMapping("/users")
@@ -63,6 +71,20 @@ class AdminController {
         return changes.setActive(admin, id, body.active(), request);
     }
 
+    @PostMapping("/users/{id}/credits")
+    @ResponseStatus(HttpStatus.CREATED)
+    Movement adjustCredits(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
+            @Valid @RequestBody CreditAdjustment body, HttpServletRequest request) {
+        return changes.adjustCredits(admin, id, body.amount(), body.reason(), request);
+    }
+
+    @GetMapping("/users/{id}/transactions")
+    PageResponse<Movement> transactions(@PathVariable UUID id, @RequestParam(required = false) String type,
+            @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
+        users.get(id);
+        return ledger.history(id, type, null, null, PageParams.of(page, size, Sort.unsorted()));
+    }
+
     @GetMapping("/audit-log")
     PageResponse<AuditEntry> auditLog(@RequestParam(required = false) String action,
             @RequestParam(required = false) UUID targetUserId, @RequestParam(required = false) Integer page,
@@ -74,5 +96,8 @@ class AdminController {
     }
 
     record StatusChange(@NotNull Boolean active) {
+    }
+
+    record CreditAdjustment(@NotNull Integer amount, @NotBlank @Size(max = 500) String reason) {
     }
 }

@@ -12,6 +12,8 @@ import ai.calling.auth.CurrentUser;
 import ai.calling.auth.UserAdministration;
 import ai.calling.auth.UserAdministration.AdminUserView;
 import ai.calling.auth.UserAdministration.Change;
+import ai.calling.billing.CreditLedger;
+import ai.calling.billing.CreditLedger.Movement;
 
 /** Account changes made from the admin dashboard, each audited in the same transaction. */
 @Service
@@ -19,10 +21,21 @@ class AdminUserService {
 
     private final UserAdministration users;
     private final AdminAudit audit;
+    private final CreditLedger ledger;
 
-    AdminUserService(UserAdministration users, AdminAudit audit) {
+    AdminUserService(UserAdministration users, AdminAudit audit, CreditLedger ledger) {
         this.users = users;
         this.audit = audit;
+        this.ledger = ledger;
+    }
+
+    @Transactional
+    Movement adjustCredits(CurrentUser actor, UUID userId, int amount, String reason, HttpServletRequest request) {
+        Movement movement = ledger.adjust(userId, amount, reason.trim(), actor.id());
+        audit.record(actor, "credits.adjusted", "user", userId.toString(), userId,
+                Map.of("amount", amount, "reason", reason.trim(), "balanceAfter", movement.balanceAfter(),
+                        "transactionId", movement.id().toString()), request);
+        return movement;
     }
 
     @Transactional

@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
         BolnaProperties.class,
         OpenAiProperties.class,
         StripeProperties.class,
-        PhoneProperties.class })
+        PhoneProperties.class,
+        BillingProperties.class })
 class ConfigurationPropertiesConfig {
 }

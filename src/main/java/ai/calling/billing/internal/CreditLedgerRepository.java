@@ -1,11 +1,20 @@
 package ai.calling.billing.internal;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** SQL of the ledger: the balance lives on users.credits, the history in credit_transactions. */
+/**
+ * SQL of the ledger: the balance lives on users.credits, the history in credit_transactions.
+ * A movement locks the user's row first, so movements of one user serialise and their seq order is
+ * their commit order.
+ */
 @Repository
 public class CreditLedgerRepository {
 
@@ -15,20 +24,77 @@ public class CreditLedgerRepository {
         this.jdbc = jdbc;
     }
 
-    /** Atomically adds {@code delta} (negative to spend) and returns the balance it left. */
+    /** Locks the user's balance until the transaction ends; empty when the user does not exist. */
+    public Optional<Integer> lockBalance(UUID userId) {
+        return jdbc.sql("SELECT credits FROM users WHERE id = :id FOR UPDATE").param("id", userId)
+                .query(Integer.class).optional();
+    }
+
+    public Optional<Integer> balance(UUID userId) {
+        return jdbc.sql("SELECT credits FROM users WHERE id = :id").param("id", userId).query(Integer.class).optional();
+    }
+
+    /** Adds {@code delta} (negative to spend) and returns the balance it left. */
     public int addToBalance(UUID userId, int delta) {
         return jdbc.sql("UPDATE users SET credits = credits + :delta WHERE id = :id RETURNING credits")
                 .param("delta", delta).param("id", userId).query(Integer.class).single();
     }
 
-    public void append(UUID userId, String type, int amount, int balanceAfter, String description,
+    public TransactionRow append(UUID userId, String type, int amount, int balanceAfter, String description,
             String stripePaymentId, UUID callId, UUID createdBy) {
-        jdbc.sql("""
+        return jdbc.sql("""
                 INSERT INTO credit_transactions (user_id, type, amount, balance_after, description,
                                                  stripe_payment_id, call_id, created_by)
-                VALUES (:user, :type, :amount, :balance, :description, :stripe, :call, :createdBy)""")
+                VALUES (:user, :type, :amount, :balance, :description, :stripe, :call, :createdBy)
+                RETURNING id, user_id, type, amount, balance_after, description, stripe_payment_id, call_id,
+                          created_by, created_at""")
                 .param("user", userId).param("type", type).param("amount", amount).param("balance", balanceAfter)
                 .param("description", description).param("stripe", stripePaymentId).param("call", callId)
-                .param("createdBy", createdBy).update();
+                .param("createdBy", createdBy).query(CreditLedgerRepository::row).single();
+    }
+
+    public Optional<TransactionRow> usageOf(UUID callId) {
+        return jdbc.sql(SELECT + " WHERE call_id = :call AND type = 'usage'").param("call", callId)
+                .query(CreditLedgerRepository::row).optional();
+    }
+
+    public Optional<TransactionRow> byStripeId(String type, String stripePaymentId) {
+        return jdbc.sql(SELECT + " WHERE type = :type AND stripe_payment_id = :stripe").param("type", type)
+                .param("stripe", stripePaymentId).query(CreditLedgerRepository::row).optional();
+    }
+
+    public long count(UUID userId, String type, Instant from, Instant to) {
+        return jdbc.sql("SELECT count(*) FROM credit_transactions " + FILTER).param("user", userId).param("type", type)
+                .param("from", utc(from)).param("to", utc(to)).query(Long.class).single();
+    }
+
+    /** Newest first. */
+    public List<TransactionRow> page(UUID userId, String type, Instant from, Instant to, int limit, long offset) {
+        return jdbc.sql(SELECT + " " + FILTER + " ORDER BY seq DESC LIMIT :limit OFFSET :offset").param("user", userId)
+                .param("type", type).param("from", utc(from)).param("to", utc(to)).param("limit", limit)
+                .param("offset", offset).query(CreditLedgerRepository::row).list();
+    }
+
+    private static final String SELECT = """
+            SELECT id, user_id, type, amount, balance_after, description, stripe_payment_id, call_id, created_by,
+                   created_at FROM credit_transactions""";
+    private static final String FILTER = """
+             WHERE user_id = :user AND (CAST(:type AS text) IS NULL OR type = :type)
+               AND (CAST(:from AS timestamptz) IS NULL OR created_at >= :from)
+               AND (CAST(:to AS timestamptz) IS NULL OR created_at < :to)""";
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static TransactionRow row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new TransactionRow(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
+                rs.getString("type"), rs.getInt("amount"), rs.getInt("balance_after"), rs.getString("description"),
+                rs.getString("stripe_payment_id"), rs.getObject("call_id", UUID.class),
+                rs.getObject("created_by", UUID.class), rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    }
+
+    public record TransactionRow(UUID id, UUID userId, String type, int amount, int balanceAfter, String description,
+            String stripePaymentId, UUID callId, UUID createdBy, Instant createdAt) {
     }
 }

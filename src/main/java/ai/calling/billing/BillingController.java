@@ -1,0 +1,128 @@
+package ai.calling.billing;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import ai.calling.auth.CurrentUser;
+import ai.calling.billing.CreditLedger.Movement;
+import ai.calling.common.ApiException;
+import ai.calling.common.PageParams;
+import ai.calling.common.PageResponse;
+import ai.calling.config.BillingProperties.CreditPackage;
+
+/** Balance, history, packages, checkout, and Stripe's webhook. */
+@RestController
+class BillingController {
+
+    private static final Set<String> TYPES = Set.of(CreditLedger.PURCHASE, CreditLedger.USAGE, CreditLedger.BONUS,
+            CreditLedger.ADMIN_ADJUSTMENT, CreditLedger.REFUND);
+
+    private final CreditLedger ledger;
+    private final BillingService billing;
+    private final StripeWebhookService webhooks;
+
+    BillingController(CreditLedger ledger, BillingService billing, StripeWebhookService webhooks) {
+        this.ledger = ledger;
+        this.billing = billing;
+        this.webhooks = webhooks;
+    }
+
+    @GetMapping("/api/credits/balance")
+    Balance balance(@AuthenticationPrincipal CurrentUser user) {
+        return new Balance(ledger.balance(user.id()));
+    }
+
+    @GetMapping("/api/credits/transactions")
+    PageResponse<Movement> transactions(@AuthenticationPrincipal CurrentUser user,
+            @RequestParam(required = false) String type, @RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        return ledger.history(user.id(), checkedType(type), from, to, PageParams.of(page, size, Sort.unsorted()));
+    }
+
+    @GetMapping(value = "/api/credits/transactions/export", produces = "text/csv")
+    void export(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) String type,
+            @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+            HttpServletResponse response) throws IOException {
+        String checked = checkedType(type);
+        response.setContentType("text/csv;charset=UTF-8");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"credit-transactions.csv\"");
+        Writer writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+        CSVPrinter csv = CSVFormat.DEFAULT.builder().setHeader("created_at", "type", "amount", "balance_after",
+                "description", "call_id", "stripe_payment_id").get().print(writer);
+        int pageNumber = 0;
+        PageResponse<Movement> batch;
+        do {
+            batch = ledger.history(user.id(), checked, from, to, PageRequest.of(pageNumber++, 1000));
+            for (Movement m : batch.items()) {
+                try {
+                    csv.printRecord(m.createdAt(), m.type(), m.amount(), m.balanceAfter(), m.description(), m.callId(),
+                            m.stripePaymentId());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        } while ((long) pageNumber * 1000 < batch.totalItems());
+        csv.flush();
+    }
+
+    @GetMapping("/api/billing/packages")
+    List<CreditPackage> packages() {
+        return billing.packages();
+    }
+
+    @PostMapping("/api/billing/checkout")
+    @ResponseStatus(HttpStatus.CREATED)
+    BillingService.Checkout checkout(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody CheckoutRequest body) {
+        return billing.checkout(user.id(), body.packageId());
+    }
+
+    /** Authenticated by the signature, not by a user: the security chain lets it through. */
+    @PostMapping("/api/webhooks/stripe")
+    Received stripe(@RequestBody byte[] payload,
+            @RequestHeader(value = "Stripe-Signature", required = false) String signature) {
+        webhooks.handle(new String(payload, StandardCharsets.UTF_8), signature);
+        return new Received(true);
+    }
+
+    private static String checkedType(String type) {
+        if (type != null && !TYPES.contains(type)) {
+            throw ApiException.invalidField("type", "must be one of " + String.join(", ", TYPES.stream().sorted().toList()));
+        }
+        return type;
+    }
+
+    record Balance(int credits) {
+    }
+
+    record CheckoutRequest(@NotBlank String packageId) {
+    }
+
+    record Received(boolean received) {
+    }
+}

@@ -1,0 +1,88 @@
+package ai.calling.billing.internal;
+
+import java.util.UUID;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.checkout.Session;
+import com.stripe.param.checkout.SessionCreateParams;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+import ai.calling.common.ApiException;
+import ai.calling.config.BillingProperties;
+import ai.calling.config.BillingProperties.CreditPackage;
+import ai.calling.config.Secrets;
+import ai.calling.config.StripeProperties;
+
+/** Stripe's API through stripe-java, pointed at {@code STRIPE_API_BASE} when set (tests use a fake). */
+@Component
+public class StripeGateway {
+
+    private static final Logger log = LoggerFactory.getLogger(StripeGateway.class);
+
+    private final StripeProperties stripe;
+    private final BillingProperties billing;
+    private final StripeClient client;
+
+    StripeGateway(StripeProperties stripe, BillingProperties billing) {
+        this.stripe = stripe;
+        this.billing = billing;
+        if (stripe.apiConfigured()) {
+            StripeClient.StripeClientBuilder builder = StripeClient.builder().setApiKey(stripe.secretKey())
+                    .setConnectTimeout(5_000).setReadTimeout(15_000).setMaxNetworkRetries(1);
+            if (Secrets.isSet(stripe.apiBase())) {
+                builder.setApiBase(stripe.apiBase());
+            }
+            this.client = builder.build();
+        } else {
+            this.client = null;
+        }
+    }
+
+    public CreatedSession createCheckout(UUID userId, CreditPackage creditPackage) {
+        if (client == null) {
+            throw ApiException.unavailable("Payments are not configured on this server (STRIPE_SECRET_KEY is unset)");
+        }
+        SessionCreateParams params = SessionCreateParams.builder()
+                .setMode(SessionCreateParams.Mode.PAYMENT)
+                .setClientReferenceId(userId.toString())
+                .putMetadata("user_id", userId.toString())
+                .putMetadata("package_id", creditPackage.id())
+                .putMetadata("credits", String.valueOf(creditPackage.credits()))
+                .setSuccessUrl(billing.successUrl())
+                .setCancelUrl(billing.cancelUrl())
+                .addLineItem(SessionCreateParams.LineItem.builder().setQuantity(1L)
+                        .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
+                                .setCurrency(creditPackage.currency())
+                                .setUnitAmount(creditPackage.priceCents())
+                                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                                        .setName(creditPackage.credits() + " calling credits (" + creditPackage.name() + ")")
+                                        .build())
+                                .build())
+                        .build())
+                .build();
+        try {
+            Session session = client.v1().checkout().sessions().create(params);
+            return new CreatedSession(session.getId(), session.getUrl());
+        } catch (StripeException e) {
+            log.warn("Stripe refused or failed to create a checkout session: {} ({})", e.getMessage(), e.getStatusCode());
+            throw new ApiException(HttpStatus.BAD_GATEWAY, "Bad Gateway",
+                    "The payment provider could not start the checkout; try again in a moment");
+        }
+    }
+
+    public boolean webhookConfigured() {
+        return Secrets.isSet(stripe.webhookSecret());
+    }
+
+    public String webhookSecret() {
+        return stripe.webhookSecret();
+    }
+
+    public record CreatedSession(String id, String url) {
+    }
+}

@@ -1,0 +1,68 @@
+package ai.calling.billing.internal;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** stripe_checkout_sessions and stripe_events. */
+@Repository
+public class StripeRecords {
+
+    private final JdbcClient jdbc;
+
+    StripeRecords(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void saveSession(String sessionId, UUID userId, String packageId, int credits, long amountCents,
+            String currency) {
+        jdbc.sql("""
+                INSERT INTO stripe_checkout_sessions (session_id, user_id, package_id, credits, amount_cents, currency)
+                VALUES (:id, :user, :package, :credits, :amount, :currency)""")
+                .param("id", sessionId).param("user", userId).param("package", packageId).param("credits", credits)
+                .param("amount", amountCents).param("currency", currency).update();
+    }
+
+    /** Marks the session credited if it was not yet, returning it then; empty when unknown or already credited. */
+    public Optional<SessionRow> claimForCredit(String sessionId, String paymentIntentId) {
+        return jdbc.sql("""
+                UPDATE stripe_checkout_sessions
+                   SET credited_at = CURRENT_TIMESTAMP, payment_intent_id = COALESCE(:intent, payment_intent_id)
+                 WHERE session_id = :id AND credited_at IS NULL
+                RETURNING session_id, user_id, credits, amount_cents""")
+                .param("id", sessionId).param("intent", paymentIntentId).query(StripeRecords::session).optional();
+    }
+
+    public Optional<SessionRow> byPaymentIntent(String paymentIntentId) {
+        return jdbc.sql("""
+                SELECT session_id, user_id, credits, amount_cents FROM stripe_checkout_sessions
+                 WHERE payment_intent_id = :intent""")
+                .param("intent", paymentIntentId).query(StripeRecords::session).optional();
+    }
+
+    public boolean sessionExists(String sessionId) {
+        return jdbc.sql("SELECT count(*) FROM stripe_checkout_sessions WHERE session_id = :id").param("id", sessionId)
+                .query(Long.class).single() > 0;
+    }
+
+    /** True the first time an event id is seen. */
+    public boolean recordEvent(String eventId, String type) {
+        return jdbc.sql("INSERT INTO stripe_events (event_id, type) VALUES (:id, :type) ON CONFLICT DO NOTHING")
+                .param("id", eventId).param("type", type).update() == 1;
+    }
+
+    public void eventOutcome(String eventId, String outcome) {
+        jdbc.sql("UPDATE stripe_events SET outcome = :outcome WHERE event_id = :id").param("id", eventId)
+                .param("outcome", outcome).update();
+    }
+
+    private static SessionRow session(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new SessionRow(rs.getString("session_id"), rs.getObject("user_id", UUID.class), rs.getInt("credits"),
+                rs.getLong("amount_cents"));
+    }
+
+    public record SessionRow(String sessionId, UUID userId, int credits, long amountCents) {
+    }
+}

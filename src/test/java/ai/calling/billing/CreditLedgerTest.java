@@ -1,0 +1,187 @@
+package ai.calling.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import ai.calling.support.Http;
+import ai.calling.support.IntegrationTest;
+import ai.calling.support.TestUsers;
+import ai.calling.support.TestUsers.SignedIn;
+
+/** The ledger under concurrency, duplicates and faults; and its read API. */
+@IntegrationTest
+class CreditLedgerTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CreditLedger ledger;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    Http http;
+    SignedIn user;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        user = TestUsers.register(http);
+    }
+
+    @Test
+    void twoHundredConcurrentMovementsKeepTheInvariant() throws Exception {
+        List<UUID> calls = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            calls.add(call(user.id()));
+        }
+        List<Callable<Object>> movements = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            int n = i;
+            movements.add(switch (n % 4) {
+                case 0 -> () -> ledger.purchase(user.id(), 10, "pi_concurrent_" + n, "purchase");
+                case 1 -> () -> ledger.debitUsage(user.id(), calls.get(n / 4), 3, "usage");
+                case 2 -> () -> ledger.adjust(user.id(), 2, "bonus", null);
+                default -> () -> ledger.refund(user.id(), 1, "re_concurrent_" + n, "refund");
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (Future<Object> done : pool.invokeAll(movements)) {
+                done.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        // 50 purchases of 10, 50 usage debits of 3 on distinct calls, 50 adjustments of 2, 50 refunds of 1
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM credit_transactions WHERE user_id = ? AND type = 'usage'",
+                Long.class, user.id())).isEqualTo(50);
+        assertThat(ledger.balance(user.id())).isEqualTo(15 + 500 - 150 + 100 - 50);
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    @Test
+    void aSecondUsageDebitForTheSameCallReturnsTheFirst() {
+        UUID call = call(user.id());
+
+        CreditLedger.Movement first = ledger.debitUsage(user.id(), call, 4, "usage");
+        CreditLedger.Movement again = ledger.debitUsage(user.id(), call, 9, "usage");
+
+        assertThat(again.id()).isEqualTo(first.id());
+        assertThat(ledger.balance(user.id())).isEqualTo(11);
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    @Test
+    void usageMayGoBelowZero() {
+        ledger.debitUsage(user.id(), call(user.id()), 20, "long call");
+
+        assertThat(ledger.balance(user.id())).isEqualTo(-5);
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    @Test
+    void theDatabaseRefusesToRewriteHistory() {
+        assertThatThrownBy(() -> jdbc.update("UPDATE credit_transactions SET amount = 1000 WHERE user_id = ?", user.id()))
+                .isInstanceOf(DataAccessException.class).hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.update("DELETE FROM credit_transactions WHERE user_id = ?", user.id()))
+                .isInstanceOf(DataAccessException.class).hasMessageContaining("append-only");
+        UUID call = call(user.id());
+        ledger.debitUsage(user.id(), call, 1, "usage");
+        assertThatThrownBy(() -> jdbc.update("INSERT INTO credit_transactions (user_id, type, amount, balance_after, "
+                + "description, call_id) VALUES (?, 'usage', -1, 13, 'x', ?)", user.id(), call))
+                .isInstanceOf(DataAccessException.class).hasMessageContaining("credit_transactions_usage_call_unique");
+    }
+
+    @Test
+    void aFailureAfterTheLedgerInsertRollsTheWholeMovementBack() {
+        assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
+            ledger.purchase(user.id(), 100, "pi_rolled_back", "purchase");
+            throw new IllegalStateException("injected failure after the insert");
+        })).hasMessageContaining("injected");
+
+        assertThat(ledger.balance(user.id())).isEqualTo(15);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM credit_transactions WHERE stripe_payment_id = 'pi_rolled_back'",
+                Long.class)).isZero();
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    @Test
+    void balanceHistoryFiltersAndExportOverHttp() {
+        ledger.purchase(user.id(), 100, "pi_history_" + UUID.randomUUID(), "purchase");
+        ledger.debitUsage(user.id(), call(user.id()), 3, "usage of a call");
+
+        assertThat(http.get("/api/credits/balance", user.auth()).json().path("credits").asInt()).isEqualTo(112);
+        Http.Response all = http.get("/api/credits/transactions", user.auth());
+        assertThat(all.json().path("totalItems").asLong()).isEqualTo(3);
+        assertThat(all.json().path("items").path(0).path("type").asString()).isEqualTo("usage");
+        assertThat(all.json().path("items").path(0).path("balanceAfter").asInt()).isEqualTo(112);
+        assertThat(http.get("/api/credits/transactions?type=purchase", user.auth()).json().path("totalItems").asLong())
+                .isOne();
+        assertThat(http.get("/api/credits/transactions?from=2999-01-01T00:00:00Z", user.auth()).json().path("totalItems")
+                .asLong()).isZero();
+        assertThat(http.get("/api/credits/transactions?type=gift", user.auth()).status()).isEqualTo(400);
+        Http.Response csv = http.get("/api/credits/transactions/export?type=usage", user.auth());
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.body().lines().toList()).hasSize(2);
+        assertThat(csv.body()).contains("usage,-3,112,usage of a call");
+    }
+
+    @Test
+    void adminAdjustmentsAreAuditedAndCannotGoBelowZero() {
+        SignedIn admin = TestUsers.register(http);
+        jdbc.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
+
+        Http.Response added = http.post("/api/admin/users/" + user.id() + "/credits",
+                Map.of("amount", 25, "reason", "goodwill"), admin.auth());
+        assertThat(added.status()).isEqualTo(201);
+        assertThat(added.json().path("balanceAfter").asInt()).isEqualTo(40);
+        assertThat(added.json().path("createdBy").asString()).isEqualTo(admin.id().toString());
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM admin_audit_log WHERE target_user_id = ? "
+                + "AND action = 'credits.adjusted'", Long.class, user.id())).isOne();
+
+        Http.Response tooMuch = http.post("/api/admin/users/" + user.id() + "/credits",
+                Map.of("amount", -41, "reason", "oops"), admin.auth());
+        assertThat(tooMuch.status()).isEqualTo(409);
+        assertThat(http.post("/api/admin/users/" + user.id() + "/credits", Map.of("amount", 5), admin.auth()).status())
+                .isEqualTo(400);
+        assertThat(http.post("/api/admin/users/" + user.id() + "/credits", Map.of("amount", 5, "reason", "x"), user.auth())
+                .status()).isEqualTo(403);
+        assertThat(ledger.balance(user.id())).isEqualTo(40);
+        assertThat(http.get("/api/admin/users/" + user.id() + "/transactions", admin.auth()).json().path("totalItems")
+                .asLong()).isEqualTo(2);
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    private UUID call(UUID userId) {
+        UUID agent = UUID.randomUUID();
+        jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'A')", agent, userId,
+                "bolna-" + agent);
+        UUID call = UUID.randomUUID();
+        jdbc.update("INSERT INTO calls (id, user_id, agent_id, bolna_execution_id, phone_number) "
+                + "VALUES (?, ?, ?, ?, '+14155550100')", call, userId, agent, "exec-" + call);
+        return call;
+    }
+}

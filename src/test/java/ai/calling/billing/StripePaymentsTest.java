@@ -1,0 +1,245 @@
+package ai.calling.billing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import ai.calling.support.Http;
+import ai.calling.support.IntegrationTest;
+import ai.calling.support.TestUsers;
+import ai.calling.support.TestUsers.SignedIn;
+
+/**
+ * Buying credits end to end: checkout against a fake Stripe API (WireMock), then webhook events
+ * signed in the test exactly as Stripe signs them.
+ */
+@IntegrationTest
+class StripePaymentsTest {
+
+    static final String WEBHOOK_SECRET = "whsec_test_secret";
+    static final WireMockServer STRIPE = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+    static {
+        STRIPE.start();
+    }
+
+    @DynamicPropertySource
+    static void stripe(DynamicPropertyRegistry registry) {
+        registry.add("app.stripe.secret-key", () -> "sk_test_fake");
+        registry.add("app.stripe.webhook-secret", () -> WEBHOOK_SECRET);
+        registry.add("app.stripe.api-base", STRIPE::baseUrl);
+    }
+
+    @AfterAll
+    static void stop() {
+        STRIPE.stop();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    Http http;
+    SignedIn user;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        user = TestUsers.register(http);
+        STRIPE.resetAll();
+    }
+
+    @Test
+    void packagesAreListed() {
+        Http.Response packages = http.get("/api/billing/packages", user.auth());
+
+        assertThat(packages.status()).isEqualTo(200);
+        assertThat(packages.json().findValuesAsString("id")).contains("starter", "growth", "scale");
+    }
+
+    @Test
+    void checkoutThenACompletedEventPostedThreeTimesCreditsOnce() {
+        String session = checkout("growth");
+        STRIPE.verify(postRequestedFor(urlPathEqualTo("/v1/checkout/sessions"))
+                .withRequestBody(containing("client_reference_id=" + user.id())));
+        String event = completed("evt_" + UUID.randomUUID(), session, "paid");
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(webhook(event).status()).isEqualTo(200);
+        }
+
+        assertThat(balance()).isEqualTo(15 + 500);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM credit_transactions WHERE user_id = ? AND type = 'purchase' "
+                + "AND stripe_payment_id = ?", Long.class, user.id(), session)).isOne();
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    @Test
+    void theSameEventDeliveredFiveTimesChangesNothingAfterTheFirst() {
+        String session = checkout("starter");
+        String event = completed("evt_" + UUID.randomUUID(), session, "paid");
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(webhook(event).status()).isEqualTo(200);
+        }
+
+        assertThat(balance()).isEqualTo(115);
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    @Test
+    void completedAndAsyncSucceededForOneSessionCreditOnce() {
+        String session = checkout("starter");
+
+        webhook(completed("evt_" + UUID.randomUUID(), session, "unpaid"));
+        assertThat(balance()).isEqualTo(15);
+        webhook(event("evt_" + UUID.randomUUID(), "checkout.session.async_payment_succeeded",
+                "{\"id\":\"" + session + "\",\"object\":\"checkout.session\",\"payment_status\":\"paid\","
+                        + "\"payment_intent\":\"pi_" + session + "\"}"));
+        webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
+
+        assertThat(balance()).isEqualTo(115);
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    @Test
+    void badSignaturesStaleTimestampsAndTamperedBodiesAre400AndChangeNothing() {
+        String session = checkout("starter");
+        String body = completed("evt_" + UUID.randomUUID(), session, "paid");
+        long now = Instant.now().getEpochSecond();
+
+        assertThat(http.post("/api/webhooks/stripe", body, "Stripe-Signature", sign(body, now, "whsec_wrong")).status())
+                .isEqualTo(400);
+        assertThat(http.post("/api/webhooks/stripe", body, "Stripe-Signature", sign(body, now - 600, WEBHOOK_SECRET))
+                .status()).isEqualTo(400);
+        String tampered = body.replace("\"paid\"", "\"paid\" ");
+        assertThat(http.post("/api/webhooks/stripe", tampered, "Stripe-Signature", sign(body, now, WEBHOOK_SECRET))
+                .status()).isEqualTo(400);
+        assertThat(http.post("/api/webhooks/stripe", body).status()).isEqualTo(400);
+
+        assertThat(balance()).isEqualTo(15);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_events WHERE event_id = ?", Long.class,
+                body.substring(7, body.indexOf('"', 7)))).isZero();
+    }
+
+    @Test
+    void aRefundTakesBackItsShareOncePerRefund() {
+        String session = checkout("growth");
+        webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
+        String charge = "{\"id\":\"ch_" + session + "\",\"object\":\"charge\",\"amount\":4500,\"amount_refunded\":900,"
+                + "\"payment_intent\":\"pi_" + session + "\",\"refunds\":{\"object\":\"list\",\"data\":["
+                + "{\"id\":\"re_" + session + "\",\"object\":\"refund\",\"amount\":900}]}}";
+        String refunded = event("evt_" + UUID.randomUUID(), "charge.refunded", charge);
+
+        webhook(refunded);
+        webhook(event("evt_" + UUID.randomUUID(), "charge.refunded", charge));
+
+        assertThat(balance()).isEqualTo(15 + 500 - 100);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM credit_transactions WHERE user_id = ? AND type = 'refund'",
+                Long.class, user.id())).isOne();
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    @Test
+    void unknownSessionsAndUnhandledTypesAreAcknowledgedAndRecorded() {
+        String unknown = "evt_" + UUID.randomUUID();
+        assertThat(webhook(completed(unknown, "cs_never_created", "paid")).status()).isEqualTo(200);
+        String other = "evt_" + UUID.randomUUID();
+        assertThat(webhook(event(other, "customer.created", "{\"id\":\"cus_1\",\"object\":\"customer\"}")).status())
+                .isEqualTo(200);
+
+        assertThat(jdbc.queryForObject("SELECT outcome FROM stripe_events WHERE event_id = ?", String.class, unknown))
+                .isEqualTo("unknown session");
+        assertThat(jdbc.queryForObject("SELECT outcome FROM stripe_events WHERE event_id = ?", String.class, other))
+                .isEqualTo("ignored");
+    }
+
+    @Test
+    void checkoutRefusesUnknownPackagesAndReports502WhenStripeFails() {
+        assertThat(http.post("/api/billing/checkout", Map.of("packageId", "platinum"), user.auth()).status())
+                .isEqualTo(400);
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/checkout/sessions")).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"type\":\"api_error\",\"message\":\"boom\"}}")));
+
+        Http.Response failed = http.post("/api/billing/checkout", Map.of("packageId", "starter"), user.auth());
+
+        assertThat(failed.status()).isEqualTo(502);
+        assertThat(failed.contentType()).startsWith("application/problem+json");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_checkout_sessions WHERE user_id = ?", Long.class,
+                user.id())).isZero();
+    }
+
+    private String checkout(String packageId) {
+        String session = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/checkout/sessions")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"id\":\"" + session + "\",\"object\":\"checkout.session\",\"mode\":\"payment\","
+                        + "\"payment_status\":\"unpaid\",\"url\":\"https://checkout.stripe.test/pay/" + session + "\"}")));
+        Http.Response response = http.post("/api/billing/checkout", Map.of("packageId", packageId), user.auth());
+        assertThat(response.status()).isEqualTo(201);
+        assertThat(response.json().path("sessionId").asString()).isEqualTo(session);
+        assertThat(response.json().path("checkoutUrl").asString()).endsWith(session);
+        return session;
+    }
+
+    private String completed(String eventId, String session, String paymentStatus) {
+        return event(eventId, "checkout.session.completed", "{\"id\":\"" + session + "\",\"object\":\"checkout.session\","
+                + "\"payment_status\":\"" + paymentStatus + "\",\"payment_intent\":\"pi_" + session + "\","
+                + "\"client_reference_id\":\"" + user.id() + "\",\"metadata\":{\"credits\":\"999999\"}}");
+    }
+
+    private static String event(String eventId, String type, String object) {
+        return "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"api_version\":\"2025-09-30.clover\",\"created\":"
+                + Instant.now().getEpochSecond() + ",\"livemode\":false,\"type\":\"" + type + "\",\"data\":{\"object\":"
+                + object + "}}";
+    }
+
+    private Http.Response webhook(String body) {
+        return http.post("/api/webhooks/stripe", body, "Stripe-Signature",
+                sign(body, Instant.now().getEpochSecond(), WEBHOOK_SECRET));
+    }
+
+    /** Stripe's scheme: t=timestamp,v1=hex(HMAC-SHA256(secret, "t.body")). */
+    static String sign(String body, long timestamp, String secret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            String signature = HexFormat.of().formatHex(
+                    mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+            return "t=" + timestamp + ",v1=" + signature;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int balance() {
+        return http.get("/api/credits/balance", user.auth()).json().path("credits").asInt();
+    }
+}
