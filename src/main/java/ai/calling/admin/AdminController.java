@@ -23,7 +23,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import ai.calling.admin.AdminAudit.AuditEntry;
-import ai.calling.auth.CurrentUser;
+import ai.calling.common.CurrentUser;
 import ai.calling.auth.UserAdministration;
 import ai.calling.auth.UserAdministration.AdminUserView;
 import ai.calling.billing.CreditLedger;

@@ -8,7 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-import ai.calling.auth.CurrentUser;
+import ai.calling.common.CurrentUser;
 import ai.calling.auth.UserAdministration;
 import ai.calling.auth.UserAdministration.AdminUserView;
 import ai.calling.auth.UserAdministration.Change;

@@ -14,16 +14,17 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import ai.calling.auth.AuthDtos.AuthResponse;
+import ai.calling.auth.AuthDtos.ForgotPasswordRequest;
 import ai.calling.auth.AuthDtos.LoginRequest;
 import ai.calling.auth.AuthDtos.ProfileView;
 import ai.calling.auth.AuthDtos.RefreshRequest;
 import ai.calling.auth.AuthDtos.RegisterRequest;
-import ai.calling.auth.AuthDtos.ForgotPasswordRequest;
 import ai.calling.auth.AuthDtos.ResetPasswordRequest;
 import ai.calling.auth.AuthDtos.VerifyEmailRequest;
 import ai.calling.auth.internal.AccountRecoveryService;
-import ai.calling.auth.internal.AuthService;
 import ai.calling.auth.internal.AuthService.ClientInfo;
+import ai.calling.auth.internal.AuthService;
+import ai.calling.common.CurrentUser;
 
 @RestController
 @RequestMapping("/api/auth")

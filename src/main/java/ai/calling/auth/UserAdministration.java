@@ -14,6 +14,7 @@ import ai.calling.auth.internal.SessionRepository;
 import ai.calling.auth.internal.UserAccount;
 import ai.calling.auth.internal.UserAccountRepository;
 import ai.calling.common.ApiException;
+import ai.calling.common.CurrentUser;
 import ai.calling.common.PageResponse;
 
 /**

@@ -28,7 +28,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-import ai.calling.auth.CurrentUser;
+import ai.calling.common.CurrentUser;
 import ai.calling.billing.CreditLedger.Movement;
 import ai.calling.common.ApiException;
 import ai.calling.common.PageParams;

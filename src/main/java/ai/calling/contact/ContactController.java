@@ -32,7 +32,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-import ai.calling.auth.CurrentUser;
+import ai.calling.common.CurrentUser;
 import ai.calling.common.ApiException;
 import ai.calling.common.PageParams;
 import ai.calling.common.PageResponse;

@@ -28,6 +28,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import ai.calling.config.SystemSettings;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
 import ai.calling.support.TestUsers;
@@ -64,6 +65,9 @@ class StripePaymentsTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    SystemSettings settings;
 
     Http http;
     SignedIn user;
@@ -194,6 +198,21 @@ class StripePaymentsTest {
         assertThat(failed.contentType()).startsWith("application/problem+json");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM stripe_checkout_sessions WHERE user_id = ?", Long.class,
                 user.id())).isZero();
+    }
+
+    @Test
+    void aPackageBelowTheMinimumPurchaseIsRefused() {
+        jdbc.update("UPDATE system_config SET config_value = '200' WHERE config_key = 'minimum_credit_purchase'");
+        settings.evict(SystemSettings.MINIMUM_CREDIT_PURCHASE);
+        try {
+            Http.Response response = http.post("/api/billing/checkout", Map.of("packageId", "starter"), user.auth());
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.json().path("errors").path(0).path("field").asString()).isEqualTo("packageId");
+            STRIPE.verify(0, postRequestedFor(urlPathEqualTo("/v1/checkout/sessions")));
+        } finally {
+            jdbc.update("UPDATE system_config SET config_value = '50' WHERE config_key = 'minimum_credit_purchase'");
+            settings.evict(SystemSettings.MINIMUM_CREDIT_PURCHASE);
+        }
     }
 
     private String checkout(String packageId) {

@@ -35,7 +35,9 @@ class TenantIsolationTest {
     static final Map<String, String> NOT_TENANT_SCOPED = Map.of(
             "GET /api/admin/users/{id}", "admin dashboard: admins see every account (AdminUsersTest)",
             "PUT /api/admin/users/{id}/role", "admin dashboard: super_admin only (AdminUsersTest)",
-            "PATCH /api/admin/users/{id}/status", "admin dashboard: admins manage every account (AdminUsersTest)");
+            "PATCH /api/admin/users/{id}/status", "admin dashboard: admins manage every account (AdminUsersTest)",
+            "POST /api/admin/users/{id}/credits", "admin dashboard: adjustments of any account (CreditLedgerTest)",
+            "GET /api/admin/users/{id}/transactions", "admin dashboard: any account's history (CreditLedgerTest)");
 
     /**
      * Cross-tenant cases, keyed by "METHOD /path/{pattern}". Each creates a resource as the owner and

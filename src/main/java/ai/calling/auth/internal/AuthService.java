@@ -16,7 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 import ai.calling.auth.AuthDtos.AuthResponse;
 import ai.calling.auth.AuthDtos.ProfileView;
 import ai.calling.auth.AuthDtos.UserView;
-import ai.calling.auth.CurrentUser;
+import ai.calling.common.CurrentUser;
 import ai.calling.auth.UserRegistered;
 import ai.calling.billing.CreditLedger;
 import ai.calling.common.ApiException;

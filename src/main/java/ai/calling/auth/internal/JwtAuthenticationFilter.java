@@ -14,7 +14,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import ai.calling.auth.CurrentUser;
+import ai.calling.common.CurrentUser;
 
 /**
  * Authenticates {@code Authorization: Bearer <access token>}: the JWT must verify, and its session

@@ -8,7 +8,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-import ai.calling.auth.CurrentUser;
+import ai.calling.common.CurrentUser;
 import ai.calling.config.SecurityProperties;
 
 /** Creates the first super_admin from ADMIN_EMAIL / ADMIN_PASSWORD when no user has that e-mail. */

@@ -1,4 +1,4 @@
-package ai.calling.auth;
+package ai.calling.common;
 
 import java.util.UUID;
 
