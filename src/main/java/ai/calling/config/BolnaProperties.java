@@ -12,12 +12,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param baseUrl       API base ({@code BOLNA_BASE_URL})
  * @param webhookSecret shared secret in the webhook URL ({@code BOLNA_WEBHOOK_SECRET}); without it
  *                      every webhook is refused
+ * @param readTimeout   how long to wait for Bolna's answer
  */
 @ConfigurationProperties("app.bolna")
 public record BolnaProperties(
         String apiKey,
         @DefaultValue("https://api.bolna.ai") URI baseUrl,
-        String webhookSecret) {
+        String webhookSecret,
+        @DefaultValue("15s") java.time.Duration readTimeout) {
 
     public boolean apiConfigured() {
         return Secrets.isSet(apiKey);

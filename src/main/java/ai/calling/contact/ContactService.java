@@ -128,6 +128,12 @@ public class ContactService {
         return connectionFailures.countOnce(userId, contactId, callId);
     }
 
+    /** The user's contact with this (already E.164) number, if any. */
+    @Transactional(readOnly = true)
+    public Optional<ContactView> findByPhone(UUID userId, String e164) {
+        return contacts.findByUserIdAndPhoneNumber(userId, e164).map(ContactService::view);
+    }
+
     public Optional<String> normalise(String rawPhone) {
         return PhoneNumbers.toE164(rawPhone, phone.defaultRegion());
     }

@@ -2,10 +2,13 @@ package ai.calling.isolation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -25,29 +29,23 @@ import ai.calling.support.TestUsers.SignedIn;
 /**
  * Tenant isolation by construction: every endpoint of ours whose path takes a variable is found in
  * Spring's handler mappings, and each must either have a cross-tenant case here (tenant B asking
- * for tenant A's resource gets 404, exactly like a missing id) or be listed as not tenant-scoped,
- * with the reason. A new endpoint without either fails this suite.
+ * for tenant A's resource gets 404, exactly like a missing id, and A's resource is untouched) or be
+ * listed as not tenant-scoped, with the reason. A new endpoint without either fails this suite.
  */
 @IntegrationTest
 class TenantIsolationTest {
 
     /** Endpoints that take an id but are deliberately not scoped to the caller's tenant. */
-    static final Map<String, String> NOT_TENANT_SCOPED = Map.of(
-            "GET /api/admin/users/{id}", "admin dashboard: admins see every account (AdminUsersTest)",
-            "PUT /api/admin/users/{id}/role", "admin dashboard: super_admin only (AdminUsersTest)",
-            "PATCH /api/admin/users/{id}/status", "admin dashboard: admins manage every account (AdminUsersTest)",
-            "POST /api/admin/users/{id}/credits", "admin dashboard: adjustments of any account (CreditLedgerTest)",
-            "GET /api/admin/users/{id}/transactions", "admin dashboard: any account's history (CreditLedgerTest)");
-
-    /**
-     * Cross-tenant cases, keyed by "METHOD /path/{pattern}". Each creates a resource as the owner and
-     * answers the stranger's request for it.
-     */
-    static final Map<String, CrossTenantCase> CASES = Map.of(
-            "GET /api/contacts/{id}", contact((http, caller, id) -> http.get("/api/contacts/" + id, caller.auth())),
-            "PATCH /api/contacts/{id}", contact((http, caller, id) -> http.patch("/api/contacts/" + id,
-                    Map.of("name", "Taken over"), caller.auth())),
-            "DELETE /api/contacts/{id}", contact((http, caller, id) -> http.delete("/api/contacts/" + id, caller.auth())));
+    static final Map<String, String> NOT_TENANT_SCOPED = Map.ofEntries(
+            Map.entry("GET /api/admin/users/{id}", "admin dashboard: admins see every account (AdminUsersTest)"),
+            Map.entry("PUT /api/admin/users/{id}/role", "admin dashboard: super_admin only (AdminUsersTest)"),
+            Map.entry("PATCH /api/admin/users/{id}/status", "admin dashboard: admins manage every account"),
+            Map.entry("POST /api/admin/users/{id}/credits", "admin dashboard: adjustments of any account"),
+            Map.entry("GET /api/admin/users/{id}/transactions", "admin dashboard: any account's history"),
+            Map.entry("PATCH /api/admin/phone-numbers/{id}", "admin dashboard: numbers belong to the platform"),
+            Map.entry("POST /api/admin/phone-numbers/{id}/deactivate", "admin dashboard: platform numbers"),
+            Map.entry("POST /api/admin/phone-numbers/{id}/assign", "admin dashboard: platform numbers"),
+            Map.entry("POST /api/admin/phone-numbers/{id}/unassign", "admin dashboard: platform numbers"));
 
     @LocalServerPort
     int port;
@@ -56,32 +54,102 @@ class TenantIsolationTest {
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping handlerMapping;
 
+    @Autowired
+    JdbcTemplate jdbc;
+
+    /** Cross-tenant cases, keyed by "METHOD /path/{pattern}". */
+    Map<String, CrossTenantCase> cases() {
+        Map<String, CrossTenantCase> cases = new LinkedHashMap<>();
+        cases.put("GET /api/contacts/{id}", new CrossTenantCase(this::contact, (http, caller, id) ->
+                http.get("/api/contacts/" + id, caller.auth())));
+        cases.put("PATCH /api/contacts/{id}", new CrossTenantCase(this::contact, (http, caller, id) ->
+                http.patch("/api/contacts/" + id, Map.of("name", "Taken over"), caller.auth())));
+        cases.put("DELETE /api/contacts/{id}", new CrossTenantCase(this::contact, (http, caller, id) ->
+                http.delete("/api/contacts/" + id, caller.auth())));
+        cases.put("GET /api/agents/{id}", new CrossTenantCase(this::agent, (http, caller, id) ->
+                http.get("/api/agents/" + id, caller.auth())));
+        cases.put("PATCH /api/agents/{id}", new CrossTenantCase(this::agent, (http, caller, id) ->
+                http.patch("/api/agents/" + id, Map.of("name", "Taken over"), caller.auth())));
+        cases.put("DELETE /api/agents/{id}", new CrossTenantCase(this::agent, (http, caller, id) ->
+                http.delete("/api/agents/" + id, caller.auth())));
+        cases.put("POST /api/agents/{id}/sync", new CrossTenantCase(this::agent, (http, caller, id) ->
+                http.post("/api/agents/" + id + "/sync", "", caller.auth())));
+        cases.put("GET /api/calls/{id}", new CrossTenantCase(this::call, (http, caller, id) ->
+                http.get("/api/calls/" + id, caller.auth())));
+        cases.put("GET /api/calls/{id}/transcript", new CrossTenantCase(this::callWithTranscript, (http, caller, id) ->
+                http.get("/api/calls/" + id + "/transcript", caller.auth())));
+        cases.put("POST /api/calls/{id}/stop", new CrossTenantCase(this::call, (http, caller, id) ->
+                http.post("/api/calls/" + id + "/stop", "", caller.auth())));
+        return cases;
+    }
+
     @Test
     void everyIdTakingEndpointHasACrossTenantCaseOrAStatedReason() {
         Set<String> endpoints = idTakingEndpoints();
         Set<String> uncovered = new TreeSet<>(endpoints);
-        uncovered.removeAll(CASES.keySet());
+        uncovered.removeAll(cases().keySet());
         uncovered.removeAll(NOT_TENANT_SCOPED.keySet());
 
         assertThat(uncovered).as("endpoints with a path variable but no cross-tenant case").isEmpty();
         assertThat(endpoints).as("every listed case and exemption still exists")
-                .containsAll(CASES.keySet()).containsAll(NOT_TENANT_SCOPED.keySet());
+                .containsAll(cases().keySet()).containsAll(NOT_TENANT_SCOPED.keySet());
     }
 
     @TestFactory
     Stream<DynamicTest> anotherTenantsIdAnswers404LikeAMissingOne() {
         Http http = new Http(port);
-        return CASES.entrySet().stream().map(entry -> DynamicTest.dynamicTest(entry.getKey(), () -> {
+        return cases().entrySet().stream().map(entry -> DynamicTest.dynamicTest(entry.getKey(), () -> {
             SignedIn owner = TestUsers.register(http);
             SignedIn stranger = TestUsers.register(http);
-            Http.Response strangers = entry.getValue().strangerRequest(http, owner, stranger);
-            Http.Response missing = entry.getValue().missingRequest(http, stranger, UUID.randomUUID().toString());
+            CrossTenantCase scenario = entry.getValue();
+            String id = scenario.owned().apply(owner);
+            String before = snapshot(id);
 
-            assertThat(strangers.status()).isEqualTo(404);
+            Http.Response strangers = scenario.request().send(http, stranger, id);
+            Http.Response missing = scenario.request().send(http, stranger, UUID.randomUUID().toString());
+
+            assertThat(strangers.status()).as(strangers.body()).isEqualTo(404);
             assertThat(strangers.contentType()).startsWith("application/problem+json");
             assertThat(missing.status()).isEqualTo(404);
             assertThat(strangers.json().path("title").asString()).isEqualTo(missing.json().path("title").asString());
+            assertThat(snapshot(id)).as("the owner's resource is untouched").isEqualTo(before);
         }));
+    }
+
+    private String contact(SignedIn owner) {
+        UUID id = UUID.randomUUID();
+        jdbc.update("INSERT INTO contacts (id, user_id, name, phone_number) VALUES (?, ?, 'Owned', '+14155550999')",
+                id, owner.id());
+        return id.toString();
+    }
+
+    private String agent(SignedIn owner) {
+        UUID id = UUID.randomUUID();
+        jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'Owned')", id, owner.id(),
+                "bolna-" + id);
+        return id.toString();
+    }
+
+    private String call(SignedIn owner) {
+        UUID agent = UUID.fromString(agent(owner));
+        UUID id = UUID.randomUUID();
+        jdbc.update("INSERT INTO calls (id, user_id, agent_id, bolna_execution_id, phone_number) "
+                + "VALUES (?, ?, ?, ?, '+14155550998')", id, owner.id(), agent, "exec-" + id);
+        return id.toString();
+    }
+
+    private String callWithTranscript(SignedIn owner) {
+        String call = call(owner);
+        jdbc.update("INSERT INTO transcripts (call_id, user_id, content) VALUES (?::uuid, ?, 'assistant: hello')", call,
+                owner.id());
+        return call;
+    }
+
+    /** Everything the tenant owns with this id, as text, to prove a stranger changed nothing. */
+    private String snapshot(String id) {
+        return Stream.of("contacts", "agents", "calls")
+                .map(table -> jdbc.queryForList("SELECT * FROM " + table + " WHERE id = ?::uuid", id).toString())
+                .collect(Collectors.joining("|"));
     }
 
     private Set<String> idTakingEndpoints() {
@@ -90,10 +158,9 @@ class TenantIsolationTest {
             if (!isOurs(method)) {
                 return;
             }
-            Set<String> patterns = info.getPatternValues();
             Set<String> methods = info.getMethodsCondition().getMethods().isEmpty() ? Set.of("ANY")
-                    : info.getMethodsCondition().getMethods().stream().map(Enum::name).collect(java.util.stream.Collectors.toSet());
-            for (String pattern : patterns) {
+                    : info.getMethodsCondition().getMethods().stream().map(Enum::name).collect(Collectors.toSet());
+            for (String pattern : info.getPatternValues()) {
                 if (pattern.contains("{")) {
                     methods.forEach(m -> endpoints.add(m + " " + pattern));
                 }
@@ -106,38 +173,12 @@ class TenantIsolationTest {
         return method.getBeanType().getPackageName().startsWith("ai.calling");
     }
 
-    /** A case on a contact of the owner's, created through the API. */
-    static CrossTenantCase contact(Request request) {
-        return new CrossTenantCase() {
-            @Override
-            public Http.Response strangerRequest(Http http, SignedIn owner, SignedIn stranger) {
-                String id = http.post("/api/contacts", Map.of("phoneNumber", "+14155550999", "name", "Owned"),
-                        owner.auth()).json().path("id").asString();
-                Http.Response response = request.send(http, stranger, id);
-                assertThat(http.get("/api/contacts/" + id, owner.auth()).json().path("name").asString())
-                        .as("the owner's contact is untouched").isEqualTo("Owned");
-                return response;
-            }
-
-            @Override
-            public Http.Response missingRequest(Http http, SignedIn caller, String missingId) {
-                return request.send(http, caller, missingId);
-            }
-        };
-    }
-
     /** One request of a caller for a resource id. */
     interface Request {
         Http.Response send(Http http, SignedIn caller, String id);
     }
 
-    /** One endpoint's cross-tenant scenario. */
-    interface CrossTenantCase {
-
-        /** Creates a resource as {@code owner} and sends {@code stranger}'s request for it. */
-        Http.Response strangerRequest(Http http, SignedIn owner, SignedIn stranger);
-
-        /** Sends {@code caller}'s request for an id that does not exist. */
-        Http.Response missingRequest(Http http, SignedIn caller, String missingId);
+    /** How the owner's resource is made, and the request a stranger sends for it. */
+    record CrossTenantCase(Function<SignedIn, String> owned, Request request) {
     }
 }

@@ -5,7 +5,8 @@ import java.util.UUID;
 
 import org.springframework.data.jpa.repository.JpaRepository;
 
-public interface AgentRepository extends JpaRepository<Agent, UUID> {
+public interface AgentRepository extends JpaRepository<Agent, UUID>,
+        org.springframework.data.jpa.repository.JpaSpecificationExecutor<Agent> {
 
     /** Tenant-scoped lookup: another user's agent id answers empty, exactly like a missing one. */
     Optional<Agent> findByIdAndUserId(UUID id, UUID userId);

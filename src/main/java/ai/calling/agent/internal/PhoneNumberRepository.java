@@ -8,4 +8,6 @@ import org.springframework.data.jpa.repository.JpaRepository;
 public interface PhoneNumberRepository extends JpaRepository<PhoneNumber, UUID> {
 
     Optional<PhoneNumber> findByAssignedToAgentId(UUID agentId);
+
+    boolean existsByPhoneNumberAndIsActiveTrue(String phoneNumber);
 }

@@ -1,11 +1,9 @@
 package ai.calling.auth.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
+
+import ai.calling.common.Hashes;
 
 /** Opaque random tokens (refresh, reset, verification) and the SHA-256 under which they are stored. */
 public final class Tokens {
@@ -23,11 +21,6 @@ public final class Tokens {
     }
 
     public static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Hashes.sha256(token);
     }
 }

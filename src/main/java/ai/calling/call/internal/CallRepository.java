@@ -5,7 +5,8 @@ import java.util.UUID;
 
 import org.springframework.data.jpa.repository.JpaRepository;
 
-public interface CallRepository extends JpaRepository<Call, UUID> {
+public interface CallRepository extends JpaRepository<Call, UUID>,
+        org.springframework.data.jpa.repository.JpaSpecificationExecutor<Call> {
 
     /** Tenant-scoped lookup: another user's call id answers empty, exactly like a missing one. */
     Optional<Call> findByIdAndUserId(UUID id, UUID userId);

@@ -1,0 +1,53 @@
+package ai.calling.agent;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/** Request and response bodies of {@code /api/agents}. */
+public final class AgentDtos {
+
+    private AgentDtos() {
+    }
+
+    /**
+     * A new agent. {@code voiceConfig} is Bolna's synthesizer, {@code llmConfig} its LLM settings and
+     * {@code taskConfig} its task settings; each a JSON object, passed through to Bolna.
+     */
+    public record CreateAgentRequest(
+            @NotBlank @Size(max = 100) String name,
+            @Pattern(regexp = "call|chat", message = "must be call or chat") String agentType,
+            @Size(max = 2000) String description,
+            @NotBlank @Size(max = 1000) String welcomeMessage,
+            @NotBlank @Size(max = 20000) String systemPrompt,
+            Map<String, Object> voiceConfig,
+            Map<String, Object> llmConfig,
+            Map<String, Object> taskConfig) {
+    }
+
+    /** Fields left out (null) are not changed. */
+    public record UpdateAgentRequest(
+            @Size(min = 1, max = 100) String name,
+            @Size(max = 2000) String description,
+            @Size(min = 1, max = 1000) String welcomeMessage,
+            @Size(min = 1, max = 20000) String systemPrompt,
+            Map<String, Object> voiceConfig) {
+    }
+
+    public record AgentView(UUID id, String name, String agentType, String description, boolean isActive,
+            String bolnaAgentId, String welcomeMessage, String systemPrompt, Map<String, Object> voiceConfig,
+            Map<String, Object> llmConfig, Map<String, Object> taskConfig, AssignedNumber phoneNumber,
+            Instant createdAt, Instant updatedAt) {
+    }
+
+    public record AssignedNumber(UUID id, String name, String phoneNumber) {
+    }
+
+    /** What a sync found different on Bolna and put right. */
+    public record SyncResult(AgentView agent, java.util.List<String> repaired) {
+    }
+}

@@ -1,0 +1,179 @@
+package ai.calling.agent;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientResponseException;
+
+import ai.calling.common.ApiException;
+import ai.calling.config.BolnaProperties;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Bolna.ai's API: bearer key, timeouts, metrics per endpoint ({@code bolna.requests}), retries with
+ * backoff only for idempotent requests on 5xx and timeouts. {@code POST /call} is never retried: a
+ * timeout after Bolna accepted it would ring the customer twice. Bolna's errors become 502 problem
+ * details with a readable detail; without {@code BOLNA_API_KEY} every call answers 503.
+ */
+@Component
+public class BolnaClient {
+
+    private static final Logger log = LoggerFactory.getLogger(BolnaClient.class);
+
+    private final BolnaProperties properties;
+    private final RestClient rest;
+    private final JsonMapper json;
+    private final MeterRegistry meters;
+    private final RetryTemplate retries;
+
+    BolnaClient(BolnaProperties properties, JsonMapper json, MeterRegistry meters) {
+        this.properties = properties;
+        this.json = json;
+        this.meters = meters;
+        JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build());
+        factory.setReadTimeout(properties.readTimeout());
+        this.rest = RestClient.builder().baseUrl(properties.baseUrl().toString()).requestFactory(factory)
+                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + (properties.apiKey() == null ? "" : properties.apiKey()))
+                .defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+                .build();
+        this.retries = new RetryTemplate(RetryPolicy.builder().maxRetries(2).delay(Duration.ofMillis(200)).multiplier(2)
+                .maxDelay(Duration.ofSeconds(2))
+                .predicate(e -> e instanceof HttpServerErrorException || e instanceof ResourceAccessException)
+                .build());
+    }
+
+    /** Creates an agent (v2); returns Bolna's agent id. */
+    public String createAgent(Map<String, Object> body) {
+        JsonNode created = call("create_agent", false, () -> rest.post().uri("/v2/agent")
+                .contentType(MediaType.APPLICATION_JSON).body(body).retrieve().body(JsonNode.class));
+        String id = created == null ? "" : created.path("agent_id").asString("");
+        if (id.isBlank()) {
+            throw bad("Bolna created no agent id");
+        }
+        return id;
+    }
+
+    public JsonNode getAgent(String agentId) {
+        return call("get_agent", true, () -> rest.get().uri("/v2/agent/{id}", agentId).retrieve().body(JsonNode.class));
+    }
+
+    public void patchAgent(String agentId, Map<String, Object> body) {
+        call("patch_agent", true, () -> rest.patch().uri("/v2/agent/{id}", agentId).contentType(MediaType.APPLICATION_JSON)
+                .body(body).retrieve().toBodilessEntity());
+    }
+
+    /** Deletes the agent; one that Bolna no longer knows counts as deleted. */
+    public void deleteAgent(String agentId) {
+        try {
+            call("delete_agent", true, () -> rest.delete().uri("/v2/agent/{id}", agentId).retrieve().toBodilessEntity());
+        } catch (BolnaNotFound gone) {
+            log.info("Bolna agent {} was already gone", agentId);
+        }
+    }
+
+    /** Places a call (never retried); returns Bolna's execution id. */
+    public String makeCall(Map<String, Object> body) {
+        JsonNode queued = call("make_call", false, () -> rest.post().uri("/call").contentType(MediaType.APPLICATION_JSON)
+                .body(body).retrieve().body(JsonNode.class));
+        String id = queued == null ? "" : queued.path("execution_id").asString("");
+        if (id.isBlank()) {
+            throw bad("Bolna accepted the call but returned no execution id");
+        }
+        return id;
+    }
+
+    public void stopCall(String executionId) {
+        call("stop_call", false, () -> rest.post().uri("/call/{id}/stop", executionId).retrieve().toBodilessEntity());
+    }
+
+    public JsonNode getExecution(String executionId) {
+        return call("get_execution", true, () -> rest.get().uri("/executions/{id}", executionId).retrieve()
+                .body(JsonNode.class));
+    }
+
+    private <T> T call(String endpoint, boolean idempotent, Supplier<T> request) {
+        if (!properties.apiConfigured()) {
+            throw ApiException.unavailable("Voice calling is not configured on this server (BOLNA_API_KEY is unset)");
+        }
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "success";
+        try {
+            return idempotent ? retries.execute(request::get) : request.get();
+        } catch (RetryException e) {
+            outcome = "error";
+            throw translate(endpoint, e.getLastException());
+        } catch (RuntimeException e) {
+            outcome = "error";
+            throw translate(endpoint, e);
+        } finally {
+            sample.stop(meters.timer("bolna.requests", "endpoint", endpoint, "outcome", outcome));
+        }
+    }
+
+    private RuntimeException translate(String endpoint, Throwable e) {
+        if (e instanceof HttpClientErrorException.NotFound) {
+            return new BolnaNotFound();
+        }
+        if (e instanceof RestClientResponseException response) {
+            String message = bolnaMessage(response.getResponseBodyAsString());
+            log.warn("Bolna {} answered {}: {}", endpoint, response.getStatusCode().value(), message);
+            return response.getStatusCode().is4xxClientError()
+                    ? bad("Bolna refused the request: " + message)
+                    : bad("Bolna failed (" + response.getStatusCode().value() + "); try again in a moment");
+        }
+        if (e instanceof ResourceAccessException) {
+            log.warn("Bolna {} did not answer in time: {}", endpoint, e.getMessage());
+            return bad("Bolna did not answer in time; try again in a moment");
+        }
+        if (e instanceof ApiException api) {
+            return api;
+        }
+        log.warn("Bolna {} failed", endpoint, e);
+        return bad("Bolna could not be reached");
+    }
+
+    private String bolnaMessage(String body) {
+        try {
+            JsonNode error = json.readTree(body);
+            String message = error.path("message").asString("");
+            if (message.isBlank()) {
+                message = error.path("detail").asString("");
+            }
+            return message.isBlank() ? "no detail given" : message;
+        } catch (RuntimeException notJson) {
+            return "no detail given";
+        }
+    }
+
+    private static ApiException bad(String detail) {
+        return new ApiException(HttpStatus.BAD_GATEWAY, "Bad Gateway", detail);
+    }
+
+    /** Bolna answered 404 for the resource. */
+    public static final class BolnaNotFound extends ApiException {
+        BolnaNotFound() {
+            super(HttpStatus.BAD_GATEWAY, "Bad Gateway", "Bolna does not know this resource");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package ai.calling.call;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+
+import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import ai.calling.call.CallDtos.CallFilter;
+import ai.calling.call.CallDtos.CallView;
+import ai.calling.call.CallDtos.StartCallRequest;
+import ai.calling.call.CallDtos.TranscriptView;
+import ai.calling.common.CurrentUser;
+import ai.calling.common.PageParams;
+import ai.calling.common.PageResponse;
+
+@RestController
+@RequestMapping("/api/calls")
+class CallController {
+
+    private final CallService calls;
+
+    CallController(CallService calls) {
+        this.calls = calls;
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    CallView start(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody StartCallRequest body,
+            @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
+        return calls.start(user.id(), body, idempotencyKey);
+    }
+
+    @GetMapping
+    PageResponse<CallView> list(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) String status,
+            @RequestParam(required = false) String lifecycle, @RequestParam(required = false) UUID agentId,
+            @RequestParam(required = false) String leadType, @RequestParam(required = false) String callSource,
+            @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+            @RequestParam(required = false) String phone, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        return calls.list(user.id(), new CallFilter(status, lifecycle, agentId, leadType, callSource, from, to, phone),
+                PageParams.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt").and(Sort.by("id"))));
+    }
+
+    @GetMapping("/{id}")
+    CallView get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return calls.get(user.id(), id);
+    }
+
+    @GetMapping("/{id}/transcript")
+    TranscriptView transcript(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return calls.transcript(user.id(), id);
+    }
+
+    @PostMapping("/{id}/stop")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    CallView stop(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return calls.stop(user.id(), id);
+    }
+}

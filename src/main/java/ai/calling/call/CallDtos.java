@@ -1,0 +1,43 @@
+package ai.calling.call;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+/** Request and response bodies of {@code /api/calls}. */
+public final class CallDtos {
+
+    private CallDtos() {
+    }
+
+    public record StartCallRequest(@NotNull UUID agentId, @NotBlank @Size(max = 50) String phoneNumber, UUID contactId,
+            @Size(max = 255) String name, Map<String, Object> userData) {
+    }
+
+    /**
+     * A call as clients see it: lifecycle timestamps, hangup data, duration in seconds and billed
+     * minutes, credits used, recording, contact and the state of its lead analysis.
+     */
+    public record CallView(UUID id, UUID agentId, UUID contactId, String phoneNumber, String callerName, String status,
+            String lifecycleStatus, String leadType, String callSource, String bolnaExecutionId, int durationSeconds,
+            int billedMinutes, int creditsUsed, String recordingUrl, String hangupBy, String hangupReason,
+            Integer hangupProviderCode, Instant ringingStartedAt, Instant answeredAt, Instant disconnectedAt,
+            Instant completedAt, String analysisStatus, Instant createdAt, Instant updatedAt) {
+    }
+
+    public record TranscriptView(UUID callId, String content, List<Segment> speakerSegments, String analysisStatus,
+            Instant updatedAt) {
+    }
+
+    public record Segment(String speaker, String text) {
+    }
+
+    public record CallFilter(String status, String lifecycle, UUID agentId, String leadType, String callSource,
+            Instant from, Instant to, String phone) {
+    }
+}
