@@ -188,7 +188,7 @@ public class AgentService {
     /** For the calls feature: the caller's agent, as the call needs it. */
     public Optional<CallableAgent> callable(UUID userId, UUID agentId) {
         return transactions.execute(status -> agents.findByIdAndUserId(agentId, userId).map(agent -> new CallableAgent(
-                agent.getId(), agent.getBolnaAgentId(), agent.isActive(),
+                agent.getId(), agent.getUserId(), agent.getBolnaAgentId(), agent.isActive(),
                 phoneNumbers.findByAssignedToAgentId(agent.getId()).filter(n -> n.isActive())
                         .map(n -> n.getPhoneNumber()).orElse(null))));
     }
@@ -196,7 +196,7 @@ public class AgentService {
     /** Resolves Bolna's agent id to ours and its owner (for webhooks). */
     public Optional<CallableAgent> byBolnaId(String bolnaAgentId) {
         return transactions.execute(status -> agents.findByBolnaAgentId(bolnaAgentId).map(agent -> new CallableAgent(
-                agent.getId(), agent.getBolnaAgentId(), agent.isActive(), null)));
+                agent.getId(), agent.getUserId(), agent.getBolnaAgentId(), agent.isActive(), null)));
     }
 
     private Agent owned(UUID userId, UUID agentId) {
@@ -234,6 +234,6 @@ public class AgentService {
     }
 
     /** What the calls feature needs to place a call through an agent. */
-    public record CallableAgent(UUID id, String bolnaAgentId, boolean active, String fromPhoneNumber) {
+    public record CallableAgent(UUID id, UUID userId, String bolnaAgentId, boolean active, String fromPhoneNumber) {
     }
 }

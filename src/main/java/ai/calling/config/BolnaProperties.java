@@ -13,13 +13,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param webhookSecret shared secret in the webhook URL ({@code BOLNA_WEBHOOK_SECRET}); without it
  *                      every webhook is refused
  * @param readTimeout   how long to wait for Bolna's answer
+ * @param webhookAllowedIps    if not empty, the only client addresses whose webhooks are accepted
+ *                             ({@code BOLNA_WEBHOOK_ALLOWED_IPS}); behind a proxy, set
+ *                             {@code server.forward-headers-strategy} so the client address is right
+ * @param reconcileAfter       how long a call may stay unfinished before reconciliation asks Bolna
  */
 @ConfigurationProperties("app.bolna")
 public record BolnaProperties(
         String apiKey,
         @DefaultValue("https://api.bolna.ai") URI baseUrl,
         String webhookSecret,
-        @DefaultValue("15s") java.time.Duration readTimeout) {
+        @DefaultValue("15s") java.time.Duration readTimeout,
+        @DefaultValue java.util.List<String> webhookAllowedIps,
+        @DefaultValue("30m") java.time.Duration reconcileAfter) {
 
     public boolean apiConfigured() {
         return Secrets.isSet(apiKey);

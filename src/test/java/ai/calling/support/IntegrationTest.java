@@ -24,7 +24,9 @@ import org.springframework.test.context.ContextConfiguration;
                 // the suite signs in many users from one address; the limit itself has its own test
                 "app.security.auth-requests-per-minute=1000000",
                 // as behind a proxy: tests give each simulated client its own X-Forwarded-For address
-                "server.forward-headers-strategy=framework" })
+                "server.forward-headers-strategy=framework",
+                // scheduled jobs would race the tests; the job tests call them directly
+                "app.jobs.enabled=false" })
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 public @interface IntegrationTest {
 }

@@ -24,9 +24,13 @@ public class CreditLedgerRepository {
         this.jdbc = jdbc;
     }
 
-    /** Locks the user's balance until the transaction ends; empty when the user does not exist. */
+    /**
+     * Locks the user's balance until the transaction ends; empty when the user does not exist.
+     * NO KEY UPDATE, not UPDATE: it must not wait for the key-share locks that inserts of the user's
+     * calls and contacts hold through their foreign keys (that wait deadlocked busy webhooks).
+     */
     public Optional<Integer> lockBalance(UUID userId) {
-        return jdbc.sql("SELECT credits FROM users WHERE id = :id FOR UPDATE").param("id", userId)
+        return jdbc.sql("SELECT credits FROM users WHERE id = :id FOR NO KEY UPDATE").param("id", userId)
                 .query(Integer.class).optional();
     }
 

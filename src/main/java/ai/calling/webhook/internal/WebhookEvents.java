@@ -1,0 +1,89 @@
+package ai.calling.webhook.internal;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** bolna_webhook_events: every delivery as received, and what became of it. */
+@Repository
+public class WebhookEvents {
+
+    private final JdbcClient jdbc;
+
+    WebhookEvents(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public UUID store(String executionId, String bolnaAgentId, String status, String source, String payload) {
+        return jdbc.sql("""
+                INSERT INTO bolna_webhook_events (execution_id, bolna_agent_id, status, source, payload)
+                VALUES (:execution, :agent, :status, :source, CAST(:payload AS jsonb)) RETURNING id""")
+                .param("execution", executionId).param("agent", bolnaAgentId).param("status", status)
+                .param("source", source).param("payload", payload).query(UUID.class).single();
+    }
+
+    public Optional<String> payload(UUID eventId) {
+        return jdbc.sql("SELECT payload::text FROM bolna_webhook_events WHERE id = :id").param("id", eventId)
+                .query(String.class).optional();
+    }
+
+    public void markProcessed(UUID eventId, String state) {
+        jdbc.sql("""
+                UPDATE bolna_webhook_events SET state = :state, attempts = attempts + 1, processed_at = CURRENT_TIMESTAMP,
+                       last_error = NULL, next_attempt_at = NULL WHERE id = :id""")
+                .param("id", eventId).param("state", state).update();
+    }
+
+    /** Records a failed attempt; retries back off 1, 2, 4 ... minutes, and stop after {@code maxAttempts}. */
+    public void markFailed(UUID eventId, String error, int maxAttempts) {
+        jdbc.sql("""
+                UPDATE bolna_webhook_events SET state = 'failed', attempts = attempts + 1, last_error = :error,
+                       next_attempt_at = CASE WHEN attempts + 1 >= :max THEN NULL
+                                              ELSE CURRENT_TIMESTAMP + make_interval(mins => power(2, attempts)::int) END
+                 WHERE id = :id""")
+                .param("id", eventId).param("error", error).param("max", maxAttempts).update();
+    }
+
+    /** Failed events due for another attempt, oldest first, claimed against other instances. */
+    public List<UUID> dueForRetry(int limit) {
+        return jdbc.sql("""
+                SELECT id FROM bolna_webhook_events
+                 WHERE state = 'failed' AND next_attempt_at <= CURRENT_TIMESTAMP
+                 ORDER BY next_attempt_at LIMIT :limit FOR UPDATE SKIP LOCKED""")
+                .param("limit", limit).query(UUID.class).list();
+    }
+
+    public long count(String state) {
+        return jdbc.sql("SELECT count(*) FROM bolna_webhook_events WHERE (CAST(:state AS text) IS NULL OR state = :state)")
+                .param("state", state).query(Long.class).single();
+    }
+
+    public List<EventRow> page(String state, int limit, long offset) {
+        return jdbc.sql("""
+                SELECT id, execution_id, bolna_agent_id, status, source, state, attempts, last_error, next_attempt_at,
+                       received_at, processed_at
+                  FROM bolna_webhook_events WHERE (CAST(:state AS text) IS NULL OR state = :state)
+                 ORDER BY received_at DESC, id LIMIT :limit OFFSET :offset""")
+                .param("state", state).param("limit", limit).param("offset", offset)
+                .query((rs, n) -> new EventRow(rs.getObject("id", UUID.class), rs.getString("execution_id"),
+                        rs.getString("bolna_agent_id"), rs.getString("status"), rs.getString("source"),
+                        rs.getString("state"), rs.getInt("attempts"), rs.getString("last_error"),
+                        instant(rs.getObject("next_attempt_at", OffsetDateTime.class)),
+                        instant(rs.getObject("received_at", OffsetDateTime.class)),
+                        instant(rs.getObject("processed_at", OffsetDateTime.class))))
+                .list();
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+
+    public record EventRow(UUID id, String executionId, String bolnaAgentId, String status, String source, String state,
+            int attempts, String lastError, Instant nextAttemptAt, Instant receivedAt, Instant processedAt) {
+    }
+}

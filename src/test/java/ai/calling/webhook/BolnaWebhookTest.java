@@ -1,0 +1,327 @@
+package ai.calling.webhook;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import ai.calling.support.Http;
+import ai.calling.support.IntegrationTest;
+import ai.calling.support.TestUsers;
+import ai.calling.support.TestUsers.SignedIn;
+
+/** Bolna webhook ingestion over HTTP, with payloads shaped like integrations.md. */
+@IntegrationTest
+class BolnaWebhookTest {
+
+    static final String SECRET = "hook-secret-123";
+    static final WireMockServer BOLNA = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+    static {
+        BOLNA.start();
+    }
+
+    @DynamicPropertySource
+    static void bolna(DynamicPropertyRegistry registry) {
+        registry.add("app.bolna.api-key", () -> "bn-key");
+        registry.add("app.bolna.base-url", BOLNA::baseUrl);
+        registry.add("app.bolna.webhook-secret", () -> SECRET);
+    }
+
+    @AfterAll
+    static void stop() {
+        BOLNA.stop();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    BolnaReconciliation reconciliation;
+
+    Http http;
+    SignedIn user;
+    String bolnaAgent;
+    UUID agent;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        user = TestUsers.register(http);
+        agent = UUID.randomUUID();
+        bolnaAgent = "bolna-" + agent;
+        jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'Agent')", agent, user.id(),
+                bolnaAgent);
+    }
+
+    @Test
+    void aWrongOrMissingSecretIs401AndStoresNothing() {
+        long before = events();
+        String body = event("exec-" + UUID.randomUUID(), "ringing", 0, "");
+
+        assertThat(http.post("/api/webhooks/bolna?token=wrong", body).status()).isEqualTo(401);
+        assertThat(http.post("/api/webhooks/bolna", body).status()).isEqualTo(401);
+        assertThat(events()).isEqualTo(before);
+    }
+
+    @Test
+    void badBodiesAreRefused() {
+        long before = events();
+        assertThat(post("{not json").status()).isEqualTo(400);
+        assertThat(post("{\"status\":\"ringing\"}").status()).isEqualTo(400);
+        assertThat(post("{\"id\":\"x\",\"pad\":\"" + "a".repeat(1024 * 1024) + "\"}").status()).isEqualTo(413);
+        assertThat(events()).isEqualTo(before);
+    }
+
+    @Test
+    void aWholeLifecycleEndsCompletedBilledTranscribedAndLinkedToAContact() {
+        String execution = outboundCall(0);
+        for (String status : List.of("queued", "initiated", "ringing", "in-progress", "call-disconnected")) {
+            assertThat(post(event(execution, status, 0, "")).status()).isEqualTo(200);
+        }
+        post(event(execution, "completed", 61, "assistant: Hello, this is Nila.\nuser: Hi, tell me the price.\nplease"));
+
+        Map<String, Object> call = call(execution);
+        assertThat(call).containsEntry("status", "completed").containsEntry("call_lifecycle_status", "disconnected")
+                .containsEntry("duration_seconds", 61).containsEntry("duration_minutes", 2).containsEntry("credits_used", 2)
+                .containsEntry("hangup_by", "user").containsEntry("recording_url", "https://rec.example/" + execution + ".mp3");
+        assertThat(call.get("ringing_started_at")).isNotNull();
+        assertThat(call.get("call_answered_at")).isNotNull();
+        assertThat(call.get("call_disconnected_at")).isNotNull();
+        assertThat(call.get("contact_id")).isNotNull();
+        assertThat(call.get("transcript_id")).isNotNull();
+        Http.Response transcript = http.get("/api/calls/" + call.get("id") + "/transcript", user.auth());
+        assertThat(transcript.json().path("speakerSegments").size()).isEqualTo(2);
+        assertThat(transcript.json().path("speakerSegments").path(1).path("text").asString())
+                .isEqualTo("Hi, tell me the price. please");
+        assertThat(usage(execution)).containsExactly(-2);
+        assertThat(jdbc.queryForObject("SELECT total_calls FROM agent_analytics WHERE agent_id = ?", Integer.class, agent))
+                .isOne();
+        assertInvariant();
+    }
+
+    @Test
+    void theSameTerminalEventFiveTimesDebitsOnce() {
+        String execution = outboundCall(0);
+        String completed = event(execution, "completed", 125, "");
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(post(completed).status()).isEqualTo(200);
+        }
+
+        assertThat(usage(execution)).containsExactly(-3);
+        assertThat(call(execution)).containsEntry("credits_used", 3);
+        assertThat(jdbc.queryForObject("SELECT total_calls FROM agent_analytics WHERE agent_id = ?", Integer.class, agent))
+                .isOne();
+        assertInvariant();
+    }
+
+    @Test
+    void aTerminalEventBeforeRingingLeavesTheFinalStateAndFillsTimestampsOnce() {
+        String execution = outboundCall(0);
+        post(event(execution, "completed", 30, ""));
+        post(event(execution, "ringing", 0, ""));
+        post(event(execution, "in-progress", 0, ""));
+
+        Map<String, Object> call = call(execution);
+        assertThat(call).containsEntry("status", "completed").containsEntry("call_lifecycle_status", "disconnected")
+                .containsEntry("duration_minutes", 1);
+        assertThat(call.get("ringing_started_at")).isNotNull();
+        assertThat(usage(execution)).containsExactly(-1);
+    }
+
+    @Test
+    void aCallThatNeverConnectedCostsNothingAndCountsAgainstItsContact() {
+        String execution = outboundCall(0);
+
+        post(event(execution, "no-answer", 0, ""));
+        post(event(execution, "completed", 0, ""));
+
+        assertThat(call(execution)).containsEntry("status", "failed").containsEntry("credits_used", 0);
+        assertThat(usage(execution)).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT not_connected FROM contacts WHERE id = ?", Integer.class,
+                call(execution).get("contact_id"))).isOne();
+    }
+
+    @Test
+    void anInboundCallForAKnownAgentIsCreatedAndAnUnknownAgentIsIgnored() {
+        String execution = "exec-" + UUID.randomUUID();
+        String inbound = event(execution, "completed", 90, "user: hello").replace("\"call_type\":\"outbound\"",
+                "\"call_type\":\"inbound\"");
+
+        assertThat(post(inbound).status()).isEqualTo(200);
+
+        assertThat(call(execution)).containsEntry("lead_type", "inbound").containsEntry("phone_number", "+14155550111")
+                .containsEntry("status", "completed").containsEntry("credits_used", 2);
+        String stranger = event("exec-" + UUID.randomUUID(), "ringing", 0, "").replace(bolnaAgent, "bolna-unknown");
+        assertThat(post(stranger).status()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("SELECT state FROM bolna_webhook_events WHERE bolna_agent_id = 'bolna-unknown' "
+                + "ORDER BY received_at DESC LIMIT 1", String.class)).isEqualTo("ignored");
+    }
+
+    @Test
+    void aProcessingFailureIsKeptListedAndReplayable() {
+        String execution = outboundCall(0);
+        jdbc.execute("""
+                CREATE OR REPLACE FUNCTION test_fail_call_update() RETURNS trigger AS $$
+                BEGIN RAISE EXCEPTION 'injected storage fault'; END; $$ LANGUAGE plpgsql""");
+        jdbc.execute("CREATE TRIGGER test_fail_call_update BEFORE UPDATE ON calls FOR EACH ROW "
+                + "WHEN (NEW.bolna_execution_id = '" + execution + "') EXECUTE FUNCTION test_fail_call_update()");
+        Http.Response response;
+        try {
+            response = post(event(execution, "completed", 61, ""));
+        } finally {
+            jdbc.execute("DROP TRIGGER test_fail_call_update ON calls");
+        }
+        assertThat(response.status()).isEqualTo(200);
+        String eventId = response.json().path("eventId").asString();
+        assertThat(call(execution)).containsEntry("status", "in_progress");
+        SignedIn admin = TestUsers.register(http);
+        jdbc.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
+        Http.Response failed = http.get("/api/admin/webhooks/bolna?state=failed&size=100", admin.auth());
+        assertThat(failed.json().path("items").findValuesAsString("id")).contains(eventId);
+
+        Http.Response replay = http.post("/api/admin/webhooks/bolna/" + eventId + "/replay", "", admin.auth());
+
+        assertThat(replay.json().path("state").asString()).isEqualTo("processed");
+        assertThat(call(execution)).containsEntry("status", "completed").containsEntry("credits_used", 2);
+        assertThat(usage(execution)).containsExactly(-2);
+        assertThat(http.post("/api/admin/webhooks/bolna/" + eventId + "/replay", "", user.auth()).status()).isEqualTo(403);
+    }
+
+    @Test
+    void aLostWebhookIsReconciledFromBolnasApi() {
+        String execution = outboundCall(60);
+        BOLNA.stubFor(get(urlPathEqualTo("/executions/" + execution)).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody(event(execution, "completed", 200, ""))));
+
+        assertThat(reconciliation.reconcile()).isGreaterThanOrEqualTo(1);
+
+        assertThat(call(execution)).containsEntry("status", "completed").containsEntry("credits_used", 4);
+        assertThat(usage(execution)).containsExactly(-4);
+        assertInvariant();
+    }
+
+    @Test
+    void fiftyCallsTimesFiveShuffledEventsFromSixteenThreadsEndExact() throws Exception {
+        UUID second = UUID.randomUUID();
+        jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'Second')", second,
+                user.id(), "bolna-" + second);
+        List<String> executions = new ArrayList<>();
+        List<String> deliveries = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String execution = outboundCall(0, i % 2 == 0 ? agent : second);
+            executions.add(execution);
+            for (String status : List.of("initiated", "ringing", "in-progress", "call-disconnected")) {
+                deliveries.add(event(execution, status, 0, ""));
+            }
+            deliveries.add(event(execution, "completed", 61 + i, "assistant: hi"));
+        }
+        Collections.shuffle(deliveries, new java.util.Random(7));
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Callable<Integer>> posts = deliveries.stream().<Callable<Integer>>map(body -> () -> post(body).status())
+                    .toList();
+            for (Future<Integer> status : pool.invokeAll(posts)) {
+                assertThat(status.get()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        int expectedCredits = 0;
+        for (int i = 0; i < 50; i++) {
+            int minutes = (61 + i + 59) / 60;
+            expectedCredits += minutes;
+            assertThat(call(executions.get(i))).containsEntry("status", "completed")
+                    .containsEntry("call_lifecycle_status", "disconnected").containsEntry("duration_minutes", minutes);
+        }
+        assertThat(jdbc.queryForObject("SELECT credits FROM users WHERE id = ?", Integer.class, user.id()))
+                .isEqualTo(15 - expectedCredits);
+        assertThat(jdbc.queryForObject("SELECT sum(total_calls)::int FROM agent_analytics WHERE user_id = ?",
+                Integer.class, user.id())).isEqualTo(50);
+        assertThat(jdbc.queryForObject("SELECT sum(total_calls)::int FROM agent_analytics WHERE agent_id = ?",
+                Integer.class, agent)).isEqualTo(25);
+        assertThat(jdbc.queryForObject("SELECT total_calls FROM user_analytics WHERE user_id = ? AND hour IS NULL",
+                Integer.class, user.id())).isEqualTo(50);
+        assertInvariant();
+    }
+
+    private String outboundCall(int minutesAgo) {
+        return outboundCall(minutesAgo, agent);
+    }
+
+    private String outboundCall(int minutesAgo, UUID agentId) {
+        String execution = "exec-" + UUID.randomUUID();
+        jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, created_at) "
+                + "VALUES (?, ?, ?, '+14155550111', ?)", user.id(), agentId, execution,
+                java.sql.Timestamp.from(Instant.now().minus(minutesAgo, ChronoUnit.MINUTES)));
+        return execution;
+    }
+
+    private String event(String execution, String status, int seconds, String transcript) {
+        String agentId = jdbc.queryForList("SELECT a.bolna_agent_id FROM calls c JOIN agents a ON a.id = c.agent_id "
+                + "WHERE c.bolna_execution_id = ?", String.class, execution).stream().findFirst().orElse(bolnaAgent);
+        return """
+                {"id":"%s","agent_id":"%s","status":"%s","created_at":"2026-11-25T10:00:00.000Z",
+                 "updated_at":"%s","conversation_duration":%s,"total_cost":%s,"transcript":%s,
+                 "context_details":{"recipient_phone_number":"+14155550111"},
+                 "telephony_data":{"duration":"%s","to_number":"+14155550111","from_number":"+14155550111",
+                   "recording_url":%s,"call_type":"outbound","provider":"twilio","hangup_by":"Callee",
+                   "hangup_reason":"normal","hangup_provider_code":4000},
+                 "cost_breakdown":{"llm":0.1},"some_new_field":{"x":1}}"""
+                .formatted(execution, agentId, status, Instant.now(), seconds == 0 ? "null" : seconds + ".4",
+                        seconds == 0 ? "0" : "1.2", transcript.isEmpty() ? "null" : "\"" + transcript.replace("\n", "\\n") + "\"",
+                        seconds == 0 ? "" : String.valueOf(seconds),
+                        seconds == 0 ? "null" : "\"https://rec.example/" + execution + ".mp3\"");
+    }
+
+    private Http.Response post(String body) {
+        return http.post("/api/webhooks/bolna?token=" + SECRET, body);
+    }
+
+    private Map<String, Object> call(String execution) {
+        return jdbc.queryForMap("SELECT * FROM calls WHERE bolna_execution_id = ?", execution);
+    }
+
+    private List<Integer> usage(String execution) {
+        return jdbc.queryForList("SELECT t.amount FROM credit_transactions t JOIN calls c ON c.id = t.call_id "
+                + "WHERE c.bolna_execution_id = ? AND t.type = 'usage'", Integer.class, execution);
+    }
+
+    private long events() {
+        return jdbc.queryForObject("SELECT count(*) FROM bolna_webhook_events", Long.class);
+    }
+
+    private void assertInvariant() {
+        assertThat(jdbc.queryForList("SELECT inconsistent_records FROM validate_user_data_consistency() "
+                + "WHERE check_name LIKE 'credits_%'", Long.class)).containsOnly(0L);
+    }
+}
