@@ -54,7 +54,7 @@ public class BolnaReconciliation {
         for (String executionId : stale) {
             try {
                 JsonNode execution = bolna.getExecution(executionId);
-                webhooks.receive(json.writeValueAsString(execution), "reconciliation");
+                webhooks.receiveAndProcess(json.writeValueAsString(execution), "reconciliation");
                 applied++;
             } catch (ApiException e) {
                 log.warn("Reconciliation could not fetch execution {}: {}", executionId, e.getMessage());

@@ -3,7 +3,14 @@ package ai.calling.webhook;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,15 +30,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Bolna's webhook: authenticate, store the delivery as received (its own committed transaction),
- * then process it through {@link CallLifecycle}. A processing failure is recorded on the stored
- * event and retried later; the delivery is never lost and Bolna still gets its 200.
+ * Bolna's webhook: authenticate, store the delivery as received (one committed insert: that is all
+ * Bolna waits for), then process it on a worker through {@link CallLifecycle}, in a transaction that
+ * also marks the event. A processing failure is recorded on the event and retried with backoff;
+ * events whose worker never ran (full queue, crash) are picked up by the sweep. Nothing is lost.
  */
 @Service
 public class BolnaWebhookService {
 
     static final int MAX_BODY_BYTES = 1024 * 1024;
     static final int MAX_ATTEMPTS = 8;
+    static final int STALE_SECONDS = 30;
     private static final Logger log = LoggerFactory.getLogger(BolnaWebhookService.class);
 
     private final BolnaProperties bolna;
@@ -39,6 +48,8 @@ public class BolnaWebhookService {
     private final CallLifecycle lifecycle;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
+    private final ThreadPoolExecutor workers = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(20_000), Thread.ofPlatform().name("bolna-webhook-", 0).factory());
 
     BolnaWebhookService(BolnaProperties bolna, WebhookEvents events, CallLifecycle lifecycle,
             TransactionTemplate transactions, JsonMapper json) {
@@ -62,8 +73,17 @@ public class BolnaWebhookService {
         }
     }
 
-    /** Stores then processes one delivery; returns the stored event's id. */
+    /** Stores one delivery durably and queues its processing; returns the stored event's id. */
     public UUID receive(String body, String source) {
+        return receive(body, source, false);
+    }
+
+    /** Stores one execution and processes it before returning (reconciliation runs in a job anyway). */
+    public UUID receiveAndProcess(String body, String source) {
+        return receive(body, source, true);
+    }
+
+    private UUID receive(String body, String source, boolean now) {
         JsonNode execution;
         try {
             execution = json.readTree(body);
@@ -77,20 +97,33 @@ public class BolnaWebhookService {
                 .orElseThrow(() -> ApiException.badRequest("The execution has no id"));
         UUID eventId = events.store(executionId, execution.path("agent_id").asString(null),
                 execution.path("status").asString(null), source, body);
-        process(eventId, execution);
+        if (now) {
+            process(eventId, false);
+            return eventId;
+        }
+        try {
+            workers.execute(() -> process(eventId, false));
+        } catch (RejectedExecutionException full) {
+            log.warn("Webhook workers are saturated; event {} waits for the sweep", eventId);
+        }
         return eventId;
     }
 
-    /** Processes a stored event again (admin replay, retry job). */
+    /** Processes a stored event again, now (admin replay). Returns its new state. */
     public String replay(UUID eventId) {
-        String payload = events.payload(eventId).orElseThrow(() -> ApiException.notFound("The webhook event"));
-        return process(eventId, json.readTree(payload));
+        if (!events.exists(eventId)) {
+            throw ApiException.notFound("The webhook event");
+        }
+        return process(eventId, true);
     }
 
-    public int retryDue() {
-        List<UUID> due = transactions.execute(status -> events.dueForRetry(50));
-        due.forEach(this::replay);
-        return due.size();
+    /** Failed events that are due, and received events no worker took; returns how many were run. */
+    public int sweep() {
+        List<UUID> due = events.dueForRetry(100);
+        due.forEach(id -> process(id, false));
+        List<UUID> stale = events.stale(STALE_SECONDS, 500);
+        stale.forEach(id -> process(id, false));
+        return due.size() + stale.size();
     }
 
     public PageResponse<EventRow> list(String state, PageRequest page) {
@@ -98,16 +131,29 @@ public class BolnaWebhookService {
                 page.getPageSize(), events.count(state));
     }
 
-    private String process(UUID eventId, JsonNode execution) {
+    private String process(UUID eventId, boolean anyState) {
         try {
-            CallLifecycle.Outcome outcome = lifecycle.apply(execution);
-            String state = outcome == CallLifecycle.Outcome.IGNORED ? "ignored" : "processed";
-            events.markProcessed(eventId, state);
+            String state = transactions.execute(status -> {
+                Optional<String> payload = events.claim(eventId, anyState);
+                if (payload.isEmpty()) {
+                    return "skipped";
+                }
+                CallLifecycle.Outcome outcome = lifecycle.apply(json.readTree(payload.get()));
+                String result = outcome == CallLifecycle.Outcome.IGNORED ? "ignored" : "processed";
+                events.markProcessed(eventId, result);
+                return result;
+            });
             return state;
         } catch (RuntimeException e) {
             log.warn("Processing Bolna event {} failed; it will be retried: {}", eventId, e.getMessage());
             events.markFailed(eventId, e.getClass().getSimpleName() + ": " + e.getMessage(), MAX_ATTEMPTS);
             return "failed";
         }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        workers.shutdown();
+        workers.awaitTermination(10, TimeUnit.SECONDS);
     }
 }

@@ -45,7 +45,8 @@ class TenantIsolationTest {
             Map.entry("PATCH /api/admin/phone-numbers/{id}", "admin dashboard: numbers belong to the platform"),
             Map.entry("POST /api/admin/phone-numbers/{id}/deactivate", "admin dashboard: platform numbers"),
             Map.entry("POST /api/admin/phone-numbers/{id}/assign", "admin dashboard: platform numbers"),
-            Map.entry("POST /api/admin/phone-numbers/{id}/unassign", "admin dashboard: platform numbers"));
+            Map.entry("POST /api/admin/phone-numbers/{id}/unassign", "admin dashboard: platform numbers"),
+            Map.entry("POST /api/admin/webhooks/bolna/{id}/replay", "admin dashboard: platform webhook events"));
 
     @LocalServerPort
     int port;

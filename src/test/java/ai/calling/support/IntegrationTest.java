@@ -26,7 +26,9 @@ import org.springframework.test.context.ContextConfiguration;
                 // as behind a proxy: tests give each simulated client its own X-Forwarded-For address
                 "server.forward-headers-strategy=framework",
                 // scheduled jobs would race the tests; the job tests call them directly
-                "app.jobs.enabled=false" })
+                "app.jobs.enabled=false",
+                // several cached contexts share one PostgreSQL: keep each pool small
+                "spring.datasource.hikari.maximum-pool-size=10", "spring.datasource.hikari.minimum-idle=1" })
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 public @interface IntegrationTest {
 }

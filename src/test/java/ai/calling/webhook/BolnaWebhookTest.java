@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.concurrent.Future;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -303,8 +305,16 @@ class BolnaWebhookTest {
                         seconds == 0 ? "null" : "\"https://rec.example/" + execution + ".mp3\"");
     }
 
+    /** Posts a delivery and, when it was accepted, waits until a worker has processed it. */
     private Http.Response post(String body) {
-        return http.post("/api/webhooks/bolna?token=" + SECRET, body);
+        Http.Response response = http.post("/api/webhooks/bolna?token=" + SECRET, body);
+        if (response.status() == 200) {
+            String eventId = response.json().path("eventId").asString();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
+                    !"received".equals(jdbc.queryForObject("SELECT state FROM bolna_webhook_events WHERE id = ?::uuid",
+                            String.class, eventId)));
+        }
+        return response;
     }
 
     private Map<String, Object> call(String execution) {

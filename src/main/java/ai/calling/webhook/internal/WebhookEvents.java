@@ -27,6 +27,29 @@ public class WebhookEvents {
                 .param("source", source).param("payload", payload).query(UUID.class).single();
     }
 
+    /**
+     * Locks the event for processing and returns its payload; empty when another worker holds it or
+     * (unless {@code anyState}) it was already processed or ignored.
+     */
+    public Optional<String> claim(UUID eventId, boolean anyState) {
+        return jdbc.sql("SELECT payload::text FROM bolna_webhook_events WHERE id = :id"
+                + " AND (:any OR state IN ('received', 'failed')) FOR UPDATE SKIP LOCKED")
+                .param("id", eventId).param("any", anyState).query(String.class).optional();
+    }
+
+    /** Events received but still unprocessed after {@code seconds} (their worker died or was full). */
+    public List<UUID> stale(int seconds, int limit) {
+        return jdbc.sql("SELECT id FROM bolna_webhook_events WHERE state = 'received'"
+                + " AND received_at < CURRENT_TIMESTAMP - make_interval(secs => :seconds)"
+                + " ORDER BY received_at LIMIT :limit")
+                .param("seconds", seconds).param("limit", limit).query(UUID.class).list();
+    }
+
+    public boolean exists(UUID eventId) {
+        return jdbc.sql("SELECT count(*) FROM bolna_webhook_events WHERE id = :id").param("id", eventId)
+                .query(Long.class).single() > 0;
+    }
+
     public Optional<String> payload(UUID eventId) {
         return jdbc.sql("SELECT payload::text FROM bolna_webhook_events WHERE id = :id").param("id", eventId)
                 .query(String.class).optional();
@@ -54,7 +77,7 @@ public class WebhookEvents {
         return jdbc.sql("""
                 SELECT id FROM bolna_webhook_events
                  WHERE state = 'failed' AND next_attempt_at <= CURRENT_TIMESTAMP
-                 ORDER BY next_attempt_at LIMIT :limit FOR UPDATE SKIP LOCKED""")
+                 ORDER BY next_attempt_at LIMIT :limit""")
                 .param("limit", limit).query(UUID.class).list();
     }
 

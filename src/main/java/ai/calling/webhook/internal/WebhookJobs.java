@@ -24,8 +24,8 @@ class WebhookJobs {
 
     @Scheduled(fixedDelayString = "PT30S", initialDelayString = "PT30S")
     @SchedulerLock(name = "bolna-webhook-retries", lockAtMostFor = "PT5M")
-    void retryFailedEvents() {
-        webhooks.retryDue();
+    void retryAndSweep() {
+        webhooks.sweep();
     }
 
     @Scheduled(fixedDelayString = "PT5M", initialDelayString = "PT1M")
