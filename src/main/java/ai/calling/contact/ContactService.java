@@ -128,6 +128,14 @@ public class ContactService {
         return connectionFailures.countOnce(userId, contactId, callId);
     }
 
+    /** Marks the contact as a customer (the lead issue's conversion). */
+    @Transactional
+    public ContactView markCustomer(UUID userId, UUID contactId) {
+        Contact contact = owned(userId, contactId);
+        contact.setCustomer(true);
+        return view(contact);
+    }
+
     /** The user's contact with this (already E.164) number, if any. */
     @Transactional(readOnly = true)
     public Optional<ContactView> findByPhone(UUID userId, String e164) {

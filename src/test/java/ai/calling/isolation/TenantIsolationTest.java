@@ -81,7 +81,38 @@ class TenantIsolationTest {
                 http.get("/api/calls/" + id + "/transcript", caller.auth())));
         cases.put("POST /api/calls/{id}/stop", new CrossTenantCase(this::call, (http, caller, id) ->
                 http.post("/api/calls/" + id + "/stop", "", caller.auth())));
+        cases.put("PATCH /api/follow-ups/{id}", new CrossTenantCase(this::followUp, (http, caller, id) ->
+                http.patch("/api/follow-ups/" + id, Map.of("status", "cancelled"), caller.auth())));
+        cases.put("DELETE /api/follow-ups/{id}", new CrossTenantCase(this::followUp, (http, caller, id) ->
+                http.delete("/api/follow-ups/" + id, caller.auth())));
+        cases.put("GET /api/customers/{id}", new CrossTenantCase(this::customer, (http, caller, id) ->
+                http.get("/api/customers/" + id, caller.auth())));
+        cases.put("PATCH /api/customers/{id}", new CrossTenantCase(this::customer, (http, caller, id) ->
+                http.patch("/api/customers/" + id, Map.of("status", "Churned"), caller.auth())));
+        cases.put("POST /api/notifications/{id}/read", new CrossTenantCase(this::notification, (http, caller, id) ->
+                http.post("/api/notifications/" + id + "/read", "", caller.auth())));
         return cases;
+    }
+
+    private String followUp(SignedIn owner) {
+        UUID id = UUID.randomUUID();
+        jdbc.update("INSERT INTO follow_ups (id, user_id, lead_phone, follow_up_date) VALUES (?, ?, '+14155550997', "
+                + "CURRENT_DATE + 1)", id, owner.id());
+        return id.toString();
+    }
+
+    private String customer(SignedIn owner) {
+        UUID id = UUID.randomUUID();
+        jdbc.update("INSERT INTO customers (id, user_id, name) VALUES (?, ?, 'Owned')", id, owner.id());
+        return id.toString();
+    }
+
+    private String notification(SignedIn owner) {
+        String call = call(owner);
+        UUID id = UUID.randomUUID();
+        jdbc.update("INSERT INTO lead_analytics (id, call_id, user_id, smart_notification) VALUES (?, ?::uuid, ?, 'hi')",
+                id, call, owner.id());
+        return id.toString();
     }
 
     @Test
@@ -148,7 +179,7 @@ class TenantIsolationTest {
 
     /** Everything the tenant owns with this id, as text, to prove a stranger changed nothing. */
     private String snapshot(String id) {
-        return Stream.of("contacts", "agents", "calls")
+        return Stream.of("contacts", "agents", "calls", "follow_ups", "customers", "lead_analytics")
                 .map(table -> jdbc.queryForList("SELECT * FROM " + table + " WHERE id = ?::uuid", id).toString())
                 .collect(Collectors.joining("|"));
     }

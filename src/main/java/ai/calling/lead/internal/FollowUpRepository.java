@@ -5,7 +5,8 @@ import java.util.UUID;
 
 import org.springframework.data.jpa.repository.JpaRepository;
 
-public interface FollowUpRepository extends JpaRepository<FollowUp, UUID> {
+public interface FollowUpRepository extends JpaRepository<FollowUp, UUID>,
+        org.springframework.data.jpa.repository.JpaSpecificationExecutor<FollowUp> {
 
     Optional<FollowUp> findByIdAndUserId(UUID id, UUID userId);
 }

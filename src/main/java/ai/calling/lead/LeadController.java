@@ -1,0 +1,113 @@
+package ai.calling.lead;
+
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+
+import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import ai.calling.common.CurrentUser;
+import ai.calling.common.PageParams;
+import ai.calling.common.PageResponse;
+import ai.calling.lead.CustomerService.Conversion;
+import ai.calling.lead.CustomerService.CustomerUpdate;
+import ai.calling.lead.CustomerService.CustomerView;
+import ai.calling.lead.FollowUpService.FollowUpView;
+import ai.calling.lead.FollowUpService.NewFollowUp;
+import ai.calling.lead.NotificationService.Notifications;
+
+/** Follow-ups, customers and smart notifications of the signed-in user. */
+@RestController
+class LeadController {
+
+    private final FollowUpService followUps;
+    private final CustomerService customers;
+    private final NotificationService notifications;
+
+    LeadController(FollowUpService followUps, CustomerService customers, NotificationService notifications) {
+        this.followUps = followUps;
+        this.customers = customers;
+        this.notifications = notifications;
+    }
+
+    @PostMapping("/api/follow-ups")
+    @ResponseStatus(HttpStatus.CREATED)
+    FollowUpView createFollowUp(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody NewFollowUp body) {
+        return followUps.create(user.id(), body);
+    }
+
+    @GetMapping("/api/follow-ups")
+    PageResponse<FollowUpView> followUps(@AuthenticationPrincipal CurrentUser user,
+            @RequestParam(required = false) LocalDate from, @RequestParam(required = false) LocalDate to,
+            @RequestParam(required = false) String status, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        return followUps.list(user.id(), from, to, status, null,
+                PageParams.of(page, size, Sort.by("followUpDate").and(Sort.by("id"))));
+    }
+
+    @PatchMapping("/api/follow-ups/{id}")
+    FollowUpView changeFollowUp(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @RequestBody Map<String, String> body) {
+        return followUps.changeStatus(user.id(), id, body.get("status"));
+    }
+
+    @DeleteMapping("/api/follow-ups/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void deleteFollowUp(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        followUps.delete(user.id(), id);
+    }
+
+    @PostMapping("/api/customers")
+    @ResponseStatus(HttpStatus.CREATED)
+    CustomerView convert(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody Conversion body) {
+        return customers.convert(user.id(), body);
+    }
+
+    @GetMapping("/api/customers")
+    PageResponse<CustomerView> customers(@AuthenticationPrincipal CurrentUser user,
+            @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
+        return customers.list(user.id(), PageParams.of(page, size,
+                Sort.by(Sort.Direction.DESC, "conversionDate").and(Sort.by("id"))));
+    }
+
+    @GetMapping("/api/customers/{id}")
+    CustomerView customer(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return customers.get(user.id(), id);
+    }
+
+    @PatchMapping("/api/customers/{id}")
+    CustomerView updateCustomer(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @Valid @RequestBody CustomerUpdate body) {
+        return customers.update(user.id(), id, body);
+    }
+
+    @GetMapping("/api/notifications")
+    Notifications notifications(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        return notifications.list(user.id(), PageParams.of(page, size, Sort.unsorted()));
+    }
+
+    @PostMapping("/api/notifications/{id}/read")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void read(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        notifications.markRead(user.id(), id);
+    }
+
+    @PostMapping("/api/notifications/read-all")
+    Map<String, Integer> readAll(@AuthenticationPrincipal CurrentUser user) {
+        return Map.of("marked", notifications.markAllRead(user.id()));
+    }
+}
