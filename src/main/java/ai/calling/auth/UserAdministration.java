@@ -87,6 +87,13 @@ public class UserAdministration {
         return new Change(before, view(user));
     }
 
+    /** The user's own OpenAI prompt ids (null when the system default applies). */
+    @Transactional(readOnly = true)
+    public PromptIds promptIds(UUID userId) {
+        UserAccount user = find(userId);
+        return new PromptIds(user.getOpenaiIndividualPromptId(), user.getOpenaiCompletePromptId());
+    }
+
     private UserAccount find(UUID userId) {
         return users.findById(userId).orElseThrow(() -> ApiException.notFound("The user"));
     }
@@ -101,5 +108,8 @@ public class UserAdministration {
     }
 
     public record Change(AdminUserView before, AdminUserView after) {
+    }
+
+    public record PromptIds(String individualPromptId, String completePromptId) {
     }
 }

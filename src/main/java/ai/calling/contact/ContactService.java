@@ -128,6 +128,26 @@ public class ContactService {
         return connectionFailures.countOnce(userId, contactId, callId);
     }
 
+    /** Fills the contact's empty name, e-mail and company from a lead analysis; never overwrites a value. */
+    @Transactional
+    public void fillBlanks(UUID userId, String e164, String name, String email, String company) {
+        contacts.findByUserIdAndPhoneNumber(userId, e164).ifPresent(contact -> {
+            if (contact.getName() == null && name != null) {
+                contact.setName(cut(name));
+            }
+            if (contact.getEmail() == null && email != null && email.contains("@")) {
+                contact.setEmail(cut(email.toLowerCase()));
+            }
+            if (contact.getCompany() == null && company != null) {
+                contact.setCompany(cut(company));
+            }
+        });
+    }
+
+    private static String cut(String value) {
+        return value.length() > 255 ? value.substring(0, 255) : value;
+    }
+
     /** Marks the contact as a customer (the lead issue's conversion). */
     @Transactional
     public ContactView markCustomer(UUID userId, UUID contactId) {

@@ -36,11 +36,22 @@ class LeadController {
     private final FollowUpService followUps;
     private final CustomerService customers;
     private final NotificationService notifications;
+    private final LeadAnalysisService analyses;
 
-    LeadController(FollowUpService followUps, CustomerService customers, NotificationService notifications) {
+    LeadController(FollowUpService followUps, CustomerService customers, NotificationService notifications,
+            LeadAnalysisService analyses) {
         this.followUps = followUps;
         this.customers = customers;
         this.notifications = notifications;
+        this.analyses = analyses;
+    }
+
+    /** Queues the lead analysis of a call again (after a failure, or with a new prompt). */
+    @PostMapping("/api/calls/{id}/analysis/retry")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    Map<String, Object> retryAnalysis(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        analyses.retry(user.id(), id);
+        return Map.of("callId", id, "queued", true);
     }
 
     @PostMapping("/api/follow-ups")

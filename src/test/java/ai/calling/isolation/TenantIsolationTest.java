@@ -91,6 +91,8 @@ class TenantIsolationTest {
                 http.patch("/api/customers/" + id, Map.of("status", "Churned"), caller.auth())));
         cases.put("POST /api/notifications/{id}/read", new CrossTenantCase(this::notification, (http, caller, id) ->
                 http.post("/api/notifications/" + id + "/read", "", caller.auth())));
+        cases.put("POST /api/calls/{id}/analysis/retry", new CrossTenantCase(this::callWithTranscript, (http, caller, id) ->
+                http.post("/api/calls/" + id + "/analysis/retry", "", caller.auth())));
         return cases;
     }
 

@@ -85,9 +85,8 @@ class LeadWorkflowTest {
 
     @Test
     void smartNotificationsAreListedUnreadFirstAndCanBeRead() {
-        UUID call = call();
-        UUID first = analysis(call, "Asha wants pricing for 3 outlets");
-        analysis(call, "Ben asked for a demo on Friday");
+        UUID first = analysis(call(), "Asha wants pricing for 3 outlets");
+        analysis(call(), "Ben asked for a demo on Friday");
 
         Http.Response listed = http.get("/api/notifications", user.auth());
         assertThat(listed.json().path("unreadCount").asLong()).isEqualTo(2);
@@ -97,6 +96,20 @@ class LeadWorkflowTest {
         assertThat(after.json().path("items").path(0).path("isRead").asBoolean()).isFalse();
         assertThat(http.post("/api/notifications/read-all", "", user.auth()).json().path("marked").asInt()).isOne();
         assertThat(http.get("/api/notifications", user.auth()).json().path("unreadCount").asLong()).isZero();
+    }
+
+    @Test
+    void withoutAnyPromptConfiguredTheAnalysisFailsWithAClearReason() {
+        UUID call = call();
+        jdbc.update("INSERT INTO transcripts (call_id, user_id, content) VALUES (?, ?, 'user: hello')", call, user.id());
+
+        assertThat(http.post("/api/calls/" + call + "/analysis/retry", "", user.auth()).status()).isEqualTo(202);
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(jdbc.queryForObject("SELECT analysis_status FROM transcripts WHERE call_id = ?", String.class,
+                        call)).isEqualTo("failed"));
+        assertThat(jdbc.queryForObject("SELECT last_error FROM lead_analysis_jobs WHERE call_id = ?", String.class, call))
+                .contains("No individual prompt configured");
     }
 
     private UUID call() {

@@ -1,0 +1,193 @@
+package ai.calling.lead;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import jakarta.annotation.PreDestroy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import ai.calling.auth.UserAdministration;
+import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.call.CallTranscripts;
+import ai.calling.call.CallTranscripts.CallTranscript;
+import ai.calling.common.ApiException;
+import ai.calling.config.OpenAiProperties;
+import ai.calling.config.Secrets;
+import ai.calling.contact.ContactService;
+import ai.calling.lead.internal.AnalysisResult;
+import ai.calling.lead.internal.LeadAnalysisJobs;
+import ai.calling.lead.internal.LeadAnalysisJobs.Job;
+import ai.calling.lead.internal.LeadAnalysisWriter;
+import ai.calling.lead.internal.OpenAiAnalyzer;
+import ai.calling.lead.internal.OpenAiAnalyzer.AnalysisFailure;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Lead analysis, never on the webhook's thread: a call that ends with a transcript queues a durable
+ * job in the same transaction; workers claim jobs, ask OpenAI (the individual prompt, then the
+ * complete prompt over every transcript of that number), validate the answers and write both rows
+ * and the contact's empty fields in one transaction. Prompts: the user's own, else the system
+ * default, else the job fails with "no prompt configured".
+ */
+@Service
+public class LeadAnalysisService {
+
+    private static final Logger log = LoggerFactory.getLogger(LeadAnalysisService.class);
+
+    private final LeadAnalysisJobs jobs;
+    private final LeadAnalysisWriter writer;
+    private final OpenAiAnalyzer openAi;
+    private final CallTranscripts transcripts;
+    private final UserAdministration users;
+    private final ContactService contacts;
+    private final OpenAiProperties properties;
+    private final TransactionTemplate transactions;
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("lead-analysis").factory());
+
+    LeadAnalysisService(LeadAnalysisJobs jobs, LeadAnalysisWriter writer, OpenAiAnalyzer openAi,
+            CallTranscripts transcripts, UserAdministration users, ContactService contacts, OpenAiProperties properties,
+            TransactionTemplate transactions, JdbcClient jdbc, JsonMapper json) {
+        this.jobs = jobs;
+        this.writer = writer;
+        this.openAi = openAi;
+        this.transcripts = transcripts;
+        this.users = users;
+        this.contacts = contacts;
+        this.properties = properties;
+        this.transactions = transactions;
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** In the webhook's transaction: the job exists exactly when the call's end is committed. */
+    @EventListener
+    void queue(CallCompleted call) {
+        if (call.transcriptId() != null) {
+            jobs.enqueue(call.userId(), call.callId());
+        }
+    }
+
+    /** After the commit, wake the worker (the scheduled poll is the safety net). */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void wake(CallCompleted call) {
+        if (call.transcriptId() != null) {
+            worker.execute(this::runDue);
+        }
+    }
+
+    /** Re-runs the analysis of a call of this user (404 for another tenant's call). */
+    public void retry(UUID userId, UUID callId) {
+        CallTranscript input = transcripts.forCall(callId).filter(t -> t.userId().equals(userId))
+                .orElseThrow(() -> ApiException.notFound("The transcript of this call"));
+        transactions.executeWithoutResult(status -> jobs.enqueue(input.userId(), input.callId()));
+        worker.execute(this::runDue);
+    }
+
+    /** Claims and runs due jobs; returns how many ran. */
+    public int runDue() {
+        int ran = 0;
+        List<Job> claimed;
+        while (!(claimed = transactions.execute(status -> jobs.claim(5))).isEmpty()) {
+            for (Job job : claimed) {
+                run(job);
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    private void run(Job job) {
+        try {
+            CallTranscript call = transcripts.forCall(job.callId())
+                    .orElseThrow(() -> new AnalysisFailure("The call has no transcript"));
+            transcripts.markAnalysis(call.callId(), "processing");
+            UserAdministration.PromptIds own = users.promptIds(call.userId());
+            String individualPrompt = prompt(own.individualPromptId(), properties.individualPromptId(), "individual");
+            String completePrompt = prompt(own.completePromptId(), properties.completePromptId(), "complete");
+
+            AnalysisResult individual = AnalysisResult.parse(openAi.run(individualPrompt, Map.of(
+                    "transcript", call.transcript(), "phone_number", call.phoneNumber(),
+                    "call_direction", call.leadType(), "call_started_at", call.startedAt().toString(),
+                    "duration_seconds", String.valueOf(call.durationSeconds()))), json);
+            List<CallTranscript> history = transcripts.history(call.userId(), call.phoneNumber());
+            AnalysisResult complete = AnalysisResult.parse(openAi.run(completePrompt, Map.of(
+                    "transcripts", conversation(history), "phone_number", call.phoneNumber(),
+                    "previous_analysis", previousComplete(call.userId(), call.phoneNumber()),
+                    "calls_count", String.valueOf(history.size()))), json);
+
+            transactions.executeWithoutResult(status -> {
+                writer.individual(call.userId(), call.callId(), call.phoneNumber(), individual);
+                jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 7))")
+                        .param("key", call.userId() + ":" + call.phoneNumber()).query().singleValue();
+                writer.complete(call.userId(), latest(history, call), call.phoneNumber(), history.size(), complete);
+                contacts.normalise(call.phoneNumber()).ifPresent(e164 -> contacts.fillBlanks(call.userId(), e164,
+                        individual.name(), individual.email(), individual.companyName()));
+                transcripts.markAnalysis(call.callId(), "completed");
+                jobs.done(job.id());
+            });
+        } catch (AnalysisFailure | ApiException e) {
+            log.info("Lead analysis of call {} failed: {}", job.callId(), e.getMessage());
+            transactions.executeWithoutResult(status -> {
+                jobs.failed(job.id(), e.getMessage());
+                transcripts.markAnalysis(job.callId(), "failed");
+            });
+        } catch (RuntimeException e) {
+            log.warn("Lead analysis of call {} failed unexpectedly", job.callId(), e);
+            transactions.executeWithoutResult(status -> {
+                jobs.failed(job.id(), "Unexpected error: " + e.getClass().getSimpleName());
+                transcripts.markAnalysis(job.callId(), "failed");
+            });
+        }
+    }
+
+    private static String prompt(String own, String fallback, String kind) {
+        if (Secrets.isSet(own)) {
+            return own;
+        }
+        if (Secrets.isSet(fallback)) {
+            return fallback;
+        }
+        throw new AnalysisFailure("No " + kind + " prompt configured (neither the user's nor OPENAI_"
+                + kind.toUpperCase() + "_PROMPT_ID)");
+    }
+
+    private static UUID latest(List<CallTranscript> history, CallTranscript call) {
+        return history.isEmpty() ? call.callId() : history.getLast().callId();
+    }
+
+    private static String conversation(List<CallTranscript> history) {
+        StringBuilder text = new StringBuilder();
+        for (CallTranscript call : history) {
+            text.append("--- call of ").append(call.startedAt()).append(" ---\n").append(call.transcript()).append('\n');
+        }
+        return text.toString();
+    }
+
+    private String previousComplete(UUID userId, String phone) {
+        Map<String, Object> previous = jdbc.sql("""
+                SELECT total_score, lead_status_tag, reasoning::text AS reasoning FROM lead_analytics
+                 WHERE user_id = :user AND phone_number = :phone AND analysis_type = 'complete'""")
+                .param("user", userId).param("phone", phone).query().listOfRows().stream().findFirst().orElse(Map.of());
+        return json.writeValueAsString(new LinkedHashMap<>(previous));
+    }
+
+    @PreDestroy
+    void stop() {
+        worker.shutdownNow();
+    }
+}

@@ -1,0 +1,59 @@
+package ai.calling.lead.internal;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** lead_analysis_jobs: queue, claim, finish. */
+@Repository
+public class LeadAnalysisJobs {
+
+    private final JdbcClient jdbc;
+
+    LeadAnalysisJobs(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void enqueue(UUID userId, UUID callId) {
+        jdbc.sql("""
+                INSERT INTO lead_analysis_jobs (user_id, call_id) VALUES (:user, :call)
+                ON CONFLICT (call_id) DO UPDATE SET state = 'queued', attempts = 0, last_error = NULL,
+                    next_attempt_at = CURRENT_TIMESTAMP
+                 WHERE lead_analysis_jobs.state IN ('done', 'failed')""")
+                .param("user", userId).param("call", callId).update();
+    }
+
+    /** Claims due jobs for this worker (running), skipping those another instance holds. */
+    public List<Job> claim(int limit) {
+        return jdbc.sql("""
+                UPDATE lead_analysis_jobs SET state = 'running', attempts = attempts + 1
+                 WHERE id IN (SELECT id FROM lead_analysis_jobs
+                               WHERE state = 'queued' AND next_attempt_at <= CURRENT_TIMESTAMP
+                               ORDER BY next_attempt_at LIMIT :limit FOR UPDATE SKIP LOCKED)
+                RETURNING id, user_id, call_id, attempts""")
+                .param("limit", limit)
+                .query((rs, n) -> new Job(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
+                        rs.getObject("call_id", UUID.class), rs.getInt("attempts")))
+                .list();
+    }
+
+    public void done(UUID jobId) {
+        jdbc.sql("UPDATE lead_analysis_jobs SET state = 'done', last_error = NULL WHERE id = :id").param("id", jobId)
+                .update();
+    }
+
+    public void failed(UUID jobId, String reason) {
+        jdbc.sql("UPDATE lead_analysis_jobs SET state = 'failed', last_error = :reason WHERE id = :id")
+                .param("id", jobId).param("reason", reason).update();
+    }
+
+    public String lastError(UUID callId) {
+        return jdbc.sql("SELECT last_error FROM lead_analysis_jobs WHERE call_id = :call").param("call", callId)
+                .query(String.class).optional().orElse(null);
+    }
+
+    public record Job(UUID id, UUID userId, UUID callId, int attempts) {
+    }
+}

@@ -1,0 +1,27 @@
+package ai.calling.lead.internal;
+
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import ai.calling.lead.LeadAnalysisService;
+
+/** The safety net of the analysis queue: jobs queued while no worker was woken (restart, retry backoff). */
+@Component
+@ConditionalOnProperty(name = "app.jobs.enabled", havingValue = "true", matchIfMissing = true)
+class LeadAnalysisJobsRunner {
+
+    private final LeadAnalysisService analyses;
+
+    LeadAnalysisJobsRunner(LeadAnalysisService analyses) {
+        this.analyses = analyses;
+    }
+
+    @Scheduled(fixedDelayString = "PT10S", initialDelayString = "PT20S")
+    @SchedulerLock(name = "lead-analysis-jobs", lockAtMostFor = "PT10M")
+    void runDue() {
+        analyses.runDue();
+    }
+}

@@ -1,0 +1,234 @@
+package ai.calling.lead;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import ai.calling.support.Http;
+import ai.calling.support.IntegrationTest;
+import ai.calling.support.TestUsers;
+import ai.calling.support.TestUsers.SignedIn;
+import tools.jackson.databind.json.JsonMapper;
+
+/** From a Bolna webhook with a transcript to lead analyses, against a fake OpenAI Responses API. */
+@IntegrationTest
+class LeadAnalysisTest {
+
+    static final WireMockServer OPENAI = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static {
+        OPENAI.start();
+    }
+
+    @DynamicPropertySource
+    static void openAi(DynamicPropertyRegistry registry) {
+        registry.add("app.openai.api-key", () -> "sk-test");
+        registry.add("app.openai.base-url", () -> OPENAI.baseUrl() + "/v1");
+        registry.add("app.openai.individual-prompt-id", () -> "pmpt_individual");
+        registry.add("app.openai.complete-prompt-id", () -> "pmpt_complete");
+        registry.add("app.bolna.webhook-secret", () -> "lead-secret");
+    }
+
+    @AfterAll
+    static void stop() {
+        OPENAI.stop();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    Http http;
+    SignedIn user;
+    String bolnaAgent;
+    UUID agent;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        user = TestUsers.register(http);
+        agent = UUID.randomUUID();
+        bolnaAgent = "bolna-" + agent;
+        jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'A')", agent, user.id(),
+                bolnaAgent);
+        OPENAI.resetAll();
+    }
+
+    @Test
+    void aTranscribedCallGetsIndividualAndCompleteAnalysesCtaCountersAndANotification() {
+        stub("pmpt_individual", analysis(82, "Hot", true, "Asha wants pricing for 3 outlets"));
+        stub("pmpt_complete", analysis(75, "Warm", false, null));
+        String phone = "+14155550" + (100 + (int) (Math.random() * 800));
+
+        String execution = completedCall(phone);
+
+        awaitAnalysis(execution, "completed");
+        Map<String, Object> individual = jdbc.queryForMap("SELECT * FROM lead_analytics l JOIN calls c ON c.id = l.call_id "
+                + "WHERE c.bolna_execution_id = ? AND l.analysis_type = 'individual'", execution);
+        assertThat(individual).containsEntry("total_score", 82).containsEntry("lead_status_tag", "Hot")
+                .containsEntry("cta_pricing_clicked", true).containsEntry("is_read", false);
+        assertThat(jdbc.queryForObject("SELECT total_score FROM lead_analytics WHERE user_id = ? AND phone_number = ? "
+                + "AND analysis_type = 'complete'", Integer.class, user.id(), phone)).isEqualTo(75);
+        assertThat(jdbc.queryForObject("SELECT sum(cta_pricing_clicks)::int FROM agent_analytics WHERE agent_id = ?",
+                Integer.class, agent)).isOne();
+        Http.Response notifications = http.get("/api/notifications", user.auth());
+        assertThat(notifications.json().path("unreadCount").asLong()).isOne();
+        assertThat(notifications.json().path("items").path(0).path("message").asString())
+                .isEqualTo("Asha wants pricing for 3 outlets");
+        Map<String, Object> contact = jdbc.queryForMap("SELECT name, email, company FROM contacts WHERE user_id = ? "
+                + "AND phone_number = ?", user.id(), phone);
+        assertThat(contact).containsEntry("email", "asha@example.com").containsEntry("company", "Rao Foods");
+    }
+
+    @Test
+    void aContactNameTheUserEditedIsKept() {
+        stub("pmpt_individual", analysis(60, "Warm", false, null));
+        stub("pmpt_complete", analysis(60, "Warm", false, null));
+        String phone = "+14155551" + (100 + (int) (Math.random() * 800));
+        http.post("/api/contacts", Map.of("phoneNumber", phone, "name", "Chosen Name"), user.auth());
+
+        awaitAnalysis(completedCall(phone), "completed");
+
+        assertThat(jdbc.queryForObject("SELECT name FROM contacts WHERE user_id = ? AND phone_number = ?", String.class,
+                user.id(), phone)).isEqualTo("Chosen Name");
+    }
+
+    @Test
+    void tooManyRequestsTwiceThenSuccessCompletes() {
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_individual"))
+                .inScenario("busy").whenScenarioStateIs(Scenario.STARTED).willReturn(rateLimited())
+                .willSetStateTo("once"));
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_individual"))
+                .inScenario("busy").whenScenarioStateIs("once").willReturn(rateLimited()).willSetStateTo("ok"));
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_individual"))
+                .inScenario("busy").whenScenarioStateIs("ok").willReturn(response(analysis(70, "Warm", false, null))));
+        stub("pmpt_complete", analysis(70, "Warm", false, null));
+
+        awaitAnalysis(completedCall("+14155552" + (100 + (int) (Math.random() * 800))), "completed");
+    }
+
+    @Test
+    void garbageOutputFailsWithTheReasonWritesNothingAndCanBeRetried() {
+        stub("pmpt_individual", "this is not json");
+        stub("pmpt_complete", analysis(50, "Cold", false, null));
+        String execution = completedCall("+14155553" + (100 + (int) (Math.random() * 800)));
+
+        awaitAnalysis(execution, "failed");
+        String callId = jdbc.queryForObject("SELECT id::text FROM calls WHERE bolna_execution_id = ?", String.class, execution);
+        assertThat(jdbc.queryForObject("SELECT last_error FROM lead_analysis_jobs WHERE call_id = ?::uuid", String.class,
+                callId)).contains("not JSON");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM lead_analytics WHERE call_id = ?::uuid", Long.class, callId))
+                .isZero();
+
+        OPENAI.resetAll();
+        stub("pmpt_individual", analysis(90, "Hot", false, null));
+        stub("pmpt_complete", analysis(90, "Hot", false, null));
+        assertThat(http.post("/api/calls/" + callId + "/analysis/retry", "", user.auth()).status()).isEqualTo(202);
+        awaitAnalysis(execution, "completed");
+        SignedIn stranger = TestUsers.register(http);
+        assertThat(http.post("/api/calls/" + callId + "/analysis/retry", "", stranger.auth()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void scoresOutOfRangeFailTheJob() {
+        stub("pmpt_individual", analysis(140, "Hot", false, null));
+        stub("pmpt_complete", analysis(50, "Cold", false, null));
+
+        awaitAnalysis(completedCall("+14155554" + (100 + (int) (Math.random() * 800))), "failed");
+    }
+
+    @Test
+    void theUsersOwnPromptWinsOverTheSystemDefault() {
+        stub("pmpt_individual", analysis(50, "Cold", false, null));
+        stub("pmpt_complete", analysis(50, "Cold", false, null));
+        jdbc.update("UPDATE users SET openai_individual_prompt_id = 'pmpt_users_own' WHERE id = ?", user.id());
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_users_own"))
+                .willReturn(response(analysis(33, "Cold", false, null))));
+        String execution = completedCall("+14155555" + (100 + (int) (Math.random() * 800)));
+
+        awaitAnalysis(execution, "completed");
+
+        assertThat(jdbc.queryForObject("SELECT l.total_score FROM lead_analytics l JOIN calls c ON c.id = l.call_id "
+                + "WHERE c.bolna_execution_id = ? AND l.analysis_type = 'individual'", Integer.class, execution))
+                .as("the user's own prompt wins over the default").isEqualTo(33);
+    }
+
+    private String completedCall(String phone) {
+        String execution = "exec-" + UUID.randomUUID();
+        jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number) VALUES (?, ?, ?, ?)",
+                user.id(), agent, execution, phone);
+        String body = """
+                {"id":"%s","agent_id":"%s","status":"completed","updated_at":"%s","conversation_duration":65,
+                 "transcript":"assistant: Hello from Rao Foods support.\\nuser: What does it cost for 3 outlets?",
+                 "telephony_data":{"duration":"65","to_number":"%s","call_type":"outbound","hangup_by":"Callee"}}"""
+                .formatted(execution, bolnaAgent, Instant.now(), phone);
+        Http.Response response = http.post("/api/webhooks/bolna?token=lead-secret", body);
+        assertThat(response.status()).isEqualTo(200);
+        return execution;
+    }
+
+    private void awaitAnalysis(String execution, String status) {
+        Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(jdbc.queryForList("SELECT t.analysis_status FROM transcripts t JOIN calls c ON c.id = t.call_id "
+                        + "WHERE c.bolna_execution_id = ?", String.class, execution)).containsExactly(status));
+    }
+
+    private static void stub(String promptId, String modelText) {
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing(promptId))
+                .willReturn(response(modelText)));
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder rateLimited() {
+        return aResponse().withStatus(429).withHeader("Content-Type", "application/json").withHeader("retry-after-ms", "10")
+                .withBody("{\"error\":{\"message\":\"Rate limit\",\"type\":\"rate_limit_exceeded\"}}");
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response(String modelText) {
+        String body = JSON.writeValueAsString(Map.of("id", "resp_test", "object", "response", "created_at", 1_700_000_000,
+                "status", "completed", "model", "gpt-4o-mini", "output", java.util.List.of(Map.of("type", "message",
+                        "id", "msg_1", "status", "completed", "role", "assistant", "content", java.util.List.of(
+                                Map.of("type", "output_text", "text", modelText, "annotations", java.util.List.of()))))));
+        return aResponse().withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    private static String analysis(int total, String tag, boolean pricing, String notification) {
+        Map<String, Object> extraction = new java.util.HashMap<>(Map.of("name", "Asha Rao", "email", "asha@example.com",
+                "company_name", "Rao Foods"));
+        if (notification != null) {
+            extraction.put("smart_notification", notification);
+        }
+        return JSON.writeValueAsString(Map.ofEntries(Map.entry("intent_level", "high"), Map.entry("intent_score", 80),
+                Map.entry("urgency_level", "medium"), Map.entry("urgency_score", 60),
+                Map.entry("budget_constraint", "flexible"), Map.entry("budget_score", 70),
+                Map.entry("fit_alignment", "strong"), Map.entry("fit_score", 85),
+                Map.entry("engagement_health", "good"), Map.entry("engagement_score", 75),
+                Map.entry("total_score", total), Map.entry("lead_status_tag", tag.toUpperCase()),
+                Map.entry("reasoning", Map.of("intent", "asked for prices")),
+                Map.entry("cta_interactions", Map.of("pricing_clicked", pricing, "demo_clicked", false)),
+                Map.entry("extraction", extraction), Map.entry("unknown_extra", 1)));
+    }
+}
