@@ -94,6 +94,16 @@ public class UserAdministration {
         return new PromptIds(user.getOpenaiIndividualPromptId(), user.getOpenaiCompletePromptId());
     }
 
+    /** Sets (or, with null, clears back to the default) the user's prompt ids; returns the previous ones. */
+    @Transactional
+    public PromptIds setPromptIds(UUID userId, String individualPromptId, String completePromptId) {
+        UserAccount user = find(userId);
+        PromptIds before = new PromptIds(user.getOpenaiIndividualPromptId(), user.getOpenaiCompletePromptId());
+        user.setOpenaiIndividualPromptId(individualPromptId);
+        user.setOpenaiCompletePromptId(completePromptId);
+        return before;
+    }
+
     private UserAccount find(UUID userId) {
         return users.findById(userId).orElseThrow(() -> ApiException.notFound("The user"));
     }

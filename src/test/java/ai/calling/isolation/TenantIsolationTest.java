@@ -46,7 +46,9 @@ class TenantIsolationTest {
             Map.entry("POST /api/admin/phone-numbers/{id}/deactivate", "admin dashboard: platform numbers"),
             Map.entry("POST /api/admin/phone-numbers/{id}/assign", "admin dashboard: platform numbers"),
             Map.entry("POST /api/admin/phone-numbers/{id}/unassign", "admin dashboard: platform numbers"),
-            Map.entry("POST /api/admin/webhooks/bolna/{id}/replay", "admin dashboard: platform webhook events"));
+            Map.entry("POST /api/admin/webhooks/bolna/{id}/replay", "admin dashboard: platform webhook events"),
+            Map.entry("GET /api/openai-prompts/admin/users/{userId}/prompts", "admins only (LeadAnalysisTest)"),
+            Map.entry("PUT /api/openai-prompts/admin/users/{userId}/prompts", "admins only, audited (LeadAnalysisTest)"));
 
     @LocalServerPort
     int port;

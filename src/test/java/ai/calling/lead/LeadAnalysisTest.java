@@ -177,6 +177,43 @@ class LeadAnalysisTest {
                 .as("the user's own prompt wins over the default").isEqualTo(33);
     }
 
+    @Test
+    void promptIdsAreCheckedAgainstOpenAiBeforeTheyAreSaved() {
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_good"))
+                .willReturn(response("ok")));
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_missing"))
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":{\"message\":\"Prompt not found\",\"type\":\"invalid_request_error\"}}")));
+
+        assertThat(http.put("/api/openai-prompts/my-prompts", Map.of("individualPromptId", "prompt-1"), user.auth())
+                .status()).isEqualTo(400);
+        assertThat(http.put("/api/openai-prompts/my-prompts", Map.of("individualPromptId", "pmpt_missing"), user.auth())
+                .status()).isEqualTo(422);
+        assertThat(jdbc.queryForObject("SELECT openai_individual_prompt_id FROM users WHERE id = ?", String.class,
+                user.id())).isNull();
+        Http.Response check = http.post("/api/openai-prompts/validate", Map.of("promptId", "pmpt_good"), user.auth());
+        assertThat(check.json().path("valid").asBoolean()).isTrue();
+        assertThat(check.json().path("model").asString()).isEqualTo("gpt-4o-mini");
+
+        Http.Response saved = http.put("/api/openai-prompts/my-prompts", Map.of("individualPromptId", "pmpt_good"),
+                user.auth());
+        assertThat(saved.status()).isEqualTo(200);
+        assertThat(http.get("/api/openai-prompts/my-prompts", user.auth()).json().path("individualPromptId").asString())
+                .isEqualTo("pmpt_good");
+        assertThat(http.get("/api/openai-prompts/admin/users/" + user.id() + "/prompts", user.auth()).status())
+                .isEqualTo(403);
+        SignedIn admin = TestUsers.register(http);
+        jdbc.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
+        java.util.Map<String, Object> clear = new java.util.HashMap<>();
+        clear.put("individualPromptId", null);
+        assertThat(http.put("/api/openai-prompts/admin/users/" + user.id() + "/prompts", clear, admin.auth()).status())
+                .isEqualTo(200);
+        assertThat(jdbc.queryForObject("SELECT openai_individual_prompt_id FROM users WHERE id = ?", String.class,
+                user.id())).isNull();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM admin_audit_log WHERE target_user_id = ? "
+                + "AND action = 'openai_prompts.changed'", Long.class, user.id())).isOne();
+    }
+
     private String completedCall(String phone) {
         String execution = "exec-" + UUID.randomUUID();
         jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number) VALUES (?, ?, ?, ?)",

@@ -13,6 +13,7 @@ import com.openai.models.responses.ResponsePrompt;
 
 import org.springframework.stereotype.Component;
 
+import ai.calling.common.ApiException;
 import ai.calling.config.OpenAiProperties;
 
 /**
@@ -50,6 +51,36 @@ public class OpenAiAnalyzer {
         } catch (OpenAIException e) {
             throw new AnalysisFailure("OpenAI failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether OpenAI accepts this prompt id: a minimal Responses call with it. A 4xx means unusable;
+     * a failure to reach OpenAI is not an answer (502).
+     */
+    public PromptCheck check(String promptId) {
+        if (client == null) {
+            throw ApiException.unavailable("OpenAI is not configured on this server (OPENAI_API_KEY is unset)");
+        }
+        try {
+            Response response = client.responses().create(ResponseCreateParams.builder()
+                    .prompt(ResponsePrompt.builder().id(promptId).build()).maxOutputTokens(16L).build());
+            var model = response.model();
+            String name = model.string().orElseGet(() -> model.chat().map(String::valueOf)
+                    .orElseGet(() -> model.only().map(String::valueOf).orElse(null)));
+            return new PromptCheck(promptId, true, name, null);
+        } catch (com.openai.errors.OpenAIServiceException e) {
+            if (e.statusCode() >= 400 && e.statusCode() < 500 && e.statusCode() != 429) {
+                return new PromptCheck(promptId, false, null, e.getMessage());
+            }
+            throw new ApiException(org.springframework.http.HttpStatus.BAD_GATEWAY, "Bad Gateway",
+                    "OpenAI could not check the prompt right now; try again");
+        } catch (OpenAIException e) {
+            throw new ApiException(org.springframework.http.HttpStatus.BAD_GATEWAY, "Bad Gateway",
+                    "OpenAI could not check the prompt right now; try again");
+        }
+    }
+
+    public record PromptCheck(String promptId, boolean valid, String model, String error) {
     }
 
     /** An analysis that cannot complete; the message is stored as the job's reason. */

@@ -1,0 +1,62 @@
+package ai.calling.lead;
+
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import ai.calling.common.CurrentUser;
+import ai.calling.lead.PromptService.Prompts;
+import ai.calling.lead.internal.OpenAiAnalyzer.PromptCheck;
+
+/** OpenAI prompt configuration, at the paths Database.md gives. */
+@RestController
+@RequestMapping("/api/openai-prompts")
+class PromptController {
+
+    private final PromptService prompts;
+
+    PromptController(PromptService prompts) {
+        this.prompts = prompts;
+    }
+
+    @GetMapping("/my-prompts")
+    Prompts mine(@AuthenticationPrincipal CurrentUser user) {
+        return prompts.prompts(user.id());
+    }
+
+    @PutMapping("/my-prompts")
+    Prompts setMine(@AuthenticationPrincipal CurrentUser user, @RequestBody PromptIdsBody body) {
+        return prompts.set(user.id(), body.individualPromptId(), body.completePromptId());
+    }
+
+    @PostMapping("/validate")
+    PromptCheck validate(@RequestBody ValidateBody body) {
+        return prompts.validate(body.promptId());
+    }
+
+    @GetMapping("/admin/users/{userId}/prompts")
+    Prompts ofUser(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID userId) {
+        return prompts.promptsForAdmin(admin, userId);
+    }
+
+    @PutMapping("/admin/users/{userId}/prompts")
+    Prompts setOfUser(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID userId,
+            @RequestBody PromptIdsBody body, HttpServletRequest request) {
+        return prompts.setForUser(admin, userId, body.individualPromptId(), body.completePromptId(), request);
+    }
+
+    record PromptIdsBody(String individualPromptId, String completePromptId) {
+    }
+
+    record ValidateBody(String promptId) {
+    }
+}
