@@ -37,13 +37,29 @@ class LeadController {
     private final CustomerService customers;
     private final NotificationService notifications;
     private final LeadAnalysisService analyses;
+    private final LeadIntelligence leads;
 
     LeadController(FollowUpService followUps, CustomerService customers, NotificationService notifications,
-            LeadAnalysisService analyses) {
+            LeadAnalysisService analyses, LeadIntelligence leads) {
         this.followUps = followUps;
         this.customers = customers;
         this.notifications = notifications;
         this.analyses = analyses;
+        this.leads = leads;
+    }
+
+    @GetMapping("/api/leads")
+    PageResponse<LeadIntelligence.LeadRow> leads(@AuthenticationPrincipal CurrentUser user,
+            @RequestParam(required = false) String tag, @RequestParam(required = false) Integer minScore,
+            @RequestParam(required = false) java.time.Instant from, @RequestParam(required = false) java.time.Instant to,
+            @RequestParam(required = false) String search, @RequestParam(required = false) String sort,
+            @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
+        return leads.leads(user.id(), tag, minScore, from, to, search, sort, PageParams.of(page, size, Sort.unsorted()));
+    }
+
+    @GetMapping("/api/leads/{phone}")
+    LeadIntelligence.Timeline lead(@AuthenticationPrincipal CurrentUser user, @PathVariable String phone) {
+        return leads.timeline(user.id(), phone);
     }
 
     /** Queues the lead analysis of a call again (after a failure, or with a new prompt). */

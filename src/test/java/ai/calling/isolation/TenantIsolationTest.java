@@ -95,6 +95,10 @@ class TenantIsolationTest {
                 http.post("/api/notifications/" + id + "/read", "", caller.auth())));
         cases.put("POST /api/calls/{id}/analysis/retry", new CrossTenantCase(this::callWithTranscript, (http, caller, id) ->
                 http.post("/api/calls/" + id + "/analysis/retry", "", caller.auth())));
+        cases.put("GET /api/leads/{phone}", new CrossTenantCase(owner -> {
+            call(owner);
+            return "+14155550998";
+        }, (http, caller, id) -> http.get("/api/leads/" + id, caller.auth())));
         return cases;
     }
 
@@ -183,6 +187,9 @@ class TenantIsolationTest {
 
     /** Everything the tenant owns with this id, as text, to prove a stranger changed nothing. */
     private String snapshot(String id) {
+        if (!id.matches("[0-9a-f-]{36}")) {
+            return jdbc.queryForList("SELECT * FROM calls WHERE phone_number = ? ORDER BY id", id).toString();
+        }
         return Stream.of("contacts", "agents", "calls", "follow_ups", "customers", "lead_analytics")
                 .map(table -> jdbc.queryForList("SELECT * FROM " + table + " WHERE id = ?::uuid", id).toString())
                 .collect(Collectors.joining("|"));

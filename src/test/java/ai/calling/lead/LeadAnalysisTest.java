@@ -62,6 +62,9 @@ class LeadAnalysisTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    LeadAnalysisService analyses;
+
     Http http;
     SignedIn user;
     String bolnaAgent;
@@ -212,6 +215,35 @@ class LeadAnalysisTest {
                 user.id())).isNull();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM admin_audit_log WHERE target_user_id = ? "
                 + "AND action = 'openai_prompts.changed'", Long.class, user.id())).isOne();
+    }
+
+    @Test
+    void theCompleteRowStaysSingleUnderTwoConcurrentAnalysesOfOneNumber() throws Exception {
+        stub("pmpt_individual", analysis(61, "Warm", false, null));
+        stub("pmpt_complete", analysis(64, "Warm", false, null));
+        String phone = "+14155556" + (100 + (int) (Math.random() * 800));
+        for (int i = 0; i < 2; i++) {
+            UUID call = UUID.randomUUID();
+            jdbc.update("INSERT INTO calls (id, user_id, agent_id, bolna_execution_id, phone_number, status) "
+                    + "VALUES (?, ?, ?, ?, ?, 'completed')", call, user.id(), agent, "exec-" + call, phone);
+            jdbc.update("INSERT INTO transcripts (call_id, user_id, content) VALUES (?, ?, 'user: hi')", call, user.id());
+            jdbc.update("INSERT INTO lead_analysis_jobs (user_id, call_id) VALUES (?, ?)", user.id(), call);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> analyses.runDue());
+            var second = pool.submit(() -> analyses.runDue());
+            first.get();
+            second.get();
+        } finally {
+            pool.shutdown();
+        }
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(jdbc.queryForObject(
+                "SELECT count(*) FROM lead_analysis_jobs j JOIN calls c ON c.id = j.call_id WHERE c.phone_number = ? "
+                        + "AND j.state = 'done'", Long.class, phone)).isEqualTo(2));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM lead_analytics WHERE user_id = ? AND phone_number = ? "
+                + "AND analysis_type = 'complete'", Long.class, user.id(), phone)).isOne();
     }
 
     private String completedCall(String phone) {

@@ -112,6 +112,49 @@ class LeadWorkflowTest {
                 .contains("No individual prompt configured");
     }
 
+    @Test
+    void leadsAreListedPerNumberWithTheirCompleteAnalysisAndHaveATimeline() {
+        UUID hot = callTo("+14155550301");
+        callTo("+14155550301");
+        UUID cold = callTo("+14155550302");
+        complete(hot, "+14155550301", 88, "Hot");
+        complete(cold, "+14155550302", 30, "Cold");
+        http.post("/api/follow-ups", Map.of("leadPhone", "+14155550301", "followUpDate",
+                LocalDate.now(ZoneOffset.UTC).plusDays(3).toString()), user.auth());
+
+        Http.Response byScore = http.get("/api/leads?sort=score", user.auth());
+        assertThat(byScore.json().path("totalItems").asLong()).isEqualTo(2);
+        assertThat(byScore.json().path("items").path(0).path("phoneNumber").asString()).isEqualTo("+14155550301");
+        assertThat(byScore.json().path("items").path(0).path("calls").asLong()).isEqualTo(2);
+        assertThat(byScore.json().path("items").path(0).path("nextFollowUp").asString()).isNotBlank();
+        assertThat(http.get("/api/leads?tag=Cold", user.auth()).json().path("items").findValuesAsString("phoneNumber"))
+                .containsExactly("+14155550302");
+        assertThat(http.get("/api/leads?minScore=50", user.auth()).json().path("totalItems").asLong()).isOne();
+        assertThat(http.get("/api/leads?tag=Lukewarm", user.auth()).status()).isEqualTo(400);
+
+        Http.Response timeline = http.get("/api/leads/+14155550301", user.auth());
+        assertThat(timeline.status()).isEqualTo(200);
+        assertThat(timeline.json().path("calls").size()).isEqualTo(2);
+        assertThat(timeline.json().path("completeAnalysis").path("totalScore").asInt()).isEqualTo(88);
+        assertThat(timeline.json().path("followUps").size()).isOne();
+        assertThat(http.get("/api/leads/+14155550399", user.auth()).status()).isEqualTo(404);
+    }
+
+    private UUID callTo(String phone) {
+        UUID agent = UUID.randomUUID();
+        jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'A')", agent, user.id(),
+                "bolna-" + agent);
+        UUID call = UUID.randomUUID();
+        jdbc.update("INSERT INTO calls (id, user_id, agent_id, bolna_execution_id, phone_number) VALUES (?, ?, ?, ?, ?)",
+                call, user.id(), agent, "exec-" + call, phone);
+        return call;
+    }
+
+    private void complete(UUID call, String phone, int score, String tag) {
+        jdbc.update("INSERT INTO lead_analytics (call_id, user_id, phone_number, analysis_type, total_score, "
+                + "lead_status_tag) VALUES (?, ?, ?, 'complete', ?, ?)", call, user.id(), phone, score, tag);
+    }
+
     private UUID call() {
         UUID agent = UUID.randomUUID();
         jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'A')", agent, user.id(),
