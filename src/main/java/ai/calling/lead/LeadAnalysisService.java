@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import jakarta.annotation.PreDestroy;
@@ -56,12 +55,18 @@ public class LeadAnalysisService {
     private final TransactionTemplate transactions;
     private final JdbcClient jdbc;
     private final JsonMapper json;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+    static final int MAX_TRIES = 5;
+
+    private final java.util.concurrent.ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("lead-analysis").factory());
+    private final java.time.Duration retryBase;
 
     LeadAnalysisService(LeadAnalysisJobs jobs, LeadAnalysisWriter writer, OpenAiAnalyzer openAi,
             CallTranscripts transcripts, UserAdministration users, ContactService contacts, OpenAiProperties properties,
-            TransactionTemplate transactions, JdbcClient jdbc, JsonMapper json) {
+            TransactionTemplate transactions, JdbcClient jdbc, JsonMapper json,
+            @org.springframework.beans.factory.annotation.Value("${app.lead-analysis.retry-base:PT30S}")
+            java.time.Duration retryBase) {
+        this.retryBase = retryBase;
         this.jobs = jobs;
         this.writer = writer;
         this.openAi = openAi;
@@ -140,6 +145,23 @@ public class LeadAnalysisService {
                 transcripts.markAnalysis(call.callId(), "completed");
                 jobs.done(job.id());
             });
+        } catch (OpenAiAnalyzer.TransientFailure e) {
+            if (job.attempts() < MAX_TRIES) {
+                long base = retryBase.toMillis() << (job.attempts() - 1);
+                java.time.Duration delay = java.time.Duration.ofMillis(base + java.util.concurrent.ThreadLocalRandom
+                        .current().nextLong(Math.max(1, base / 2)));
+                log.info("Lead analysis of call {} will be retried in {}: {}", job.callId(), delay, e.getMessage());
+                transactions.executeWithoutResult(status -> {
+                    jobs.retryLater(job.id(), e.getMessage(), delay);
+                    transcripts.markAnalysis(job.callId(), "pending");
+                });
+                worker.schedule(this::runDue, delay.toMillis() + 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                transactions.executeWithoutResult(status -> {
+                    jobs.failed(job.id(), e.getMessage());
+                    transcripts.markAnalysis(job.callId(), "failed");
+                });
+            }
         } catch (AnalysisFailure | ApiException e) {
             log.info("Lead analysis of call {} failed: {}", job.callId(), e.getMessage());
             transactions.executeWithoutResult(status -> {

@@ -49,6 +49,7 @@ class LeadAnalysisTest {
         registry.add("app.openai.individual-prompt-id", () -> "pmpt_individual");
         registry.add("app.openai.complete-prompt-id", () -> "pmpt_complete");
         registry.add("app.bolna.webhook-secret", () -> "lead-secret");
+        registry.add("app.lead-analysis.retry-base", () -> "100ms");
     }
 
     @AfterAll
@@ -132,6 +133,29 @@ class LeadAnalysisTest {
         stub("pmpt_complete", analysis(70, "Warm", false, null));
 
         awaitAnalysis(completedCall("+14155552" + (100 + (int) (Math.random() * 800))), "completed");
+    }
+
+    @Test
+    void anOpenAiOutageDoesNotStopIngestionAndTheAnalysisCompletesOnceItRecovers() {
+        String state = Scenario.STARTED;
+        for (int i = 0; i < 5; i++) {
+            String next = "outage-" + i;
+            OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_individual"))
+                    .inScenario("outage").whenScenarioStateIs(state)
+                    .willReturn(aResponse().withStatus(500).withBody("{}")).willSetStateTo(next));
+            state = next;
+        }
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_individual"))
+                .inScenario("outage").whenScenarioStateIs(state).willReturn(response(analysis(71, "Warm", false, null))));
+        stub("pmpt_complete", analysis(71, "Warm", false, null));
+
+        long started = System.nanoTime();
+        String execution = completedCall("+14155557" + (100 + (int) (Math.random() * 800)));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+
+        awaitAnalysis(execution, "completed");
+        assertThat(jdbc.queryForObject("SELECT j.attempts FROM lead_analysis_jobs j JOIN calls c ON c.id = j.call_id "
+                + "WHERE c.bolna_execution_id = ?", Integer.class, execution)).isEqualTo(2);
     }
 
     @Test

@@ -44,6 +44,14 @@ public class LeadAnalysisJobs {
                 .update();
     }
 
+    /** Back to the queue, due after the delay (the attempt already counted). */
+    public void retryLater(UUID jobId, String reason, java.time.Duration delay) {
+        jdbc.sql("""
+                UPDATE lead_analysis_jobs SET state = 'queued', last_error = :reason,
+                       next_attempt_at = CURRENT_TIMESTAMP + make_interval(secs => :seconds) WHERE id = :id""")
+                .param("id", jobId).param("reason", reason).param("seconds", delay.toMillis() / 1000.0).update();
+    }
+
     public void failed(UUID jobId, String reason) {
         jdbc.sql("UPDATE lead_analysis_jobs SET state = 'failed', last_error = :reason WHERE id = :id")
                 .param("id", jobId).param("reason", reason).update();

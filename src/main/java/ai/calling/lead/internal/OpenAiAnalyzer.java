@@ -17,8 +17,9 @@ import ai.calling.common.ApiException;
 import ai.calling.config.OpenAiProperties;
 
 /**
- * The Responses API through the official SDK, pointed at {@code OPENAI_BASE_URL}. The SDK retries
- * 429, 5xx and timeouts with exponential backoff and jitter (4 retries: at most 5 tries).
+ * The Responses API through the official SDK, pointed at {@code OPENAI_BASE_URL}. The SDK absorbs
+ * short blips (2 quick retries with backoff and jitter); a 429, 5xx or timeout that outlasts them is
+ * a {@link TransientFailure}, which the job queue retries later.
  */
 @Component
 public class OpenAiAnalyzer {
@@ -27,7 +28,7 @@ public class OpenAiAnalyzer {
 
     OpenAiAnalyzer(OpenAiProperties properties) {
         this.client = properties.apiConfigured() ? OpenAIOkHttpClient.builder().apiKey(properties.apiKey())
-                .baseUrl(properties.baseUrl().toString()).maxRetries(4).timeout(Duration.ofSeconds(60)).build() : null;
+                .baseUrl(properties.baseUrl().toString()).maxRetries(2).timeout(Duration.ofSeconds(60)).build() : null;
     }
 
     public boolean configured() {
@@ -48,8 +49,22 @@ public class OpenAiAnalyzer {
             response.output().forEach(item -> item.message().ifPresent(message -> message.content().forEach(
                     content -> content.outputText().ifPresent(out -> text.append(out.text())))));
             return text.toString();
+        } catch (com.openai.errors.OpenAIServiceException e) {
+            if (e.statusCode() == 429 || e.statusCode() >= 500) {
+                throw new TransientFailure("OpenAI is unavailable (" + e.statusCode() + ")");
+            }
+            throw new AnalysisFailure("OpenAI refused the request (" + e.statusCode() + "): " + e.getMessage());
+        } catch (com.openai.errors.OpenAIIoException e) {
+            throw new TransientFailure("OpenAI did not answer: " + e.getMessage());
         } catch (OpenAIException e) {
             throw new AnalysisFailure("OpenAI failed: " + e.getMessage());
+        }
+    }
+
+    /** OpenAI busy or unreachable: worth trying again later. */
+    public static class TransientFailure extends AnalysisFailure {
+        public TransientFailure(String message) {
+            super(message);
         }
     }
 
