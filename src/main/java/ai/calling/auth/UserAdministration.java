@@ -87,6 +87,12 @@ public class UserAdministration {
         return new Change(before, view(user));
     }
 
+    /** Ends every session of the user at once; returns how many were live. */
+    @Transactional
+    public int revokeSessions(UUID userId) {
+        return sessions.revokeAllOf(userId);
+    }
+
     /** The user's own OpenAI prompt ids (null when the system default applies). */
     @Transactional(readOnly = true)
     public PromptIds promptIds(UUID userId) {

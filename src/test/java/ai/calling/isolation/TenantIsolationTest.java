@@ -48,6 +48,9 @@ class TenantIsolationTest {
             Map.entry("POST /api/admin/phone-numbers/{id}/unassign", "admin dashboard: platform numbers"),
             Map.entry("POST /api/admin/webhooks/bolna/{id}/replay", "admin dashboard: platform webhook events"),
             Map.entry("GET /api/openai-prompts/admin/users/{userId}/prompts", "admins only (LeadAnalysisTest)"),
+            Map.entry("POST /api/admin/users/{id}/sessions/revoke", "admin console (AdminPlatformTest)"),
+            Map.entry("POST /api/admin/jobs/{name}/run", "admin console: platform jobs (AdminPlatformTest)"),
+            Map.entry("GET /api/admin/users/{id}/isolation-audit", "admin console (AdminPlatformTest)"),
             Map.entry("PUT /api/openai-prompts/admin/users/{userId}/prompts", "admins only, audited (LeadAnalysisTest)"));
 
     @LocalServerPort

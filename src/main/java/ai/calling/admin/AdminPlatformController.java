@@ -1,0 +1,133 @@
+package ai.calling.admin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import ai.calling.admin.internal.PlatformQueries;
+import ai.calling.analytics.MaintenanceJobs;
+import ai.calling.analytics.MaintenanceJobs.JobRun;
+import ai.calling.auth.UserAdministration;
+import ai.calling.common.CurrentUser;
+import ai.calling.common.PageParams;
+
+/** Platform-wide views for the admin console: totals, sessions, logins, jobs and health checks. */
+@RestController
+@RequestMapping("/api/admin")
+class AdminPlatformController {
+
+    private final PlatformQueries queries;
+    private final MaintenanceJobs jobs;
+    private final UserAdministration users;
+    private final AuditedActions audited;
+
+    AdminPlatformController(PlatformQueries queries, MaintenanceJobs jobs, UserAdministration users,
+            AuditedActions audited) {
+        this.queries = queries;
+        this.jobs = jobs;
+        this.users = users;
+        this.audited = audited;
+    }
+
+    @GetMapping("/stats")
+    Map<String, Object> stats() {
+        Map<String, Object> stats = new java.util.LinkedHashMap<>(queries.stats());
+        stats.put("revenueByCurrency", queries.revenueByCurrency());
+        return stats;
+    }
+
+    @GetMapping("/sessions")
+    List<Map<String, Object>> sessions(@RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        PageRequest request = PageParams.of(page, size, Sort.unsorted());
+        return queries.activeSessions(request.getPageSize(), request.getOffset());
+    }
+
+    @GetMapping("/login-stats")
+    List<Map<String, Object>> loginStats(@RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        PageRequest request = PageParams.of(page, size, Sort.unsorted());
+        return queries.loginStats(request.getPageSize(), request.getOffset());
+    }
+
+    @PostMapping("/users/{id}/sessions/revoke")
+    Map<String, Object> revokeSessions(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
+            HttpServletRequest request) {
+        return Map.of("revoked", audited.revokeSessions(admin, id, request));
+    }
+
+    @GetMapping("/jobs")
+    List<JobRun> jobs() {
+        return jobs.status();
+    }
+
+    @PostMapping("/jobs/{name}/run")
+    JobRun runJob(@AuthenticationPrincipal CurrentUser admin, @PathVariable String name, HttpServletRequest request) {
+        return audited.runJob(admin, name, request);
+    }
+
+    @GetMapping("/health/triggers")
+    Map<String, Object> triggerHealth() {
+        return Map.of("triggers", queries.triggerHealth(), "recentErrors", queries.recentTriggerErrors());
+    }
+
+    @GetMapping("/consistency")
+    List<Map<String, Object>> consistency() {
+        return queries.consistency();
+    }
+
+    @GetMapping("/users/{id}/isolation-audit")
+    List<Map<String, Object>> isolationAudit(@PathVariable UUID id) {
+        users.get(id);
+        return queries.isolationAudit(id);
+    }
+
+    /** Admin actions with their audit rows, one transaction each. */
+    @Service
+    static class AuditedActions {
+
+        private final UserAdministration users;
+        private final MaintenanceJobs jobs;
+        private final AdminAudit audit;
+        private final org.springframework.transaction.support.TransactionTemplate transactions;
+
+        AuditedActions(UserAdministration users, MaintenanceJobs jobs, AdminAudit audit,
+                org.springframework.transaction.support.TransactionTemplate transactions) {
+            this.users = users;
+            this.jobs = jobs;
+            this.audit = audit;
+            this.transactions = transactions;
+        }
+
+        @Transactional
+        int revokeSessions(CurrentUser admin, UUID userId, HttpServletRequest request) {
+            users.get(userId);
+            int revoked = users.revokeSessions(userId);
+            audit.record(admin, "user.sessions_revoked", "user", userId.toString(), userId, Map.of("revoked", revoked),
+                    request);
+            return revoked;
+        }
+
+        /** The job runs in its own statements (a failure must not poison the audit's transaction). */
+        JobRun runJob(CurrentUser admin, String name, HttpServletRequest request) {
+            JobRun run = jobs.run(name, "manual");
+            transactions.executeWithoutResult(status -> audit.record(admin, "job.run", "job", name, null,
+                    Map.of("outcome", run.outcome()), request));
+            return run;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package ai.calling.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import ai.calling.analytics.MaintenanceJobs;
+import ai.calling.support.Http;
+import ai.calling.support.IntegrationTest;
+import ai.calling.support.TestUsers;
+import ai.calling.support.TestUsers.SignedIn;
+
+/** The admin console's platform views and maintenance jobs. */
+@IntegrationTest
+class AdminPlatformTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    MaintenanceJobs jobs;
+
+    Http http;
+    SignedIn admin;
+    SignedIn user;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        admin = TestUsers.register(http);
+        jdbc.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
+        user = TestUsers.register(http);
+    }
+
+    @Test
+    void aUserIsForbiddenEverywhereUnderAdmin() {
+        for (String path : new String[] { "/api/admin/stats", "/api/admin/jobs", "/api/admin/sessions",
+                "/api/admin/login-stats", "/api/admin/consistency", "/api/admin/health/triggers" }) {
+            assertThat(http.get(path, user.auth()).status()).as(path).isEqualTo(403);
+        }
+        assertThat(http.post("/api/admin/jobs/cleanup_expired_sessions/run", "", user.auth()).status()).isEqualTo(403);
+    }
+
+    @Test
+    void statsSessionsLoginStatsAndHealthAnswer() {
+        Map<String, Object> direct = jdbc.queryForMap("SELECT count(*) AS users, count(*) FILTER (WHERE is_active) AS active FROM users");
+        Http.Response stats = http.get("/api/admin/stats", admin.auth());
+        assertThat(stats.status()).isEqualTo(200);
+        assertThat(stats.json().path("users").asLong()).isGreaterThanOrEqualTo(((Number) direct.get("users")).longValue());
+        assertThat(http.get("/api/admin/sessions", admin.auth()).json().findValuesAsString("email")).contains(user.email());
+        assertThat(http.get("/api/admin/login-stats?size=100", admin.auth()).status()).isEqualTo(200);
+        assertThat(http.get("/api/admin/health/triggers", admin.auth()).json().path("triggers").isArray()).isTrue();
+        assertThat(http.get("/api/admin/consistency", admin.auth()).json().findValuesAsString("checkName"))
+                .contains("calls_agents_mismatch", "credits_ledger_mismatch");
+        assertThat(http.get("/api/admin/users/" + user.id() + "/isolation-audit", admin.auth()).json().size())
+                .isGreaterThan(0);
+    }
+
+    @Test
+    void revokingAUsersSessionsEndsThemAndIsAudited() {
+        assertThat(http.get("/api/auth/me", user.auth()).status()).isEqualTo(200);
+
+        Http.Response revoked = http.post("/api/admin/users/" + user.id() + "/sessions/revoke", "", admin.auth());
+
+        assertThat(revoked.json().path("revoked").asInt()).isEqualTo(1);
+        assertThat(http.get("/api/auth/me", user.auth()).status()).isEqualTo(401);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM admin_audit_log WHERE target_user_id = ? "
+                + "AND action = 'user.sessions_revoked'", Long.class, user.id())).isOne();
+    }
+
+    @Test
+    void everyJobRunsOnDemandAndItsRunIsRecorded() {
+        for (String name : jobs.names()) {
+            Http.Response run = http.post("/api/admin/jobs/" + name + "/run", "", admin.auth());
+            assertThat(run.status()).as(name).isEqualTo(200);
+            assertThat(run.json().path("outcome").asString()).as(name + ": " + run.body()).isEqualTo("succeeded");
+        }
+        Http.Response status = http.get("/api/admin/jobs", admin.auth());
+        assertThat(status.json().findValuesAsString("outcome")).containsOnly("succeeded");
+        assertThat(http.post("/api/admin/jobs/drop_everything/run", "", admin.auth()).status()).isEqualTo(404);
+        assertThat(jobs.kpiRefreshDue()).as("just refreshed").isFalse();
+    }
+}
