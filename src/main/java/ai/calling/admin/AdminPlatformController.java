@@ -19,8 +19,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import ai.calling.admin.internal.PlatformQueries;
-import ai.calling.analytics.MaintenanceJobs;
-import ai.calling.analytics.MaintenanceJobs.JobRun;
+import ai.calling.admin.MaintenanceJobs.JobRun;
 import ai.calling.auth.UserAdministration;
 import ai.calling.common.CurrentUser;
 import ai.calling.common.PageParams;

@@ -55,6 +55,7 @@ public class LeadAnalysisService {
     private final TransactionTemplate transactions;
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final org.springframework.context.ApplicationEventPublisher events;
     static final int MAX_TRIES = 5;
 
     private final java.util.concurrent.ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
@@ -65,8 +66,9 @@ public class LeadAnalysisService {
             CallTranscripts transcripts, UserAdministration users, ContactService contacts, OpenAiProperties properties,
             TransactionTemplate transactions, JdbcClient jdbc, JsonMapper json,
             @org.springframework.beans.factory.annotation.Value("${app.lead-analysis.retry-base:PT30S}")
-            java.time.Duration retryBase) {
+            java.time.Duration retryBase, org.springframework.context.ApplicationEventPublisher events) {
         this.retryBase = retryBase;
+        this.events = events;
         this.jobs = jobs;
         this.writer = writer;
         this.openAi = openAi;
@@ -145,6 +147,7 @@ public class LeadAnalysisService {
                 transcripts.markAnalysis(call.callId(), "completed");
                 jobs.done(job.id());
             });
+            events.publishEvent(new LeadAnalysisCompleted(call.userId(), call.callId()));
         } catch (OpenAiAnalyzer.TransientFailure e) {
             if (job.attempts() < MAX_TRIES) {
                 long base = retryBase.toMillis() << (job.attempts() - 1);

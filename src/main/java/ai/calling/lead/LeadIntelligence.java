@@ -3,7 +3,6 @@ package ai.calling.lead;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,6 +14,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import ai.calling.common.ApiException;
 import ai.calling.common.PageResponse;
+import ai.calling.common.Rows;
 import ai.calling.contact.ContactService;
 
 /**
@@ -117,33 +117,8 @@ public class LeadIntelligence {
                 SELECT id, follow_up_date, follow_up_status, remark FROM follow_ups
                  WHERE user_id = :user AND lead_phone = :phone ORDER BY follow_up_date, id""")
                 .param("user", userId).param("phone", phone).query().listOfRows();
-        return new Timeline(phone, camel(calls), complete == null ? null : camel(List.of(complete)).getFirst(),
-                camel(followUps));
-    }
-
-    private static List<Map<String, Object>> camel(List<Map<String, Object>> rows) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> row : rows) {
-            Map<String, Object> converted = new java.util.LinkedHashMap<>();
-            row.forEach((key, value) -> converted.put(camel(key), value instanceof java.sql.Timestamp ts ? ts.toInstant()
-                    : value instanceof OffsetDateTime odt ? odt.toInstant() : value));
-            out.add(converted);
-        }
-        return out;
-    }
-
-    private static String camel(String snake) {
-        StringBuilder name = new StringBuilder();
-        boolean upper = false;
-        for (char c : snake.toCharArray()) {
-            if (c == '_') {
-                upper = true;
-            } else {
-                name.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
-        }
-        return name.toString();
+        return new Timeline(phone, Rows.camelCase(calls), complete == null ? null : Rows.camelCase(complete),
+                Rows.camelCase(followUps));
     }
 
     private static Instant instant(OffsetDateTime time) {

@@ -130,6 +130,18 @@ class BolnaWebhookTest {
     }
 
     @Test
+    void aNewlyCompletedCallIsOnTheDashboardAtOnce() {
+        int before = http.get("/api/dashboard/overview", user.auth()).json().path("last7Days").path("calls").asInt();
+        String execution = outboundCall(0);
+
+        post(event(execution, "completed", 61, ""));
+
+        Http.Response after = http.get("/api/dashboard/overview", user.auth());
+        assertThat(after.json().path("last7Days").path("calls").asInt()).isEqualTo(before + 1);
+        assertThat(after.json().path("creditsRemaining").asInt()).isEqualTo(13);
+    }
+
+    @Test
     void theSameTerminalEventFiveTimesDebitsOnce() {
         String execution = outboundCall(0);
         String completed = event(execution, "completed", 125, "");

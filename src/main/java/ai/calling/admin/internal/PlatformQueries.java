@@ -1,15 +1,12 @@
 package ai.calling.admin.internal;
 
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+
+import ai.calling.common.Rows;
 import org.springframework.stereotype.Repository;
 
 /** Read-only platform queries over the database's own views and monitoring functions. */
@@ -32,14 +29,14 @@ public class PlatformQueries {
                        (SELECT COALESCE(sum(duration_minutes), 0) FROM calls) AS minutes,
                        (SELECT COALESCE(sum(amount), 0) FROM credit_transactions WHERE type = 'purchase') AS credits_sold,
                        (SELECT COALESCE(-sum(amount), 0) FROM credit_transactions WHERE type = 'usage') AS credits_used""")
-                .query(PlatformQueries::camelRow).single();
+                .query(Rows::map).single();
     }
 
     public List<Map<String, Object>> revenueByCurrency() {
         return jdbc.sql("""
                 SELECT currency, sum(amount_cents) AS amount_cents, count(*) AS purchases
                   FROM stripe_checkout_sessions WHERE credited_at IS NOT NULL GROUP BY currency ORDER BY currency""")
-                .query(PlatformQueries::camelRow).list();
+                .query(Rows::map).list();
     }
 
     public List<Map<String, Object>> activeSessions(int limit, long offset) {
@@ -47,59 +44,30 @@ public class PlatformQueries {
                 SELECT id, user_id, email, name, role, created_at, last_used_at, expires_at, refresh_expires_at,
                        host(ip_address) AS ip_address, user_agent
                   FROM active_user_sessions ORDER BY last_used_at DESC LIMIT :limit OFFSET :offset""")
-                .param("limit", limit).param("offset", offset).query(PlatformQueries::camelRow).list();
+                .param("limit", limit).param("offset", offset).query(Rows::map).list();
     }
 
     public List<Map<String, Object>> loginStats(int limit, long offset) {
         return jdbc.sql("SELECT * FROM user_login_stats ORDER BY failed_attempts DESC, email LIMIT :limit OFFSET :offset")
-                .param("limit", limit).param("offset", offset).query(PlatformQueries::camelRow).list();
+                .param("limit", limit).param("offset", offset).query(Rows::map).list();
     }
 
     public List<Map<String, Object>> triggerHealth() {
-        return jdbc.sql("SELECT * FROM get_cache_trigger_health()").query(PlatformQueries::camelRow).list();
+        return jdbc.sql("SELECT * FROM get_cache_trigger_health()").query(Rows::map).list();
     }
 
     public List<Map<String, Object>> recentTriggerErrors() {
         return jdbc.sql("""
                 SELECT trigger_name, table_name, operation, error_message, sqlstate, occurred_at
-                  FROM trigger_error_log ORDER BY occurred_at DESC LIMIT 50""").query(PlatformQueries::camelRow).list();
+                  FROM trigger_error_log ORDER BY occurred_at DESC LIMIT 50""").query(Rows::map).list();
     }
 
     public List<Map<String, Object>> consistency() {
-        return jdbc.sql("SELECT * FROM validate_user_data_consistency()").query(PlatformQueries::camelRow).list();
+        return jdbc.sql("SELECT * FROM validate_user_data_consistency()").query(Rows::map).list();
     }
 
     public List<Map<String, Object>> isolationAudit(UUID userId) {
         return jdbc.sql("SELECT * FROM audit_data_isolation(:user)").param("user", userId)
-                .query(PlatformQueries::camelRow).list();
-    }
-
-    private static Map<String, Object> camelRow(ResultSet rs, int n) throws SQLException {
-        ResultSetMetaData meta = rs.getMetaData();
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-            Object value = rs.getObject(i);
-            if (value instanceof OffsetDateTime time) {
-                value = time.toInstant();
-            } else if (value instanceof java.sql.Timestamp ts) {
-                value = ts.toInstant();
-            }
-            row.put(camel(meta.getColumnLabel(i)), value);
-        }
-        return row;
-    }
-
-    private static String camel(String snake) {
-        StringBuilder name = new StringBuilder();
-        boolean upper = false;
-        for (char c : snake.toCharArray()) {
-            if (c == '_') {
-                upper = true;
-            } else {
-                name.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
-        }
-        return name.toString();
+                .query(Rows::map).list();
     }
 }

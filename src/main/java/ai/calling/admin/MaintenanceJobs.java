@@ -1,4 +1,4 @@
-package ai.calling.analytics;
+package ai.calling.admin;
 
 import java.time.Clock;
 import java.time.Duration;

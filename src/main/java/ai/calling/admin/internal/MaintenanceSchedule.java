@@ -1,4 +1,4 @@
-package ai.calling.analytics.internal;
+package ai.calling.admin.internal;
 
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 
@@ -6,7 +6,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-import ai.calling.analytics.MaintenanceJobs;
+import ai.calling.admin.MaintenanceJobs;
 
 /**
  * When the maintenance jobs run. Each tick holds a ShedLock lock, so with several instances a job

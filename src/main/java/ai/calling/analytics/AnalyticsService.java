@@ -1,0 +1,193 @@
+package ai.calling.analytics;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.common.ApiException;
+import ai.calling.common.Rows;
+import ai.calling.lead.LeadAnalysisCompleted;
+
+/**
+ * The user's dashboards, read from the trigger-maintained daily rollups (user_analytics,
+ * agent_analytics) and the reporting views: exact and cheap at any call volume. Windows are UTC
+ * days: the last 30 and 7 days including today. Answers are cached per user for 30 seconds and
+ * evicted as soon as one of the user's calls ends or is analysed.
+ */
+@Service
+public class AnalyticsService {
+
+    static final Set<String> GRANULARITIES = Set.of("day", "week", "month");
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final Cache<String, Object> cache = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(30))
+            .maximumSize(50_000).build();
+
+    AnalyticsService(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public Map<String, Object> overview(UUID userId) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cached = (Map<String, Object>) cache.get(userId + ":overview", key -> computeOverview(userId));
+        Map<String, Object> answer = new LinkedHashMap<>(cached);
+        // the balance is always live: it is the one figure users check right after paying
+        answer.put("creditsRemaining", jdbc.sql("SELECT credits FROM users WHERE id = :user").param("user", userId)
+                .query(Integer.class).single());
+        return answer;
+    }
+
+    public List<Map<String, Object>> callSeries(UUID userId, LocalDate from, LocalDate to, String granularity) {
+        String unit = granularity == null ? "day" : granularity;
+        if (!GRANULARITIES.contains(unit)) {
+            throw ApiException.invalidField("granularity", "must be day, week or month");
+        }
+        LocalDate end = to == null ? today() : to;
+        LocalDate start = from == null ? end.minusDays(29) : from;
+        if (start.isAfter(end)) {
+            throw ApiException.invalidField("from", "must not be after to");
+        }
+        if (ChronoUnit.DAYS.between(start, end) > 366) {
+            throw ApiException.invalidField("to", "the range may span at most 366 days");
+        }
+        return cached(userId + ":series:" + start + ":" + end + ":" + unit, () -> jdbc.sql("""
+                SELECT date_trunc(:unit, date)::date AS period, sum(total_calls)::int AS total_calls,
+                       sum(successful_calls)::int AS successful_calls, sum(failed_calls)::int AS failed_calls,
+                       sum(total_duration_minutes)::int AS minutes, sum(credits_used)::int AS credits_used,
+                       sum(leads_generated)::int AS leads, sum(qualified_leads)::int AS qualified_leads
+                  FROM user_analytics
+                 WHERE user_id = :user AND hour IS NULL AND date BETWEEN :start AND :end
+                 GROUP BY 1 ORDER BY 1""")
+                .param("unit", unit).param("user", userId).param("start", start).param("end", end)
+                .query(Rows::map).list());
+    }
+
+    public List<Map<String, Object>> agents(UUID userId) {
+        return cached(userId + ":agents", () -> jdbc.sql(
+                "SELECT * FROM agent_performance_summary WHERE user_id = :user ORDER BY agent_name")
+                .param("user", userId).query(Rows::map).list());
+    }
+
+    public List<Map<String, Object>> sources(UUID userId) {
+        return cached(userId + ":sources", () -> jdbc.sql(
+                "SELECT * FROM call_source_analytics WHERE user_id = :user ORDER BY call_source")
+                .param("user", userId).query(Rows::map).list());
+    }
+
+    public Map<String, Object> leads(UUID userId) {
+        return cached(userId + ":leads", () -> {
+            Map<String, Object> leads = new LinkedHashMap<>();
+            leads.put("scoreDistribution", jdbc.sql("""
+                    SELECT least(total_score / 10, 9) * 10 AS bucket_from, count(*) AS leads FROM lead_analytics
+                     WHERE user_id = :user AND analysis_type = 'individual' AND total_score IS NOT NULL
+                     GROUP BY 1 ORDER BY 1""").param("user", userId).query(Rows::map).list());
+            leads.put("statusTags", jdbc.sql("""
+                    SELECT lead_status_tag, count(*) AS leads FROM lead_analytics
+                     WHERE user_id = :user AND analysis_type = 'complete' AND lead_status_tag IS NOT NULL
+                     GROUP BY 1 ORDER BY 1""").param("user", userId).query(Rows::map).list());
+            leads.put("ctaFunnel", jdbc.sql("""
+                    SELECT count(*) AS analysed,
+                           count(*) FILTER (WHERE cta_pricing_clicked) AS pricing,
+                           count(*) FILTER (WHERE cta_demo_clicked) AS demo,
+                           count(*) FILTER (WHERE cta_followup_clicked) AS followup,
+                           count(*) FILTER (WHERE cta_sample_clicked) AS sample,
+                           count(*) FILTER (WHERE cta_escalated_to_human) AS human
+                      FROM lead_analytics WHERE user_id = :user AND analysis_type = 'individual'""")
+                    .param("user", userId).query(Rows::map).single());
+            return leads;
+        });
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void callEnded(CallCompleted call) {
+        evict(call.userId());
+    }
+
+    @EventListener
+    void analysed(LeadAnalysisCompleted analysis) {
+        evict(analysis.userId());
+    }
+
+    public void evict(UUID userId) {
+        String prefix = userId + ":";
+        cache.asMap().keySet().removeIf(key -> key.startsWith(prefix));
+    }
+
+    private Map<String, Object> computeOverview(UUID userId) {
+        LocalDate today = today();
+        Map<String, Object> overview = new LinkedHashMap<>();
+        overview.put("last30Days", window(userId, today.minusDays(29)));
+        overview.put("last7Days", window(userId, today.minusDays(6)));
+        overview.put("lifetime", window(userId, LocalDate.of(1970, 1, 1)));
+        overview.put("bestAgent", jdbc.sql("""
+                SELECT a.id AS agent_id, a.name, sum(aa.successful_calls) AS successful_calls, sum(aa.total_calls) AS calls
+                  FROM agent_analytics aa JOIN agents a ON a.id = aa.agent_id AND a.user_id = aa.user_id
+                 WHERE aa.user_id = :user AND aa.hour IS NULL AND aa.date >= :from
+                 GROUP BY a.id, a.name HAVING sum(aa.total_calls) > 0
+                 ORDER BY sum(aa.successful_calls)::numeric / sum(aa.total_calls) DESC, sum(aa.total_calls) DESC, a.name
+                 LIMIT 1""").param("user", userId).param("from", today.minusDays(29)).query(Rows::map).list().stream()
+                .findFirst().orElse(null));
+        return overview;
+    }
+
+    private Map<String, Object> window(UUID userId, LocalDate from) {
+        Map<String, Object> row = jdbc.sql("""
+                SELECT COALESCE(sum(total_calls), 0)::int AS calls, COALESCE(sum(successful_calls), 0)::int AS successful,
+                       COALESCE(sum(failed_calls), 0)::int AS failed, COALESCE(sum(total_duration_minutes), 0)::int AS minutes,
+                       COALESCE(sum(credits_used), 0)::int AS credits_used, COALESCE(sum(leads_generated), 0)::int AS leads,
+                       COALESCE(sum(qualified_leads), 0)::int AS qualified_leads,
+                       COALESCE(sum(total_cta_interactions), 0)::int AS cta_interactions,
+                       COALESCE(sum(leads_with_cta), 0)::int AS leads_with_cta
+                  FROM user_analytics WHERE user_id = :user AND hour IS NULL AND date >= :from""")
+                .param("user", userId).param("from", from).query().singleRow();
+        Map<String, Object> window = new LinkedHashMap<>();
+        int calls = ((Number) row.get("calls")).intValue();
+        int successful = ((Number) row.get("successful")).intValue();
+        int leads = ((Number) row.get("leads")).intValue();
+        window.put("calls", calls);
+        window.put("successfulCalls", successful);
+        window.put("failedCalls", row.get("failed"));
+        window.put("successRate", rate(successful, calls));
+        window.put("answerRate", rate(successful, calls));
+        window.put("minutes", row.get("minutes"));
+        window.put("creditsUsed", row.get("credits_used"));
+        window.put("leads", leads);
+        window.put("qualifiedLeads", row.get("qualified_leads"));
+        window.put("conversionRate", rate(((Number) row.get("qualified_leads")).intValue(), leads));
+        window.put("ctaInteractions", row.get("cta_interactions"));
+        window.put("ctaConversionRate", rate(((Number) row.get("leads_with_cta")).intValue(), calls));
+        return window;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T cached(String key, java.util.function.Supplier<T> compute) {
+        return (T) cache.get(key, k -> compute.get());
+    }
+
+    private LocalDate today() {
+        return LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    }
+
+    private static double rate(int part, int whole) {
+        return whole == 0 ? 0 : Math.min(100, Math.round(part * 10000.0 / whole) / 100.0);
+    }
+}
