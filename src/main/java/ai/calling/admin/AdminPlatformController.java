@@ -33,13 +33,15 @@ class AdminPlatformController {
     private final MaintenanceJobs jobs;
     private final UserAdministration users;
     private final AuditedActions audited;
+    private final SystemConfigService config;
 
     AdminPlatformController(PlatformQueries queries, MaintenanceJobs jobs, UserAdministration users,
-            AuditedActions audited) {
+            AuditedActions audited, SystemConfigService config) {
         this.queries = queries;
         this.jobs = jobs;
         this.users = users;
         this.audited = audited;
+        this.config = config;
     }
 
     @GetMapping("/stats")
@@ -77,6 +79,22 @@ class AdminPlatformController {
     @PostMapping("/jobs/{name}/run")
     JobRun runJob(@AuthenticationPrincipal CurrentUser admin, @PathVariable String name, HttpServletRequest request) {
         return audited.runJob(admin, name, request);
+    }
+
+    @GetMapping("/config")
+    List<SystemConfigService.ConfigEntry> config() {
+        return config.list();
+    }
+
+    @GetMapping("/config/{key}")
+    SystemConfigService.ConfigEntry configEntry(@PathVariable String key) {
+        return config.get(key);
+    }
+
+    @org.springframework.web.bind.annotation.PutMapping("/config/{key}")
+    SystemConfigService.ConfigEntry setConfig(@AuthenticationPrincipal CurrentUser admin, @PathVariable String key,
+            @org.springframework.web.bind.annotation.RequestBody Map<String, String> body, HttpServletRequest request) {
+        return config.set(admin, key, body.get("value"), request);
     }
 
     @GetMapping("/health/triggers")

@@ -77,6 +77,32 @@ class AdminPlatformTest {
     }
 
     @Test
+    void configValuesAreTypeCheckedAppliedAtOnceAndAudited() {
+        Http.Response wrongType = http.put("/api/admin/config/max_login_attempts", Map.of("value", "many"), admin.auth());
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(http.put("/api/admin/config/password_min_length", Map.of("value", "4"), admin.auth()).status())
+                .isEqualTo(400);
+        assertThat(http.put("/api/admin/config/feature_bogus_flag", Map.of("value", "x"), admin.auth()).status())
+                .isEqualTo(404);
+        assertThat(http.get("/api/admin/config/max_login_attempts", admin.auth()).json().path("value").asString())
+                .isEqualTo("5");
+        assertThat(http.put("/api/admin/config/max_login_attempts", Map.of("value", "5"), user.auth()).status())
+                .isEqualTo(403);
+
+        Http.Response changed = http.put("/api/admin/config/password_min_length", Map.of("value", "12"), admin.auth());
+        try {
+            assertThat(changed.status()).isEqualTo(200);
+            Http.Response shortPassword = http.post("/api/auth/register", Map.of("email", "cfg-" + java.util.UUID.randomUUID()
+                    + "@example.test", "password", "Eleven-Char", "name", "X"));
+            assertThat(shortPassword.status()).as("the new minimum applies without a restart").isEqualTo(400);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM admin_audit_log WHERE action = 'config.changed' "
+                    + "AND resource_id = 'password_min_length'", Long.class)).isPositive();
+        } finally {
+            http.put("/api/admin/config/password_min_length", Map.of("value", "8"), admin.auth());
+        }
+    }
+
+    @Test
     void everyJobRunsOnDemandAndItsRunIsRecorded() {
         for (String name : jobs.names()) {
             Http.Response run = http.post("/api/admin/jobs/" + name + "/run", "", admin.auth());

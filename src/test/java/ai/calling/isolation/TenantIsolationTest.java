@@ -49,6 +49,8 @@ class TenantIsolationTest {
             Map.entry("POST /api/admin/webhooks/bolna/{id}/replay", "admin dashboard: platform webhook events"),
             Map.entry("GET /api/openai-prompts/admin/users/{userId}/prompts", "admins only (LeadAnalysisTest)"),
             Map.entry("POST /api/admin/users/{id}/sessions/revoke", "admin console (AdminPlatformTest)"),
+            Map.entry("GET /api/admin/config/{key}", "admin console: platform settings (AdminPlatformTest)"),
+            Map.entry("PUT /api/admin/config/{key}", "admin console: platform settings (AdminPlatformTest)"),
             Map.entry("POST /api/admin/jobs/{name}/run", "admin console: platform jobs (AdminPlatformTest)"),
             Map.entry("GET /api/admin/users/{id}/isolation-audit", "admin console (AdminPlatformTest)"),
             Map.entry("PUT /api/openai-prompts/admin/users/{userId}/prompts", "admins only, audited (LeadAnalysisTest)"));
