@@ -83,8 +83,19 @@ public class AuthService {
         if (users.findByEmail(email).isPresent()) {
             throw ApiException.conflict("An account with this e-mail address already exists");
         }
+        UserAccount user = createAccount(email, name, "email", passwordEncoder.encode(password), false);
+        return openSession(user, client);
+    }
+
+    /**
+     * A new account (e-mail sign-up or social sign-in) with its welcome bonus as a ledger row, in the
+     * caller's transaction; {@link UserRegistered} is published. 409 if the e-mail was taken meanwhile.
+     */
+    UserAccount createAccount(String email, String name, String provider, String passwordHash, boolean verified) {
         UserAccount user = new UserAccount(email, name, 0);
-        user.setPasswordHash(passwordEncoder.encode(password));
+        user.setPasswordHash(passwordHash);
+        user.setAuthProvider(provider);
+        user.setEmailVerified(verified);
         try {
             user = users.saveAndFlush(user);
         } catch (DataIntegrityViolationException raceLost) {
@@ -94,8 +105,8 @@ public class AuthService {
         if (bonus > 0) {
             user.setCredits(ledger.credit(user.getId(), CreditLedger.BONUS, bonus, "Welcome bonus", null));
         }
-        events.publishEvent(new UserRegistered(user.getId(), email, name, user.getAuthProvider()));
-        return openSession(user, client);
+        events.publishEvent(new UserRegistered(user.getId(), email, name, provider));
+        return user;
     }
 
     /** Not transactional: the attempt rows must stay written when the answer is an error. */
