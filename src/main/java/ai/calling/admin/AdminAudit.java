@@ -52,16 +52,24 @@ public class AdminAudit {
 
     /** Newest first, optionally only one action or one target user. */
     @Transactional(readOnly = true)
-    public PageResponse<AuditEntry> list(String action, UUID targetUserId, PageRequest page) {
+    public PageResponse<AuditEntry> list(String action, UUID targetUserId, UUID adminUserId, Instant from, Instant to,
+            PageRequest page) {
         String where = " WHERE (CAST(:action AS text) IS NULL OR action = :action)"
-                + " AND (CAST(:target AS uuid) IS NULL OR target_user_id = :target)";
+                + " AND (CAST(:target AS uuid) IS NULL OR target_user_id = :target)"
+                + " AND (CAST(:admin AS uuid) IS NULL OR admin_user_id = :admin)"
+                + " AND (CAST(:from AS timestamptz) IS NULL OR created_at >= :from)"
+                + " AND (CAST(:to AS timestamptz) IS NULL OR created_at < :to)";
+        var fromTime = from == null ? null : from.atOffset(java.time.ZoneOffset.UTC);
+        var toTime = to == null ? null : to.atOffset(java.time.ZoneOffset.UTC);
         long total = jdbc.sql("SELECT count(*) FROM admin_audit_log" + where)
-                .param("action", action).param("target", targetUserId).query(Long.class).single();
+                .param("action", action).param("target", targetUserId).param("admin", adminUserId)
+                .param("from", fromTime).param("to", toTime).query(Long.class).single();
         var items = jdbc.sql("""
                 SELECT id, admin_user_id, action, resource_type, resource_id, target_user_id, details::text AS details,
                        host(ip_address) AS ip, user_agent, created_at
                   FROM admin_audit_log""" + where + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
-                .param("action", action).param("target", targetUserId).param("limit", page.getPageSize())
+                .param("action", action).param("target", targetUserId).param("admin", adminUserId)
+                .param("from", fromTime).param("to", toTime).param("limit", page.getPageSize())
                 .param("offset", page.getOffset())
                 .query((rs, n) -> new AuditEntry(rs.getObject("id", UUID.class), rs.getObject("admin_user_id", UUID.class),
                         rs.getString("action"), rs.getString("resource_type"), rs.getString("resource_id"),

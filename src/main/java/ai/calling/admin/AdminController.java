@@ -41,17 +41,25 @@ class AdminController {
     private final AdminAudit audit;
     private final CreditLedger ledger;
 
-    AdminController(UserAdministration users, AdminUserService changes, AdminAudit audit, CreditLedger ledger) {
+    private final ai.calling.admin.internal.PlatformQueries platform;
+
+    AdminController(UserAdministration users, AdminUserService changes, AdminAudit audit, CreditLedger ledger,
+            ai.calling.admin.internal.PlatformQueries platform) {
+        this.platform = platform;
         this.users = users;
         this.changes = changes;
         this.audit = audit;
         this.ledger = ledger;
     }
 
+    /** Accounts with their user_stats figures (agents, calls, contacts, credits used, call sources). */
     @GetMapping("/users")
-    PageResponse<AdminUserView> users(@RequestParam(required = false) String search,
+    PageResponse<java.util.Map<String, Object>> users(@RequestParam(required = false) String search,
+            @RequestParam(required = false) String role, @RequestParam(required = false) Boolean active,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
-        return users.list(search, PageParams.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt").and(Sort.by("id"))));
+        org.springframework.data.domain.PageRequest request = PageParams.of(page, size, Sort.unsorted());
+        var found = platform.users(search, role, active, request.getPageSize(), request.getOffset());
+        return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
     }
 
     @GetMapping("/users/{id}")
@@ -87,9 +95,10 @@ class AdminController {
 
     @GetMapping("/audit-log")
     PageResponse<AuditEntry> auditLog(@RequestParam(required = false) String action,
-            @RequestParam(required = false) UUID targetUserId, @RequestParam(required = false) Integer page,
-            @RequestParam(required = false) Integer size) {
-        return audit.list(action, targetUserId, PageParams.of(page, size, Sort.unsorted()));
+            @RequestParam(required = false) UUID targetUserId, @RequestParam(required = false) UUID adminUserId,
+            @RequestParam(required = false) java.time.Instant from, @RequestParam(required = false) java.time.Instant to,
+            @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
+        return audit.list(action, targetUserId, adminUserId, from, to, PageParams.of(page, size, Sort.unsorted()));
     }
 
     record RoleChange(@NotBlank String role) {

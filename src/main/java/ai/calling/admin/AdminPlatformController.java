@@ -23,6 +23,7 @@ import ai.calling.admin.MaintenanceJobs.JobRun;
 import ai.calling.auth.UserAdministration;
 import ai.calling.common.CurrentUser;
 import ai.calling.common.PageParams;
+import ai.calling.common.PageResponse;
 
 /** Platform-wide views for the admin console: totals, sessions, logins, jobs and health checks. */
 @RestController
@@ -49,6 +50,25 @@ class AdminPlatformController {
         Map<String, Object> stats = new java.util.LinkedHashMap<>(queries.stats());
         stats.put("revenueByCurrency", queries.revenueByCurrency());
         return stats;
+    }
+
+    @GetMapping("/agents")
+    PageResponse<Map<String, Object>> agents(@RequestParam(required = false) UUID userId,
+            @RequestParam(required = false) String search, @RequestParam(required = false) Boolean isActive,
+            @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
+        PageRequest request = PageParams.of(page, size, Sort.unsorted());
+        PlatformQueries.Page found = queries.agents(userId, search, isActive, request.getPageSize(), request.getOffset());
+        return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
+    }
+
+    @GetMapping("/calls")
+    PageResponse<Map<String, Object>> calls(@RequestParam(required = false) UUID userId,
+            @RequestParam(required = false) String status, @RequestParam(required = false) java.time.Instant from,
+            @RequestParam(required = false) java.time.Instant to, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        PageRequest request = PageParams.of(page, size, Sort.unsorted());
+        PlatformQueries.Page found = queries.calls(userId, status, from, to, request.getPageSize(), request.getOffset());
+        return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
     }
 
     @GetMapping("/sessions")

@@ -1,12 +1,9 @@
 package ai.calling.auth;
 
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
-import org.springframework.data.domain.Page;
-import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -15,7 +12,6 @@ import ai.calling.auth.internal.UserAccount;
 import ai.calling.auth.internal.UserAccountRepository;
 import ai.calling.common.ApiException;
 import ai.calling.common.CurrentUser;
-import ai.calling.common.PageResponse;
 
 /**
  * What the admin dashboard may do to accounts. Only a super_admin grants or removes admin roles; the
@@ -33,13 +29,6 @@ public class UserAdministration {
     UserAdministration(UserAccountRepository users, SessionRepository sessions) {
         this.users = users;
         this.sessions = sessions;
-    }
-
-    @Transactional(readOnly = true)
-    public PageResponse<AdminUserView> list(String search, PageRequest page) {
-        String term = search == null || search.isBlank() ? null : "%" + search.trim().toLowerCase(Locale.ROOT) + "%";
-        Page<UserAccount> found = term == null ? users.findAll(page) : users.search(term, page);
-        return PageResponse.of(found, UserAdministration::view);
     }
 
     @Transactional(readOnly = true)

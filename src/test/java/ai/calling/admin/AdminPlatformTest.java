@@ -65,6 +65,27 @@ class AdminPlatformTest {
     }
 
     @Test
+    void adminsSeeAgentsCallsAndUsersAcrossTenantsWithFilters() {
+        java.util.UUID agent = java.util.UUID.randomUUID();
+        jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'Cross tenant')", agent,
+                user.id(), "bolna-" + agent);
+        jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, status) "
+                + "VALUES (?, ?, ?, '+14155550160', 'completed')", user.id(), agent, "exec-" + agent);
+
+        assertThat(http.get("/api/admin/agents?userId=" + user.id(), admin.auth()).json().path("items")
+                .findValuesAsString("ownerEmail")).containsExactly(user.email());
+        assertThat(http.get("/api/admin/calls?userId=" + user.id() + "&status=completed", admin.auth()).json()
+                .path("totalItems").asLong()).isOne();
+        Http.Response users = http.get("/api/admin/users?search=" + user.email() + "&role=user&active=true", admin.auth());
+        assertThat(users.json().path("items").path(0).path("agentCount").asInt()).isOne();
+        assertThat(users.json().path("items").path(0).path("callCount").asInt()).isOne();
+        assertThat(http.get("/api/admin/users?role=admin&search=" + user.email(), admin.auth()).json().path("totalItems")
+                .asLong()).isZero();
+        assertThat(http.get("/api/admin/audit-log?adminUserId=" + admin.id() + "&from=2000-01-01T00:00:00Z", admin.auth())
+                .status()).isEqualTo(200);
+    }
+
+    @Test
     void revokingAUsersSessionsEndsThemAndIsAudited() {
         assertThat(http.get("/api/auth/me", user.auth()).status()).isEqualTo(200);
 

@@ -32,6 +32,63 @@ public class PlatformQueries {
                 .query(Rows::map).single();
     }
 
+    /** Accounts with their user_stats figures; filters are optional. */
+    public Page users(String search, String role, Boolean active, int limit, long offset) {
+        String where = """
+                 WHERE (CAST(:search AS text) IS NULL OR email LIKE lower(:search) OR lower(name) LIKE lower(:search))
+                   AND (CAST(:role AS text) IS NULL OR role = :role)
+                   AND (CAST(:active AS boolean) IS NULL OR is_active = :active)""";
+        String like = search == null || search.isBlank() ? null : "%" + search.trim() + "%";
+        long total = jdbc.sql("SELECT count(*) FROM user_stats " + where).param("search", like).param("role", role)
+                .param("active", active).query(Long.class).single();
+        List<Map<String, Object>> items = jdbc.sql("SELECT * FROM user_stats" + " " + where
+                        + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
+                .param("search", like).param("role", role).param("active", active).param("limit", limit)
+                .param("offset", offset).query(Rows::map).list();
+        return new Page(items, total);
+    }
+
+    /** Agents of every tenant, with their owner's e-mail. */
+    public Page agents(UUID userId, String search, Boolean active, int limit, long offset) {
+        String where = """
+                 WHERE (CAST(:user AS uuid) IS NULL OR a.user_id = :user)
+                   AND (CAST(:search AS text) IS NULL OR lower(a.name) LIKE lower(:search))
+                   AND (CAST(:active AS boolean) IS NULL OR a.is_active = :active)""";
+        String like = search == null || search.isBlank() ? null : "%" + search.trim() + "%";
+        long total = jdbc.sql("SELECT count(*) FROM agents a" + " " + where).param("user", userId).param("search", like)
+                .param("active", active).query(Long.class).single();
+        List<Map<String, Object>> items = jdbc.sql("""
+                SELECT a.id, a.user_id, u.email AS owner_email, a.name, a.agent_type, a.is_active, a.bolna_agent_id,
+                       a.created_at FROM agents a JOIN users u ON u.id = a.user_id""" + " " + where
+                        + " ORDER BY a.created_at DESC, a.id LIMIT :limit OFFSET :offset")
+                .param("user", userId).param("search", like).param("active", active).param("limit", limit)
+                .param("offset", offset).query(Rows::map).list();
+        return new Page(items, total);
+    }
+
+    /** Calls of every tenant, newest first. */
+    public Page calls(UUID userId, String status, java.time.Instant from, java.time.Instant to, int limit, long offset) {
+        String where = """
+                 WHERE (CAST(:user AS uuid) IS NULL OR c.user_id = :user)
+                   AND (CAST(:status AS text) IS NULL OR c.status = :status)
+                   AND (CAST(:from AS timestamptz) IS NULL OR c.created_at >= :from)
+                   AND (CAST(:to AS timestamptz) IS NULL OR c.created_at < :to)""";
+        var fromTime = from == null ? null : from.atOffset(java.time.ZoneOffset.UTC);
+        var toTime = to == null ? null : to.atOffset(java.time.ZoneOffset.UTC);
+        long total = jdbc.sql("SELECT count(*) FROM calls c" + " " + where).param("user", userId).param("status", status)
+                .param("from", fromTime).param("to", toTime).query(Long.class).single();
+        List<Map<String, Object>> items = jdbc.sql("""
+                SELECT c.id, c.user_id, c.agent_id, c.phone_number, c.status, c.call_lifecycle_status, c.lead_type,
+                       c.duration_seconds, c.credits_used, c.bolna_execution_id, c.created_at FROM calls c""" + " " + where
+                        + " ORDER BY c.created_at DESC, c.id LIMIT :limit OFFSET :offset")
+                .param("user", userId).param("status", status).param("from", fromTime).param("to", toTime)
+                .param("limit", limit).param("offset", offset).query(Rows::map).list();
+        return new Page(items, total);
+    }
+
+    public record Page(List<Map<String, Object>> items, long total) {
+    }
+
     public List<Map<String, Object>> revenueByCurrency() {
         return jdbc.sql("""
                 SELECT currency, sum(amount_cents) AS amount_cents, count(*) AS purchases
