@@ -15,9 +15,39 @@ import ai.calling.common.CurrentUser;
 class AnalyticsController {
 
     private final AnalyticsService analytics;
+    private final AgentTargetsService targets;
 
-    AnalyticsController(AnalyticsService analytics) {
+    AnalyticsController(AnalyticsService analytics, AgentTargetsService targets) {
         this.analytics = analytics;
+        this.targets = targets;
+    }
+
+    @org.springframework.web.bind.annotation.PostMapping("/api/agents/{id}/targets")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.CREATED)
+    Map<String, Object> createTarget(@AuthenticationPrincipal CurrentUser user,
+            @org.springframework.web.bind.annotation.PathVariable java.util.UUID id,
+            @jakarta.validation.Valid @org.springframework.web.bind.annotation.RequestBody AgentTargetsService.NewTarget body) {
+        return targets.create(user.id(), id, body);
+    }
+
+    @GetMapping("/api/agents/{id}/targets")
+    List<Map<String, Object>> targets(@AuthenticationPrincipal CurrentUser user,
+            @org.springframework.web.bind.annotation.PathVariable java.util.UUID id) {
+        return targets.list(user.id(), id);
+    }
+
+    @org.springframework.web.bind.annotation.DeleteMapping("/api/agents/{id}/targets/{targetId}")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
+    void deleteTarget(@AuthenticationPrincipal CurrentUser user,
+            @org.springframework.web.bind.annotation.PathVariable java.util.UUID id,
+            @org.springframework.web.bind.annotation.PathVariable java.util.UUID targetId) {
+        targets.delete(user.id(), id, targetId);
+    }
+
+    @GetMapping("/api/analytics/agents/{id}/trends")
+    List<Map<String, Object>> trends(@AuthenticationPrincipal CurrentUser user,
+            @org.springframework.web.bind.annotation.PathVariable java.util.UUID id) {
+        return targets.trends(user.id(), id);
     }
 
     @GetMapping("/api/dashboard/overview")

@@ -30,6 +30,9 @@ class AnalyticsApiTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    ai.calling.admin.MaintenanceJobs jobs;
+
     Http http;
     SignedIn user;
     UUID agent;
@@ -90,6 +93,33 @@ class AnalyticsApiTest {
         assertThat(http.get("/api/analytics/calls?from=2024-01-01&to=2026-01-01", user.auth()).status()).isEqualTo(400);
         assertThat(http.get("/api/analytics/calls?granularity=hour", user.auth()).status()).isEqualTo(400);
         assertThat(http.get("/api/dashboard/overview").status()).isEqualTo(401);
+    }
+
+    @Test
+    void targetsReportTheirAchievementAndTrendsComeFromTheDailyJob() {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        call("completed", 2, now);
+        call("failed", 0, now);
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+
+        Http.Response created = http.post("/api/agents/" + agent + "/targets",
+                Map.of("targetDate", today, "targetType", "daily", "targetCalls", 4, "targetSuccessRate", 50), user.auth());
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().path("achievedCalls").asInt()).isEqualTo(2);
+        assertThat(created.json().path("achievedSuccessRate").asDouble()).isEqualTo(50.0);
+        assertThat(created.json().path("achievementPercentage").asDouble()).isEqualTo(75.0);
+        assertThat(http.post("/api/agents/" + agent + "/targets", Map.of("targetDate", today, "targetType", "daily",
+                "targetCalls", 1), user.auth()).status()).isEqualTo(409);
+        assertThat(http.post("/api/agents/" + agent + "/targets", Map.of("targetDate", today, "targetType", "hourly",
+                "targetCalls", 1), user.auth()).status()).isEqualTo(400);
+        String id = created.json().path("id").asString();
+        assertThat(http.delete("/api/agents/" + agent + "/targets/" + id, user.auth()).status()).isEqualTo(204);
+        assertThat(http.get("/api/agents/" + agent + "/targets", user.auth()).json().size()).isZero();
+
+        jobs.run("agent_performance_trends", "manual");
+        JsonNode trends = http.get("/api/analytics/agents/" + agent + "/trends", user.auth()).json();
+        assertThat(trends.path(0).path("periodType").asString()).isEqualTo("weekly");
+        assertThat(trends.path(0).path("performanceRank").asInt()).isOne();
     }
 
     private void call(String status, int minutes, OffsetDateTime createdAt) {

@@ -100,6 +100,15 @@ class TenantIsolationTest {
                 http.post("/api/notifications/" + id + "/read", "", caller.auth())));
         cases.put("POST /api/calls/{id}/analysis/retry", new CrossTenantCase(this::callWithTranscript, (http, caller, id) ->
                 http.post("/api/calls/" + id + "/analysis/retry", "", caller.auth())));
+        cases.put("POST /api/agents/{id}/targets", new CrossTenantCase(this::agent, (http, caller, id) ->
+                http.post("/api/agents/" + id + "/targets", Map.of("targetDate", "2030-01-01", "targetType", "daily",
+                        "targetCalls", 5), caller.auth())));
+        cases.put("GET /api/agents/{id}/targets", new CrossTenantCase(this::agent, (http, caller, id) ->
+                http.get("/api/agents/" + id + "/targets", caller.auth())));
+        cases.put("DELETE /api/agents/{id}/targets/{targetId}", new CrossTenantCase(this::agent, (http, caller, id) ->
+                http.delete("/api/agents/" + id + "/targets/" + UUID.randomUUID(), caller.auth())));
+        cases.put("GET /api/analytics/agents/{id}/trends", new CrossTenantCase(this::agent, (http, caller, id) ->
+                http.get("/api/analytics/agents/" + id + "/trends", caller.auth())));
         cases.put("GET /api/leads/{phone}", new CrossTenantCase(owner -> {
             call(owner);
             return "+14155550998";

@@ -37,6 +37,7 @@ class MaintenanceSchedule {
         jobs.run("cleanup_expired_sessions", "schedule");
         jobs.run("cleanup_trigger_error_log", "schedule");
         jobs.run("batch_calculate_call_analytics", "schedule");
+        jobs.run("agent_performance_trends", "schedule");
     }
 
     @Scheduled(cron = "${app.jobs.weekly:0 30 3 * * SUN}", zone = "UTC")
