@@ -1,0 +1,32 @@
+-- Dashboard benchmark data (issue 10): 1,000 users, 5,000 agents (5 each), 1,000,000 calls spread
+-- over the last 90 days (80% completed, 20% failed, durations 0-10 minutes), and 300,000 individual
+-- lead analyses on 300,000 of those calls. Triggers stay on, so the rollups are built exactly as in
+-- production. Parameter: none; run on a migrated, otherwise empty database.
+INSERT INTO users (id, email, name, credits)
+SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(u), 12, '0'))::uuid, 'bench' || u || '@bench.test', 'Bench ' || u, 1000
+  FROM generate_series(1, 1000) AS u;
+
+INSERT INTO agents (id, user_id, bolna_agent_id, name)
+SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(a), 12, '0'))::uuid,
+       ('00000000-0000-4000-8000-' || lpad(to_hex((a - 1) / 5 + 1), 12, '0'))::uuid, 'bench-agent-' || a, 'Agent ' || a
+  FROM generate_series(1, 5000) AS a;
+
+INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, status, duration_minutes, duration_seconds,
+                   credits_used, created_at)
+SELECT ('00000000-0000-4000-8000-' || lpad(to_hex((c % 5000) / 5 + 1), 12, '0'))::uuid,
+       ('00000000-0000-4000-9000-' || lpad(to_hex(c % 5000 + 1), 12, '0'))::uuid,
+       'bench-exec-' || c, '+1415' || lpad((c % 9000000 + 1000000)::text, 7, '0'),
+       CASE WHEN c % 5 = 0 THEN 'failed' ELSE 'completed' END,
+       CASE WHEN c % 5 = 0 THEN 0 ELSE c % 11 END, CASE WHEN c % 5 = 0 THEN 0 ELSE (c % 11) * 60 END,
+       CASE WHEN c % 5 = 0 THEN 0 ELSE c % 11 END,
+       now() - make_interval(secs => (c % (90 * 86400)))
+  FROM generate_series(1, 1000000) AS c;
+
+INSERT INTO lead_analytics (call_id, user_id, phone_number, analysis_type, total_score, intent_score, lead_status_tag,
+                            cta_pricing_clicked, cta_demo_clicked)
+SELECT c.id, c.user_id, c.phone_number, 'individual', (c.duration_minutes * 9) % 101, (c.duration_minutes * 7) % 101,
+       CASE WHEN c.duration_minutes > 7 THEN 'Hot' WHEN c.duration_minutes > 3 THEN 'Warm' ELSE 'Cold' END,
+       c.duration_minutes % 3 = 0, c.duration_minutes % 4 = 0
+  FROM calls c WHERE c.bolna_execution_id LIKE 'bench-exec-%' AND (substring(c.bolna_execution_id from 12)::int) % 10 < 3;
+
+ANALYZE;

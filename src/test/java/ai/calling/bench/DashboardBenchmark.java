@@ -1,0 +1,106 @@
+package ai.calling.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+import ai.calling.analytics.AnalyticsService;
+import ai.calling.support.Http;
+import ai.calling.support.IntegrationTest;
+import ai.calling.support.TestUsers;
+
+/**
+ * Dashboard at scale: seeds bench/seed-dashboard.sql (1M calls), times the concurrent refresh of
+ * user_kpi_summary, then measures the overview and analytics endpoints of one seeded user with 8
+ * loopback clients, with the per-user cache warm and with it evicted before every request.
+ * Not part of the suite; run by bench/dashboard.sh.
+ */
+@IntegrationTest
+class DashboardBenchmark {
+
+    static final UUID USER = UUID.fromString("00000000-0000-4000-8000-000000000001");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    PasswordEncoder passwords;
+
+    @Autowired
+    AnalyticsService analytics;
+
+    @Test
+    void dashboard() throws Exception {
+        long seeded = System.nanoTime();
+        jdbc.execute(Files.readString(Path.of("bench/seed-dashboard.sql")));
+        System.out.printf("dashboard_seed_s=%.1f%n", (System.nanoTime() - seeded) / 1e9);
+        System.out.println("dashboard_calls=" + jdbc.queryForObject("SELECT count(*) FROM calls", Long.class));
+        long refresh = System.nanoTime();
+        jdbc.execute("SELECT scheduled_refresh_user_kpi_summary()");
+        System.out.printf("dashboard_mv_refresh_s=%.2f%n", (System.nanoTime() - refresh) / 1e9);
+
+        jdbc.update("UPDATE users SET password_hash = ? WHERE id = ?", passwords.encode(TestUsers.PASSWORD), USER);
+        String access = new Http(port).post("/api/auth/login", Map.of("email", "bench1@bench.test",
+                "password", TestUsers.PASSWORD)).json().path("accessToken").asString();
+        System.out.println("dashboard_user_calls="
+                + jdbc.queryForObject("SELECT count(*) FROM calls WHERE user_id = ?", Long.class, USER));
+        for (String path : List.of("/api/dashboard/overview", "/api/analytics/calls?granularity=week",
+                "/api/analytics/agents", "/api/analytics/leads")) {
+            measure(path, access, true);
+            measure(path, access, false);
+        }
+    }
+
+    private void measure(String path, String access, boolean cached) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> work = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            work.add(pool.submit(() -> {
+                for (int i = 0; i < 125; i++) {
+                    if (!cached) {
+                        analytics.evict(USER);
+                    }
+                    long start = System.nanoTime();
+                    HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                            + path)).header("Authorization", "Bearer " + access).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException(path + " answered " + response.statusCode());
+                    }
+                    latencies.add(System.nanoTime() - start);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        pool.shutdown();
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        System.out.printf("dashboard %s %s p50_ms=%.1f p95_ms=%.1f%n", path, cached ? "cached" : "uncached",
+                sorted.get(sorted.size() / 2) / 1e6, sorted.get((int) (sorted.size() * 0.95)) / 1e6);
+    }
+}
