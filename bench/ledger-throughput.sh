@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 SECS="${1:-10}"
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/postgres}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-OUT=$(./mvnw -B -q -o test -Dtest=LedgerBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dbench.seconds="$SECS" \
+OUT=$(./mvnw -B -q test -Dtest=LedgerBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dbench.seconds="$SECS" \
   -DtrimStackTrace=true 2>&1 | grep -E '^ledger_' || true)
 echo "$OUT"
 BASE=$(bash ../shared/bench/pg-insert-baseline.sh 10 | sed -n 's/baseline_tps=//p')

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/postgres}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-OUT=$(./mvnw -B -q -o test -Dtest=WebhookBenchmark -Dsurefire.failIfNoSpecifiedTests=false 2>&1 | grep -E '^webhook_' || true)
+OUT=$(./mvnw -B -q test -Dtest=WebhookBenchmark -Dsurefire.failIfNoSpecifiedTests=false 2>&1 | grep -E '^webhook_' || true)
 echo "$OUT"
 BASE=$(bash ../shared/bench/pg-insert-baseline.sh 10 | sed -n 's/baseline_tps=//p')
 echo "baseline_tps=$BASE"

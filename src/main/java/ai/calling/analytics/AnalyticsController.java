@@ -3,10 +3,19 @@ package ai.calling.analytics;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
+import jakarta.validation.Valid;
+
+import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import ai.calling.common.CurrentUser;
@@ -16,38 +25,46 @@ class AnalyticsController {
 
     private final AnalyticsService analytics;
     private final AgentTargetsService targets;
+    private final CallOutcomes outcomes;
 
-    AnalyticsController(AnalyticsService analytics, AgentTargetsService targets) {
+    AnalyticsController(AnalyticsService analytics, AgentTargetsService targets, CallOutcomes outcomes) {
         this.analytics = analytics;
         this.targets = targets;
+        this.outcomes = outcomes;
     }
 
-    @org.springframework.web.bind.annotation.PostMapping("/api/agents/{id}/targets")
-    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.CREATED)
+    @PostMapping("/api/agents/{id}/targets")
+    @ResponseStatus(HttpStatus.CREATED)
     Map<String, Object> createTarget(@AuthenticationPrincipal CurrentUser user,
-            @org.springframework.web.bind.annotation.PathVariable java.util.UUID id,
-            @jakarta.validation.Valid @org.springframework.web.bind.annotation.RequestBody AgentTargetsService.NewTarget body) {
+            @PathVariable UUID id,
+            @Valid @RequestBody AgentTargetsService.NewTarget body) {
         return targets.create(user.id(), id, body);
     }
 
     @GetMapping("/api/agents/{id}/targets")
     List<Map<String, Object>> targets(@AuthenticationPrincipal CurrentUser user,
-            @org.springframework.web.bind.annotation.PathVariable java.util.UUID id) {
+            @PathVariable UUID id) {
         return targets.list(user.id(), id);
     }
 
-    @org.springframework.web.bind.annotation.DeleteMapping("/api/agents/{id}/targets/{targetId}")
-    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
+    @DeleteMapping("/api/agents/{id}/targets/{targetId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     void deleteTarget(@AuthenticationPrincipal CurrentUser user,
-            @org.springframework.web.bind.annotation.PathVariable java.util.UUID id,
-            @org.springframework.web.bind.annotation.PathVariable java.util.UUID targetId) {
+            @PathVariable UUID id,
+            @PathVariable UUID targetId) {
         targets.delete(user.id(), id, targetId);
     }
 
     @GetMapping("/api/analytics/agents/{id}/trends")
     List<Map<String, Object>> trends(@AuthenticationPrincipal CurrentUser user,
-            @org.springframework.web.bind.annotation.PathVariable java.util.UUID id) {
+            @PathVariable UUID id) {
         return targets.trends(user.id(), id);
+    }
+
+    @GetMapping("/api/analytics/agents/{id}/outcomes")
+    Map<String, Object> outcomes(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @RequestParam(required = false) LocalDate from, @RequestParam(required = false) LocalDate to) {
+        return outcomes.summary(user.id(), id, from, to);
     }
 
     @GetMapping("/api/dashboard/overview")

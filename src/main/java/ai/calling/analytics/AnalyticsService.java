@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,14 +60,9 @@ public class AnalyticsService {
         if (!GRANULARITIES.contains(unit)) {
             throw ApiException.invalidField("granularity", "must be day, week or month");
         }
-        LocalDate end = to == null ? today() : to;
-        LocalDate start = from == null ? end.minusDays(29) : from;
-        if (start.isAfter(end)) {
-            throw ApiException.invalidField("from", "must not be after to");
-        }
-        if (ChronoUnit.DAYS.between(start, end) > 366) {
-            throw ApiException.invalidField("to", "the range may span at most 366 days");
-        }
+        DateRange range = DateRange.of(from, to, today());
+        LocalDate start = range.start();
+        LocalDate end = range.end();
         return cached(userId + ":series:" + start + ":" + end + ":" + unit, () -> jdbc.sql("""
                 SELECT date_trunc(:unit, date)::date AS period, sum(total_calls)::int AS total_calls,
                        sum(successful_calls)::int AS successful_calls, sum(failed_calls)::int AS failed_calls,
@@ -122,7 +116,7 @@ public class AnalyticsService {
         evict(call.userId());
     }
 
-    @EventListener
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
     void analysed(LeadAnalysisCompleted analysis) {
         evict(analysis.userId());
     }

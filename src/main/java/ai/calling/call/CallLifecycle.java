@@ -109,9 +109,12 @@ public class CallLifecycle {
 
         boolean becomesTerminal = status.terminal() && "in_progress".equals(call.getStatus());
         int credits = 0;
+        String outcome = null;
         if (becomesTerminal) {
             int seconds = durationSeconds(execution, telephony);
             boolean connected = "completed".equals(status.terminalStatus) && seconds > 0;
+            outcome = outcome(status, connected, execution.path("answered_by_voice_mail").asBoolean(false),
+                    call.getCallAnsweredAt() != null);
             int minutes = connected ? (seconds + 59) / 60 : 0;
             credits = minutes * Math.max(0, settings.intValue(SystemSettings.CREDITS_PER_MINUTE, 1));
             call.setDurationSeconds(connected ? seconds : 0);
@@ -130,9 +133,24 @@ public class CallLifecycle {
             } else if (call.getContactId() != null) {
                 contacts.countConnectionFailure(call.getUserId(), call.getContactId(), call.getId());
             }
-            events.publishEvent(new CallCompleted(call.getId(), call.getUserId(), call.getStatus(), call.getTranscriptId()));
+            events.publishEvent(new CallCompleted(call.getId(), call.getUserId(), call.getAgentId(), call.getStatus(),
+                    outcome, call.getTranscriptId()));
         }
         return Outcome.PROCESSED;
+    }
+
+    /** The agent_call_outcomes outcome of a call that has just ended (docs/bolna-webhooks.md). */
+    static String outcome(BolnaStatus status, boolean connected, boolean voicemail, boolean answered) {
+        if (voicemail) {
+            return "voicemail";
+        }
+        return switch (status) {
+            case COMPLETED -> connected ? "completed" : "no_answer";
+            case NO_ANSWER -> "no_answer";
+            case BUSY -> "busy";
+            case CANCELED, STOPPED -> answered ? "disconnected" : "failed";
+            default -> "failed";
+        };
     }
 
     private Call newInboundCall(CallableAgent agent, String executionId, JsonNode execution) {
@@ -299,7 +317,11 @@ public class CallLifecycle {
     /** What became of an execution object. */
     public enum Outcome { PROCESSED, IGNORED }
 
-    /** Published once per call, when it first reaches a terminal status (the lead analysis listens). */
-    public record CallCompleted(UUID callId, UUID userId, String status, UUID transcriptId) {
+    /**
+     * Published once per call, in the transaction that first makes it terminal (the lead analysis and
+     * the agent call outcomes listen). {@code outcome} is one of agent_call_outcomes' outcomes.
+     */
+    public record CallCompleted(UUID callId, UUID userId, UUID agentId, String status, String outcome,
+            UUID transcriptId) {
     }
 }

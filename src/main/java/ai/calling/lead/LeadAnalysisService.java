@@ -146,8 +146,8 @@ public class LeadAnalysisService {
                         individual.name(), individual.email(), individual.companyName()));
                 transcripts.markAnalysis(call.callId(), "completed");
                 jobs.done(job.id());
+                events.publishEvent(new LeadAnalysisCompleted(call.userId(), call.callId()));
             });
-            events.publishEvent(new LeadAnalysisCompleted(call.userId(), call.callId()));
         } catch (OpenAiAnalyzer.TransientFailure e) {
             if (job.attempts() < MAX_TRIES) {
                 long base = retryBase.toMillis() << (job.attempts() - 1);

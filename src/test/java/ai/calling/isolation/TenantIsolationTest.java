@@ -107,6 +107,8 @@ class TenantIsolationTest {
                 http.get("/api/agents/" + id + "/targets", caller.auth())));
         cases.put("DELETE /api/agents/{id}/targets/{targetId}", new CrossTenantCase(this::agent, (http, caller, id) ->
                 http.delete("/api/agents/" + id + "/targets/" + UUID.randomUUID(), caller.auth())));
+        cases.put("GET /api/analytics/agents/{id}/outcomes", new CrossTenantCase(this::agent, (http, caller, id) ->
+                http.get("/api/analytics/agents/" + id + "/outcomes", caller.auth())));
         cases.put("GET /api/analytics/agents/{id}/trends", new CrossTenantCase(this::agent, (http, caller, id) ->
                 http.get("/api/analytics/agents/" + id + "/trends", caller.auth())));
         cases.put("GET /api/leads/{phone}", new CrossTenantCase(owner -> {

@@ -109,6 +109,54 @@ class LeadAnalysisTest {
     }
 
     @Test
+    void eachEndedCallGetsOneOutcomeWhichItsAnalysisCompletes() {
+        stub("pmpt_individual", analysis(82, "Hot", true, "Asha wants pricing for 3 outlets"));
+        stub("pmpt_complete", analysis(75, "Warm", false, null));
+        String phone = "+14155553" + (100 + (int) (Math.random() * 800));
+        String answered = completedCall(phone);
+        awaitAnalysis(answered, "completed");
+        endedCall("+14155554100", "busy", false);
+        endedCall("+14155554101", "no-answer", false);
+        endedCall("+14155554102", "completed", true);
+        String replayed = """
+                {"id":"%s","agent_id":"%s","status":"completed","updated_at":"%s","conversation_duration":65,
+                 "telephony_data":{"duration":"65","to_number":"%s","call_type":"outbound"}}"""
+                .formatted(answered, bolnaAgent, Instant.now(), phone);
+        assertThat(http.post("/api/webhooks/bolna?token=lead-secret", replayed).status()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(jdbc.queryForObject(
+                "SELECT count(*) FROM bolna_webhook_events e JOIN calls c ON c.bolna_execution_id = e.execution_id "
+                        + "WHERE c.agent_id = ? AND e.state = 'processed'", Integer.class, agent)).isEqualTo(5));
+
+        Http.Response outcomes = http.get("/api/analytics/agents/" + agent + "/outcomes", user.auth());
+
+        assertThat(outcomes.status()).isEqualTo(200);
+        assertThat(outcomes.json().path("calls").asInt()).isEqualTo(4);
+        assertThat(JSON.convertValue(outcomes.json().path("outcomes"), Map.class)).isEqualTo(Map.of("completed", 1,
+                "no_answer", 1, "busy", 1, "failed", 0, "voicemail", 1, "disconnected", 0));
+        assertThat(outcomes.json().path("qualifiedLeads").asInt()).isOne();
+        assertThat(outcomes.json().path("leadTemperature").path("hot").asInt()).isOne();
+        assertThat(jdbc.queryForMap("SELECT o.outcome, o.is_qualified_lead, o.lead_temperature, o.next_steps "
+                + "FROM agent_call_outcomes o JOIN calls c ON c.id = o.call_id WHERE c.bolna_execution_id = ?", answered))
+                .containsEntry("outcome", "completed").containsEntry("is_qualified_lead", true)
+                .containsEntry("lead_temperature", "hot").containsEntry("next_steps", "Asha wants pricing for 3 outlets");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM agent_call_outcomes WHERE agent_id = ?", Integer.class, agent))
+                .isEqualTo(4);
+        assertThat(http.get("/api/analytics/agents/" + agent + "/outcomes?from=2026-02-01&to=2026-01-01", user.auth())
+                .status()).isEqualTo(400);
+    }
+
+    private void endedCall(String phone, String status, boolean voicemail) {
+        String execution = "exec-" + UUID.randomUUID();
+        jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number) VALUES (?, ?, ?, ?)",
+                user.id(), agent, execution, phone);
+        String body = """
+                {"id":"%s","agent_id":"%s","status":"%s","updated_at":"%s","answered_by_voice_mail":%s,
+                 "telephony_data":{"duration":"%s","to_number":"%s","call_type":"outbound"}}"""
+                .formatted(execution, bolnaAgent, status, Instant.now(), voicemail, voicemail ? "20" : "0", phone);
+        assertThat(http.post("/api/webhooks/bolna?token=lead-secret", body).status()).isEqualTo(200);
+    }
+
+    @Test
     void aContactNameTheUserEditedIsKept() {
         stub("pmpt_individual", analysis(60, "Warm", false, null));
         stub("pmpt_complete", analysis(60, "Warm", false, null));

@@ -1,0 +1,22 @@
+package ai.calling.analytics;
+
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+
+import ai.calling.common.ApiException;
+
+/** An inclusive range of UTC days asked for by a client: by default the 30 days up to today. */
+record DateRange(LocalDate start, LocalDate end) {
+
+    static DateRange of(LocalDate from, LocalDate to, LocalDate today) {
+        LocalDate end = to == null ? today : to;
+        LocalDate start = from == null ? end.minusDays(29) : from;
+        if (start.isAfter(end)) {
+            throw ApiException.invalidField("from", "must not be after to");
+        }
+        if (ChronoUnit.DAYS.between(start, end) > 366) {
+            throw ApiException.invalidField("to", "the range may span at most 366 days");
+        }
+        return new DateRange(start, end);
+    }
+}
