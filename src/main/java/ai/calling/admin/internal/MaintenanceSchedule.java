@@ -24,7 +24,7 @@ class MaintenanceSchedule {
 
     /** Every minute it checks kpi_refresh_interval_minutes, so a change applies without a restart. */
     @Scheduled(cron = "${app.jobs.kpi-refresh-check:0 * * * * *}")
-    @SchedulerLock(name = "refresh_user_kpi_summary", lockAtMostFor = "PT10M", lockAtLeastFor = "PT30S")
+    @SchedulerLock(name = "refresh_user_kpi_summary", lockAtMostFor = "PT10M", lockAtLeastFor = "${app.jobs.lock-at-least:PT30S}")
     void refreshKpis() {
         if (jobs.kpiRefreshDue()) {
             jobs.run("refresh_user_kpi_summary", "schedule");
@@ -32,7 +32,7 @@ class MaintenanceSchedule {
     }
 
     @Scheduled(cron = "${app.jobs.daily:0 15 3 * * *}", zone = "UTC")
-    @SchedulerLock(name = "daily_maintenance", lockAtMostFor = "PT1H", lockAtLeastFor = "PT1M")
+    @SchedulerLock(name = "daily_maintenance", lockAtMostFor = "PT1H", lockAtLeastFor = "${app.jobs.lock-at-least:PT30S}")
     void daily() {
         jobs.run("cleanup_expired_sessions", "schedule");
         jobs.run("cleanup_trigger_error_log", "schedule");
@@ -41,14 +41,14 @@ class MaintenanceSchedule {
     }
 
     @Scheduled(cron = "${app.jobs.weekly:0 30 3 * * SUN}", zone = "UTC")
-    @SchedulerLock(name = "weekly_maintenance", lockAtMostFor = "PT1H", lockAtLeastFor = "PT1M")
+    @SchedulerLock(name = "weekly_maintenance", lockAtMostFor = "PT1H", lockAtLeastFor = "${app.jobs.lock-at-least:PT30S}")
     void weekly() {
         jobs.run("cleanup_old_login_attempts", "schedule");
         jobs.run("cleanup_old_password_reset_attempts", "schedule");
     }
 
     @Scheduled(cron = "${app.jobs.hourly:0 5 * * * *}", zone = "UTC")
-    @SchedulerLock(name = "hourly_maintenance", lockAtMostFor = "PT30M", lockAtLeastFor = "PT30S")
+    @SchedulerLock(name = "hourly_maintenance", lockAtMostFor = "PT30M", lockAtLeastFor = "${app.jobs.lock-at-least:PT30S}")
     void hourly() {
         jobs.run("cleanup_expired_dashboard_cache", "schedule");
     }
