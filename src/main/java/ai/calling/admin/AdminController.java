@@ -22,7 +22,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-import ai.calling.admin.AdminAudit.AuditEntry;
+import ai.calling.common.AdminAudit;
+import ai.calling.common.AdminAudit.AuditEntry;
 import ai.calling.common.CurrentUser;
 import ai.calling.auth.UserAdministration;
 import ai.calling.auth.UserAdministration.AdminUserView;
@@ -63,8 +64,14 @@ class AdminController {
     }
 
     @GetMapping("/users/{id}")
-    AdminUserView user(@PathVariable UUID id) {
-        return users.get(id);
+    AdminUserService.AdminUserDetail user(@PathVariable UUID id) {
+        return changes.get(id);
+    }
+
+    @PatchMapping("/users/{id}")
+    AdminUserService.AdminUserDetail update(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
+            @RequestBody AdminUserService.UserPatch body, HttpServletRequest request) {
+        return changes.update(admin, id, body, request);
     }
 
     @PutMapping("/users/{id}/role")

@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import ai.calling.common.AdminAudit;
 import ai.calling.agent.PhoneNumberService;
 import ai.calling.agent.PhoneNumberService.PhoneNumberView;
 import ai.calling.common.CurrentUser;

@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import ai.calling.common.AdminAudit;
 import ai.calling.admin.internal.PlatformQueries;
 import ai.calling.admin.MaintenanceJobs.JobRun;
 import ai.calling.auth.UserAdministration;

@@ -8,12 +8,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import ai.calling.common.AdminAudit;
 import ai.calling.common.CurrentUser;
 import ai.calling.auth.UserAdministration;
 import ai.calling.auth.UserAdministration.AdminUserView;
 import ai.calling.auth.UserAdministration.Change;
 import ai.calling.billing.CreditLedger;
 import ai.calling.billing.CreditLedger.Movement;
+import ai.calling.common.ApiException;
+import ai.calling.lead.PromptService;
+import ai.calling.lead.PromptService.Prompts;
 
 /** Account changes made from the admin dashboard, each audited in the same transaction. */
 @Service
@@ -22,11 +26,40 @@ class AdminUserService {
     private final UserAdministration users;
     private final AdminAudit audit;
     private final CreditLedger ledger;
+    private final PromptService prompts;
 
-    AdminUserService(UserAdministration users, AdminAudit audit, CreditLedger ledger) {
+    AdminUserService(UserAdministration users, AdminAudit audit, CreditLedger ledger, PromptService prompts) {
         this.users = users;
         this.audit = audit;
         this.ledger = ledger;
+        this.prompts = prompts;
+    }
+
+    AdminUserDetail get(UUID userId) {
+        return AdminUserDetail.of(users.get(userId), prompts.prompts(userId));
+    }
+
+    /**
+     * PATCH of an account: any of active, role and prompt ids, all or nothing. Each change is audited
+     * as its own action (the same ones as the single-purpose endpoints).
+     */
+    @Transactional
+    AdminUserDetail update(CurrentUser actor, UUID userId, UserPatch patch, HttpServletRequest request) {
+        if (patch.active() == null && patch.role() == null && patch.individualPromptId() == null
+                && patch.completePromptId() == null) {
+            throw ApiException.badRequest("Nothing to change: give active, role, individualPromptId or completePromptId");
+        }
+        users.get(userId);
+        if (patch.individualPromptId() != null || patch.completePromptId() != null) {
+            prompts.patchForUser(actor, userId, patch.individualPromptId(), patch.completePromptId(), request);
+        }
+        if (patch.role() != null) {
+            changeRole(actor, userId, patch.role(), request);
+        }
+        if (patch.active() != null) {
+            setActive(actor, userId, patch.active(), request);
+        }
+        return get(userId);
     }
 
     @Transactional
@@ -52,5 +85,22 @@ class AdminUserService {
         audit.record(actor, active ? "user.activated" : "user.deactivated", "user", userId.toString(), userId,
                 Map.of("from", change.before().active(), "to", change.after().active()), request);
         return change.after();
+    }
+
+    /** Absent (null) fields are left as they are; a blank prompt id goes back to the default. */
+    record UserPatch(@com.fasterxml.jackson.annotation.JsonAlias("isActive") Boolean active, String role,
+            String individualPromptId, String completePromptId) {
+    }
+
+    /** An account as the admin console shows it, with its own prompt ids (null: the default applies). */
+    record AdminUserDetail(UUID id, String email, String name, String role, int credits, boolean active,
+            boolean emailVerified, String authProvider, java.time.Instant createdAt, String individualPromptId,
+            String completePromptId) {
+
+        static AdminUserDetail of(AdminUserView user, Prompts prompts) {
+            return new AdminUserDetail(user.id(), user.email(), user.name(), user.role(), user.credits(), user.active(),
+                    user.emailVerified(), user.authProvider(), user.createdAt(), prompts.individualPromptId(),
+                    prompts.completePromptId());
+        }
     }
 }

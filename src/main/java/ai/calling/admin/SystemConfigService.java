@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import ai.calling.common.AdminAudit;
 import ai.calling.common.ApiException;
 import ai.calling.common.CurrentUser;
 import ai.calling.config.SystemSettings;

@@ -15,7 +15,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-import ai.calling.admin.AdminAudit;
+import ai.calling.common.AdminAudit;
 import ai.calling.auth.UserAdministration;
 import ai.calling.auth.UserAdministration.PromptIds;
 import ai.calling.common.ApiException;
@@ -82,6 +82,25 @@ public class PromptService {
         details.put("completeTo", completePromptId);
         audit.record(admin, "openai_prompts.changed", "user", userId.toString(), userId, details, request);
         return after;
+    }
+
+    /**
+     * An admin changes some of another user's prompts (PATCH): null leaves a prompt as it is, a blank
+     * id sets it back to the system default.
+     */
+    @Transactional
+    public Prompts patchForUser(CurrentUser admin, UUID userId, String individualPromptId, String completePromptId,
+            HttpServletRequest request) {
+        PromptIds current = users.promptIds(userId);
+        return setForUser(admin, userId, patched(current.individualPromptId(), individualPromptId),
+                patched(current.completePromptId(), completePromptId), request);
+    }
+
+    private static String patched(String current, String requested) {
+        if (requested == null) {
+            return current;
+        }
+        return requested.isBlank() ? null : requested.trim();
     }
 
     public Prompts promptsForAdmin(CurrentUser admin, UUID userId) {

@@ -40,6 +40,7 @@ class TenantIsolationTest {
             Map.entry("GET /api/admin/users/{id}", "admin dashboard: admins see every account (AdminUsersTest)"),
             Map.entry("PUT /api/admin/users/{id}/role", "admin dashboard: super_admin only (AdminUsersTest)"),
             Map.entry("PATCH /api/admin/users/{id}/status", "admin dashboard: admins manage every account"),
+            Map.entry("PATCH /api/admin/users/{id}", "admin dashboard: any account, audited (LeadAnalysisTest)"),
             Map.entry("POST /api/admin/users/{id}/credits", "admin dashboard: adjustments of any account"),
             Map.entry("GET /api/admin/users/{id}/transactions", "admin dashboard: any account's history"),
             Map.entry("PATCH /api/admin/phone-numbers/{id}", "admin dashboard: numbers belong to the platform"),

@@ -290,6 +290,39 @@ class LeadAnalysisTest {
     }
 
     @Test
+    void anAdminPatchesAnAccountsStatusAndPromptsAllOrNothing() {
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_admin_good"))
+                .willReturn(response("ok")));
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_admin_missing"))
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":{\"message\":\"Prompt not found\",\"type\":\"invalid_request_error\"}}")));
+        SignedIn admin = TestUsers.register(http);
+        jdbc.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
+        String path = "/api/admin/users/" + user.id();
+
+        assertThat(http.patch(path, Map.of("active", false), user.auth()).status()).isEqualTo(403);
+        assertThat(http.patch(path, Map.of(), admin.auth()).status()).isEqualTo(400);
+        Http.Response refused = http.patch(path, Map.of("isActive", false, "completePromptId", "pmpt_admin_missing"),
+                admin.auth());
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(jdbc.queryForMap("SELECT is_active, openai_complete_prompt_id FROM users WHERE id = ?", user.id()))
+                .containsEntry("is_active", true).containsEntry("openai_complete_prompt_id", null);
+
+        Http.Response patched = http.patch(path, Map.of("isActive", false, "completePromptId", "pmpt_admin_good"),
+                admin.auth());
+
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(patched.json().path("active").asBoolean()).isFalse();
+        assertThat(patched.json().path("completePromptId").asString()).isEqualTo("pmpt_admin_good");
+        assertThat(patched.json().path("individualPromptId").isNull()).isTrue();
+        assertThat(http.get(path, admin.auth()).json().path("completePromptId").asString()).isEqualTo("pmpt_admin_good");
+        assertThat(jdbc.queryForList("SELECT action FROM admin_audit_log WHERE target_user_id = ? ORDER BY created_at",
+                String.class, user.id())).containsExactlyInAnyOrder("openai_prompts.changed", "user.deactivated");
+        assertThat(http.patch(path, Map.of("completePromptId", ""), admin.auth()).json().path("completePromptId")
+                .isNull()).isTrue();
+    }
+
+    @Test
     void theCompleteRowStaysSingleUnderTwoConcurrentAnalysesOfOneNumber() throws Exception {
         stub("pmpt_individual", analysis(61, "Warm", false, null));
         stub("pmpt_complete", analysis(64, "Warm", false, null));

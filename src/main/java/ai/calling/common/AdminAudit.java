@@ -1,4 +1,4 @@
-package ai.calling.admin;
+package ai.calling.common;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,8 +14,6 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-import ai.calling.common.CurrentUser;
-import ai.calling.common.PageResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
