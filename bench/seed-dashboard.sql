@@ -1,10 +1,12 @@
 -- Dashboard benchmark data (issue 10): 1,000 users, 5,000 agents (5 each), 1,000,000 calls spread
 -- over the last 90 days (80% completed, 20% failed, durations 0-10 minutes), and 300,000 individual
 -- lead analyses on 300,000 of those calls. Triggers stay on, so the rollups are built exactly as in
--- production. Rows go in by chunks of 100,000 with ANALYZE after each: the trigger queries are
--- planned from statistics, and a table analysed while empty makes the lead trigger scan the whole
--- lead_analytics index per row (autovacuum keeps statistics current in production).
--- Run on a migrated, otherwise empty database.
+-- production. Rows go in by chunks of 100,000, each committed and followed by ANALYZE: in one long
+-- transaction every rollup row would keep all its row versions (hundreds for a user's month) and
+-- each trigger update would walk them, and the trigger queries are planned from statistics, so a
+-- table analysed while empty makes the lead trigger scan the whole lead_analytics index per row.
+-- (In production each webhook is its own transaction and autovacuum keeps statistics current.)
+-- Run with autocommit (psql -f, or JDBC's default) on a migrated, otherwise empty database.
 INSERT INTO users (id, email, name, credits)
 SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(u), 12, '0'))::uuid, 'bench' || u || '@bench.test', 'Bench ' || u, 1000
   FROM generate_series(1, 1000) AS u;
@@ -35,6 +37,7 @@ BEGIN
         ANALYZE user_analytics;
         ANALYZE user_daily_analytics;
         ANALYZE call_analytics_cache;
+        COMMIT;
         RAISE NOTICE 'calls % at %', (chunk + 1) * 100000, clock_timestamp();
     END LOOP;
     -- Analyses on calls whose number ends in 0, 1 or 2 (30%).
@@ -51,6 +54,7 @@ BEGIN
         ANALYZE lead_analytics;
         ANALYZE agent_analytics;
         ANALYZE user_analytics;
+        COMMIT;
         RAISE NOTICE 'lead analyses of the first % calls at %', (chunk + 1) * 100000, clock_timestamp();
     END LOOP;
 END $$;

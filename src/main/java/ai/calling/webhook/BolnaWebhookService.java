@@ -25,13 +25,15 @@ import ai.calling.config.BolnaProperties;
 import ai.calling.config.Secrets;
 import ai.calling.webhook.internal.WebhookEvents;
 import ai.calling.webhook.internal.WebhookEvents.EventRow;
+import ai.calling.webhook.internal.WebhookJournal;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Bolna's webhook: authenticate, store the delivery as received (one committed insert: that is all
- * Bolna waits for), then process it on a worker through {@link CallLifecycle}, in a transaction that
+ * Bolna's webhook: authenticate, store the delivery as received (a committed insert, group-committed
+ * with the deliveries arriving at the same time by {@link WebhookJournal}: that is all Bolna waits
+ * for), then process it on a worker through {@link CallLifecycle}, in a transaction that
  * also marks the event. A processing failure is recorded on the event and retried with backoff;
  * events whose worker never ran (full queue, crash) are picked up by the sweep. Nothing is lost.
  */
@@ -45,16 +47,18 @@ public class BolnaWebhookService {
 
     private final BolnaProperties bolna;
     private final WebhookEvents events;
+    private final WebhookJournal journal;
     private final CallLifecycle lifecycle;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final ThreadPoolExecutor workers = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(20_000), Thread.ofPlatform().name("bolna-webhook-", 0).factory());
 
-    BolnaWebhookService(BolnaProperties bolna, WebhookEvents events, CallLifecycle lifecycle,
+    BolnaWebhookService(BolnaProperties bolna, WebhookEvents events, WebhookJournal journal, CallLifecycle lifecycle,
             TransactionTemplate transactions, JsonMapper json) {
         this.bolna = bolna;
         this.events = events;
+        this.journal = journal;
         this.lifecycle = lifecycle;
         this.transactions = transactions;
         this.json = json;
@@ -95,7 +99,7 @@ public class BolnaWebhookService {
         }
         String executionId = CallLifecycle.executionId(execution)
                 .orElseThrow(() -> ApiException.badRequest("The execution has no id"));
-        UUID eventId = events.store(executionId, execution.path("agent_id").asString(null),
+        UUID eventId = journal.append(executionId, execution.path("agent_id").asString(null),
                 execution.path("status").asString(null), source, body);
         if (now) {
             process(eventId, false);

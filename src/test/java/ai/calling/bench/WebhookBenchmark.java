@@ -1,18 +1,12 @@
 package ai.calling.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,8 +18,10 @@ import ai.calling.support.IntegrationTest;
 
 /**
  * Webhook ingestion: 10,000 lifecycle events (5 per call, 2,000 calls of 10 users) posted over
- * loopback HTTP by 16 clients; prints events per second and the p99 latency. Not part of the suite;
- * run by bench/webhook-ingest.sh.
+ * loopback HTTP by wrk (a separate process: 2 threads, 16 connections) after a warm-up; prints wrk's
+ * events per second and latency percentiles, then how long processing took to drain, how many calls
+ * ended completed and whether every balance equals its ledger. Not part of the suite; run by
+ * bench/webhook-ingest.sh.
  */
 @IntegrationTest
 @TestPropertySource(properties = "app.bolna.webhook-secret=bench-secret")
@@ -61,58 +57,53 @@ class WebhookBenchmark {
                 }
             }
         }
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        // warm-up: JIT and connection pool
-        for (int i = 0; i < 200; i++) {
-            send(client, body("warm-" + i, "bolna-none", "ringing", "+14155550100"));
+        Path file = Path.of("target", "webhook-bodies.txt");
+        Files.write(file, bodies);
+        List<String> warmUp = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            warmUp.add(body("warm-" + i, "bolna-none", "ringing", "+14155550100"));
         }
-        long[] latencies = new long[bodies.size()];
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(16);
+        Path warmFile = Path.of("target", "webhook-warmup.txt");
+        Files.write(warmFile, warmUp);
+        // warm-up (JIT, connection pool): deliveries for an unknown agent, stored and ignored
+        wrk(warmFile, false);
+        awaitProcessed(Duration.ofMinutes(5));
+
         long start = System.nanoTime();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int t = 0; t < 16; t++) {
-            workers.add(pool.submit(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < bodies.size()) {
-                    long began = System.nanoTime();
-                    if (send(client, bodies.get(i)) != 200) {
-                        errors.incrementAndGet();
-                    }
-                    latencies[i] = System.nanoTime() - began;
-                }
-                return null;
-            }));
-        }
-        for (Future<?> worker : workers) {
-            worker.get();
-        }
-        long elapsed = System.nanoTime() - start;
-        pool.shutdown();
-        List<Long> sorted = new ArrayList<>();
-        for (long latency : latencies) {
-            sorted.add(latency);
-        }
-        Collections.sort(sorted);
-        System.out.printf("webhook_events=%d%n", bodies.size());
-        System.out.printf("webhook_events_per_s=%.0f%n", bodies.size() / (elapsed / 1e9));
-        System.out.printf("webhook_p50_ms=%.1f%n", sorted.get(sorted.size() / 2) / 1e6);
-        System.out.printf("webhook_p99_ms=%.1f%n", sorted.get((int) (sorted.size() * 0.99)) / 1e6);
-        System.out.printf("webhook_errors=%d%n", errors.get());
+        wrk(file, true);
+        long sent = System.nanoTime();
+        awaitProcessed(Duration.ofMinutes(10));
+        System.out.printf("webhook_drained_s=%.1f%n", (System.nanoTime() - sent) / 1e9);
+        System.out.printf("webhook_ingest_and_processing_events_per_s=%.0f%n",
+                bodies.size() / ((System.nanoTime() - start) / 1e9));
         Long completed = jdbc.queryForObject("SELECT count(*) FROM calls WHERE user_id = ANY(?) AND status = 'completed'",
                 Long.class, (Object) users.toArray(UUID[]::new));
         System.out.printf("webhook_calls_completed=%d%n", completed);
+        Long drift = jdbc.queryForObject("""
+                SELECT count(*) FROM users u WHERE u.id = ANY(?) AND u.credits <>
+                       (SELECT COALESCE(sum(amount), 0) FROM credit_transactions t WHERE t.user_id = u.id)""",
+                Long.class, (Object) users.toArray(UUID[]::new));
+        System.out.printf("webhook_balances_off=%d%n", drift);
     }
 
-    private int send(HttpClient client, String body) {
-        try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                    + "/api/webhooks/bolna?token=bench-secret")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (Exception e) {
-            return -1;
+    /** Posts every line of the file once from a separate process: wrk, 2 threads, 16 connections. */
+    private void wrk(Path bodies, boolean print) throws Exception {
+        Process wrk = new ProcessBuilder("wrk", "-t2", "-c16", "-d300s", "--timeout", "10s", "-s", "bench/webhook.lua",
+                "http://127.0.0.1:" + port + "/api/webhooks/bolna?token=bench-secret", "--", bodies.toString(), "2")
+                .redirectErrorStream(true).start();
+        String output = new String(wrk.getInputStream().readAllBytes());
+        wrk.waitFor();
+        if (print) {
+            output.lines().filter(line -> line.startsWith("webhook_") || line.startsWith("wrk_"))
+                    .forEach(System.out::println);
+        }
+    }
+
+    private void awaitProcessed(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline && jdbc.queryForObject(
+                "SELECT count(*) FROM bolna_webhook_events WHERE state IN ('received', 'failed')", Long.class) > 0) {
+            Thread.sleep(200);
         }
     }
 

@@ -19,14 +19,6 @@ public class WebhookEvents {
         this.jdbc = jdbc;
     }
 
-    public UUID store(String executionId, String bolnaAgentId, String status, String source, String payload) {
-        return jdbc.sql("""
-                INSERT INTO bolna_webhook_events (execution_id, bolna_agent_id, status, source, payload)
-                VALUES (:execution, :agent, :status, :source, CAST(:payload AS jsonb)) RETURNING id""")
-                .param("execution", executionId).param("agent", bolnaAgentId).param("status", status)
-                .param("source", source).param("payload", payload).query(UUID.class).single();
-    }
-
     /**
      * Locks the event for processing and returns its payload; empty when another worker holds it or
      * (unless {@code anyState}) it was already processed or ignored.

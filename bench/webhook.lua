@@ -1,0 +1,45 @@
+-- wrk script for bench/webhook-ingest.sh: posts the request bodies of a file (one JSON per line),
+-- each line once, split over wrk's threads; a thread stops when its share is sent.
+-- Usage: wrk -t2 -c16 -d120s --latency -s bench/webhook.lua <url> -- <bodies file> <threads>
+local threads = {}
+local created = 0
+
+function setup(thread)
+  created = created + 1
+  thread:set("id", created)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  local file, count = args[1], tonumber(args[2])
+  bodies = {}
+  local i = 0
+  for line in io.lines(file) do
+    if i % count == id - 1 then
+      table.insert(bodies, line)
+    end
+    i = i + 1
+  end
+  sent = 0
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+end
+
+function request()
+  sent = sent + 1
+  if sent >= #bodies then
+    wrk.thread:stop()
+  end
+  return wrk.format(nil, nil, nil, bodies[math.min(sent, #bodies)])
+end
+
+function done(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  io.write(string.format("wrk_requests=%d\n", summary.requests))
+  io.write(string.format("wrk_seconds=%.2f\n", seconds))
+  io.write(string.format("wrk_errors=%d\n", summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.status + summary.errors.timeout))
+  io.write(string.format("webhook_events_per_s=%.0f\n", summary.requests / seconds))
+  io.write(string.format("webhook_p50_ms=%.1f\n", latency:percentile(50) / 1000))
+  io.write(string.format("webhook_p99_ms=%.1f\n", latency:percentile(99) / 1000))
+end

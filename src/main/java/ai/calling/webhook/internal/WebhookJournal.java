@@ -1,0 +1,137 @@
+package ai.calling.webhook.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.annotation.PreDestroy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Stores webhook deliveries with group commit: request threads hand their delivery to one writer
+ * thread, which inserts everything that has arrived meanwhile (up to {@value #MAX_BATCH} rows) in one
+ * transaction and then releases all of their requests. Each request still answers only after its row
+ * is committed; under load one commit (one WAL flush) serves many requests instead of one. A batch
+ * that fails is written again row by row, so one bad delivery cannot fail the others.
+ */
+@Component
+public class WebhookJournal {
+
+    static final int MAX_BATCH = 500;
+    static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(WebhookJournal.class);
+    private static final String INSERT = """
+            INSERT INTO bolna_webhook_events (id, execution_id, bolna_agent_id, status, source, payload)
+            VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb))""";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(20_000);
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    WebhookJournal(JdbcTemplate jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.writer = Thread.ofPlatform().name("bolna-webhook-journal").daemon().start(this::writeLoop);
+    }
+
+    /**
+     * Stores one delivery and returns its id once it is committed. Throws when it could not be stored
+     * (the caller answers 5xx, so Bolna delivers it again).
+     */
+    public UUID append(String executionId, String bolnaAgentId, String status, String source, String payload) {
+        Pending pending = new Pending(UUID.randomUUID(), executionId, bolnaAgentId, status, source, payload,
+                new CompletableFuture<>());
+        try {
+            if (!queue.offer(pending, WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("The webhook journal is full");
+            }
+            pending.stored().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return pending.id();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while storing a webhook", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("The webhook could not be stored", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("The webhook was not stored in time", e);
+        }
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("The webhook journal writer failed", e);
+                batch.forEach(p -> p.stored().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        try {
+            insert(batch);
+            batch.forEach(p -> p.stored().complete(null));
+        } catch (RuntimeException batchFailure) {
+            if (batch.size() == 1) {
+                batch.getFirst().stored().completeExceptionally(batchFailure);
+                return;
+            }
+            for (Pending one : batch) {
+                try {
+                    insert(List.of(one));
+                    one.stored().complete(null);
+                } catch (RuntimeException e) {
+                    one.stored().completeExceptionally(e);
+                }
+            }
+        }
+    }
+
+    private void insert(List<Pending> rows) {
+        transactions.executeWithoutResult(status -> jdbc.batchUpdate(INSERT, rows, rows.size(), (ps, p) -> {
+            ps.setObject(1, p.id());
+            ps.setString(2, p.executionId());
+            ps.setString(3, p.bolnaAgentId());
+            ps.setString(4, p.status());
+            ps.setString(5, p.source());
+            ps.setString(6, p.payload());
+        }));
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        running = false;
+        writer.join(Duration.ofSeconds(5));
+    }
+
+    private record Pending(UUID id, String executionId, String bolnaAgentId, String status, String source,
+            String payload, CompletableFuture<Void> stored) {
+    }
+}
