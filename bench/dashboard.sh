@@ -10,4 +10,4 @@ cd "$(dirname "$0")/.."
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/postgres}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 ./mvnw -B -q test -Dtest=DashboardBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dsurefire.timeout=3600 2>&1 | grep -E '^dashboard' || true
+  -Dsurefire.timeout=3600 2>&1 | grep -E "^(dashboard|psql)" || true
