@@ -1,5 +1,5 @@
 -- wrk script for bench/webhook-ingest.sh: posts the request bodies of a file (one JSON per line),
--- each line once, split over wrk's threads; a thread stops when its share is sent.
+-- each line once, split over wrk's threads; the caller ends wrk with SIGINT once all are stored.
 -- Usage: wrk -t2 -c16 -d120s --latency -s bench/webhook.lua <url> -- <bodies file> <threads>
 local threads = {}
 local created = 0
@@ -27,19 +27,30 @@ end
 
 function request()
   sent = sent + 1
-  if sent >= #bodies then
-    wrk.thread:stop()
-  end
   return wrk.format(nil, nil, nil, bodies[math.min(sent, #bodies)])
+end
+
+-- once its share is sent, a connection idles (wrk runs until its duration ends or it gets SIGINT)
+function delay()
+  if sent >= #bodies then
+    return 3600000
+  end
+  return 0
+end
+
+function response(status, headers, body)
+  if status ~= 200 and not reported then
+    reported = true
+    io.write("wrk_first_error=" .. status .. " " .. string.sub(body, 1, 300) .. "\n")
+  end
 end
 
 function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
   io.write(string.format("wrk_requests=%d\n", summary.requests))
   io.write(string.format("wrk_seconds=%.2f\n", seconds))
-  io.write(string.format("wrk_errors=%d\n", summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.status + summary.errors.timeout))
-  io.write(string.format("webhook_events_per_s=%.0f\n", summary.requests / seconds))
+  io.write(string.format("wrk_errors=connect %d, read %d, write %d, status %d, timeout %d\n",
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status, summary.errors.timeout))
   io.write(string.format("webhook_p50_ms=%.1f\n", latency:percentile(50) / 1000))
   io.write(string.format("webhook_p99_ms=%.1f\n", latency:percentile(99) / 1000))
 end

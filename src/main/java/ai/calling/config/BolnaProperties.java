@@ -25,7 +25,8 @@ public record BolnaProperties(
         String webhookSecret,
         @DefaultValue("15s") java.time.Duration readTimeout,
         @DefaultValue java.util.List<String> webhookAllowedIps,
-        @DefaultValue("30m") java.time.Duration reconcileAfter) {
+        @DefaultValue("30m") java.time.Duration reconcileAfter,
+        @DefaultValue("4") int webhookWorkers) {
 
     public boolean apiConfigured() {
         return Secrets.isSet(apiKey);

@@ -51,14 +51,16 @@ public class BolnaWebhookService {
     private final CallLifecycle lifecycle;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
-    private final ThreadPoolExecutor workers = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(20_000), Thread.ofPlatform().name("bolna-webhook-", 0).factory());
+    private final ThreadPoolExecutor workers;
 
     BolnaWebhookService(BolnaProperties bolna, WebhookEvents events, WebhookJournal journal, CallLifecycle lifecycle,
             TransactionTemplate transactions, JsonMapper json) {
         this.bolna = bolna;
         this.events = events;
         this.journal = journal;
+        int threads = Math.clamp(bolna.webhookWorkers(), 1, 64);
+        this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(20_000), Thread.ofPlatform().name("bolna-webhook-", 0).factory());
         this.lifecycle = lifecycle;
         this.transactions = transactions;
         this.json = json;

@@ -14,6 +14,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
+import ai.calling.billing.CreditLedger;
 import ai.calling.support.IntegrationTest;
 
 /**
@@ -36,6 +37,9 @@ class WebhookBenchmark {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    CreditLedger ledger;
+
     @Test
     void ingest() throws Exception {
         List<String> bodies = new ArrayList<>();
@@ -44,8 +48,9 @@ class WebhookBenchmark {
             UUID user = UUID.randomUUID();
             UUID agent = UUID.randomUUID();
             users.add(user);
-            jdbc.update("INSERT INTO users (id, email, name, credits) VALUES (?, ?, 'Bench', 100000)", user,
+            jdbc.update("INSERT INTO users (id, email, name, credits) VALUES (?, ?, 'Bench', 0)", user,
                     user + "@bench.test");
+            ledger.purchase(user, 100_000, "bench-" + user, "Bench credits");
             jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'A')", agent, user,
                     "bolna-" + agent);
             for (int c = 0; c < CALLS / 10; c++) {
@@ -58,20 +63,41 @@ class WebhookBenchmark {
             }
         }
         Path file = Path.of("target", "webhook-bodies.txt");
-        Files.write(file, bodies);
+        // one body per line for wrk
+        Files.write(file, bodies.stream().map(body -> body.replace("\n", "")).toList());
         List<String> warmUp = new ArrayList<>();
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < Integer.getInteger("bench.warmup", 20_000); i++) {
             warmUp.add(body("warm-" + i, "bolna-none", "ringing", "+14155550100"));
         }
         Path warmFile = Path.of("target", "webhook-warmup.txt");
-        Files.write(warmFile, warmUp);
+        Files.write(warmFile, warmUp.stream().map(body -> body.replace("\n", "")).toList());
+        java.net.http.HttpResponse<String> probe = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/api/webhooks/bolna?token=bench-secret"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(warmUp.getFirst())).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (probe.statusCode() != 200) {
+            throw new IllegalStateException("The webhook answered " + probe.statusCode() + ": " + probe.body());
+        }
         // warm-up (JIT, connection pool): deliveries for an unknown agent, stored and ignored
-        wrk(warmFile, false);
+        Process warm = wrk(warmFile);
+        awaitStored("SELECT count(DISTINCT execution_id) FROM bolna_webhook_events WHERE execution_id LIKE 'warm-%'",
+                warmUp.size(), warm);
+        stop(warm, false);
         awaitProcessed(Duration.ofMinutes(5));
 
         long start = System.nanoTime();
-        wrk(file, true);
-        long sent = System.nanoTime();
+        Process measured = wrk(file);
+        long stored = awaitStored("SELECT count(DISTINCT (execution_id, status)) FROM bolna_webhook_events "
+                + "WHERE execution_id LIKE 'exec-%'", bodies.size(), measured);
+        long sent = lastArrival;
+        stop(measured, true);
+        System.out.printf("webhook_stored=%d%n", stored);
+        System.out.printf("webhook_events_per_s=%.0f%n", stored / ((sent - start) / 1e9));
+        System.out.printf("webhook_events_per_s_by_commit_times=%.0f%n", jdbc.queryForObject("""
+                SELECT count(*) / extract(epoch FROM max(received_at) - min(received_at))
+                  FROM bolna_webhook_events WHERE execution_id LIKE 'exec-%'""", Double.class));
         awaitProcessed(Duration.ofMinutes(10));
         System.out.printf("webhook_drained_s=%.1f%n", (System.nanoTime() - sent) / 1e9);
         System.out.printf("webhook_ingest_and_processing_events_per_s=%.0f%n",
@@ -87,16 +113,41 @@ class WebhookBenchmark {
     }
 
     /** Posts every line of the file once from a separate process: wrk, 2 threads, 16 connections. */
-    private void wrk(Path bodies, boolean print) throws Exception {
-        Process wrk = new ProcessBuilder("wrk", "-t2", "-c16", "-d300s", "--timeout", "10s", "-s", "bench/webhook.lua",
+    private Process wrk(Path bodies) throws Exception {
+        return new ProcessBuilder("wrk", "-t2", "-c16", "-d300s", "--timeout", "10s", "-s", "bench/webhook.lua",
                 "http://127.0.0.1:" + port + "/api/webhooks/bolna?token=bench-secret", "--", bodies.toString(), "2")
                 .redirectErrorStream(true).start();
+    }
+
+    /** wrk runs for its whole duration; SIGINT ends it early and it still prints its latency figures. */
+    private static void stop(Process wrk, boolean print) throws Exception {
+        new ProcessBuilder("kill", "-INT", String.valueOf(wrk.pid())).start().waitFor();
         String output = new String(wrk.getInputStream().readAllBytes());
         wrk.waitFor();
         if (print) {
-            output.lines().filter(line -> line.startsWith("webhook_") || line.startsWith("wrk_"))
-                    .forEach(System.out::println);
+            output.lines().filter(line -> line.startsWith("webhook_p") || line.startsWith("wrk_")
+                    || !line.startsWith(" ")).forEach(System.out::println);
         }
+    }
+
+    private long lastArrival;
+
+    /**
+     * Polls until the query counts {@code expected}, or nothing new arrived for 2 s (wrk may leave a
+     * request unsent); returns the count and keeps the time of the last arrival.
+     */
+    private long awaitStored(String countQuery, long expected, Process wrk) throws InterruptedException {
+        long stored = 0;
+        lastArrival = System.nanoTime();
+        while (stored < expected && System.nanoTime() - lastArrival < 2_000_000_000L && wrk.isAlive()) {
+            Thread.sleep(25);
+            long now = jdbc.queryForObject(countQuery, Long.class);
+            if (now > stored) {
+                stored = now;
+                lastArrival = System.nanoTime();
+            }
+        }
+        return stored;
     }
 
     private void awaitProcessed(Duration limit) throws InterruptedException {
