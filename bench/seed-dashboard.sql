@@ -30,7 +30,8 @@ BEGIN
                CASE WHEN c % 5 = 0 THEN 'failed' ELSE 'completed' END,
                CASE WHEN c % 5 = 0 THEN 0 ELSE c % 11 END, CASE WHEN c % 5 = 0 THEN 0 ELSE (c % 11) * 60 END,
                CASE WHEN c % 5 = 0 THEN 0 ELSE c % 11 END,
-               now() - make_interval(secs => (c % (90 * 86400)))
+               -- spread evenly over the last 90 days (7919 is prime, so consecutive calls land far apart)
+               now() - make_interval(secs => (c::bigint * 7919) % (90 * 86400))
           FROM generate_series(chunk * 100000 + 1, (chunk + 1) * 100000) AS c;
         ANALYZE calls;
         ANALYZE agent_analytics;
