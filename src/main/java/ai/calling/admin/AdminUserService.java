@@ -1,9 +1,12 @@
 package ai.calling.admin;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -88,13 +91,13 @@ class AdminUserService {
     }
 
     /** Absent (null) fields are left as they are; a blank prompt id goes back to the default. */
-    record UserPatch(@com.fasterxml.jackson.annotation.JsonAlias("isActive") Boolean active, String role,
+    record UserPatch(@JsonAlias("isActive") Boolean active, String role,
             String individualPromptId, String completePromptId) {
     }
 
     /** An account as the admin console shows it, with its own prompt ids (null: the default applies). */
     record AdminUserDetail(UUID id, String email, String name, String role, int credits, boolean active,
-            boolean emailVerified, String authProvider, java.time.Instant createdAt, String individualPromptId,
+            boolean emailVerified, String authProvider, Instant createdAt, String individualPromptId,
             String completePromptId) {
 
         static AdminUserDetail of(AdminUserView user, Prompts prompts) {
