@@ -46,12 +46,18 @@ public class AnalyticsService {
     }
 
     public Map<String, Object> overview(UUID userId) {
+        boolean[] computedNow = { false };
         @SuppressWarnings("unchecked")
-        Map<String, Object> cached = (Map<String, Object>) cache.get(userId + ":overview", key -> computeOverview(userId));
+        Map<String, Object> cached = (Map<String, Object>) cache.get(userId + ":overview", key -> {
+            computedNow[0] = true;
+            return computeOverview(userId);
+        });
         Map<String, Object> answer = new LinkedHashMap<>(cached);
         // the balance is always live: it is the one figure users check right after paying
-        answer.put("creditsRemaining", jdbc.sql("SELECT credits FROM users WHERE id = :user").param("user", userId)
-                .query(Integer.class).single());
+        if (!computedNow[0]) {
+            answer.put("creditsRemaining", jdbc.sql("SELECT credits FROM users WHERE id = :user").param("user", userId)
+                    .query(Integer.class).single());
+        }
         return answer;
     }
 
@@ -126,33 +132,63 @@ public class AnalyticsService {
         cache.asMap().keySet().removeIf(key -> key.startsWith(prefix));
     }
 
+    /**
+     * One round trip: the three windows (one row each), the best agent of the last 30 days and the
+     * balance. Under concurrent load every extra query costs a full round trip's wait, and this is
+     * the page every user opens first.
+     */
     private Map<String, Object> computeOverview(UUID userId) {
         LocalDate today = today();
+        List<Map<String, Object>> rows = jdbc.sql("""
+                WITH windows AS (
+                    SELECT w.ord,
+                           COALESCE(sum(ua.total_calls), 0)::int AS calls,
+                           COALESCE(sum(ua.successful_calls), 0)::int AS successful,
+                           COALESCE(sum(ua.failed_calls), 0)::int AS failed,
+                           COALESCE(sum(ua.total_duration_minutes), 0)::int AS minutes,
+                           COALESCE(sum(ua.credits_used), 0)::int AS credits_used,
+                           COALESCE(sum(ua.leads_generated), 0)::int AS leads,
+                           COALESCE(sum(ua.qualified_leads), 0)::int AS qualified_leads,
+                           COALESCE(sum(ua.total_cta_interactions), 0)::int AS cta_interactions,
+                           COALESCE(sum(ua.leads_with_cta), 0)::int AS leads_with_cta
+                      FROM (VALUES (1, CAST(:last30 AS date)), (2, CAST(:last7 AS date)), (3, DATE '1970-01-01'))
+                           AS w(ord, from_date)
+                      LEFT JOIN user_analytics ua
+                             ON ua.user_id = :user AND ua.hour IS NULL AND ua.date >= w.from_date
+                     GROUP BY w.ord),
+                best AS (
+                    SELECT a.id AS agent_id, a.name, sum(aa.successful_calls) AS successful_calls,
+                           sum(aa.total_calls) AS calls
+                      FROM agent_analytics aa JOIN agents a ON a.id = aa.agent_id AND a.user_id = aa.user_id
+                     WHERE aa.user_id = :user AND aa.hour IS NULL AND aa.date >= :last30
+                     GROUP BY a.id, a.name HAVING sum(aa.total_calls) > 0
+                     ORDER BY sum(aa.successful_calls)::numeric / sum(aa.total_calls) DESC, sum(aa.total_calls) DESC, a.name
+                     LIMIT 1)
+                SELECT windows.*, best.agent_id, best.name AS agent_name, best.successful_calls AS agent_successful_calls,
+                       best.calls AS agent_calls, (SELECT credits FROM users WHERE id = :user) AS credits_remaining
+                  FROM windows LEFT JOIN best ON true
+                 ORDER BY windows.ord""")
+                .param("user", userId).param("last30", today.minusDays(29)).param("last7", today.minusDays(6))
+                .query().listOfRows();
         Map<String, Object> overview = new LinkedHashMap<>();
-        overview.put("last30Days", window(userId, today.minusDays(29)));
-        overview.put("last7Days", window(userId, today.minusDays(6)));
-        overview.put("lifetime", window(userId, LocalDate.of(1970, 1, 1)));
-        overview.put("bestAgent", jdbc.sql("""
-                SELECT a.id AS agent_id, a.name, sum(aa.successful_calls) AS successful_calls, sum(aa.total_calls) AS calls
-                  FROM agent_analytics aa JOIN agents a ON a.id = aa.agent_id AND a.user_id = aa.user_id
-                 WHERE aa.user_id = :user AND aa.hour IS NULL AND aa.date >= :from
-                 GROUP BY a.id, a.name HAVING sum(aa.total_calls) > 0
-                 ORDER BY sum(aa.successful_calls)::numeric / sum(aa.total_calls) DESC, sum(aa.total_calls) DESC, a.name
-                 LIMIT 1""").param("user", userId).param("from", today.minusDays(29)).query(Rows::map).list().stream()
-                .findFirst().orElse(null));
+        overview.put("last30Days", window(rows.get(0)));
+        overview.put("last7Days", window(rows.get(1)));
+        overview.put("lifetime", window(rows.get(2)));
+        Map<String, Object> first = rows.get(0);
+        Map<String, Object> bestAgent = null;
+        if (first.get("agent_id") != null) {
+            bestAgent = new LinkedHashMap<>();
+            bestAgent.put("agentId", first.get("agent_id"));
+            bestAgent.put("name", first.get("agent_name"));
+            bestAgent.put("successfulCalls", first.get("agent_successful_calls"));
+            bestAgent.put("calls", first.get("agent_calls"));
+        }
+        overview.put("bestAgent", bestAgent);
+        overview.put("creditsRemaining", first.get("credits_remaining"));
         return overview;
     }
 
-    private Map<String, Object> window(UUID userId, LocalDate from) {
-        Map<String, Object> row = jdbc.sql("""
-                SELECT COALESCE(sum(total_calls), 0)::int AS calls, COALESCE(sum(successful_calls), 0)::int AS successful,
-                       COALESCE(sum(failed_calls), 0)::int AS failed, COALESCE(sum(total_duration_minutes), 0)::int AS minutes,
-                       COALESCE(sum(credits_used), 0)::int AS credits_used, COALESCE(sum(leads_generated), 0)::int AS leads,
-                       COALESCE(sum(qualified_leads), 0)::int AS qualified_leads,
-                       COALESCE(sum(total_cta_interactions), 0)::int AS cta_interactions,
-                       COALESCE(sum(leads_with_cta), 0)::int AS leads_with_cta
-                  FROM user_analytics WHERE user_id = :user AND hour IS NULL AND date >= :from""")
-                .param("user", userId).param("from", from).query().singleRow();
+    private static Map<String, Object> window(Map<String, Object> row) {
         Map<String, Object> window = new LinkedHashMap<>();
         int calls = ((Number) row.get("calls")).intValue();
         int successful = ((Number) row.get("successful")).intValue();
