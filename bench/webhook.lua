@@ -39,6 +39,9 @@ function delay()
 end
 
 function response(status, headers, body)
+  if status == 200 then
+    ok = (ok or 0) + 1
+  end
   if status ~= 200 and not reported then
     reported = true
     io.write("wrk_first_error=" .. status .. " " .. string.sub(body, 1, 300) .. "\n")
@@ -46,6 +49,11 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
+  local answered = 0
+  for _, thread in ipairs(threads) do
+    answered = answered + (thread:get("ok") or 0)
+  end
+  io.write(string.format("wrk_ok_responses=%d\n", answered))
   local seconds = summary.duration / 1e6
   io.write(string.format("wrk_requests=%d\n", summary.requests))
   io.write(string.format("wrk_seconds=%.2f\n", seconds))

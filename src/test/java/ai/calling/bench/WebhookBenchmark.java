@@ -100,6 +100,11 @@ class WebhookBenchmark {
                   FROM bolna_webhook_events WHERE execution_id LIKE 'exec-%'""", Double.class));
         awaitProcessed(Duration.ofMinutes(10));
         System.out.printf("webhook_drained_s=%.1f%n", (System.nanoTime() - sent) / 1e9);
+        System.out.printf("webhook_stored_after_drain=%d%n", jdbc.queryForObject("SELECT count(DISTINCT (execution_id, "
+                + "status)) FROM bolna_webhook_events WHERE execution_id LIKE 'exec-%'", Long.class));
+        System.out.printf("webhook_rows_after_drain=%d%n", jdbc.queryForObject(
+                "SELECT count(*) FROM bolna_webhook_events WHERE execution_id LIKE 'exec-%'", Long.class));
+        System.out.printf("webhook_distinct_bodies=%d%n", bodies.stream().distinct().count());
         System.out.printf("webhook_ingest_and_processing_events_per_s=%.0f%n",
                 bodies.size() / ((System.nanoTime() - start) / 1e9));
         Long completed = jdbc.queryForObject("SELECT count(*) FROM calls WHERE user_id = ANY(?) AND status = 'completed'",

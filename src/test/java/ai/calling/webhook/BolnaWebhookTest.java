@@ -88,15 +88,30 @@ class BolnaWebhookTest {
         long before = events();
         String body = event("exec-" + UUID.randomUUID(), "ringing", 0, "");
 
-        assertThat(http.post("/api/webhooks/bolna?token=wrong", body).status()).isEqualTo(401);
+        Http.Response wrong = http.post("/api/webhooks/bolna?token=wrong", body);
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.contentType()).startsWith("application/problem+json");
+        assertThat(wrong.json().path("status").asInt()).isEqualTo(401);
+        assertThat(wrong.json().path("instance").asString()).isEqualTo("/api/webhooks/bolna");
         assertThat(http.post("/api/webhooks/bolna", body).status()).isEqualTo(401);
         assertThat(events()).isEqualTo(before);
     }
 
     @Test
+    void theWebhookAnswersOnlyPostAndIsInTheApiDocument() {
+        Http.Response get = http.get("/api/webhooks/bolna?token=" + SECRET);
+        assertThat(get.status()).isEqualTo(405);
+        assertThat(get.contentType()).startsWith("application/problem+json");
+        assertThat(http.get("/v3/api-docs").json().path("paths").path("/api/webhooks/bolna").path("post").isObject())
+                .isTrue();
+    }
+
+    @Test
     void badBodiesAreRefused() {
         long before = events();
-        assertThat(post("{not json").status()).isEqualTo(400);
+        Http.Response notJson = post("{not json");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.json().path("detail").asString()).isEqualTo("The body is not JSON");
         assertThat(post("{\"status\":\"ringing\"}").status()).isEqualTo(400);
         assertThat(post("{\"id\":\"x\",\"pad\":\"" + "a".repeat(1024 * 1024) + "\"}").status()).isEqualTo(413);
         assertThat(events()).isEqualTo(before);

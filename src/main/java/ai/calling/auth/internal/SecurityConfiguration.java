@@ -45,7 +45,7 @@ class SecurityConfiguration {
      */
     @Bean
     WebSecurityCustomizer webhooksOutsideTheFilterChain() {
-        return web -> web.ignoring().requestMatchers(HttpMethod.POST, "/api/webhooks/bolna");
+        return web -> web.ignoring().requestMatchers("/api/webhooks/bolna");
     }
 
     @Bean

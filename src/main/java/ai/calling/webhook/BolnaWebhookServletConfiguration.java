@@ -1,0 +1,64 @@
+package ai.calling.webhook;
+
+import java.util.Map;
+
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.oas.models.parameters.RequestBody;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+
+/**
+ * Maps {@link BolnaWebhookServlet} to its exact path, ahead of the DispatcherServlet's catch-all,
+ * and describes it in the OpenAPI document (springdoc sees controllers only).
+ */
+@Configuration(proxyBeanMethods = false)
+class BolnaWebhookServletConfiguration {
+
+    static final String PATH = "/api/webhooks/bolna";
+
+    @Bean
+    ServletRegistrationBean<BolnaWebhookServlet> bolnaWebhookServlet(BolnaWebhookService webhooks,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
+        ServletRegistrationBean<BolnaWebhookServlet> registration = new ServletRegistrationBean<>(
+                new BolnaWebhookServlet(webhooks, errors), PATH);
+        registration.setName("bolnaWebhook");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    @Bean
+    OpenApiCustomizer bolnaWebhookDocumentation() {
+        Content problem = new Content().addMediaType("application/problem+json", new MediaType().schema(new ObjectSchema()));
+        Operation receive = new Operation().operationId("receiveBolnaWebhook").addTagsItem("webhooks")
+                .summary("Bolna execution update (stored durably, then processed)")
+                .addParametersItem(new Parameter().in("query").name("token").required(true)
+                        .description("BOLNA_WEBHOOK_SECRET").schema(new StringSchema()))
+                .requestBody(new RequestBody().required(true).content(new Content().addMediaType("application/json",
+                        new MediaType().schema(new ObjectSchema().description("Bolna's execution object")))))
+                .responses(new ApiResponses()
+                        .addApiResponse("200", new ApiResponse().description("Stored; {received, eventId}")
+                                .content(new Content().addMediaType("application/json",
+                                        new MediaType().schema(new ObjectSchema().properties(Map.of(
+                                                "received", new BooleanSchema(),
+                                                "eventId", new StringSchema().format("uuid")))))))
+                        .addApiResponse("400", new ApiResponse().description("Not JSON, or no execution id").content(problem))
+                        .addApiResponse("401", new ApiResponse().description("Wrong or missing token, or address not allowed")
+                                .content(problem))
+                        .addApiResponse("413", new ApiResponse().description("Body over 1 MB").content(problem)));
+        return openApi -> openApi.path(PATH, new PathItem().post(receive));
+    }
+}
