@@ -140,14 +140,15 @@ public class BolnaWebhookService {
     private String process(UUID eventId, boolean anyState) {
         try {
             String state = transactions.execute(status -> {
-                Optional<String> payload = events.claim(eventId, anyState);
+                Optional<String> payload = events.claimAsProcessed(eventId, anyState);
                 if (payload.isEmpty()) {
                     return "skipped";
                 }
-                CallLifecycle.Outcome outcome = lifecycle.apply(json.readTree(payload.get()));
-                String result = outcome == CallLifecycle.Outcome.IGNORED ? "ignored" : "processed";
-                events.markProcessed(eventId, result);
-                return result;
+                if (lifecycle.apply(json.readTree(payload.get())) == CallLifecycle.Outcome.IGNORED) {
+                    events.markIgnored(eventId);
+                    return "ignored";
+                }
+                return "processed";
             });
             return state;
         } catch (RuntimeException e) {

@@ -20,12 +20,18 @@ public class WebhookEvents {
     }
 
     /**
-     * Locks the event for processing and returns its payload; empty when another worker holds it or
-     * (unless {@code anyState}) it was already processed or ignored.
+     * Locks the event and marks it processed, returning its payload: one round trip. Processing runs
+     * in the same transaction, so if it fails the mark rolls back with it (and the failure is then
+     * recorded by {@link #markFailed}). Empty when another worker holds the event or (unless
+     * {@code anyState}) it was already processed or ignored.
      */
-    public Optional<String> claim(UUID eventId, boolean anyState) {
-        return jdbc.sql("SELECT payload::text FROM bolna_webhook_events WHERE id = :id"
-                + " AND (:any OR state IN ('received', 'failed')) FOR UPDATE SKIP LOCKED")
+    public Optional<String> claimAsProcessed(UUID eventId, boolean anyState) {
+        return jdbc.sql("""
+                UPDATE bolna_webhook_events SET state = 'processed', attempts = attempts + 1,
+                       processed_at = CURRENT_TIMESTAMP, last_error = NULL, next_attempt_at = NULL
+                 WHERE id = (SELECT id FROM bolna_webhook_events WHERE id = :id
+                                AND (:any OR state IN ('received', 'failed')) FOR UPDATE SKIP LOCKED)
+                RETURNING payload::text""")
                 .param("id", eventId).param("any", anyState).query(String.class).optional();
     }
 
@@ -47,11 +53,9 @@ public class WebhookEvents {
                 .query(String.class).optional();
     }
 
-    public void markProcessed(UUID eventId, String state) {
-        jdbc.sql("""
-                UPDATE bolna_webhook_events SET state = :state, attempts = attempts + 1, processed_at = CURRENT_TIMESTAMP,
-                       last_error = NULL, next_attempt_at = NULL WHERE id = :id""")
-                .param("id", eventId).param("state", state).update();
+    /** An event already claimed as processed that turned out to concern no agent of ours. */
+    public void markIgnored(UUID eventId) {
+        jdbc.sql("UPDATE bolna_webhook_events SET state = 'ignored' WHERE id = :id").param("id", eventId).update();
     }
 
     /** Records a failed attempt; retries back off 1, 2, 4 ... minutes, and stop after {@code maxAttempts}. */
