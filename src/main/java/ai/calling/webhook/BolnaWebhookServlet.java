@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
 import ai.calling.common.ApiException;
@@ -36,6 +37,9 @@ class BolnaWebhookServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        // outside Spring MVC nothing names the route, and http.server.requests would say uri=UNKNOWN
+        ServerHttpObservationFilter.findObservationContext(request)
+                .ifPresent(context -> context.setPathPattern(BolnaWebhookServletConfiguration.PATH));
         try {
             if (!"POST".equals(request.getMethod())) {
                 throw new HttpRequestMethodNotSupportedException(request.getMethod(), List.of("POST"));

@@ -104,6 +104,8 @@ class BolnaWebhookTest {
         assertThat(get.contentType()).startsWith("application/problem+json");
         assertThat(http.get("/v3/api-docs").json().path("paths").path("/api/webhooks/bolna").path("post").isObject())
                 .isTrue();
+        assertThat(http.get("/actuator/prometheus").body()).containsPattern(
+                "http_server_requests_seconds_count\\{[^}]*uri=\"/api/webhooks/bolna\"");
     }
 
     @Test
