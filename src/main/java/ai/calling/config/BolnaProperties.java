@@ -15,7 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readTimeout   how long to wait for Bolna's answer
  * @param webhookAllowedIps    if not empty, the only client addresses whose webhooks are accepted
  *                             ({@code BOLNA_WEBHOOK_ALLOWED_IPS}); behind a proxy, set
- *                             {@code server.forward-headers-strategy} so the client address is right
+ *                             {@code server.forward-headers-strategy=native} and
+ *                             {@code server.tomcat.remoteip.internal-proxies} so that only the
+ *                             proxy's X-Forwarded-For is believed (docs/bolna-webhooks.md)
  * @param reconcileAfter       how long a call may stay unfinished before reconciliation asks Bolna
  */
 @ConfigurationProperties("app.bolna")
