@@ -3,7 +3,6 @@ package ai.calling.analytics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +65,7 @@ public class AnalyticsService {
         if (!GRANULARITIES.contains(unit)) {
             throw ApiException.invalidField("granularity", "must be day, week or month");
         }
-        DateRange range = DateRange.of(from, to, today());
+        DateRange range = DateRange.of(from, to, clock);
         LocalDate start = range.start();
         LocalDate end = range.end();
         return cached(userId + ":series:" + start + ":" + end + ":" + unit, () -> jdbc.sql("""
@@ -214,7 +213,7 @@ public class AnalyticsService {
     }
 
     private LocalDate today() {
-        return LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        return DateRange.today(clock);
     }
 
     private static double rate(int part, int whole) {

@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -78,7 +79,7 @@ public class CallOutcomes {
                        lead_temperature = EXCLUDED.lead_temperature, follow_up_required = EXCLUDED.follow_up_required,
                        follow_up_date = EXCLUDED.follow_up_date, next_steps = EXCLUDED.next_steps""")
                 .param("qualified", lead.get("total_score") != null && ((Number) lead.get("total_score")).intValue() >= 70)
-                .param("temperature", tag == null ? null : tag.toLowerCase(java.util.Locale.ROOT))
+                .param("temperature", tag == null ? null : tag.toLowerCase(Locale.ROOT))
                 .param("followUp", followUp).param("followUpDate", followUpDate)
                 .param("nextSteps", lead.get("smart_notification"))
                 .param("call", analysis.callId()).param("user", analysis.userId()).update();
@@ -87,7 +88,7 @@ public class CallOutcomes {
     /** The agent's outcomes over [from, to] (UTC days of the call's end; default the last 30 days). */
     public Map<String, Object> summary(UUID userId, UUID agentId, LocalDate from, LocalDate to) {
         agents.get(userId, agentId);
-        DateRange range = DateRange.of(from, to, LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+        DateRange range = DateRange.of(from, to, clock);
         LocalDate start = range.start();
         LocalDate end = range.end();
         String where = " WHERE agent_id = :agent AND user_id = :user AND created_at >= :start AND created_at < :end";

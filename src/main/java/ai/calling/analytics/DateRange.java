@@ -1,6 +1,8 @@
 package ai.calling.analytics;
 
+import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
 import ai.calling.common.ApiException;
@@ -8,8 +10,13 @@ import ai.calling.common.ApiException;
 /** An inclusive range of UTC days asked for by a client: by default the 30 days up to today. */
 record DateRange(LocalDate start, LocalDate end) {
 
-    static DateRange of(LocalDate from, LocalDate to, LocalDate today) {
-        LocalDate end = to == null ? today : to;
+    /** Today as a UTC day, the calendar of every rollup. */
+    static LocalDate today(Clock clock) {
+        return LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    }
+
+    static DateRange of(LocalDate from, LocalDate to, Clock clock) {
+        LocalDate end = to == null ? today(clock) : to;
         LocalDate start = from == null ? end.minusDays(29) : from;
         if (start.isAfter(end)) {
             throw ApiException.invalidField("from", "must not be after to");
