@@ -139,7 +139,7 @@ public class BolnaWebhookService {
 
     private String process(UUID eventId, boolean anyState) {
         try {
-            String state = transactions.execute(status -> {
+            return transactions.execute(status -> {
                 Optional<String> payload = events.claimAsProcessed(eventId, anyState);
                 if (payload.isEmpty()) {
                     return "skipped";
@@ -150,7 +150,6 @@ public class BolnaWebhookService {
                 }
                 return "processed";
             });
-            return state;
         } catch (RuntimeException e) {
             log.warn("Processing Bolna event {} failed; it will be retried: {}", eventId, e.getMessage());
             events.markFailed(eventId, e.getClass().getSimpleName() + ": " + e.getMessage(), MAX_ATTEMPTS);

@@ -15,6 +15,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 import ai.calling.billing.CreditLedger;
+import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
 
 /**
@@ -71,14 +72,9 @@ class WebhookBenchmark {
         }
         Path warmFile = Path.of("target", "webhook-warmup.txt");
         Files.write(warmFile, warmUp.stream().map(body -> body.replace("\n", "")).toList());
-        java.net.http.HttpResponse<String> probe = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + port + "/api/webhooks/bolna?token=bench-secret"))
-                        .header("Content-Type", "application/json")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(warmUp.getFirst())).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
-        if (probe.statusCode() != 200) {
-            throw new IllegalStateException("The webhook answered " + probe.statusCode() + ": " + probe.body());
+        Http.Response probe = new Http(port).post("/api/webhooks/bolna?token=bench-secret", warmUp.getFirst());
+        if (probe.status() != 200) {
+            throw new IllegalStateException("The webhook answered " + probe.status() + ": " + probe.body());
         }
         // warm-up (JIT, connection pool): deliveries for an unknown agent, stored and ignored
         Process warm = wrk(warmFile);
