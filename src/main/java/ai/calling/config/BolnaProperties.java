@@ -19,6 +19,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                             {@code server.tomcat.remoteip.internal-proxies} so that only the
  *                             proxy's X-Forwarded-For is believed (docs/bolna-webhooks.md)
  * @param reconcileAfter       how long a call may stay unfinished before reconciliation asks Bolna
+ * @param webhookWorkers       threads applying stored events to their calls, each in batches
+ *                             ({@code BOLNA_WEBHOOK_WORKERS}); one avoids lock waits between batches
+ * @param webhookProcessingShare the share of the time processing may take while deliveries keep
+ *                             arriving ({@code BOLNA_WEBHOOK_PROCESSING_SHARE}, above 0, at most 1 = no
+ *                             yielding); it runs at full speed as soon as they ease
  */
 @ConfigurationProperties("app.bolna")
 public record BolnaProperties(
@@ -28,7 +33,8 @@ public record BolnaProperties(
         @DefaultValue("15s") java.time.Duration readTimeout,
         @DefaultValue java.util.List<String> webhookAllowedIps,
         @DefaultValue("30m") java.time.Duration reconcileAfter,
-        @DefaultValue("4") int webhookWorkers) {
+        @DefaultValue("1") int webhookWorkers,
+        @DefaultValue("0.2") double webhookProcessingShare) {
 
     public boolean apiConfigured() {
         return Secrets.isSet(apiKey);

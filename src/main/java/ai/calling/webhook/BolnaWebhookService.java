@@ -2,13 +2,15 @@ package ai.calling.webhook;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import jakarta.annotation.PreDestroy;
 
@@ -24,6 +26,7 @@ import ai.calling.common.PageResponse;
 import ai.calling.config.BolnaProperties;
 import ai.calling.config.Secrets;
 import ai.calling.webhook.internal.WebhookEvents;
+import ai.calling.webhook.internal.WebhookEvents.Claimed;
 import ai.calling.webhook.internal.WebhookEvents.EventRow;
 import ai.calling.webhook.internal.WebhookJournal;
 import tools.jackson.core.JacksonException;
@@ -33,37 +36,44 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Bolna's webhook: authenticate, store the delivery as received (a committed insert, group-committed
  * with the deliveries arriving at the same time by {@link WebhookJournal}: that is all Bolna waits
- * for), then process it on a worker through {@link CallLifecycle}, in a transaction that
- * also marks the event. A processing failure is recorded on the event and retried with backoff;
- * events whose worker never ran (full queue, crash) are picked up by the sweep. Nothing is lost.
+ * for), then process it: a processor thread takes the events queued meanwhile as one batch and
+ * applies them through {@link CallLifecycle} in one transaction that also marks them. A failed batch
+ * is applied again event by event; a failed event is recorded on it and retried with backoff; events
+ * no processor took (full queue, crash) are picked up by the sweep. Nothing is lost.
  */
 @Service
 public class BolnaWebhookService {
 
     static final int MAX_BODY_BYTES = 1024 * 1024;
+    static final int BATCH = 100;
+    static final Duration BUSY_WINDOW = Duration.ofMillis(100);
     static final int MAX_ATTEMPTS = 8;
     static final int STALE_SECONDS = 30;
     private static final Logger log = LoggerFactory.getLogger(BolnaWebhookService.class);
 
     private final BolnaProperties bolna;
+    private final List<String> allowed;
     private final WebhookEvents events;
     private final WebhookJournal journal;
     private final CallLifecycle lifecycle;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
-    private final ThreadPoolExecutor workers;
+    private final BlockingQueue<UUID> queued = new LinkedBlockingQueue<>(20_000);
+    private final List<Thread> processors;
+    private volatile boolean running = true;
 
     BolnaWebhookService(BolnaProperties bolna, WebhookEvents events, WebhookJournal journal, CallLifecycle lifecycle,
             TransactionTemplate transactions, JsonMapper json) {
         this.bolna = bolna;
+        this.allowed = bolna.webhookAllowedIps().stream().map(String::trim).filter(ip -> !ip.isEmpty()).toList();
         this.events = events;
         this.journal = journal;
-        int threads = Math.clamp(bolna.webhookWorkers(), 1, 64);
-        this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(20_000), Thread.ofPlatform().name("bolna-webhook-", 0).factory());
         this.lifecycle = lifecycle;
         this.transactions = transactions;
         this.json = json;
+        this.processors = IntStream.range(0, Math.clamp(bolna.webhookWorkers(), 1, 16))
+                .mapToObj(n -> Thread.ofPlatform().name("bolna-webhook-" + n).daemon().start(this::processQueued))
+                .toList();
     }
 
     /** Checks the URL token in constant time and the optional source allow-list; 401 otherwise. */
@@ -71,7 +81,6 @@ public class BolnaWebhookService {
         String secret = bolna.webhookSecret();
         boolean tokenOk = Secrets.isSet(secret) && token != null && MessageDigest.isEqual(
                 secret.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
-        List<String> allowed = bolna.webhookAllowedIps().stream().map(String::trim).filter(ip -> !ip.isEmpty()).toList();
         boolean sourceOk = allowed.isEmpty() || allowed.contains(clientIp);
         if (!tokenOk || !sourceOk) {
             log.warn("Refused a Bolna webhook from {} ({})", clientIp, tokenOk ? "address not allowed" : "bad token");
@@ -104,15 +113,36 @@ public class BolnaWebhookService {
         UUID eventId = journal.append(executionId, execution.path("agent_id").asString(null),
                 execution.path("status").asString(null), source, body);
         if (now) {
-            process(eventId, false);
-            return eventId;
-        }
-        try {
-            workers.execute(() -> process(eventId, false));
-        } catch (RejectedExecutionException full) {
-            log.warn("Webhook workers are saturated; event {} waits for the sweep", eventId);
+            process(List.of(eventId), false);
+        } else if (!queued.offer(eventId)) {
+            log.warn("The webhook processing queue is full; event {} waits for the sweep", eventId);
         }
         return eventId;
+    }
+
+    /** A processor: takes whatever has been queued meanwhile (up to {@value #BATCH} events) as one batch. */
+    private void processQueued() {
+        List<UUID> batch = new ArrayList<>(BATCH);
+        while (running) {
+            try {
+                UUID first = queued.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queued.drainTo(batch, BATCH - 1);
+                long began = System.nanoTime();
+                process(batch, false);
+                yieldToDeliveries(System.nanoTime() - began);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("A webhook processor failed; its events wait for the sweep", e);
+            } finally {
+                batch.clear();
+            }
+        }
     }
 
     /** Processes a stored event again, now (admin replay). Returns its new state. */
@@ -120,15 +150,17 @@ public class BolnaWebhookService {
         if (!events.exists(eventId)) {
             throw ApiException.notFound("The webhook event");
         }
-        return process(eventId, true);
+        return process(List.of(eventId), true);
     }
 
     /** Failed events that are due, and received events no worker took; returns how many were run. */
     public int sweep() {
         List<UUID> due = events.dueForRetry(100);
-        due.forEach(id -> process(id, false));
+        due.forEach(id -> process(List.of(id), false));
         List<UUID> stale = events.stale(STALE_SECONDS, 500);
-        stale.forEach(id -> process(id, false));
+        for (int from = 0; from < stale.size(); from += BATCH) {
+            process(stale.subList(from, Math.min(stale.size(), from + BATCH)), false);
+        }
         return due.size() + stale.size();
     }
 
@@ -137,29 +169,53 @@ public class BolnaWebhookService {
                 page.getPageSize(), events.count(state));
     }
 
-    private String process(UUID eventId, boolean anyState) {
+    /**
+     * While deliveries keep arriving, processing takes at most its share of the time (as autovacuum's
+     * cost delay does for vacuum): a burst is acknowledged first, and processed at full speed as soon
+     * as it eases. Processing never stops: under a flood it still runs that share of the time.
+     */
+    private void yieldToDeliveries(long batchNanos) throws InterruptedException {
+        double share = Math.clamp(bolna.webhookProcessingShare(), 0.01, 1);
+        if (share < 1 && journal.wroteWithin(BUSY_WINDOW)) {
+            TimeUnit.NANOSECONDS.sleep((long) (batchNanos * (1 - share) / share));
+        }
+    }
+
+    /**
+     * Applies stored events in one transaction that also marks them. If that fails, each event is
+     * applied again on its own, so that only a bad event fails (and is retried with backoff). Returns
+     * the state of a single event: processed, ignored, failed, or skipped (held elsewhere or done).
+     */
+    private String process(List<UUID> eventIds, boolean anyState) {
         try {
             return transactions.execute(status -> {
-                Optional<String> payload = events.claimAsProcessed(eventId, anyState);
-                if (payload.isEmpty()) {
+                List<Claimed> claimed = events.claimAsProcessed(eventIds, anyState);
+                if (claimed.isEmpty()) {
                     return "skipped";
                 }
-                if (lifecycle.apply(json.readTree(payload.get())) == CallLifecycle.Outcome.IGNORED) {
-                    events.markIgnored(eventId);
-                    return "ignored";
-                }
-                return "processed";
+                Set<String> ignored = lifecycle.apply(claimed.stream().map(event -> json.readTree(event.payload())).toList());
+                List<UUID> ignoredIds = claimed.stream().filter(event -> ignored.contains(event.executionId()))
+                        .map(Claimed::id).toList();
+                events.markIgnored(ignoredIds);
+                return ignoredIds.isEmpty() ? "processed" : "ignored";
             });
         } catch (RuntimeException e) {
-            log.warn("Processing Bolna event {} failed; it will be retried: {}", eventId, e.getMessage());
-            events.markFailed(eventId, e.getClass().getSimpleName() + ": " + e.getMessage(), MAX_ATTEMPTS);
+            if (eventIds.size() > 1) {
+                log.info("A batch of {} Bolna events failed ({}); applying them one by one", eventIds.size(), e.getMessage());
+                eventIds.forEach(id -> process(List.of(id), anyState));
+                return "failed";
+            }
+            log.warn("Processing Bolna event {} failed; it will be retried: {}", eventIds.getFirst(), e.getMessage());
+            events.markFailed(eventIds.getFirst(), e.getClass().getSimpleName() + ": " + e.getMessage(), MAX_ATTEMPTS);
             return "failed";
         }
     }
 
     @PreDestroy
     void stop() throws InterruptedException {
-        workers.shutdown();
-        workers.awaitTermination(10, TimeUnit.SECONDS);
+        running = false;
+        for (Thread processor : processors) {
+            processor.join(Duration.ofSeconds(10));
+        }
     }
 }

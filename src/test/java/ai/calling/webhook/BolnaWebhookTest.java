@@ -12,11 +12,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -68,6 +70,9 @@ class BolnaWebhookTest {
     @Autowired
     BolnaReconciliation reconciliation;
 
+    @Autowired
+    BolnaWebhookService webhooks;
+
     Http http;
     SignedIn user;
     String bolnaAgent;
@@ -104,8 +109,19 @@ class BolnaWebhookTest {
         assertThat(get.contentType()).startsWith("application/problem+json");
         assertThat(http.get("/v3/api-docs").json().path("paths").path("/api/webhooks/bolna").path("post").isObject())
                 .isTrue();
-        assertThat(http.get("/actuator/prometheus").body()).containsPattern(
-                "http_server_requests_seconds_count\\{[^}]*uri=\"/api/webhooks/bolna\"");
+        // the servlet records http.server.requests itself: same label names as Spring MVC's requests
+        String scrape = http.get("/actuator/prometheus").body();
+        assertThat(labelNames(scrape, "/api/webhooks/bolna")).isNotEmpty().isEqualTo(labelNames(scrape, "/v3/api-docs"));
+        assertThat(scrape).containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"405\"[^}]*uri=\"/api/webhooks/bolna\"");
+    }
+
+    private static Set<String> labelNames(String scrape, String uri) {
+        return scrape.lines().filter(line -> line.startsWith("http_server_requests_seconds_count{")
+                        && line.contains("uri=\"" + uri + "\""))
+                .findFirst()
+                .map(line -> java.util.regex.Pattern.compile("(\\w+)=\"").matcher(line).results()
+                        .map(match -> match.group(1)).collect(java.util.stream.Collectors.toSet()))
+                .orElse(Set.of());
     }
 
     @Test
@@ -245,6 +261,74 @@ class BolnaWebhookTest {
         assertThat(call(execution)).containsEntry("status", "completed").containsEntry("credits_used", 2);
         assertThat(usage(execution)).containsExactly(-2);
         assertThat(http.post("/api/admin/webhooks/bolna/" + eventId + "/replay", "", user.auth()).status()).isEqualTo(403);
+    }
+
+    @Test
+    void aBadEventInABatchFailsAloneAndTheOthersAreApplied() {
+        List<String> executions = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            executions.add(outboundCall(0));
+        }
+        String bad = executions.get(3);
+        // stored but never taken by a processor (as after a crash): the sweep applies them as one batch
+        for (String execution : executions) {
+            jdbc.update("INSERT INTO bolna_webhook_events (execution_id, bolna_agent_id, status, payload, received_at) "
+                    + "VALUES (?, ?, 'completed', ?::jsonb, now() - interval '1 minute')", execution, bolnaAgent,
+                    event(execution, "completed", 61, "").replace("\n", " "));
+        }
+        jdbc.execute("""
+                CREATE OR REPLACE FUNCTION test_fail_call_update() RETURNS trigger AS $$
+                BEGIN RAISE EXCEPTION 'injected storage fault'; END; $$ LANGUAGE plpgsql""");
+        jdbc.execute("CREATE TRIGGER test_fail_call_update BEFORE UPDATE ON calls FOR EACH ROW "
+                + "WHEN (NEW.bolna_execution_id = '" + bad + "') EXECUTE FUNCTION test_fail_call_update()");
+        try {
+            assertThat(webhooks.sweep()).isEqualTo(6);
+        } finally {
+            jdbc.execute("DROP TRIGGER test_fail_call_update ON calls");
+        }
+
+        for (String execution : executions) {
+            String state = jdbc.queryForObject("SELECT state FROM bolna_webhook_events WHERE execution_id = ?",
+                    String.class, execution);
+            if (execution.equals(bad)) {
+                assertThat(state).isEqualTo("failed");
+                assertThat(call(execution)).containsEntry("status", "in_progress");
+                assertThat(usage(execution)).isEmpty();
+            } else {
+                assertThat(state).isEqualTo("processed");
+                assertThat(call(execution)).containsEntry("status", "completed");
+                assertThat(usage(execution)).containsExactly(-2);
+            }
+        }
+        assertInvariant();
+    }
+
+    @Test
+    void processingGoesOnWhileDeliveriesKeepArriving() throws Exception {
+        String execution = outboundCall(0);
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        ExecutorService flood = Executors.newSingleThreadExecutor();
+        Future<Integer> posted = flood.submit(() -> {
+            int count = 0;
+            long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (flooding.get() && System.nanoTime() < until) {
+                http.post("/api/webhooks/bolna?token=" + SECRET, event("flood-" + count++, "ringing", 0, ""));
+            }
+            return count;
+        });
+        try {
+            Thread.sleep(300);
+            http.post("/api/webhooks/bolna?token=" + SECRET, event(execution, "completed", 61, ""));
+            // processing yields to the deliveries but never stops: the call ends well before the flood does
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> "completed".equals(call(execution).get("status")));
+            assertThat(posted.isDone()).isFalse();
+        } finally {
+            flooding.set(false);
+            flood.shutdown();
+        }
+        assertThat(posted.get()).isPositive();
+        assertThat(usage(execution)).containsExactly(-2);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package ai.calling.call.internal;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -11,5 +13,5 @@ public interface CallRepository extends JpaRepository<Call, UUID>,
     /** Tenant-scoped lookup: another user's call id answers empty, exactly like a missing one. */
     Optional<Call> findByIdAndUserId(UUID id, UUID userId);
 
-    Optional<Call> findByBolnaExecutionId(String bolnaExecutionId);
+    List<Call> findByBolnaExecutionIdIn(Collection<String> bolnaExecutionIds);
 }

@@ -2,6 +2,7 @@ package ai.calling.webhook.internal;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,19 +21,26 @@ public class WebhookEvents {
     }
 
     /**
-     * Locks the event and marks it processed, returning its payload: one round trip. Processing runs
-     * in the same transaction, so if it fails the mark rolls back with it (and the failure is then
-     * recorded by {@link #markFailed}). Empty when another worker holds the event or (unless
-     * {@code anyState}) it was already processed or ignored.
+     * Locks the events and marks them processed, returning their payloads in the order received: one
+     * round trip. Processing runs in the same transaction, so if it fails the marks roll back with it
+     * (and the failure is then recorded by {@link #markFailed}). Leaves out events another worker holds
+     * and (unless {@code anyState}) those already processed or ignored.
      */
-    public Optional<String> claimAsProcessed(UUID eventId, boolean anyState) {
+    public List<Claimed> claimAsProcessed(List<UUID> eventIds, boolean anyState) {
         return jdbc.sql("""
                 UPDATE bolna_webhook_events SET state = 'processed', attempts = attempts + 1,
                        processed_at = CURRENT_TIMESTAMP, last_error = NULL, next_attempt_at = NULL
-                 WHERE id = (SELECT id FROM bolna_webhook_events WHERE id = :id
-                                AND (:any OR state IN ('received', 'failed')) FOR UPDATE SKIP LOCKED)
-                RETURNING payload::text""")
-                .param("id", eventId).param("any", anyState).query(String.class).optional();
+                 WHERE id IN (SELECT id FROM bolna_webhook_events WHERE id = ANY(?)
+                                 AND (? OR state IN ('received', 'failed')) FOR UPDATE SKIP LOCKED)
+                RETURNING id, execution_id, payload::text, received_at""")
+                .param(eventIds.toArray(UUID[]::new)).param(anyState)
+                .query((rs, n) -> new Claimed(rs.getObject("id", UUID.class), rs.getString("execution_id"),
+                        rs.getString("payload"), rs.getObject("received_at", OffsetDateTime.class)))
+                .list().stream().sorted(Comparator.comparing(Claimed::receivedAt)).toList();
+    }
+
+    /** A claimed event, as stored. */
+    public record Claimed(UUID id, String executionId, String payload, OffsetDateTime receivedAt) {
     }
 
     /** Events received but still unprocessed after {@code seconds} (their worker died or was full). */
@@ -53,9 +61,12 @@ public class WebhookEvents {
                 .query(String.class).optional();
     }
 
-    /** An event already claimed as processed that turned out to concern no agent of ours. */
-    public void markIgnored(UUID eventId) {
-        jdbc.sql("UPDATE bolna_webhook_events SET state = 'ignored' WHERE id = :id").param("id", eventId).update();
+    /** Events already claimed as processed that turned out to concern no agent of ours. */
+    public void markIgnored(List<UUID> eventIds) {
+        if (!eventIds.isEmpty()) {
+            jdbc.sql("UPDATE bolna_webhook_events SET state = 'ignored' WHERE id = ANY(?)")
+                    .param(eventIds.toArray(UUID[]::new)).update();
+        }
     }
 
     /** Records a failed attempt; retries back off 1, 2, 4 ... minutes, and stop after {@code maxAttempts}. */

@@ -41,6 +41,7 @@ public class WebhookJournal {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(20_000);
     private final Thread writer;
     private volatile boolean running = true;
+    private volatile long lastWriteNanos = System.nanoTime() - Duration.ofDays(1).toNanos();
 
     WebhookJournal(JdbcTemplate jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;
@@ -94,7 +95,13 @@ public class WebhookJournal {
         }
     }
 
+    /** Whether deliveries were stored within the last {@code window}: the webhook is busy. */
+    public boolean wroteWithin(Duration window) {
+        return System.nanoTime() - lastWriteNanos < window.toNanos();
+    }
+
     private void write(List<Pending> batch) {
+        lastWriteNanos = System.nanoTime();
         try {
             insert(batch);
             batch.forEach(p -> p.stored().complete(null));
