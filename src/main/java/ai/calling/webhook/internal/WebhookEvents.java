@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -54,11 +53,6 @@ public class WebhookEvents {
     public boolean exists(UUID eventId) {
         return jdbc.sql("SELECT count(*) FROM bolna_webhook_events WHERE id = :id").param("id", eventId)
                 .query(Long.class).single() > 0;
-    }
-
-    public Optional<String> payload(UUID eventId) {
-        return jdbc.sql("SELECT payload::text FROM bolna_webhook_events WHERE id = :id").param("id", eventId)
-                .query(String.class).optional();
     }
 
     /** Events already claimed as processed that turned out to concern no agent of ours. */
