@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -236,17 +237,7 @@ class BolnaWebhookTest {
     @Test
     void aProcessingFailureIsKeptListedAndReplayable() {
         String execution = outboundCall(0);
-        jdbc.execute("""
-                CREATE OR REPLACE FUNCTION test_fail_call_update() RETURNS trigger AS $$
-                BEGIN RAISE EXCEPTION 'injected storage fault'; END; $$ LANGUAGE plpgsql""");
-        jdbc.execute("CREATE TRIGGER test_fail_call_update BEFORE UPDATE ON calls FOR EACH ROW "
-                + "WHEN (NEW.bolna_execution_id = '" + execution + "') EXECUTE FUNCTION test_fail_call_update()");
-        Http.Response response;
-        try {
-            response = post(event(execution, "completed", 61, ""));
-        } finally {
-            jdbc.execute("DROP TRIGGER test_fail_call_update ON calls");
-        }
+        Http.Response response = whileUpdatesOfTheCallFail(execution, () -> post(event(execution, "completed", 61, "")));
         assertThat(response.status()).isEqualTo(200);
         String eventId = response.json().path("eventId").asString();
         assertThat(call(execution)).containsEntry("status", "in_progress");
@@ -276,16 +267,7 @@ class BolnaWebhookTest {
                     + "VALUES (?, ?, 'completed', ?::jsonb, now() - interval '1 minute')", execution, bolnaAgent,
                     event(execution, "completed", 61, "").replace("\n", " "));
         }
-        jdbc.execute("""
-                CREATE OR REPLACE FUNCTION test_fail_call_update() RETURNS trigger AS $$
-                BEGIN RAISE EXCEPTION 'injected storage fault'; END; $$ LANGUAGE plpgsql""");
-        jdbc.execute("CREATE TRIGGER test_fail_call_update BEFORE UPDATE ON calls FOR EACH ROW "
-                + "WHEN (NEW.bolna_execution_id = '" + bad + "') EXECUTE FUNCTION test_fail_call_update()");
-        try {
-            assertThat(webhooks.sweep()).isEqualTo(6);
-        } finally {
-            jdbc.execute("DROP TRIGGER test_fail_call_update ON calls");
-        }
+        assertThat(whileUpdatesOfTheCallFail(bad, webhooks::sweep)).isEqualTo(6);
 
         for (String execution : executions) {
             String state = jdbc.queryForObject("SELECT state FROM bolna_webhook_events WHERE execution_id = ?",
@@ -428,6 +410,20 @@ class BolnaWebhookTest {
                             String.class, eventId)));
         }
         return response;
+    }
+
+    /** Runs {@code action} while every UPDATE of the execution's call fails (an injected storage fault). */
+    private <T> T whileUpdatesOfTheCallFail(String execution, Supplier<T> action) {
+        jdbc.execute("""
+                CREATE OR REPLACE FUNCTION test_fail_call_update() RETURNS trigger AS $$
+                BEGIN RAISE EXCEPTION 'injected storage fault'; END; $$ LANGUAGE plpgsql""");
+        jdbc.execute("CREATE TRIGGER test_fail_call_update BEFORE UPDATE ON calls FOR EACH ROW "
+                + "WHEN (NEW.bolna_execution_id = '" + execution + "') EXECUTE FUNCTION test_fail_call_update()");
+        try {
+            return action.get();
+        } finally {
+            jdbc.execute("DROP TRIGGER test_fail_call_update ON calls");
+        }
     }
 
     private Map<String, Object> call(String execution) {
