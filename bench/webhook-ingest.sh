@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Webhook ingestion (issue 8): 10,000 Bolna lifecycle events for 2,000 calls posted over loopback
-# by wrk (a separate process, 16 connections; bench/webhook.lua) to the server running against the PostgreSQL named by TEST_DATABASE_URL (default
+# by wrk (a separate process, 16 connections; bench/webhook.lua), after a warm-up that lasts until the
+# JIT compilers are nearly idle, to the server running against the PostgreSQL named by TEST_DATABASE_URL (default
 # the local server); prints events/s and p99 latency, then PostgreSQL's raw durable single-row
 # insert rate on the same server (../../shared/bench/pg-insert-baseline.sh) and the ratio.
 # Usage: bench/webhook-ingest.sh
