@@ -1,5 +1,7 @@
 package ai.calling.admin;
 
+import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,6 +10,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -55,10 +58,10 @@ class AdminController {
 
     /** Accounts with their user_stats figures (agents, calls, contacts, credits used, call sources). */
     @GetMapping("/users")
-    PageResponse<java.util.Map<String, Object>> users(@RequestParam(required = false) String search,
+    PageResponse<Map<String, Object>> users(@RequestParam(required = false) String search,
             @RequestParam(required = false) String role, @RequestParam(required = false) Boolean active,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
-        org.springframework.data.domain.PageRequest request = PageParams.of(page, size, Sort.unsorted());
+        PageRequest request = PageParams.of(page, size, Sort.unsorted());
         var found = platform.users(search, role, active, request.getPageSize(), request.getOffset());
         return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
     }
@@ -103,7 +106,7 @@ class AdminController {
     @GetMapping("/audit-log")
     PageResponse<AuditEntry> auditLog(@RequestParam(required = false) String action,
             @RequestParam(required = false) UUID targetUserId, @RequestParam(required = false) UUID adminUserId,
-            @RequestParam(required = false) java.time.Instant from, @RequestParam(required = false) java.time.Instant to,
+            @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
         return audit.list(action, targetUserId, adminUserId, from, to, PageParams.of(page, size, Sort.unsorted()));
     }

@@ -2,6 +2,7 @@ package ai.calling.admin;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -114,7 +115,7 @@ class AdminPhoneNumberController {
 
         @Transactional
         PhoneNumberView apply(CurrentUser admin, UUID numberId, String action, Map<String, ?> details,
-                HttpServletRequest request, java.util.function.Supplier<PhoneNumberView> change) {
+                HttpServletRequest request, Supplier<PhoneNumberView> change) {
             PhoneNumberView changed = change.get();
             audit.record(admin, action, "phone_number", numberId.toString(), null, details, request);
             return changed;

@@ -1,5 +1,7 @@
 package ai.calling.admin;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,9 +13,12 @@ import org.springframework.data.domain.Sort;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -48,7 +53,7 @@ class AdminPlatformController {
 
     @GetMapping("/stats")
     Map<String, Object> stats() {
-        Map<String, Object> stats = new java.util.LinkedHashMap<>(queries.stats());
+        Map<String, Object> stats = new LinkedHashMap<>(queries.stats());
         stats.put("revenueByCurrency", queries.revenueByCurrency());
         return stats;
     }
@@ -64,8 +69,8 @@ class AdminPlatformController {
 
     @GetMapping("/calls")
     PageResponse<Map<String, Object>> calls(@RequestParam(required = false) UUID userId,
-            @RequestParam(required = false) String status, @RequestParam(required = false) java.time.Instant from,
-            @RequestParam(required = false) java.time.Instant to, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) String status, @RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         PageRequest request = PageParams.of(page, size, Sort.unsorted());
         PlatformQueries.Page found = queries.calls(userId, status, from, to, request.getPageSize(), request.getOffset());
@@ -112,9 +117,9 @@ class AdminPlatformController {
         return config.get(key);
     }
 
-    @org.springframework.web.bind.annotation.PutMapping("/config/{key}")
+    @PutMapping("/config/{key}")
     SystemConfigService.ConfigEntry setConfig(@AuthenticationPrincipal CurrentUser admin, @PathVariable String key,
-            @org.springframework.web.bind.annotation.RequestBody Map<String, String> body, HttpServletRequest request) {
+            @RequestBody Map<String, String> body, HttpServletRequest request) {
         return config.set(admin, key, body.get("value"), request);
     }
 
@@ -141,10 +146,10 @@ class AdminPlatformController {
         private final UserAdministration users;
         private final MaintenanceJobs jobs;
         private final AdminAudit audit;
-        private final org.springframework.transaction.support.TransactionTemplate transactions;
+        private final TransactionTemplate transactions;
 
         AuditedActions(UserAdministration users, MaintenanceJobs jobs, AdminAudit audit,
-                org.springframework.transaction.support.TransactionTemplate transactions) {
+                TransactionTemplate transactions) {
             this.users = users;
             this.jobs = jobs;
             this.audit = audit;

@@ -3,6 +3,8 @@ package ai.calling.admin;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Base64;
@@ -138,7 +140,7 @@ public class SystemConfigService {
         }
     }
 
-    private static ConfigEntry entry(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+    private static ConfigEntry entry(ResultSet rs, int n) throws SQLException {
         boolean encrypted = rs.getBoolean("is_encrypted");
         OffsetDateTime updated = rs.getObject("updated_at", OffsetDateTime.class);
         return new ConfigEntry(rs.getString("config_key"), encrypted ? "***" : rs.getString("config_value"), encrypted,

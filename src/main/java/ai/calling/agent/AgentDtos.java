@@ -1,6 +1,7 @@
 package ai.calling.agent;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -48,6 +49,6 @@ public final class AgentDtos {
     }
 
     /** What a sync found different on Bolna and put right. */
-    public record SyncResult(AgentView agent, java.util.List<String> repaired) {
+    public record SyncResult(AgentView agent, List<String> repaired) {
     }
 }

@@ -3,6 +3,7 @@ package ai.calling.analytics;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,7 +83,7 @@ public class AgentTargetsService {
                 .param("agent", agentId).param("user", userId).query(Rows::map).list();
         List<Map<String, Object>> result = new ArrayList<>();
         for (Map<String, Object> t : targets) {
-            Map<String, Object> row = new java.util.LinkedHashMap<>(t);
+            Map<String, Object> row = new LinkedHashMap<>(t);
             int calls = (Integer) t.get("achievedCalls");
             int leads = (Integer) t.get("achievedLeads");
             double successRate = calls == 0 ? 0 : 100.0 * (Integer) t.get("achievedSuccessful") / calls;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -208,7 +209,7 @@ public class AnalyticsService {
     }
 
     @SuppressWarnings("unchecked")
-    private <T> T cached(String key, java.util.function.Supplier<T> compute) {
+    private <T> T cached(String key, Supplier<T> compute) {
         return (T) cache.get(key, k -> compute.get());
     }
 

@@ -1,7 +1,9 @@
 package ai.calling.call;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -353,7 +355,7 @@ public class CallLifecycle {
                     return OffsetDateTime.parse(text).toInstant();
                 } catch (DateTimeParseException notOffset) {
                     try {
-                        return java.time.LocalDateTime.parse(text).toInstant(java.time.ZoneOffset.UTC);
+                        return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
                     } catch (DateTimeParseException ignored) {
                         // fall through to the next field
                     }

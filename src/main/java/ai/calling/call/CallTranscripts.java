@@ -1,5 +1,7 @@
 package ai.calling.call;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -38,7 +40,7 @@ public class CallTranscripts {
                 .param("status", status).param("call", callId).update();
     }
 
-    private static CallTranscript row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+    private static CallTranscript row(ResultSet rs, int n) throws SQLException {
         return new CallTranscript(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
                 rs.getString("phone_number"), rs.getString("lead_type"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getInt("duration_seconds"),

@@ -2,6 +2,7 @@ package ai.calling.common;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 
@@ -57,8 +58,8 @@ public class AdminAudit {
                 + " AND (CAST(:admin AS uuid) IS NULL OR admin_user_id = :admin)"
                 + " AND (CAST(:from AS timestamptz) IS NULL OR created_at >= :from)"
                 + " AND (CAST(:to AS timestamptz) IS NULL OR created_at < :to)";
-        var fromTime = from == null ? null : from.atOffset(java.time.ZoneOffset.UTC);
-        var toTime = to == null ? null : to.atOffset(java.time.ZoneOffset.UTC);
+        var fromTime = from == null ? null : from.atOffset(ZoneOffset.UTC);
+        var toTime = to == null ? null : to.atOffset(ZoneOffset.UTC);
         long total = jdbc.sql("SELECT count(*) FROM admin_audit_log" + where)
                 .param("action", action).param("target", targetUserId).param("admin", adminUserId)
                 .param("from", fromTime).param("to", toTime).query(Long.class).single();

@@ -1,6 +1,8 @@
 package ai.calling.config;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -30,9 +32,9 @@ public record BolnaProperties(
         String apiKey,
         @DefaultValue("https://api.bolna.ai") URI baseUrl,
         String webhookSecret,
-        @DefaultValue("15s") java.time.Duration readTimeout,
-        @DefaultValue java.util.List<String> webhookAllowedIps,
-        @DefaultValue("30m") java.time.Duration reconcileAfter,
+        @DefaultValue("15s") Duration readTimeout,
+        @DefaultValue List<String> webhookAllowedIps,
+        @DefaultValue("30m") Duration reconcileAfter,
         @DefaultValue("1") int webhookWorkers,
         @DefaultValue("0.2") double webhookProcessingShare) {
 

@@ -1,5 +1,6 @@
 package ai.calling.contact;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -190,7 +191,7 @@ public class ContactService {
 
     private static ApiException duplicate(UUID existingId) {
         return new ApiException(HttpStatus.CONFLICT, "Conflict",
-                "You already have a contact with this phone number (" + existingId + ")", java.util.List.of(),
+                "You already have a contact with this phone number (" + existingId + ")", List.of(),
                 existingId == null ? Map.of() : Map.of("existingContactId", existingId));
     }
 

@@ -1,15 +1,21 @@
 package ai.calling.lead;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -55,18 +61,17 @@ public class LeadAnalysisService {
     private final TransactionTemplate transactions;
     private final JdbcClient jdbc;
     private final JsonMapper json;
-    private final org.springframework.context.ApplicationEventPublisher events;
+    private final ApplicationEventPublisher events;
     static final int MAX_TRIES = 5;
 
-    private final java.util.concurrent.ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("lead-analysis").factory());
-    private final java.time.Duration retryBase;
+    private final Duration retryBase;
 
     LeadAnalysisService(LeadAnalysisJobs jobs, LeadAnalysisWriter writer, OpenAiAnalyzer openAi,
             CallTranscripts transcripts, UserAdministration users, ContactService contacts, OpenAiProperties properties,
             TransactionTemplate transactions, JdbcClient jdbc, JsonMapper json,
-            @org.springframework.beans.factory.annotation.Value("${app.lead-analysis.retry-base:PT30S}")
-            java.time.Duration retryBase, org.springframework.context.ApplicationEventPublisher events) {
+            @Value("${app.lead-analysis.retry-base:PT30S}") Duration retryBase, ApplicationEventPublisher events) {
         this.retryBase = retryBase;
         this.events = events;
         this.jobs = jobs;
@@ -151,14 +156,13 @@ public class LeadAnalysisService {
         } catch (OpenAiAnalyzer.TransientFailure e) {
             if (job.attempts() < MAX_TRIES) {
                 long base = retryBase.toMillis() << (job.attempts() - 1);
-                java.time.Duration delay = java.time.Duration.ofMillis(base + java.util.concurrent.ThreadLocalRandom
-                        .current().nextLong(Math.max(1, base / 2)));
+                Duration delay = Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(Math.max(1, base / 2)));
                 log.info("Lead analysis of call {} will be retried in {}: {}", job.callId(), delay, e.getMessage());
                 transactions.executeWithoutResult(status -> {
                     jobs.retryLater(job.id(), e.getMessage(), delay);
                     transcripts.markAnalysis(job.callId(), "pending");
                 });
-                worker.schedule(this::runDue, delay.toMillis() + 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                worker.schedule(this::runDue, delay.toMillis() + 50, TimeUnit.MILLISECONDS);
             } else {
                 transactions.executeWithoutResult(status -> {
                     jobs.failed(job.id(), e.getMessage());

@@ -1,5 +1,6 @@
 package ai.calling.lead;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.UUID;
@@ -51,7 +52,7 @@ class LeadController {
     @GetMapping("/api/leads")
     PageResponse<LeadIntelligence.LeadRow> leads(@AuthenticationPrincipal CurrentUser user,
             @RequestParam(required = false) String tag, @RequestParam(required = false) Integer minScore,
-            @RequestParam(required = false) java.time.Instant from, @RequestParam(required = false) java.time.Instant to,
+            @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
             @RequestParam(required = false) String search, @RequestParam(required = false) String sort,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
         return leads.leads(user.id(), tag, minScore, from, to, search, sort, PageParams.of(page, size, Sort.unsorted()));

@@ -3,6 +3,8 @@ package ai.calling.lead;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,12 +70,12 @@ public class LeadIntelligence {
         String order = "score".equals(sort) ? " ORDER BY la.total_score DESC NULLS LAST, p.last_call_at DESC, p.phone_number"
                 : " ORDER BY p.last_call_at DESC, p.phone_number";
         String like = search == null || search.isBlank() ? null : "%" + search.trim() + "%";
-        Map<String, Object> params = new java.util.HashMap<>();
+        Map<String, Object> params = new HashMap<>();
         params.put("user", userId);
         params.put("tag", tag);
         params.put("minScore", minScore);
-        params.put("from", from == null ? null : from.atOffset(java.time.ZoneOffset.UTC));
-        params.put("to", to == null ? null : to.atOffset(java.time.ZoneOffset.UTC));
+        params.put("from", from == null ? null : from.atOffset(ZoneOffset.UTC));
+        params.put("to", to == null ? null : to.atOffset(ZoneOffset.UTC));
         params.put("search", like);
         long total = jdbc.sql("SELECT count(*) FROM (" + LEADS + ") leads").params(params).query(Long.class).single();
         params.put("limit", page.getPageSize());

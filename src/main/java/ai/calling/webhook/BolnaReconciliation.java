@@ -1,6 +1,8 @@
 package ai.calling.webhook;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -47,8 +49,8 @@ public class BolnaReconciliation {
         List<String> stale = jdbc.sql("""
                 SELECT bolna_execution_id FROM calls
                  WHERE status = 'in_progress' AND created_at < :before ORDER BY created_at LIMIT 100""")
-                .param("before", java.time.OffsetDateTime.ofInstant(Instant.now().minus(properties.reconcileAfter()),
-                        java.time.ZoneOffset.UTC))
+                .param("before", OffsetDateTime.ofInstant(Instant.now().minus(properties.reconcileAfter()),
+                        ZoneOffset.UTC))
                 .query(String.class).list();
         int applied = 0;
         for (String executionId : stale) {

@@ -3,6 +3,7 @@ package ai.calling.webhook;
 import java.util.Map;
 import java.util.UUID;
 
+import org.springframework.data.domain.Sort;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,7 +27,7 @@ class BolnaWebhookController {
     @GetMapping("/api/admin/webhooks/bolna")
     PageResponse<EventRow> list(@RequestParam(required = false) String state, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        return webhooks.list(state, PageParams.of(page, size, org.springframework.data.domain.Sort.unsorted()));
+        return webhooks.list(state, PageParams.of(page, size, Sort.unsorted()));
     }
 
     @PostMapping("/api/admin/webhooks/bolna/{id}/replay")

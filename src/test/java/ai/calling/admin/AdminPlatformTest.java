@@ -3,6 +3,7 @@ package ai.calling.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class AdminPlatformTest {
 
     @Test
     void adminsSeeAgentsCallsAndUsersAcrossTenantsWithFilters() {
-        java.util.UUID agent = java.util.UUID.randomUUID();
+        UUID agent = UUID.randomUUID();
         jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'Cross tenant')", agent,
                 user.id(), "bolna-" + agent);
         jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, status) "
@@ -113,7 +114,7 @@ class AdminPlatformTest {
         Http.Response changed = http.put("/api/admin/config/password_min_length", Map.of("value", "12"), admin.auth());
         try {
             assertThat(changed.status()).isEqualTo(200);
-            Http.Response shortPassword = http.post("/api/auth/register", Map.of("email", "cfg-" + java.util.UUID.randomUUID()
+            Http.Response shortPassword = http.post("/api/auth/register", Map.of("email", "cfg-" + UUID.randomUUID()
                     + "@example.test", "password", "Eleven-Char", "name", "X"));
             assertThat(shortPassword.status()).as("the new minimum applies without a restart").isEqualTo(400);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM admin_audit_log WHERE action = 'config.changed' "

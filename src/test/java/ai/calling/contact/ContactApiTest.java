@@ -3,6 +3,7 @@ package ai.calling.contact;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -76,7 +77,7 @@ class ContactApiTest {
 
     @Test
     void badInputAnswers400NamingTheFieldAndWritesNothing() {
-        for (Map<String, String> body : java.util.List.of(Map.of("phoneNumber", "12"), Map.of("phoneNumber", "not a number"),
+        for (Map<String, String> body : List.of(Map.of("phoneNumber", "12"), Map.of("phoneNumber", "not a number"),
                 Map.of("phoneNumber", "+1 000 000 0000"), Map.<String, String>of())) {
             Http.Response response = create(body);
             assertThat(response.status()).as(body.toString()).isEqualTo(400);
@@ -194,7 +195,7 @@ class ContactApiTest {
         return call;
     }
 
-    private static java.util.List<String> names(Http.Response response) {
+    private static List<String> names(Http.Response response) {
         assertThat(response.status()).isEqualTo(200);
         return response.json().path("items").findValuesAsString("name");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,7 +73,7 @@ class ContactUploadTest {
 
     @Test
     void existingNumbersAreSkippedOrUpdatedOnRequest() {
-        http.post("/api/contacts", java.util.Map.of("phoneNumber", "+14155550121", "name", "Old"), user.auth());
+        http.post("/api/contacts", Map.of("phoneNumber", "+14155550121", "name", "Old"), user.auth());
         String csv = "phone,name,company\n+14155550121,New,Acme\n+14155550122,Fresh,\n";
 
         JsonNode skipped = upload(csv).json();

@@ -8,10 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
@@ -279,7 +284,7 @@ class LeadAnalysisTest {
                 .isEqualTo(403);
         SignedIn admin = TestUsers.register(http);
         jdbc.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
-        java.util.Map<String, Object> clear = new java.util.HashMap<>();
+        Map<String, Object> clear = new HashMap<>();
         clear.put("individualPromptId", null);
         assertThat(http.put("/api/openai-prompts/admin/users/" + user.id() + "/prompts", clear, admin.auth()).status())
                 .isEqualTo(200);
@@ -334,7 +339,7 @@ class LeadAnalysisTest {
             jdbc.update("INSERT INTO transcripts (call_id, user_id, content) VALUES (?, ?, 'user: hi')", call, user.id());
             jdbc.update("INSERT INTO lead_analysis_jobs (user_id, call_id) VALUES (?, ?)", user.id(), call);
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             var first = pool.submit(() -> analyses.runDue());
             var second = pool.submit(() -> analyses.runDue());
@@ -376,21 +381,21 @@ class LeadAnalysisTest {
                 .willReturn(response(modelText)));
     }
 
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder rateLimited() {
+    private static ResponseDefinitionBuilder rateLimited() {
         return aResponse().withStatus(429).withHeader("Content-Type", "application/json").withHeader("retry-after-ms", "10")
                 .withBody("{\"error\":{\"message\":\"Rate limit\",\"type\":\"rate_limit_exceeded\"}}");
     }
 
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response(String modelText) {
+    private static ResponseDefinitionBuilder response(String modelText) {
         String body = JSON.writeValueAsString(Map.of("id", "resp_test", "object", "response", "created_at", 1_700_000_000,
-                "status", "completed", "model", "gpt-4o-mini", "output", java.util.List.of(Map.of("type", "message",
-                        "id", "msg_1", "status", "completed", "role", "assistant", "content", java.util.List.of(
-                                Map.of("type", "output_text", "text", modelText, "annotations", java.util.List.of()))))));
+                "status", "completed", "model", "gpt-4o-mini", "output", List.of(Map.of("type", "message",
+                        "id", "msg_1", "status", "completed", "role", "assistant", "content", List.of(
+                                Map.of("type", "output_text", "text", modelText, "annotations", List.of()))))));
         return aResponse().withHeader("Content-Type", "application/json").withBody(body);
     }
 
     private static String analysis(int total, String tag, boolean pricing, String notification) {
-        Map<String, Object> extraction = new java.util.HashMap<>(Map.of("name", "Asha Rao", "email", "asha@example.com",
+        Map<String, Object> extraction = new HashMap<>(Map.of("name", "Asha Rao", "email", "asha@example.com",
                 "company_name", "Rao Foods"));
         if (notification != null) {
             extraction.put("smart_notification", notification);

@@ -2,11 +2,13 @@ package ai.calling.lead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -105,7 +107,7 @@ class LeadWorkflowTest {
 
         assertThat(http.post("/api/calls/" + call + "/analysis/retry", "", user.auth()).status()).isEqualTo(202);
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(jdbc.queryForObject("SELECT analysis_status FROM transcripts WHERE call_id = ?", String.class,
                         call)).isEqualTo("failed"));
         assertThat(jdbc.queryForObject("SELECT last_error FROM lead_analysis_jobs WHERE call_id = ?", String.class, call))

@@ -2,6 +2,7 @@ package ai.calling.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -69,7 +70,7 @@ class SchemaAnalyticsTriggersTest {
         fixtures.call(user, agent, "completed", CALL_TIME);
 
         assertThat(agentDay(agent)).containsEntry("total_calls", 2).containsEntry("successful_calls", 1)
-                .containsEntry("failed_calls", 1).containsEntry("success_rate", new java.math.BigDecimal("50.00"));
+                .containsEntry("failed_calls", 1).containsEntry("success_rate", new BigDecimal("50.00"));
     }
 
     @Test
@@ -114,13 +115,13 @@ class SchemaAnalyticsTriggersTest {
         assertThat(agentDay(agent)).containsEntry("leads_generated", 2).containsEntry("qualified_leads", 1)
                 .containsEntry("cta_pricing_clicks", 1).containsEntry("cta_demo_clicks", 1)
                 .containsEntry("total_cta_interactions", 2).containsEntry("leads_with_cta", 1)
-                .containsEntry("cta_conversion_rate", new java.math.BigDecimal("50.00"));
+                .containsEntry("cta_conversion_rate", new BigDecimal("50.00"));
         assertThat(jdbc.queryForMap("""
                 SELECT cta_pricing_clicks, cta_demo_clicks, total_cta_interactions, cta_conversion_rate, leads_generated
                   FROM user_analytics WHERE user_id = ? AND date = ? AND hour IS NULL""", user, CALL_DAY))
                 .containsEntry("cta_pricing_clicks", 1).containsEntry("cta_demo_clicks", 1)
                 .containsEntry("total_cta_interactions", 2).containsEntry("leads_generated", 2)
-                .containsEntry("cta_conversion_rate", new java.math.BigDecimal("50.00"));
+                .containsEntry("cta_conversion_rate", new BigDecimal("50.00"));
     }
 
     @Test

@@ -1,11 +1,15 @@
 package ai.calling.support;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -61,13 +65,13 @@ public final class Http {
     /** A multipart/form-data upload of one file part. */
     public Response upload(String path, String field, String filename, String contentType, byte[] content,
             String... headers) {
-        String boundary = "----test" + java.util.UUID.randomUUID();
-        var body = new java.io.ByteArrayOutputStream();
+        String boundary = "----test" + UUID.randomUUID();
+        var body = new ByteArrayOutputStream();
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
                 + filename + "\"\r\nContent-Type: " + contentType + "\r\n\r\n";
-        body.writeBytes(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.writeBytes(head.getBytes(StandardCharsets.UTF_8));
         body.writeBytes(content);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return send(request(path, headers).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
     }
@@ -98,7 +102,7 @@ public final class Http {
         }
     }
 
-    public record Response(int status, String body, String contentType, java.net.http.HttpHeaders headers) {
+    public record Response(int status, String body, String contentType, HttpHeaders headers) {
 
         public String header(String name) {
             return headers.firstValue(name).orElse(null);

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -20,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -120,8 +124,8 @@ class BolnaWebhookTest {
         return scrape.lines().filter(line -> line.startsWith("http_server_requests_seconds_count{")
                         && line.contains("uri=\"" + uri + "\""))
                 .findFirst()
-                .map(line -> java.util.regex.Pattern.compile("(\\w+)=\"").matcher(line).results()
-                        .map(match -> match.group(1)).collect(java.util.stream.Collectors.toSet()))
+                .map(line -> Pattern.compile("(\\w+)=\"").matcher(line).results()
+                        .map(match -> match.group(1)).collect(Collectors.toSet()))
                 .orElse(Set.of());
     }
 
@@ -341,7 +345,7 @@ class BolnaWebhookTest {
             }
             deliveries.add(event(execution, "completed", 61 + i, "assistant: hi"));
         }
-        Collections.shuffle(deliveries, new java.util.Random(7));
+        Collections.shuffle(deliveries, new Random(7));
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Callable<Integer>> posts = deliveries.stream().<Callable<Integer>>map(body -> () -> post(body).status())
@@ -379,7 +383,7 @@ class BolnaWebhookTest {
         String execution = "exec-" + UUID.randomUUID();
         jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, created_at) "
                 + "VALUES (?, ?, ?, '+14155550111', ?)", user.id(), agentId, execution,
-                java.sql.Timestamp.from(Instant.now().minus(minutesAgo, ChronoUnit.MINUTES)));
+                Timestamp.from(Instant.now().minus(minutesAgo, ChronoUnit.MINUTES)));
         return execution;
     }
 

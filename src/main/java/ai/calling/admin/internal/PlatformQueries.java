@@ -1,5 +1,7 @@
 package ai.calling.admin.internal;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -67,14 +69,14 @@ public class PlatformQueries {
     }
 
     /** Calls of every tenant, newest first. */
-    public Page calls(UUID userId, String status, java.time.Instant from, java.time.Instant to, int limit, long offset) {
+    public Page calls(UUID userId, String status, Instant from, Instant to, int limit, long offset) {
         String where = """
                  WHERE (CAST(:user AS uuid) IS NULL OR c.user_id = :user)
                    AND (CAST(:status AS text) IS NULL OR c.status = :status)
                    AND (CAST(:from AS timestamptz) IS NULL OR c.created_at >= :from)
                    AND (CAST(:to AS timestamptz) IS NULL OR c.created_at < :to)""";
-        var fromTime = from == null ? null : from.atOffset(java.time.ZoneOffset.UTC);
-        var toTime = to == null ? null : to.atOffset(java.time.ZoneOffset.UTC);
+        var fromTime = from == null ? null : from.atOffset(ZoneOffset.UTC);
+        var toTime = to == null ? null : to.atOffset(ZoneOffset.UTC);
         long total = jdbc.sql("SELECT count(*) FROM calls c" + " " + where).param("user", userId).param("status", status)
                 .param("from", fromTime).param("to", toTime).query(Long.class).single();
         List<Map<String, Object>> items = jdbc.sql("""

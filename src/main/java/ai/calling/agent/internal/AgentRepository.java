@@ -4,9 +4,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 
 public interface AgentRepository extends JpaRepository<Agent, UUID>,
-        org.springframework.data.jpa.repository.JpaSpecificationExecutor<Agent> {
+        JpaSpecificationExecutor<Agent> {
 
     /** Tenant-scoped lookup: another user's agent id answers empty, exactly like a missing one. */
     Optional<Agent> findByIdAndUserId(UUID id, UUID userId);

@@ -1,5 +1,7 @@
 package ai.calling.billing.internal;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -91,7 +93,7 @@ public class CreditLedgerRepository {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
-    private static TransactionRow row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+    private static TransactionRow row(ResultSet rs, int n) throws SQLException {
         return new TransactionRow(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
                 rs.getString("type"), rs.getInt("amount"), rs.getInt("balance_after"), rs.getString("description"),
                 rs.getString("stripe_payment_id"), rs.getObject("call_id", UUID.class),

@@ -1,5 +1,7 @@
 package ai.calling.billing.internal;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -58,7 +60,7 @@ public class StripeRecords {
                 .param("outcome", outcome).update();
     }
 
-    private static SessionRow session(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+    private static SessionRow session(ResultSet rs, int n) throws SQLException {
         return new SessionRow(rs.getString("session_id"), rs.getObject("user_id", UUID.class), rs.getInt("credits"),
                 rs.getLong("amount_cents"));
     }

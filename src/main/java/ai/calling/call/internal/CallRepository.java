@@ -6,9 +6,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
 
 public interface CallRepository extends JpaRepository<Call, UUID>,
-        org.springframework.data.jpa.repository.JpaSpecificationExecutor<Call> {
+        JpaSpecificationExecutor<Call> {
 
     /** Tenant-scoped lookup: another user's call id answers empty, exactly like a missing one. */
     Optional<Call> findByIdAndUserId(UUID id, UUID userId);

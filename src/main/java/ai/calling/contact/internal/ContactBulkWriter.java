@@ -4,6 +4,7 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -66,7 +67,7 @@ class ContactBulkWriter {
     }
 
     private static Array array(Connection connection, List<Row> rows, Function<Row, String> field)
-            throws java.sql.SQLException {
+            throws SQLException {
         return connection.createArrayOf("text", rows.stream().map(field).toArray());
     }
 

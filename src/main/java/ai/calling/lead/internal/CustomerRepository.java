@@ -3,6 +3,8 @@ package ai.calling.lead.internal;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 
 public interface CustomerRepository extends JpaRepository<Customer, UUID> {
@@ -11,5 +13,5 @@ public interface CustomerRepository extends JpaRepository<Customer, UUID> {
 
     boolean existsByContactId(UUID contactId);
 
-    org.springframework.data.domain.Page<Customer> findByUserId(UUID userId, org.springframework.data.domain.Pageable page);
+    Page<Customer> findByUserId(UUID userId, Pageable page);
 }

@@ -1,5 +1,6 @@
 package ai.calling.lead.internal;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -45,7 +46,7 @@ public class LeadAnalysisJobs {
     }
 
     /** Back to the queue, due after the delay (the attempt already counted). */
-    public void retryLater(UUID jobId, String reason, java.time.Duration delay) {
+    public void retryLater(UUID jobId, String reason, Duration delay) {
         jdbc.sql("""
                 UPDATE lead_analysis_jobs SET state = 'queued', last_error = :reason,
                        next_attempt_at = CURRENT_TIMESTAMP + make_interval(secs => :seconds) WHERE id = :id""")

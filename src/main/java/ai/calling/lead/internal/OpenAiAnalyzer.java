@@ -7,10 +7,13 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.errors.OpenAIException;
+import com.openai.errors.OpenAIIoException;
+import com.openai.errors.OpenAIServiceException;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponsePrompt;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import ai.calling.common.ApiException;
@@ -49,12 +52,12 @@ public class OpenAiAnalyzer {
             response.output().forEach(item -> item.message().ifPresent(message -> message.content().forEach(
                     content -> content.outputText().ifPresent(out -> text.append(out.text())))));
             return text.toString();
-        } catch (com.openai.errors.OpenAIServiceException e) {
+        } catch (OpenAIServiceException e) {
             if (e.statusCode() == 429 || e.statusCode() >= 500) {
                 throw new TransientFailure("OpenAI is unavailable (" + e.statusCode() + ")");
             }
             throw new AnalysisFailure("OpenAI refused the request (" + e.statusCode() + "): " + e.getMessage());
-        } catch (com.openai.errors.OpenAIIoException e) {
+        } catch (OpenAIIoException e) {
             throw new TransientFailure("OpenAI did not answer: " + e.getMessage());
         } catch (OpenAIException e) {
             throw new AnalysisFailure("OpenAI failed: " + e.getMessage());
@@ -83,14 +86,14 @@ public class OpenAiAnalyzer {
             String name = model.string().orElseGet(() -> model.chat().map(String::valueOf)
                     .orElseGet(() -> model.only().map(String::valueOf).orElse(null)));
             return new PromptCheck(promptId, true, name, null);
-        } catch (com.openai.errors.OpenAIServiceException e) {
+        } catch (OpenAIServiceException e) {
             if (e.statusCode() >= 400 && e.statusCode() < 500 && e.statusCode() != 429) {
                 return new PromptCheck(promptId, false, null, e.getMessage());
             }
-            throw new ApiException(org.springframework.http.HttpStatus.BAD_GATEWAY, "Bad Gateway",
+            throw new ApiException(HttpStatus.BAD_GATEWAY, "Bad Gateway",
                     "OpenAI could not check the prompt right now; try again");
         } catch (OpenAIException e) {
-            throw new ApiException(org.springframework.http.HttpStatus.BAD_GATEWAY, "Bad Gateway",
+            throw new ApiException(HttpStatus.BAD_GATEWAY, "Bad Gateway",
                     "OpenAI could not check the prompt right now; try again");
         }
     }
