@@ -46,9 +46,7 @@ class WebhookBenchmark {
     void ingest() throws Exception {
         List<UUID> users = new ArrayList<>();
         List<String> bodies = lifecycleEvents("exec-", users);
-        Path file = Path.of("target", "webhook-bodies.txt");
-        // one body per line for wrk
-        Files.write(file, bodies.stream().map(body -> body.replace("\n", "")).toList());
+        Path file = write("webhook-bodies.txt", bodies);
         // an unknown agent's delivery: stored, ignored, 200
         Http.Response probe = new Http(port).post("/api/webhooks/bolna?token=bench-secret",
                 body("probe", "bolna-unknown", "initiated", "+14150000000"));
@@ -104,8 +102,7 @@ class WebhookBenchmark {
         int maxRounds = Integer.getInteger("bench.warmup-rounds", 8);
         for (int round = 0; round < maxRounds; round++) {
             List<String> bodies = lifecycleEvents("warm-" + round + "-", new ArrayList<>());
-            Path file = Path.of("target", "webhook-warmup.txt");
-            Files.write(file, bodies.stream().map(body -> body.replace("\n", "")).toList());
+            Path file = write("webhook-warmup.txt", bodies);
             long jitBefore = jitMillis();
             long began = System.nanoTime();
             Process warm = wrk(file);
@@ -119,6 +116,11 @@ class WebhookBenchmark {
                 return;
             }
         }
+    }
+
+    /** One body per line, for wrk. */
+    private static Path write(String name, List<String> bodies) throws Exception {
+        return Files.write(Path.of("target", name), bodies.stream().map(body -> body.replace("\n", "")).toList());
     }
 
     /** Time the JIT compilers have spent so far, summed over their threads. */
