@@ -47,6 +47,9 @@ public class MaintenanceJobs {
         jobs.put("cleanup_expired_dashboard_cache",
                 () -> "deleted " + call("SELECT cleanup_expired_dashboard_cache()::text"));
         jobs.put("cleanup_trigger_error_log", () -> "deleted " + call("SELECT cleanup_trigger_error_log()::text"));
+        jobs.put("cleanup_bolna_webhook_events", () -> "deleted " + jdbc.sql(
+                "SELECT cleanup_bolna_webhook_events(:days)::text").param("days",
+                settings.intValue(SystemSettings.WEBHOOK_EVENT_RETENTION_DAYS, 90)).query(String.class).single());
         jobs.put("agent_performance_trends", () -> "rows " + jdbc.sql(TRENDS).param("today",
                 LocalDate.now(clock.withZone(ZoneOffset.UTC))).update());
         jobs.put("batch_calculate_call_analytics", () -> "rows " + jdbc.sql(

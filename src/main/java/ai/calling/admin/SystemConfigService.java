@@ -47,7 +47,8 @@ public class SystemConfigService {
             Map.entry("password_min_length", new int[] { 8, 128 }),
             Map.entry("password_reset_token_expiry_hours", new int[] { 1, 72 }),
             Map.entry("kpi_refresh_interval_minutes", new int[] { 1, 1440 }),
-            Map.entry("max_contacts_per_upload", new int[] { 1, 100_000 }));
+            Map.entry("max_contacts_per_upload", new int[] { 1, 100_000 }),
+            Map.entry("webhook_event_retention_days", new int[] { 1, 3650 }));
 
     private final JdbcClient jdbc;
     private final SystemSettings settings;

@@ -30,6 +30,7 @@ public class SystemSettings {
     public static final String PASSWORD_RESET_TOKEN_EXPIRY_HOURS = "password_reset_token_expiry_hours";
     public static final String KPI_REFRESH_INTERVAL_MINUTES = "kpi_refresh_interval_minutes";
     public static final String MAX_CONTACTS_PER_UPLOAD = "max_contacts_per_upload";
+    public static final String WEBHOOK_EVENT_RETENTION_DAYS = "webhook_event_retention_days";
 
     private final SystemConfigRepository repository;
     private final Cache<String, Optional<String>> cache = Caffeine.newBuilder()

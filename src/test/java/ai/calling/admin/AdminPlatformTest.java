@@ -136,4 +136,33 @@ class AdminPlatformTest {
         assertThat(http.post("/api/admin/jobs/drop_everything/run", "", admin.auth()).status()).isEqualTo(404);
         assertThat(jobs.kpiRefreshDue()).as("just refreshed").isFalse();
     }
+
+    @Test
+    void webhookDeliveriesAreKeptForTheConfiguredNumberOfDays() {
+        assertThat(http.put("/api/admin/config/webhook_event_retention_days", Map.of("value", "0"), admin.auth())
+                .status()).isEqualTo(400);
+        String execution = "retention-" + UUID.randomUUID();
+        String insert = "INSERT INTO bolna_webhook_events (execution_id, payload, state, received_at) "
+                + "VALUES (?, '{}'::jsonb, ?, now() - ?::interval)";
+        jdbc.update(insert, execution, "processed", "40 days");
+        jdbc.update(insert, execution, "processed", "20 days");
+        jdbc.update(insert, execution, "failed", "40 days");
+        String count = "SELECT count(*) FROM bolna_webhook_events WHERE execution_id = ?";
+
+        Http.Response byDefault = http.post("/api/admin/jobs/cleanup_bolna_webhook_events/run", "", admin.auth());
+        assertThat(byDefault.json().path("outcome").asString()).isEqualTo("succeeded");
+        assertThat(jdbc.queryForObject(count, Long.class, execution)).as("90 days by default").isEqualTo(3);
+
+        assertThat(http.put("/api/admin/config/webhook_event_retention_days", Map.of("value", "30"), admin.auth())
+                .status()).isEqualTo(200);
+        try {
+            Http.Response run = http.post("/api/admin/jobs/cleanup_bolna_webhook_events/run", "", admin.auth());
+            assertThat(run.json().path("detail").asString()).startsWith("deleted ");
+            assertThat(jdbc.queryForList("SELECT state || ' ' || (received_at < now() - interval '30 days') "
+                    + "FROM bolna_webhook_events WHERE execution_id = ?", String.class, execution))
+                    .containsExactlyInAnyOrder("processed false", "failed true");
+        } finally {
+            http.put("/api/admin/config/webhook_event_retention_days", Map.of("value", "90"), admin.auth());
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package ai.calling.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -128,6 +129,29 @@ class SchemaKpiAndCleanupTest {
         assertThat(jdbc.queryForObject("SELECT cleanup_trigger_error_log(3)", Integer.class)).isGreaterThanOrEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM trigger_error_log WHERE error_message = ?", Long.class, marker))
                 .isOne();
+    }
+
+    @Test
+    void cleanupBolnaWebhookEventsDeletesOnlyOldProcessedAndIgnoredDeliveries() {
+        String execution = "retention-" + UUID.randomUUID();
+        String insert = "INSERT INTO bolna_webhook_events (execution_id, payload, state, received_at) "
+                + "VALUES (?, '{}'::jsonb, ?, now() - ?::interval)";
+        for (String state : new String[] { "processed", "ignored", "failed", "received" }) {
+            jdbc.update(insert, execution, state, "91 days");
+            jdbc.update(insert, execution, state, "89 days");
+        }
+
+        assertCleanupDeletes("cleanup_bolna_webhook_events", "bolna_webhook_events",
+                "state IN ('processed', 'ignored') AND received_at < now() - interval '90 days'");
+        assertThat(jdbc.queryForList("SELECT state || ' ' || (received_at < now() - interval '90 days') "
+                + "FROM bolna_webhook_events WHERE execution_id = ?", String.class, execution))
+                .containsExactlyInAnyOrder("processed false", "ignored false", "failed true", "failed false",
+                        "received true", "received false");
+        assertThat(jdbc.queryForObject("SELECT cleanup_bolna_webhook_events(30)", Integer.class)).isGreaterThanOrEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM bolna_webhook_events WHERE execution_id = ?", Long.class,
+                execution)).isEqualTo(4);
+        assertThatThrownBy(() -> jdbc.queryForObject("SELECT cleanup_bolna_webhook_events(0)", Integer.class))
+                .hasMessageContaining("days_to_keep must be 1 or more");
     }
 
     /** The function returns the number of rows matching the retention rule, deletes exactly those and keeps the rest. */

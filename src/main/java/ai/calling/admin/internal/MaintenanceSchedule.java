@@ -36,6 +36,7 @@ class MaintenanceSchedule {
     void daily() {
         jobs.run("cleanup_expired_sessions", "schedule");
         jobs.run("cleanup_trigger_error_log", "schedule");
+        jobs.run("cleanup_bolna_webhook_events", "schedule");
         jobs.run("batch_calculate_call_analytics", "schedule");
         jobs.run("agent_performance_trends", "schedule");
     }
