@@ -47,6 +47,9 @@ public class MaintenanceJobs {
         jobs.put("cleanup_expired_dashboard_cache",
                 () -> "deleted " + call("SELECT cleanup_expired_dashboard_cache()::text"));
         jobs.put("cleanup_trigger_error_log", () -> "deleted " + call("SELECT cleanup_trigger_error_log()::text"));
+        jobs.put("cleanup_expired_idempotency_keys",
+                () -> "deleted " + call("SELECT cleanup_expired_idempotency_keys()::text"));
+        jobs.put("cleanup_expired_auth_tokens", () -> "deleted " + call("SELECT cleanup_expired_auth_tokens()::text"));
         jobs.put("cleanup_bolna_webhook_events", () -> "deleted " + jdbc.sql(
                 "SELECT cleanup_bolna_webhook_events(:days)::text").param("days",
                 settings.intValue(SystemSettings.WEBHOOK_EVENT_RETENTION_DAYS, 90)).query(String.class).single());

@@ -154,6 +154,34 @@ class SchemaKpiAndCleanupTest {
                 .hasMessageContaining("days_to_keep must be 1 or more");
     }
 
+    @Test
+    void cleanupExpiredIdempotencyKeysDeletesKeysOlderThanADay() {
+        UUID user = fixtures.user();
+        String insert = "INSERT INTO idempotency_keys (user_id, idempotency_key, request_hash, response_status, "
+                + "response_body, created_at) VALUES (?, ?, 'h', 201, '{}'::jsonb, now() - ?::interval)";
+        jdbc.update(insert, user, "old", "25 hours");
+        jdbc.update(insert, user, "recent", "23 hours");
+
+        assertCleanupDeletes("cleanup_expired_idempotency_keys", "idempotency_keys",
+                "created_at < now() - interval '24 hours'");
+        assertThat(jdbc.queryForList("SELECT idempotency_key FROM idempotency_keys WHERE user_id = ?", String.class, user))
+                .containsExactly("recent");
+    }
+
+    @Test
+    void cleanupExpiredAuthTokensKeepsADayAfterExpiry() {
+        UUID user = fixtures.user();
+        String insert = "INSERT INTO auth_tokens (user_id, purpose, token_hash, expires_at) "
+                + "VALUES (?, 'password_reset', ?, now() - ?::interval)";
+        jdbc.update(insert, user, "long-expired-" + user, "25 hours");
+        jdbc.update(insert, user, "just-expired-" + user, "23 hours");
+        jdbc.update(insert, user, "valid-" + user, "-1 hour");
+
+        assertCleanupDeletes("cleanup_expired_auth_tokens", "auth_tokens", "expires_at < now() - interval '1 day'");
+        assertThat(jdbc.queryForList("SELECT token_hash FROM auth_tokens WHERE user_id = ?", String.class, user))
+                .containsExactlyInAnyOrder("just-expired-" + user, "valid-" + user);
+    }
+
     /** The function returns the number of rows matching the retention rule, deletes exactly those and keeps the rest. */
     private void assertCleanupDeletes(String function, String table, String expiredCondition) {
         long expiredBefore = jdbc.queryForObject("SELECT count(*) FROM " + table + " WHERE " + expiredCondition, Long.class);

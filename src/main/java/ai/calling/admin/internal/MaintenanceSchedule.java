@@ -37,6 +37,7 @@ class MaintenanceSchedule {
         jobs.run("cleanup_expired_sessions", "schedule");
         jobs.run("cleanup_trigger_error_log", "schedule");
         jobs.run("cleanup_bolna_webhook_events", "schedule");
+        jobs.run("cleanup_expired_auth_tokens", "schedule");
         jobs.run("batch_calculate_call_analytics", "schedule");
         jobs.run("agent_performance_trends", "schedule");
     }
@@ -52,5 +53,6 @@ class MaintenanceSchedule {
     @SchedulerLock(name = "hourly_maintenance", lockAtMostFor = "PT30M", lockAtLeastFor = "${app.jobs.lock-at-least:PT30S}")
     void hourly() {
         jobs.run("cleanup_expired_dashboard_cache", "schedule");
+        jobs.run("cleanup_expired_idempotency_keys", "schedule");
     }
 }
