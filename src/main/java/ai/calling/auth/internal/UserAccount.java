@@ -28,7 +28,11 @@ public class UserAccount {
     @Column(nullable = false)
     private String name;
 
-    @Column(nullable = false)
+    /**
+     * Read-only here: only the credit ledger moves the balance (one SQL statement under the row's lock).
+     * Writing it back from this entity would overwrite a movement committed after the entity was loaded.
+     */
+    @Column(nullable = false, updatable = false)
     private int credits;
 
     @Column(nullable = false)
