@@ -52,9 +52,10 @@ class BillingController {
         this.webhooks = webhooks;
     }
 
+    /** {@code credits} is the ledger sum, {@code held} what calls in progress hold, {@code available} the rest. */
     @GetMapping("/api/credits/balance")
-    Balance balance(@AuthenticationPrincipal CurrentUser user) {
-        return new Balance(ledger.balance(user.id()));
+    CreditLedger.Balance balance(@AuthenticationPrincipal CurrentUser user) {
+        return ledger.balanceOf(user.id());
     }
 
     @GetMapping("/api/credits/transactions")
@@ -115,9 +116,6 @@ class BillingController {
             throw ApiException.invalidField("type", "must be one of " + String.join(", ", TYPES.stream().sorted().toList()));
         }
         return type;
-    }
-
-    record Balance(int credits) {
     }
 
     record CheckoutRequest(@NotBlank String packageId) {
