@@ -39,6 +39,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -46,6 +47,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import ai.calling.Application;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
+import ai.calling.support.Leftovers;
 import ai.calling.support.TestCredits;
 import ai.calling.support.TestDatabaseInitializer;
 import ai.calling.support.TestUsers;
@@ -100,6 +102,9 @@ class MoneySafeDialingTest {
     JdbcTemplate jdbc;
 
     @Autowired
+    ApplicationContext context;
+
+    @Autowired
     BolnaReconciliation reconciliation;
 
     Http http;
@@ -107,6 +112,7 @@ class MoneySafeDialingTest {
 
     @BeforeEach
     void setUp() {
+        Leftovers.clear(context);
         http = new Http(port);
         user = TestUsers.register(http);
         BOLNA.resetAll();

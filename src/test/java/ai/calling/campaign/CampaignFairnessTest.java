@@ -9,12 +9,14 @@ import java.util.Map;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -22,6 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import ai.calling.support.FakeBolna;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
+import ai.calling.support.Leftovers;
 import ai.calling.support.MutableClock;
 import ai.calling.support.TestCredits;
 import ai.calling.support.TestUsers;
@@ -56,6 +59,12 @@ class CampaignFairnessTest {
         }
     }
 
+    /** Nothing of this class keeps dialling into the next one (they share the database). */
+    @AfterEach
+    void leaveNothingRunning() {
+        Leftovers.clear(context);
+    }
+
     @AfterAll
     static void stop() {
         BOLNA.close();
@@ -68,10 +77,14 @@ class CampaignFairnessTest {
     JdbcTemplate jdbc;
 
     @Autowired
+    ApplicationContext context;
+
+    @Autowired
     CampaignDispatcher dispatcher;
 
     @Test
     void aSmallTenantGetsItsShareFromTheFirstRoundWhileABigOneKeepsTheRest() {
+        Leftovers.clear(context);
         BOLNA.reset();
         BOLNA.webhookUrl("http://localhost:" + port + "/api/webhooks/bolna?token=" + SECRET);
         // calls go on until the test ends them
@@ -97,6 +110,7 @@ class CampaignFairnessTest {
         assertThat(BOLNA.inFlight(big.bolnaAgent())).as("alone, the big tenant takes every slot").isEqualTo(4);
         assertThat(BOLNA.maxInFlightTotal()).isEqualTo(4);
         endCalls(List.of(big));
+        http.post("/api/campaigns/" + big.campaign() + "/cancel", "", big.user().auth());
     }
 
     private void endCalls(List<Tenant> tenants) {

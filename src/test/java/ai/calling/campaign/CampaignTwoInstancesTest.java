@@ -23,6 +23,7 @@ import ai.calling.Application;
 import ai.calling.support.FakeBolna;
 import ai.calling.support.Http;
 import ai.calling.support.LedgerInvariantsExtension;
+import ai.calling.support.Leftovers;
 import ai.calling.support.TestCredits;
 import ai.calling.support.TestDatabaseInitializer;
 import ai.calling.support.TestUsers;
@@ -42,6 +43,7 @@ class CampaignTwoInstancesTest {
     void twoInstancesDialEveryRecipientOnceWithinTheCaps() {
         try (FakeBolna bolna = new FakeBolna(); ConfigurableApplicationContext first = instance(bolna);
                 ConfigurableApplicationContext second = instance(bolna)) {
+            Leftovers.clear(first);
             Http http = new Http(port(first));
             JdbcTemplate jdbc = new JdbcTemplate(first.getBean(DataSource.class));
             bolna.webhookUrl("http://localhost:" + port(second) + "/api/webhooks/bolna?token=" + SECRET)

@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,6 +21,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -27,6 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import ai.calling.support.FakeBolna;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
+import ai.calling.support.Leftovers;
 import ai.calling.support.MutableClock;
 import ai.calling.support.StripeEvents;
 import ai.calling.support.TestCredits;
@@ -67,6 +70,12 @@ class CampaignsTest {
         }
     }
 
+    /** Nothing of this class keeps dialling into the next one (they share the database). */
+    @AfterEach
+    void leaveNothingRunning() {
+        Leftovers.clear(context);
+    }
+
     @AfterAll
     static void stop() {
         BOLNA.close();
@@ -77,6 +86,9 @@ class CampaignsTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    ApplicationContext context;
 
     @Autowired
     MutableClock clock;
@@ -91,6 +103,7 @@ class CampaignsTest {
 
     @BeforeEach
     void setUp() {
+        Leftovers.clear(context);
         BOLNA.reset();
         BOLNA.webhookUrl("http://localhost:" + port + "/api/webhooks/bolna?token=" + SECRET);
         clock.set(TUESDAY_EVENING_UTC);
