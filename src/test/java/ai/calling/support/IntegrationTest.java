@@ -29,8 +29,10 @@ import org.springframework.test.context.ContextConfiguration;
                 "server.forward-headers-strategy=framework",
                 // scheduled jobs would race the tests; the job tests call them directly
                 "app.jobs.enabled=false",
-                // several cached contexts share one PostgreSQL: keep each pool small
-                "spring.datasource.hikari.maximum-pool-size=10", "spring.datasource.hikari.minimum-idle=1" })
+                // several cached contexts share one PostgreSQL: keep each pool small, and let a context
+                // that is not running tests shrink back to one connection
+                "spring.datasource.hikari.maximum-pool-size=10", "spring.datasource.hikari.minimum-idle=1",
+                "spring.datasource.hikari.idle-timeout=10000" })
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 @ExtendWith(LedgerInvariantsExtension.class)
 public @interface IntegrationTest {
