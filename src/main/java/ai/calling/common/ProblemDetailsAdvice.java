@@ -90,8 +90,20 @@ public class ProblemDetailsAdvice {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodyTooLargeException tooLarge) {
+                return tooLarge(tooLarge, request);
+            }
+        }
         return respond(problem(HttpStatus.BAD_REQUEST, "Bad Request",
                 "The request body is missing or is not valid JSON of the expected shape", request), Map.of());
+    }
+
+    /** A body that passed its cap while being read (RequestBodyLimitFilter); one over its declared length never is. */
+    @ExceptionHandler(BodyTooLargeException.class)
+    ResponseEntity<ProblemDetail> tooLarge(BodyTooLargeException e, HttpServletRequest request) {
+        return respond(problem(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
+                "The request body is larger than this endpoint accepts (" + e.limit() + " bytes)", request), Map.of());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
         OpenAiProperties.class,
         StripeProperties.class,
         PhoneProperties.class,
-        BillingProperties.class })
+        BillingProperties.class,
+        HttpLimitsProperties.class })
 class ConfigurationPropertiesConfig {
 }
