@@ -3,7 +3,9 @@ package ai.calling.common;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 
@@ -26,6 +28,13 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+
+import ai.calling.common.internal.DatabaseFailures;
+import ai.calling.common.internal.StrictRequestJson.RejectedValueException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * The one place where failures become HTTP answers: RFC 9457 {@code application/problem+json}
@@ -90,10 +99,12 @@ public class ProblemDetailsAdvice {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
-        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof BodyTooLargeException tooLarge) {
-                return tooLarge(tooLarge, request);
-            }
+        if (cause(e, BodyTooLargeException.class).isPresent()) {
+            return tooLarge(cause(e, BodyTooLargeException.class).orElseThrow(), request);
+        }
+        Optional<JacksonException> json = cause(e, JacksonException.class);
+        if (json.isPresent() && !(json.get() instanceof StreamReadException) && !json.get().getPath().isEmpty()) {
+            return validation(List.of(new ApiException.FieldError(path(json.get()), reason(json.get()))), request);
         }
         return respond(problem(HttpStatus.BAD_REQUEST, "Bad Request",
                 "The request body is missing or is not valid JSON of the expected shape", request), Map.of());
@@ -136,8 +147,24 @@ public class ProblemDetailsAdvice {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        return failure(e, request);
+    }
+
+    /**
+     * Any other failure: a framework error keeps its status; a value the database refused to store
+     * is the request's fault (400); anything else is a logged 500. Also used by
+     * {@link ProblemErrorController} for failures outside Spring MVC.
+     */
+    ResponseEntity<ProblemDetail> failure(Throwable e, HttpServletRequest request) {
         if (e instanceof ErrorResponse frameworkError) {
             return framework(frameworkError, request);
+        }
+        Optional<String> refused = DatabaseFailures.refusedValue(e);
+        if (refused.isPresent()) {
+            log.warn("The database refused a value of {} {} (SQLSTATE {})", request.getMethod(), request.getRequestURI(),
+                    refused.get());
+            return respond(problem(HttpStatus.BAD_REQUEST, "Bad Request",
+                    "A value in the request is out of range or cannot be stored", request), Map.of());
         }
         log.error("Unhandled error on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error",
@@ -153,15 +180,56 @@ public class ProblemDetailsAdvice {
         return respond(problem, Map.of());
     }
 
-    private static ProblemDetail problem(HttpStatusCode status, String title, String detail,
+    /** The JSON path of a binding failure as clients name fields: {@code contacts[2].phoneNumber}. */
+    private static String path(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : e.getPath()) {
+            if (reference.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "body" : path.toString();
+    }
+
+    /** What was wrong with the value, without Jackson's class names. */
+    private static String reason(JacksonException e) {
+        if (e instanceof RejectedValueException rejected) {
+            return rejected.reason();
+        }
+        if (e instanceof InvalidFormatException) {
+            return "has an invalid value";
+        }
+        if (e instanceof MismatchedInputException) {
+            return "has the wrong type";
+        }
+        return "is invalid";
+    }
+
+    private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static ProblemDetail problem(HttpStatusCode status, String title, String detail,
             HttpServletRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(title);
-        problem.setInstance(URI.create(request.getRequestURI()));
+        Object original = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        try {
+            problem.setInstance(URI.create(original instanceof String uri ? uri : request.getRequestURI()));
+        } catch (IllegalArgumentException notAUri) {
+            // a path Tomcat let through that java.net.URI cannot hold: the problem goes without an instance
+        }
         return problem;
     }
 
-    private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, Map<String, Object> properties) {
+    static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, Map<String, Object> properties) {
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(problem.getStatus())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         Object retryAfter = properties.get("retryAfterSeconds");

@@ -23,6 +23,8 @@ import org.springframework.test.context.ContextConfiguration;
         properties = { "app.database.preflight=false", "spring.docker.compose.enabled=false",
                 // the suite signs in many users from one address; the limit itself has its own test
                 "app.security.auth-requests-per-minute=1000000",
+                // a known signing key, so that tests can forge tokens the way an attacker holding it could
+                "app.security.jwt-secret=" + IntegrationTest.JWT_SECRET,
                 // as behind a proxy: tests give each simulated client its own X-Forwarded-For address
                 "server.forward-headers-strategy=framework",
                 // scheduled jobs would race the tests; the job tests call them directly
@@ -31,4 +33,6 @@ import org.springframework.test.context.ContextConfiguration;
                 "spring.datasource.hikari.maximum-pool-size=10", "spring.datasource.hikari.minimum-idle=1" })
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 public @interface IntegrationTest {
+
+    String JWT_SECRET = "integration-tests-signing-key-0123456789abcdef";
 }
