@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -28,6 +29,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 
 import ai.calling.common.internal.DatabaseFailures;
 import ai.calling.common.internal.StrictRequestJson.RejectedValueException;
@@ -134,6 +136,13 @@ public class ProblemDetailsAdvice {
                 "The upload is larger than this endpoint accepts", request), Map.of());
     }
 
+    /** A multipart body that is not one (no boundary, truncated parts). */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> badMultipart(MultipartException e, HttpServletRequest request) {
+        return respond(problem(HttpStatus.BAD_REQUEST, "Bad Request",
+                "The upload is not a readable multipart/form-data body", request), Map.of());
+    }
+
     /** Spring MVC's own errors (404 for unknown paths, 405, 415, ...) keep their status. */
     private ResponseEntity<ProblemDetail> framework(ErrorResponse e, HttpServletRequest request) {
         HttpStatusCode status = e.getStatusCode();
@@ -158,6 +167,11 @@ public class ProblemDetailsAdvice {
     ResponseEntity<ProblemDetail> failure(Throwable e, HttpServletRequest request) {
         if (e instanceof ErrorResponse frameworkError) {
             return framework(frameworkError, request);
+        }
+        if (e instanceof RequestRejectedException) {
+            // Spring Security's firewall: a header value or path it does not let through
+            return respond(problem(HttpStatus.BAD_REQUEST, "Bad Request",
+                    "The request has a header value or path this server does not accept", request), Map.of());
         }
         Optional<String> refused = DatabaseFailures.refusedValue(e);
         if (refused.isPresent()) {

@@ -35,6 +35,29 @@ public final class RawHttp {
     }
 
     /**
+     * One request as given: the target (path and query) is sent verbatim, headers in order, the body
+     * (if any) with its Content-Length; the connection closes after the answer.
+     */
+    public Answer exchange(String method, String target, Map<String, String> headers, byte[] body) throws IOException {
+        try (Socket socket = open()) {
+            StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+                    .append("Host: localhost\r\nConnection: close\r\n");
+            headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            if (body != null) {
+                head.append("Content-Length: ").append(body.length).append("\r\n");
+            }
+            head.append("\r\n");
+            OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+            if (body != null) {
+                out.write(body);
+            }
+            out.flush();
+            return read(socket.getInputStream(), 0);
+        }
+    }
+
+    /**
      * Sends {@code head}, then a body of {@code bodyBytes} bytes of {@code fill} (chunked when
      * {@code chunked}, otherwise with that Content-Length), reading the answer meanwhile. The body
      * stops early when the server closes the connection.
