@@ -7,7 +7,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
@@ -30,7 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import ai.calling.common.CurrentUser;
 import ai.calling.billing.CreditLedger.Movement;
-import ai.calling.common.ApiException;
+import ai.calling.common.AllowedValues;
 import ai.calling.common.PageParams;
 import ai.calling.common.PageResponse;
 import ai.calling.config.BillingProperties.CreditPackage;
@@ -38,9 +37,6 @@ import ai.calling.config.BillingProperties.CreditPackage;
 /** Balance, history, packages, checkout, and Stripe's webhook. */
 @RestController
 class BillingController {
-
-    private static final Set<String> TYPES = Set.of(CreditLedger.PURCHASE, CreditLedger.USAGE, CreditLedger.BONUS,
-            CreditLedger.ADMIN_ADJUSTMENT, CreditLedger.REFUND);
 
     private final CreditLedger ledger;
     private final BillingService billing;
@@ -111,10 +107,7 @@ class BillingController {
     }
 
     private static String checkedType(String type) {
-        if (type != null && !TYPES.contains(type)) {
-            throw ApiException.invalidField("type", "must be one of " + String.join(", ", TYPES.stream().sorted().toList()));
-        }
-        return type;
+        return AllowedValues.check("type", type, TransactionTypes.ALL);
     }
 
     record Balance(int credits) {
