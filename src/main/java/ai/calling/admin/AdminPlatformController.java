@@ -161,8 +161,7 @@ class AdminPlatformController {
 
         @Transactional
         int revokeSessions(CurrentUser admin, UUID userId, HttpServletRequest request) {
-            users.get(userId);
-            int revoked = users.revokeSessions(userId);
+            int revoked = users.revokeSessions(admin, userId);
             audit.record(admin, "user.sessions_revoked", "user", userId.toString(), userId, Map.of("revoked", revoked),
                     request);
             return revoked;
