@@ -1,0 +1,66 @@
+package ai.calling.hardening;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import ai.calling.support.Http;
+import ai.calling.support.IntegrationTest;
+import ai.calling.support.TestUsers;
+import ai.calling.support.TestUsers.SignedIn;
+
+/** Issue 20, point 7: the contact and ledger exports neutralise spreadsheet formulas (CONTRACT.md section 5). */
+@IntegrationTest
+class SpreadsheetExportTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void contactAndLedgerExportsWriteFormulasAsText() throws IOException {
+        Http http = new Http(port);
+        SignedIn user = TestUsers.register(http);
+        SignedIn admin = TestUsers.register(http);
+        jdbc.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
+        assertThat(http.post("/api/contacts", Map.of("phoneNumber", "+14155550190",
+                "name", "=HYPERLINK(\"http://evil.example\",\"Asha\")", "company", "@SUM(A1)", "notes", "+cmd|' /C calc'!A0"),
+                user.auth()).status()).isEqualTo(201);
+        // a name that came from what a caller said (the webhook's auto-created contacts) is stored the same way
+        jdbc.update("INSERT INTO contacts (user_id, phone_number, name, notes, is_auto_created, auto_creation_source)"
+                + " VALUES (?, '+14155550191', ?, ?, true, 'webhook')", user.id(), "-1+1", "\tnote");
+        assertThat(http.post("/api/admin/users/" + user.id() + "/credits", Map.of("amount", -1,
+                "reason", "=cmd|' /C calc'!A0"), admin.auth()).status()).isEqualTo(201);
+
+        List<CSVRecord> contacts = csv(http.get("/api/contacts/export?sort=phoneNumber", user.auth()));
+        List<CSVRecord> ledger = csv(http.get("/api/credits/transactions/export?type=admin_adjustment", user.auth()));
+
+        assertThat(contacts.get(0).get("name")).isEqualTo("'=HYPERLINK(\"http://evil.example\",\"Asha\")");
+        assertThat(contacts.get(0).get("company")).isEqualTo("'@SUM(A1)");
+        assertThat(contacts.get(0).get("notes")).isEqualTo("'+cmd|' /C calc'!A0");
+        assertThat(contacts.get(0).get("phone_number")).isEqualTo("+14155550190");
+        assertThat(contacts.get(1).get("name")).isEqualTo("'-1+1");
+        assertThat(contacts.get(1).get("notes")).isEqualTo("'\tnote");
+        assertThat(ledger.getFirst().get("description")).isEqualTo("'=cmd|' /C calc'!A0");
+        assertThat(ledger.getFirst().get("amount")).isEqualTo("-1");
+    }
+
+    private static List<CSVRecord> csv(Http.Response response) throws IOException {
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.contentType()).startsWith("text/csv");
+        return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(response.body())).getRecords();
+    }
+}
