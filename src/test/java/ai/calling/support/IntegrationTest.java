@@ -25,6 +25,7 @@ import org.springframework.test.context.ContextConfiguration;
                 "app.security.auth-requests-per-minute=1000000",
                 // a known signing key, so that tests can forge tokens the way an attacker holding it could
                 "app.security.jwt-secret=" + IntegrationTest.JWT_SECRET,
+                "app.security.metrics-scrape-token=" + IntegrationTest.SCRAPE_TOKEN,
                 // as behind a proxy: tests give each simulated client its own X-Forwarded-For address
                 "server.forward-headers-strategy=framework",
                 // scheduled jobs would race the tests; the job tests call them directly
@@ -35,4 +36,6 @@ import org.springframework.test.context.ContextConfiguration;
 public @interface IntegrationTest {
 
     String JWT_SECRET = "integration-tests-signing-key-0123456789abcdef";
+
+    String SCRAPE_TOKEN = "integration-tests-scrape-token";
 }
