@@ -33,6 +33,7 @@ import org.springframework.web.multipart.MultipartException;
 
 import ai.calling.common.internal.DatabaseFailures;
 import ai.calling.common.internal.StrictRequestJson.RejectedValueException;
+import ai.calling.config.HttpLimitsProperties;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
@@ -47,6 +48,12 @@ import tools.jackson.databind.exc.MismatchedInputException;
 public class ProblemDetailsAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    private final long databaseRetryAfterSeconds;
+
+    ProblemDetailsAdvice(HttpLimitsProperties limits) {
+        this.databaseRetryAfterSeconds = Math.max(1, limits.databaseRetryAfter().toSeconds());
+    }
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
@@ -160,9 +167,9 @@ public class ProblemDetailsAdvice {
     }
 
     /**
-     * Any other failure: a framework error keeps its status; a value the database refused to store
-     * is the request's fault (400); anything else is a logged 500. Also used by
-     * {@link ProblemErrorController} for failures outside Spring MVC.
+     * Any other failure: a framework error keeps its status; a lost database is a 503 the client may
+     * retry; a value the database refused to store is the request's fault (400); anything else is a
+     * logged 500. Also used by {@link ProblemErrorController} for failures outside Spring MVC.
      */
     ResponseEntity<ProblemDetail> failure(Throwable e, HttpServletRequest request) {
         if (e instanceof ErrorResponse frameworkError) {
@@ -173,14 +180,20 @@ public class ProblemDetailsAdvice {
             return respond(problem(HttpStatus.BAD_REQUEST, "Bad Request",
                     "The request has a header value or path this server does not accept", request), Map.of());
         }
+        if (DatabaseFailures.unavailable(e)) {
+            log.warn("Database unavailable on {} {}: {}", request.getMethod(), path(request), e.toString());
+            return respond(problem(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable",
+                    "The database is unavailable for a moment; retry shortly", request),
+                    Map.of("retryAfterSeconds", databaseRetryAfterSeconds));
+        }
         Optional<String> refused = DatabaseFailures.refusedValue(e);
         if (refused.isPresent()) {
-            log.warn("The database refused a value of {} {} (SQLSTATE {})", request.getMethod(), request.getRequestURI(),
+            log.warn("The database refused a value of {} {} (SQLSTATE {})", request.getMethod(), path(request),
                     refused.get());
             return respond(problem(HttpStatus.BAD_REQUEST, "Bad Request",
                     "A value in the request is out of range or cannot be stored", request), Map.of());
         }
-        log.error("Unhandled error on {} {}", request.getMethod(), request.getRequestURI(), e);
+        log.error("Unhandled error on {} {}", request.getMethod(), path(request), e);
         return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error",
                 "An unexpected error occurred; it has been logged", request), Map.of());
     }
@@ -234,13 +247,18 @@ public class ProblemDetailsAdvice {
             HttpServletRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(title);
-        Object original = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         try {
-            problem.setInstance(URI.create(original instanceof String uri ? uri : request.getRequestURI()));
+            problem.setInstance(URI.create(path(request)));
         } catch (IllegalArgumentException notAUri) {
             // a path Tomcat let through that java.net.URI cannot hold: the problem goes without an instance
         }
         return problem;
+    }
+
+    /** The path the client asked for, also when the container forwarded the failure to /error. */
+    private static String path(HttpServletRequest request) {
+        Object original = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        return original instanceof String uri ? uri : request.getRequestURI();
     }
 
     static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, Map<String, Object> properties) {

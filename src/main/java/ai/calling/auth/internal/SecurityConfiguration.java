@@ -75,7 +75,7 @@ class SecurityConfiguration {
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint((request, response, e) -> errors.resolveException(request, response, null, e))
                         .accessDeniedHandler((request, response, e) -> errors.resolveException(request, response, null, e)))
-                .addFilterBefore(new JwtAuthenticationFilter(accessTokens, sessions),
+                .addFilterBefore(new JwtAuthenticationFilter(accessTokens, sessions, errors),
                         UsernamePasswordAuthenticationFilter.class)
                 .addFilterBefore(new AuthRateLimitFilter(properties.authRequestsPerMinute(), errors),
                         JwtAuthenticationFilter.class);
