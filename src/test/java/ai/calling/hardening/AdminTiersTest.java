@@ -37,8 +37,8 @@ class AdminTiersTest {
     @BeforeEach
     void setUp() {
         http = new Http(port);
-        admin = withRole(TestUsers.register(http), "admin");
-        root = withRole(TestUsers.register(http), "super_admin");
+        admin = TestUsers.withRole(jdbc, TestUsers.register(http), "admin");
+        root = TestUsers.withRole(jdbc, TestUsers.register(http), "super_admin");
         user = TestUsers.register(http);
     }
 
@@ -94,11 +94,6 @@ class AdminTiersTest {
     private void assertForbidden(Http.Response answer) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(403);
         assertThat(answer.contentType()).startsWith("application/problem+json");
-    }
-
-    private SignedIn withRole(SignedIn signedIn, String role) {
-        jdbc.update("UPDATE users SET role = ? WHERE id = ?", role, signedIn.id());
-        return signedIn;
     }
 
     private long ledgerRows(UUID userId) {

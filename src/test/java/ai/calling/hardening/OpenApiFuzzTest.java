@@ -456,7 +456,7 @@ class OpenApiFuzzTest {
     final class Fixtures {
 
         final SignedIn user = TestUsers.register(http);
-        final SignedIn admin = promoted(TestUsers.register(http));
+        final SignedIn admin = TestUsers.withRole(jdbc, TestUsers.register(http), "super_admin");
         final SignedIn target = TestUsers.register(http);
         final String signOutToken = TestUsers.login(http, user.email()).accessToken();
         final String agent = created("/api/agents", Map.of("name", "Fuzz agent", "welcomeMessage", "Hello",
@@ -473,11 +473,6 @@ class OpenApiFuzzTest {
         final String webhookEvent = http.post("/api/webhooks/bolna?token=" + HOOK_SECRET,
                 Map.of("id", "fuzz-execution", "agent_id", "fuzz-agent", "status", "completed")).json()
                 .path("eventId").asString();
-
-        private SignedIn promoted(SignedIn signedIn) {
-            jdbc.update("UPDATE users SET role = 'super_admin' WHERE id = ?", signedIn.id());
-            return signedIn;
-        }
 
         private String created(String path, Map<String, ?> body, SignedIn as) {
             Http.Response response = http.post(path, body, as.auth());

@@ -41,8 +41,7 @@ class OperationalExposureTest {
         void metricsNeedAnAdminOrTheScrapeToken() {
             Http http = new Http(port);
             SignedIn user = TestUsers.register(http);
-            SignedIn admin = TestUsers.register(http);
-            jdbc.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
+            SignedIn admin = TestUsers.withRole(jdbc, TestUsers.register(http), "admin");
 
             Http.Response anonymous = http.get("/actuator/prometheus");
             assertThat(anonymous.status()).isEqualTo(401);

@@ -48,8 +48,7 @@ class ProblemDetailsEverywhereTest {
     void setUp() {
         http = new Http(port);
         user = TestUsers.register(http);
-        admin = TestUsers.register(http);
-        jdbc.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
+        admin = TestUsers.withRole(jdbc, TestUsers.register(http), "admin");
     }
 
     @Test

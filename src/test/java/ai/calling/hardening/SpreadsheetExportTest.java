@@ -33,8 +33,7 @@ class SpreadsheetExportTest {
     void contactAndLedgerExportsWriteFormulasAsText() throws IOException {
         Http http = new Http(port);
         SignedIn user = TestUsers.register(http);
-        SignedIn admin = TestUsers.register(http);
-        jdbc.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
+        SignedIn admin = TestUsers.withRole(jdbc, TestUsers.register(http), "admin");
         assertThat(http.post("/api/contacts", Map.of("phoneNumber", "+14155550190",
                 "name", "=HYPERLINK(\"http://evil.example\",\"Asha\")", "company", "@SUM(A1)", "notes", "+cmd|' /C calc'!A0"),
                 user.auth()).status()).isEqualTo(201);
