@@ -1,6 +1,7 @@
 package ai.calling.admin;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -39,7 +40,7 @@ class AdminUserService {
     }
 
     AdminUserDetail get(UUID userId) {
-        return AdminUserDetail.of(users.get(userId), prompts.prompts(userId));
+        return AdminUserDetail.of(users.get(userId), prompts.prompts(userId), users.maxConcurrentCalls(userId));
     }
 
     /**
@@ -49,8 +50,9 @@ class AdminUserService {
     @Transactional
     AdminUserDetail update(CurrentUser actor, UUID userId, UserPatch patch, HttpServletRequest request) {
         if (patch.active() == null && patch.role() == null && patch.individualPromptId() == null
-                && patch.completePromptId() == null) {
-            throw ApiException.badRequest("Nothing to change: give active, role, individualPromptId or completePromptId");
+                && patch.completePromptId() == null && patch.maxConcurrentCalls() == null) {
+            throw ApiException.badRequest("Nothing to change: give active, role, individualPromptId, completePromptId "
+                    + "or maxConcurrentCalls");
         }
         users.get(userId);
         if (patch.individualPromptId() != null || patch.completePromptId() != null) {
@@ -61,6 +63,13 @@ class AdminUserService {
         }
         if (patch.active() != null) {
             setActive(actor, userId, patch.active(), request);
+        }
+        if (patch.maxConcurrentCalls() != null) {
+            Integer before = users.setMaxConcurrentCalls(userId, patch.maxConcurrentCalls());
+            Map<String, Object> details = new HashMap<>();
+            details.put("from", before);
+            details.put("to", patch.maxConcurrentCalls());
+            audit.record(actor, "user.concurrency_changed", "user", userId.toString(), userId, details, request);
         }
         return get(userId);
     }
@@ -92,20 +101,26 @@ class AdminUserService {
         return change.after();
     }
 
-    /** Absent (null) fields are left as they are; a blank prompt id goes back to the default. */
+    /**
+     * Absent (null) fields are left as they are; a blank prompt id goes back to the default.
+     * {@code maxConcurrentCalls} is the account's own cap on calls in progress (0 to 1000).
+     */
     record UserPatch(@JsonAlias("isActive") Boolean active, String role,
-            String individualPromptId, String completePromptId) {
+            String individualPromptId, String completePromptId, Integer maxConcurrentCalls) {
     }
 
-    /** An account as the admin console shows it, with its own prompt ids (null: the default applies). */
+    /**
+     * An account as the admin console shows it, with its own prompt ids and cap on calls in progress
+     * (null: the default applies).
+     */
     record AdminUserDetail(UUID id, String email, String name, String role, int credits, boolean active,
             boolean emailVerified, String authProvider, Instant createdAt, String individualPromptId,
-            String completePromptId) {
+            String completePromptId, Integer maxConcurrentCalls) {
 
-        static AdminUserDetail of(AdminUserView user, Prompts prompts) {
+        static AdminUserDetail of(AdminUserView user, Prompts prompts, Integer maxConcurrentCalls) {
             return new AdminUserDetail(user.id(), user.email(), user.name(), user.role(), user.credits(), user.active(),
                     user.emailVerified(), user.authProvider(), user.createdAt(), prompts.individualPromptId(),
-                    prompts.completePromptId());
+                    prompts.completePromptId(), maxConcurrentCalls);
         }
     }
 }

@@ -48,7 +48,9 @@ public class SystemConfigService {
             Map.entry("password_reset_token_expiry_hours", new int[] { 1, 72 }),
             Map.entry("kpi_refresh_interval_minutes", new int[] { 1, 1440 }),
             Map.entry("max_contacts_per_upload", new int[] { 1, 100_000 }),
-            Map.entry("webhook_event_retention_days", new int[] { 1, 3650 }));
+            Map.entry("webhook_event_retention_days", new int[] { 1, 3650 }),
+            Map.entry("default_max_call_duration_seconds", new int[] { 30, 3600 }),
+            Map.entry("max_concurrent_calls_per_user", new int[] { 0, 1000 }));
 
     private final JdbcClient jdbc;
     private final SystemSettings settings;

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -14,12 +16,18 @@ import ai.calling.common.BoundedJson;
 /** Request and response bodies of {@code /api/agents}. */
 public final class AgentDtos {
 
+    /** The range of an agent's hard call limit (CONTRACT.md section 5). */
+    public static final int MIN_CALL_SECONDS = 30;
+    public static final int MAX_CALL_SECONDS = 3600;
+
     private AgentDtos() {
     }
 
     /**
      * A new agent. {@code voiceConfig} is Bolna's synthesizer; {@code llmConfig} and {@code taskConfig}
      * are the LLM and task settings a tenant may choose, checked against {@link AgentSettings}.
+     * {@code maxCallDurationSeconds} is the hard limit of its calls (Bolna's {@code call_terminate});
+     * left out, the platform default applies.
      */
     public record CreateAgentRequest(
             @NotBlank @Size(max = 100) String name,
@@ -27,6 +35,7 @@ public final class AgentDtos {
             @Size(max = 2000) String description,
             @NotBlank @Size(max = 1000) String welcomeMessage,
             @NotBlank @Size(max = 20000) String systemPrompt,
+            @Min(MIN_CALL_SECONDS) @Max(MAX_CALL_SECONDS) Integer maxCallDurationSeconds,
             @BoundedJson(maxChars = 4096) Map<String, Object> voiceConfig,
             @BoundedJson(maxChars = 4096) Map<String, Object> llmConfig,
             @BoundedJson(maxChars = 4096) Map<String, Object> taskConfig) {
@@ -45,7 +54,8 @@ public final class AgentDtos {
     static final String NOT_BLANK = "(?s).*\\S.*";
 
     public record AgentView(UUID id, String name, String agentType, String description, boolean isActive,
-            String bolnaAgentId, String welcomeMessage, String systemPrompt, Map<String, Object> voiceConfig,
+            String bolnaAgentId, String welcomeMessage, String systemPrompt, int maxCallDurationSeconds,
+            Map<String, Object> voiceConfig,
             Map<String, Object> llmConfig, Map<String, Object> taskConfig, AssignedNumber phoneNumber,
             Instant createdAt, Instant updatedAt) {
     }

@@ -29,6 +29,7 @@ import ai.calling.common.ApiException;
 import ai.calling.common.PageResponse;
 import ai.calling.config.ApplicationProperties;
 import ai.calling.config.BolnaProperties;
+import ai.calling.config.SystemSettings;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,11 +53,12 @@ public class AgentService {
     private final BolnaProperties bolnaProperties;
     private final ApplicationProperties application;
     private final TransactionTemplate transactions;
+    private final SystemSettings settings;
     private final JsonMapper json;
 
     AgentService(AgentRepository agents, PhoneNumberRepository phoneNumbers, BolnaClient bolna,
             BolnaProperties bolnaProperties, ApplicationProperties application, TransactionTemplate transactions,
-            JsonMapper json) {
+            SystemSettings settings, JsonMapper json) {
         this.json = json;
         this.agents = agents;
         this.phoneNumbers = phoneNumbers;
@@ -64,6 +66,7 @@ public class AgentService {
         this.bolnaProperties = bolnaProperties;
         this.application = application;
         this.transactions = transactions;
+        this.settings = settings;
     }
 
     /** The webhook URL every agent gives Bolna (CONTRACT.md section 4). */
@@ -78,9 +81,13 @@ public class AgentService {
         llm.put(PROMPT, request.systemPrompt());
         Map<String, Object> task = new LinkedHashMap<>(orEmpty(request.taskConfig()));
         task.put(WELCOME, request.welcomeMessage());
+        task.remove(BolnaAgentPayload.CALL_TERMINATE);
         Map<String, Object> voice = new LinkedHashMap<>(orEmpty(request.voiceConfig()));
+        int maxCallSeconds = request.maxCallDurationSeconds() != null ? request.maxCallDurationSeconds()
+                : Math.clamp(settings.intValue(SystemSettings.DEFAULT_MAX_CALL_DURATION_SECONDS, 600),
+                        AgentDtos.MIN_CALL_SECONDS, AgentDtos.MAX_CALL_SECONDS);
         String bolnaId = bolna.createAgent(BolnaAgentPayload.create(request.name().trim(), request.welcomeMessage(),
-                webhookUrl(), request.systemPrompt(), voice, llm, task));
+                webhookUrl(), request.systemPrompt(), maxCallSeconds, voice, llm, task));
         try {
             return transactions.execute(status -> {
                 Agent agent = new Agent(userId, bolnaId, request.name().trim());
@@ -90,6 +97,7 @@ public class AgentService {
                 agent.setBolnaVoiceConfig(voice);
                 agent.setBolnaLlmConfig(llm);
                 agent.setBolnaTaskConfig(task);
+                agent.setMaxCallDurationSeconds(maxCallSeconds);
                 return view(agents.saveAndFlush(agent));
             });
         } catch (RuntimeException e) {
@@ -233,8 +241,8 @@ public class AgentService {
     private Map<String, Object> bolnaPayload(Agent agent) {
         return BolnaAgentPayload.create(agent.getName(),
                 String.valueOf(agent.getBolnaTaskConfig().getOrDefault(WELCOME, "")), webhookUrl(),
-                String.valueOf(agent.getBolnaLlmConfig().getOrDefault(PROMPT, "")), agent.getBolnaVoiceConfig(),
-                agent.getBolnaLlmConfig(), agent.getBolnaTaskConfig());
+                String.valueOf(agent.getBolnaLlmConfig().getOrDefault(PROMPT, "")), agent.getMaxCallDurationSeconds(),
+                agent.getBolnaVoiceConfig(), agent.getBolnaLlmConfig(), agent.getBolnaTaskConfig());
     }
 
     private void removeFromBolna(String bolnaId) {
@@ -250,13 +258,14 @@ public class AgentService {
         return transactions.execute(status -> agents.findByIdAndUserId(agentId, userId).map(agent -> new CallableAgent(
                 agent.getId(), agent.getUserId(), agent.getBolnaAgentId(), agent.isActive(),
                 phoneNumbers.findByAssignedToAgentId(agent.getId()).filter(n -> n.isActive())
-                        .map(n -> n.getPhoneNumber()).orElse(null))));
+                        .map(n -> n.getPhoneNumber()).orElse(null), agent.getMaxCallDurationSeconds())));
     }
 
     /** Resolves Bolna's agent id to ours and its owner (for webhooks). */
     public Optional<CallableAgent> byBolnaId(String bolnaAgentId) {
         return transactions.execute(status -> agents.findByBolnaAgentId(bolnaAgentId).map(agent -> new CallableAgent(
-                agent.getId(), agent.getUserId(), agent.getBolnaAgentId(), agent.isActive(), null)));
+                agent.getId(), agent.getUserId(), agent.getBolnaAgentId(), agent.isActive(), null,
+                agent.getMaxCallDurationSeconds())));
     }
 
     private Agent owned(UUID userId, UUID agentId) {
@@ -272,7 +281,7 @@ public class AgentService {
         Object welcome = task.remove(WELCOME);
         return new AgentView(a.getId(), a.getName(), a.getAgentType(), a.getDescription(), a.isActive(),
                 a.getBolnaAgentId(), welcome == null ? null : welcome.toString(), prompt == null ? null : prompt.toString(),
-                a.getBolnaVoiceConfig(), llm, task, number, a.getCreatedAt(), a.getUpdatedAt());
+                a.getMaxCallDurationSeconds(), a.getBolnaVoiceConfig(), llm, task, number, a.getCreatedAt(), a.getUpdatedAt());
     }
 
     private String maskedWebhookUrl() {
@@ -293,7 +302,11 @@ public class AgentService {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    /** What the calls feature needs to place a call through an agent. */
-    public record CallableAgent(UUID id, UUID userId, String bolnaAgentId, boolean active, String fromPhoneNumber) {
+    /**
+     * What the calls feature needs to place a call through an agent; {@code maxCallDurationSeconds} is
+     * the hard limit Bolna enforces on its calls.
+     */
+    public record CallableAgent(UUID id, UUID userId, String bolnaAgentId, boolean active, String fromPhoneNumber,
+            int maxCallDurationSeconds) {
     }
 }

@@ -7,11 +7,14 @@ import java.util.Map;
 /** The body of Bolna's v2 agent creation, with sensible defaults under the user's settings. */
 final class BolnaAgentPayload {
 
+    static final String CALL_TERMINATE = "call_terminate";
+
     private BolnaAgentPayload() {
     }
 
+    /** {@code maxCallDurationSeconds} becomes the task's {@code call_terminate}, whatever {@code task} says. */
     static Map<String, Object> create(String name, String welcomeMessage, String webhookUrl, String systemPrompt,
-            Map<String, Object> voice, Map<String, Object> llm, Map<String, Object> task) {
+            int maxCallDurationSeconds, Map<String, Object> voice, Map<String, Object> llm, Map<String, Object> task) {
         Map<String, Object> llmConfig = new LinkedHashMap<>(Map.of("provider", "openai", "model", "gpt-4o-mini",
                 "max_tokens", 150, "temperature", 0.2));
         llm.forEach((key, value) -> {
@@ -29,6 +32,7 @@ final class BolnaAgentPayload {
                 taskConfig.put(key, value);
             }
         });
+        taskConfig.put(CALL_TERMINATE, maxCallDurationSeconds);
         Map<String, Object> toolsConfig = new LinkedHashMap<>();
         toolsConfig.put("llm_agent", Map.of("agent_type", "simple_llm_agent", "agent_flow_type", "streaming",
                 "llm_config", llmConfig));

@@ -1,6 +1,10 @@
 package ai.calling.agent;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -22,6 +26,7 @@ import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
 import ai.calling.common.ApiException;
@@ -32,8 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Bolna.ai's API: bearer key, timeouts, metrics per endpoint ({@code bolna.requests}), retries with
  * backoff only for idempotent requests on 5xx and timeouts. {@code POST /call} is never retried: a
- * timeout after Bolna accepted it would ring the customer twice. Bolna's errors become 502 problem
- * details with a readable detail; without {@code BOLNA_API_KEY} every call answers 503.
+ * timeout after Bolna accepted it would ring the customer twice; a lost answer is reported as an
+ * unconfirmed dial instead. Bolna's errors become 502 problem details with a readable detail;
+ * without {@code BOLNA_API_KEY} every call answers 503.
  */
 @Component
 public class BolnaClient {
@@ -98,15 +104,91 @@ public class BolnaClient {
         }
     }
 
-    /** Places a call (never retried); returns Bolna's execution id. */
-    public String makeCall(Map<String, Object> body) {
-        JsonNode queued = call("make_call", false, () -> rest.post().uri("/call").contentType(MediaType.APPLICATION_JSON)
-                .body(body).retrieve().body(JsonNode.class));
-        String id = queued == null ? "" : queued.path("execution_id").asString("");
-        if (id.isBlank()) {
-            throw bad("Bolna accepted the call but returned no execution id");
+    /**
+     * Places a call, never retried. Returns Bolna's execution id, or an unconfirmed dial when the
+     * request may have reached Bolna but its answer was lost (a timeout or reset after sending, a 5xx,
+     * an answer without an execution id): the customer may be ringing, so only a webhook or
+     * reconciliation can tell. Throws when Bolna certainly did not place it: a 4xx (429 as 429), no
+     * connection, or no API key.
+     */
+    public Dial placeCall(Map<String, Object> body) {
+        if (!properties.apiConfigured()) {
+            throw ApiException.unavailable("Voice calling is not configured on this server (BOLNA_API_KEY is unset)");
         }
-        return id;
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "success";
+        try {
+            JsonNode queued = rest.post().uri("/call").contentType(MediaType.APPLICATION_JSON).body(body).retrieve()
+                    .body(JsonNode.class);
+            String id = queued == null ? "" : queued.path("execution_id").asString("");
+            if (id.isBlank()) {
+                outcome = "unconfirmed";
+                return Dial.unconfirmed("Bolna accepted the call without an execution id");
+            }
+            return Dial.placed(id);
+        } catch (HttpClientErrorException.TooManyRequests e) {
+            outcome = "error";
+            log.warn("Bolna make_call answered 429");
+            throw ApiException.tooManyRequests("Bolna is at its limit of calls; try again in a moment",
+                    retryAfter(e.getResponseHeaders()));
+        } catch (HttpClientErrorException e) {
+            outcome = "error";
+            throw translate("make_call", e);
+        } catch (RestClientException e) {
+            if (neverSent(e)) {
+                outcome = "error";
+                throw translate("make_call", e);
+            }
+            outcome = "unconfirmed";
+            log.warn("Bolna make_call's answer was lost ({}); the dial is unconfirmed", e.getMessage());
+            return Dial.unconfirmed(e instanceof HttpServerErrorException server
+                    ? "Bolna answered " + server.getStatusCode().value() : "Bolna did not answer in time");
+        } finally {
+            sample.stop(meters.timer("bolna.requests", "endpoint", "make_call", "outcome", outcome));
+        }
+    }
+
+    /** Whether the request certainly never reached Bolna (no connection could be made). */
+    private static boolean neverSent(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof UnknownHostException
+                    || cause instanceof NoRouteToHostException || cause instanceof HttpConnectTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long retryAfter(HttpHeaders headers) {
+        String value = headers == null ? null : headers.getFirst(HttpHeaders.RETRY_AFTER);
+        try {
+            return value == null ? 5 : Math.clamp(Long.parseLong(value.trim()), 1, 300);
+        } catch (NumberFormatException notSeconds) {
+            return 5;
+        }
+    }
+
+    /** Bolna's answer to POST /call: its execution id, or why the dial is unconfirmed. */
+    public record Dial(String executionId, String unconfirmedBecause) {
+
+        static Dial placed(String executionId) {
+            return new Dial(executionId, null);
+        }
+
+        static Dial unconfirmed(String because) {
+            return new Dial(null, because);
+        }
+
+        public boolean placed() {
+            return executionId != null;
+        }
+    }
+
+    /** One page (1-based, up to 50) of the agent's executions, newest first as Bolna lists them. */
+    public JsonNode agentExecutions(String agentId, int page) {
+        return call("agent_executions", true, () -> rest.get()
+                .uri("/v2/agent/{id}/executions?page_number={page}&page_size=50", agentId, page).retrieve()
+                .body(JsonNode.class));
     }
 
     public void stopCall(String executionId) {

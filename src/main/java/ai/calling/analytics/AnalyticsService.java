@@ -117,6 +117,16 @@ public class AnalyticsService {
         });
     }
 
+    /**
+     * Evicted before the commit as well as after it: a reader who sees the committed call (as the
+     * webhook's own client may, at once) must not be served the overview cached before it, and the
+     * after-commit eviction drops what was cached from the old state in between.
+     */
+    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    void callEnding(CallCompleted call) {
+        evict(call.userId());
+    }
+
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void callEnded(CallCompleted call) {
         evict(call.userId());

@@ -91,6 +91,25 @@ public class UserAdministration {
         return new Change(before, view(user));
     }
 
+    /** Sets the account's own cap on calls in progress (0 to 1000); returns the one it had (null: the default). */
+    @Transactional
+    public Integer setMaxConcurrentCalls(UUID userId, int cap) {
+        if (cap < 0 || cap > 1000) {
+            throw ApiException.invalidField("maxConcurrentCalls", "must be between 0 and 1000");
+        }
+        UserAccount user = find(userId);
+        Integer before = user.getMaxConcurrentCalls();
+        user.setMaxConcurrentCalls(cap);
+        users.flush();
+        return before;
+    }
+
+    /** The account's own cap on calls in progress (null: the platform default applies). */
+    @Transactional(readOnly = true)
+    public Integer maxConcurrentCalls(UUID userId) {
+        return find(userId).getMaxConcurrentCalls();
+    }
+
     /** An admin ends every session of the user at once; returns how many were live. */
     @Transactional
     public int revokeSessions(CurrentUser actor, UUID userId) {

@@ -43,9 +43,10 @@ class BillingController {
         this.webhooks = webhooks;
     }
 
+    /** {@code credits} is the ledger sum, {@code held} what calls in progress hold, {@code available} the rest. */
     @GetMapping("/api/credits/balance")
-    Balance balance(@AuthenticationPrincipal CurrentUser user) {
-        return new Balance(ledger.balance(user.id()));
+    CreditLedger.Balance balance(@AuthenticationPrincipal CurrentUser user) {
+        return ledger.balanceOf(user.id());
     }
 
     @GetMapping("/api/credits/transactions")
@@ -96,9 +97,6 @@ class BillingController {
 
     private static String checkedType(String type) {
         return AllowedValues.check("type", type, TransactionTypes.ALL);
-    }
-
-    record Balance(int credits) {
     }
 
     record CheckoutRequest(@NotBlank String packageId) {

@@ -1,7 +1,11 @@
 package ai.calling.billing;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.HttpStatus;
@@ -9,16 +13,25 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
+import ai.calling.billing.internal.CreditHolds;
 import ai.calling.billing.internal.CreditLedgerRepository;
+import ai.calling.billing.internal.CreditLedgerRepository.DialLimits;
 import ai.calling.billing.internal.CreditLedgerRepository.TransactionRow;
 import ai.calling.common.ApiException;
 import ai.calling.common.PageResponse;
+import ai.calling.config.SystemSettings;
 
 /**
  * The only way credits move. Each movement locks the user's balance, changes it and appends a
  * credit_transactions row with the balance it left, all in one transaction (the caller's, or its
  * own). Movements that stand for an outside fact (a call, a Stripe payment or refund) are
  * idempotent: repeating one returns the first and moves nothing, backed by unique indexes.
+ * <p>
+ * Credit holds reserve what a call in progress may cost: taken (with the checks of available credits
+ * and of the account's cap on calls in progress) under the same balance lock that movements take, so
+ * parallel dials of one account, on any number of instances, see each other's holds; released in the
+ * transaction that debits the call's real cost. Holds are not ledger rows: {@code available =
+ * credits - held}.
  */
 @Service
 public class CreditLedger {
@@ -29,10 +42,92 @@ public class CreditLedger {
     public static final String ADMIN_ADJUSTMENT = "admin_adjustment";
     public static final String REFUND = "refund";
 
-    private final CreditLedgerRepository repository;
+    /** When a caller over its cap on calls in progress is told to try again. */
+    static final long CAP_RETRY_AFTER_SECONDS = 30;
 
-    CreditLedger(CreditLedgerRepository repository) {
+    private final CreditLedgerRepository repository;
+    private final CreditHolds holds;
+    private final SystemSettings settings;
+
+    CreditLedger(CreditLedgerRepository repository, CreditHolds holds, SystemSettings settings) {
         this.repository = repository;
+        this.holds = holds;
+        this.settings = settings;
+    }
+
+    /**
+     * Holds the most an outbound call can cost before it is dialled, in the caller's transaction (the
+     * one that records the dial). Refused with 429 when the account already has its cap of calls in
+     * progress, and with 402 when its available credits do not cover the hold; nothing is held then.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public HoldTerms hold(UUID userId, UUID callId, int maxCallDurationSeconds) {
+        DialLimits limits = repository.lockForDial(userId).orElseThrow(() -> ApiException.notFound("The user"));
+        // read after the lock: every hold committed before it is counted
+        CreditHolds.Open open = holds.open(userId);
+        int cap = limits.maxConcurrentCalls() != null ? limits.maxConcurrentCalls()
+                : settings.intValue(SystemSettings.MAX_CONCURRENT_CALLS_PER_USER, 10);
+        if (open.count() >= cap) {
+            throw ApiException.tooManyRequests("Your account has " + open.count() + " calls in progress, the most it "
+                    + "may have at once (" + cap + "); start this call when one of them has ended",
+                    CAP_RETRY_AFTER_SECONDS);
+        }
+        HoldTerms terms = HoldTerms.of(maxCallDurationSeconds, creditsPerMinute());
+        long available = limits.credits() - open.held();
+        if (available < terms.amount()) {
+            throw new ApiException(HttpStatus.PAYMENT_REQUIRED, "Payment Required", "A call of up to "
+                    + HoldTerms.startedMinutes(maxCallDurationSeconds) + " minutes needs " + terms.amount()
+                    + " available credits and " + Math.max(0, available) + " are available; buy credits to start calls",
+                    List.of(), Map.of("available", available, "required", terms.amount()));
+        }
+        holds.insert(callId, userId, terms);
+        return terms;
+    }
+
+    /**
+     * Holds what a call that has already started without us (an inbound call) may cost, with no checks:
+     * it cannot be refused, but it counts as a call in progress and its cost is bounded like any other.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public HoldTerms holdStarted(UUID userId, UUID callId, int maxCallDurationSeconds) {
+        HoldTerms terms = HoldTerms.of(maxCallDurationSeconds, creditsPerMinute());
+        holds.insert(callId, userId, terms);
+        return terms;
+    }
+
+    /** The terms of the open holds of these calls, by call id (calls without one are absent). */
+    @Transactional(readOnly = true)
+    public Map<UUID, HoldTerms> holdsOf(Collection<UUID> callIds) {
+        return holds.of(callIds).stream().collect(Collectors.toMap(CreditHolds.Terms::callId, CreditHolds.Terms::terms));
+    }
+
+    /** The terms a call without a hold is charged under: the longest call any agent may make, today's price. */
+    public HoldTerms unheldTerms() {
+        return HoldTerms.of(HoldTerms.LONGEST_CALL_SECONDS, creditsPerMinute());
+    }
+
+    /**
+     * Ends a call's money matters in the caller's transaction: releases its hold (if it has one) and
+     * debits its real cost (if any) once. {@code credits} was computed from the hold's terms.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void settle(UUID userId, UUID callId, int credits, String description) {
+        holds.release(callId);
+        if (credits > 0) {
+            debitUsage(userId, callId, credits, description);
+        }
+    }
+
+    /** Balance, held and available credits of one account. */
+    @Transactional(readOnly = true)
+    public Balance balanceOf(UUID userId) {
+        int credits = balance(userId);
+        long held = holds.held(userId);
+        return new Balance(credits, held, credits - held);
+    }
+
+    private int creditsPerMinute() {
+        return Math.max(0, settings.intValue(SystemSettings.CREDITS_PER_MINUTE, 1));
     }
 
     /** Adds credits (a sign-up bonus, ...); returns the new balance. */
@@ -75,16 +170,20 @@ public class CreditLedger {
                 .orElseGet(() -> movement(move(userId, REFUND, -credits, description, stripeRefundId, null, null)));
     }
 
-    /** An admin's correction; refused (409) when it would take the balance below zero. */
+    /**
+     * An admin's correction; refused (409) when it would take the available credits (balance minus
+     * holds) below zero.
+     */
     @Transactional
     public Movement adjust(UUID userId, int amount, String reason, UUID adminId) {
         if (amount == 0) {
             throw ApiException.invalidField("amount", "must not be zero");
         }
         int balance = lock(userId);
-        if (balance + amount < 0) {
-            throw new ApiException(HttpStatus.CONFLICT, "Conflict", "The adjustment would take the balance ("
-                    + balance + ") below zero");
+        long available = balance - holds.held(userId);
+        if (available + amount < 0) {
+            throw new ApiException(HttpStatus.CONFLICT, "Conflict", "The adjustment would take the available credits ("
+                    + available + ") below zero");
         }
         return movement(move(userId, ADMIN_ADJUSTMENT, amount, reason, null, null, adminId));
     }
@@ -115,6 +214,10 @@ public class CreditLedger {
     private static Movement movement(TransactionRow row) {
         return new Movement(row.id(), row.type(), row.amount(), row.balanceAfter(), row.description(),
                 row.stripePaymentId(), row.callId(), row.createdBy(), row.createdAt());
+    }
+
+    /** {@code available = credits - held}: what new calls may hold. */
+    public record Balance(int credits, long held, long available) {
     }
 
     /** One row of a user's credit history. */

@@ -1,7 +1,6 @@
 package ai.calling.billing;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.math.BigInteger;
 
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.model.Event;
@@ -23,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Stripe's callbacks. The raw body must carry a valid {@code Stripe-Signature} (5 minutes tolerance).
  * Each event id is recorded in the same transaction as its effect, so a redelivery changes nothing
  * and a failure lets Stripe retry. Paid checkout sessions credit their package once; refunds take
- * back the refunded share once per refund; anything unknown is recorded and acknowledged.
+ * back the refunded share of the purchase once; anything unknown is recorded and acknowledged.
  */
 @Service
 public class StripeWebhookService {
@@ -86,32 +85,50 @@ public class StripeWebhookService {
         return "credited " + claimed.credits();
     }
 
-    /** Each refund takes back its share of the package's credits, rounded down, once per refund id. */
+    /**
+     * Takes back the refunded share of the purchase's credits, minus what earlier refunds of it already
+     * took back: the charge's cumulative {@code amount_refunded} (newer API versions send no refunds
+     * list; older ones send both) decides the share, rounded down, never more than the purchase. Partial
+     * refunds in any order, repeated, or a full one after partial ones, take back exactly the refunded
+     * share once. The session row is locked, so two refund events of one purchase apply one at a time.
+     */
     private String refund(JsonNode charge) {
         String paymentIntent = charge.path("payment_intent").asString("");
-        SessionRow session = records.byPaymentIntent(paymentIntent).orElse(null);
+        SessionRow session = records.lockByPaymentIntent(paymentIntent).orElse(null);
         if (session == null) {
             return "unknown payment";
         }
-        List<String> done = new ArrayList<>();
-        JsonNode refunds = charge.path("refunds").path("data");
-        if (refunds.isArray() && !refunds.isEmpty()) {
-            for (JsonNode refund : refunds) {
-                int credits = share(session, refund.path("amount").asLong(0));
-                ledger.refund(session.userId(), credits, refund.path("id").asString(), "Refund " + refund.path("id").asString());
-                done.add(refund.path("id").asString());
-            }
-        } else {
-            // newer API versions leave refunds out of the charge: one row per cumulative refunded amount
-            long refunded = charge.path("amount_refunded").asLong(0);
-            String id = charge.path("id").asString() + ":" + refunded;
-            ledger.refund(session.userId(), share(session, refunded), id, "Refund of " + refunded + " (minor units)");
-            done.add(id);
+        long refundedCents = refundedAmount(charge);
+        int target = share(session, refundedCents);
+        int delta = target - session.creditsRefunded();
+        if (delta <= 0) {
+            return "nothing more to take back (" + session.creditsRefunded() + " of " + target + " already)";
         }
-        return "refunded " + done;
+        String id = charge.path("id").asString("") + ":" + refundedCents;
+        ledger.refund(session.userId(), delta, id, "Refund of " + refundedCents + " (minor units) of "
+                + session.sessionId());
+        records.setCreditsRefunded(session.sessionId(), target);
+        return "refunded " + delta;
     }
 
-    private static int share(SessionRow session, long refundedCents) {
-        return (int) Math.min(session.credits(), session.credits() * Math.max(0, refundedCents) / session.amountCents());
+    /** The charge's cumulative refunded amount; without it, the sum of the refunds listed. */
+    private static long refundedAmount(JsonNode charge) {
+        if (charge.path("amount_refunded").isIntegralNumber()) {
+            return Math.max(0, charge.path("amount_refunded").asLong());
+        }
+        long sum = 0;
+        for (JsonNode refund : charge.path("refunds").path("data")) {
+            sum += Math.max(0, refund.path("amount").asLong(0));
+        }
+        return sum;
+    }
+
+    /** The share of the purchase's credits that {@code refundedCents} stands for, rounded down. */
+    static int share(SessionRow session, long refundedCents) {
+        if (refundedCents >= session.amountCents()) {
+            return session.credits();
+        }
+        return BigInteger.valueOf(session.credits()).multiply(BigInteger.valueOf(Math.max(0, refundedCents)))
+                .divide(BigInteger.valueOf(session.amountCents())).intValue();
     }
 }

@@ -7,6 +7,7 @@ import jakarta.validation.Valid;
 
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -36,11 +37,12 @@ class CallController {
         this.calls = calls;
     }
 
+    /** 201 when Bolna placed the call; 202 with {@code dialStatus: unconfirmed} when its answer was lost. */
     @PostMapping
-    @ResponseStatus(HttpStatus.CREATED)
-    CallView start(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody StartCallRequest body,
+    ResponseEntity<CallView> start(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody StartCallRequest body,
             @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
-        return calls.start(user.id(), body, idempotencyKey);
+        CallService.Started started = calls.start(user.id(), body, idempotencyKey);
+        return ResponseEntity.status(started.status()).body(started.call());
     }
 
     @GetMapping

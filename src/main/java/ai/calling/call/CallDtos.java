@@ -26,10 +26,13 @@ public final class CallDtos {
 
     /**
      * A call as clients see it: lifecycle timestamps, hangup data, duration in seconds and billed
-     * minutes, credits used, recording, contact and the state of its lead analysis.
+     * minutes, credits used, recording, contact and the state of its lead analysis. {@code dialStatus}
+     * (calls we dialled only) is {@code confirmed} once Bolna placed the call, {@code unconfirmed} while
+     * Bolna's answer is missing; {@code bolnaExecutionId} is null until then.
      */
     public record CallView(UUID id, UUID agentId, UUID contactId, String phoneNumber, String callerName, String status,
-            String lifecycleStatus, String leadType, String callSource, String bolnaExecutionId, int durationSeconds,
+            String lifecycleStatus, String leadType, String callSource, String bolnaExecutionId, String dialStatus,
+            int durationSeconds,
             int billedMinutes, int creditsUsed, String recordingUrl, String hangupBy, String hangupReason,
             Integer hangupProviderCode, Instant ringingStartedAt, Instant answeredAt, Instant disconnectedAt,
             Instant completedAt, String analysisStatus, Instant createdAt, Instant updatedAt) {
@@ -40,6 +43,14 @@ public final class CallDtos {
     }
 
     public record Segment(String speaker, String text) {
+    }
+
+    /** A recorded dial that Bolna has not been heard from about (for reconciliation). */
+    public record UnboundDial(UUID callId, UUID userId, UUID agentId, Instant createdAt) {
+    }
+
+    /** A call that Bolna placed and has not reported the end of (for reconciliation). */
+    public record UnfinishedCall(UUID callId, String executionId) {
     }
 
     /** Which calls a list covers; an enum-like filter outside its values is a 400. */

@@ -1,5 +1,7 @@
 package ai.calling.call;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -30,12 +32,13 @@ import org.springframework.transaction.annotation.Transactional;
 import ai.calling.agent.AgentService;
 import ai.calling.agent.AgentService.CallableAgent;
 import ai.calling.billing.CreditLedger;
+import ai.calling.billing.HoldTerms;
 import ai.calling.call.internal.Call;
 import ai.calling.call.internal.CallRepository;
 import ai.calling.call.internal.SpeakerSegment;
 import ai.calling.call.internal.Transcript;
 import ai.calling.call.internal.TranscriptRepository;
-import ai.calling.config.SystemSettings;
+import ai.calling.common.Text;
 import ai.calling.contact.ContactDtos.ContactView;
 import ai.calling.contact.ContactService;
 import tools.jackson.databind.JsonNode;
@@ -45,7 +48,12 @@ import tools.jackson.databind.json.JsonMapper;
  * Applies Bolna execution objects (from webhooks, a replay or reconciliation: one code path) to
  * their calls. Events of one execution are serialised by a transaction-scoped advisory lock. The
  * lifecycle only moves forward, each timestamp is set once, and the terminal work (duration,
- * billing, not-connected count) happens exactly once, when the call first becomes terminal.
+ * billing, release of the credit hold, not-connected count) happens exactly once, when the call
+ * first becomes terminal. An execution we have not seen that carries the id of a recorded dial
+ * ({@code call_attempt_id}) is bound to that call, even when it arrives before Bolna's answer to
+ * {@code POST /call}. Whatever a payload holds (NUL characters, over-long strings, absurd
+ * durations) an event is applied: text is cut to what its column holds, a call is charged at most
+ * its hold.
  */
 @Service
 public class CallLifecycle {
@@ -57,21 +65,19 @@ public class CallLifecycle {
     private final AgentService agents;
     private final ContactService contacts;
     private final CreditLedger ledger;
-    private final SystemSettings settings;
     private final ApplicationEventPublisher events;
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final EntityManager entityManager;
 
     CallLifecycle(CallRepository calls, TranscriptRepository transcripts, AgentService agents, ContactService contacts,
-            CreditLedger ledger, SystemSettings settings, ApplicationEventPublisher events, JdbcClient jdbc,
-            JsonMapper json, EntityManager entityManager) {
+            CreditLedger ledger, ApplicationEventPublisher events, JdbcClient jdbc, JsonMapper json,
+            EntityManager entityManager) {
         this.calls = calls;
         this.transcripts = transcripts;
         this.agents = agents;
         this.contacts = contacts;
         this.ledger = ledger;
-        this.settings = settings;
         this.events = events;
         this.jdbc = jdbc;
         this.json = json;
@@ -116,45 +122,139 @@ public class CallLifecycle {
             List<JsonNode> updates = entry.getValue();
             Call call = known.get(entry.getKey());
             if (call == null) {
+                call = bindRecordedDial(entry.getKey(), updates).orElse(null);
+            }
+            if (call == null) {
                 Optional<CallableAgent> agent = agents.byBolnaId(updates.getFirst().path("agent_id").asString(""));
                 if (agent.isEmpty()) {
                     ignored.add(entry.getKey());
                     continue;
                 }
-                // written now: the contact and the transcript refer to it
+                // written now: the contact, the transcript and the hold refer to it
                 call = calls.saveAndFlush(newInboundCall(agent.get(), entry.getKey(), updates.getFirst()));
+                ledger.holdStarted(call.getUserId(), call.getId(), agent.get().maxCallDurationSeconds());
             }
             for (JsonNode execution : updates) {
-                String outcome = advance(call, execution);
-                if (outcome != null) {
-                    ended.add(new Ended(call, outcome));
+                Ended end = advance(call, execution);
+                if (end != null) {
+                    ended.add(end);
                 }
                 linkContact(call, execution);
             }
             saveTranscript(call, updates);
         }
+        charge(ended);
         calls.flush();
-        // one order for the balance rows, as for the execution locks
+        settle(ended);
+        return ignored;
+    }
+
+    /**
+     * Sets the duration, billed minutes and credits of the calls that have just ended, under the terms
+     * of their holds (calls without one: the longest call any agent may make, today's price), before
+     * the flush, so status, duration and credits reach the analytics triggers in one UPDATE.
+     */
+    private void charge(List<Ended> ended) {
+        if (ended.isEmpty()) {
+            return;
+        }
+        Map<UUID, HoldTerms> holds = ledger.holdsOf(ended.stream().map(end -> end.call().getId()).toList());
+        for (Ended end : ended) {
+            HoldTerms terms = holds.getOrDefault(end.call().getId(), ledger.unheldTerms());
+            HoldTerms.Charge charge = terms.charge(end.connected() ? end.reportedSeconds() : 0);
+            end.call().setDurationSeconds(charge.seconds());
+            end.call().setDurationMinutes(charge.minutes());
+            end.call().setCreditsUsed(charge.credits());
+        }
+    }
+
+    /** Releases each ended call's hold and debits its cost, in one order of the balance rows (as for the execution locks). */
+    private void settle(List<Ended> ended) {
         ended.sort(Comparator.comparing(end -> end.call().getUserId()));
         for (Ended end : ended) {
             Call call = end.call();
-            if (call.getCreditsUsed() > 0) {
-                ledger.debitUsage(call.getUserId(), call.getId(), call.getCreditsUsed(), "Call of "
-                        + call.getDurationMinutes() + " min to " + call.getPhoneNumber());
-            } else if (call.getContactId() != null) {
+            ledger.settle(call.getUserId(), call.getId(), call.getCreditsUsed(), "Call of " + call.getDurationMinutes()
+                    + " min to " + call.getPhoneNumber());
+            if (call.getCreditsUsed() == 0 && call.getContactId() != null) {
                 contacts.countConnectionFailure(call.getUserId(), call.getContactId(), call.getId());
             }
             events.publishEvent(new CallCompleted(call.getId(), call.getUserId(), call.getAgentId(), call.getStatus(),
                     end.outcome(), call.getTranscriptId()));
         }
-        return ignored;
     }
 
     /**
-     * Moves the call forward by one execution object. Returns the call's outcome when this update is
-     * the one that makes it terminal (its duration and credits are then set), else null.
+     * Ends a call that Bolna will never report on (a dial whose answer was lost and that never appeared,
+     * or an execution Bolna no longer knows) as failed: no charge, its hold released, its outcome
+     * published. Returns false when the call had ended meanwhile (or does not exist).
      */
-    private String advance(Call call, JsonNode execution) {
+    @Transactional
+    public boolean failUnreported(UUID callId, String reason) {
+        // the execution's lock first, as every other writer of a bound call takes it
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(bolna_execution_id, 42)) FROM calls "
+                + "WHERE id = :id AND bolna_execution_id IS NOT NULL").param("id", callId).query().listOfRows();
+        Call call = calls.lockById(callId).orElse(null);
+        if (call == null || !"in_progress".equals(call.getStatus())) {
+            return false;
+        }
+        Instant now = Instant.now();
+        call.setStatus("failed");
+        call.setCompletedAt(now);
+        call.setHangupBy("system");
+        call.setHangupReason(reason);
+        List<Ended> ended = new ArrayList<>(List.of(new Ended(call, "failed", 0, false)));
+        charge(ended);
+        calls.flush();
+        settle(ended);
+        log.info("Call {} failed without a report from Bolna: {}", callId, reason);
+        return true;
+    }
+
+    /**
+     * The recorded dial that an execution we do not know yet belongs to: its updates carry the call's id
+     * as {@code call_attempt_id} (Bolna echoes our {@code user_data} in
+     * {@code context_details.recipient_data}). Bound when that call has no execution id yet and its
+     * agent is the execution's.
+     */
+    private Optional<Call> bindRecordedDial(String executionId, List<JsonNode> updates) {
+        Optional<UUID> attempt = updates.stream().map(CallLifecycle::attemptId).flatMap(Optional::stream).findFirst();
+        if (attempt.isEmpty()) {
+            return Optional.empty();
+        }
+        Call call = calls.lockById(attempt.get()).orElse(null);
+        if (call != null && executionId.equals(call.getBolnaExecutionId())) {
+            // bound meanwhile by Bolna's answer to POST /call
+            return Optional.of(call);
+        }
+        if (call == null || call.getBolnaExecutionId() != null) {
+            return Optional.empty();
+        }
+        String bolnaAgent = updates.getFirst().path("agent_id").asString("");
+        boolean sameAgent = agents.byBolnaId(bolnaAgent).map(agent -> agent.id().equals(call.getAgentId())).orElse(false);
+        if (!sameAgent) {
+            log.warn("Execution {} names dial {} of another agent; not bound", executionId, attempt.get());
+            return Optional.empty();
+        }
+        call.setBolnaExecutionId(executionId);
+        call.setDialStatus("confirmed");
+        return Optional.of(call);
+    }
+
+    /** The id of our recorded dial, echoed by Bolna from the call's user_data. */
+    public static Optional<UUID> attemptId(JsonNode execution) {
+        String raw = execution.path("context_details").path("recipient_data").path("call_attempt_id").asString("");
+        try {
+            return raw.isBlank() ? Optional.empty() : Optional.of(UUID.fromString(raw.trim()));
+        } catch (IllegalArgumentException notOurs) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Moves the call forward by one execution object. Returns the call's end when this update is the
+     * one that makes it terminal (its status is then set; its charge follows in {@link #charge}), else null.
+     */
+    private Ended advance(Call call, JsonNode execution) {
         BolnaStatus status = BolnaStatus.of(execution.path("status").asString(""));
         Instant at = eventTime(execution);
         JsonNode telephony = execution.path("telephony_data");
@@ -176,19 +276,16 @@ public class CallLifecycle {
         if (!status.terminal() || !"in_progress".equals(call.getStatus())) {
             return null;
         }
-        int seconds = durationSeconds(execution, telephony);
+        long seconds = durationSeconds(execution, telephony);
         boolean connected = "completed".equals(status.terminalStatus) && seconds > 0;
-        int minutes = connected ? (seconds + 59) / 60 : 0;
-        call.setDurationSeconds(connected ? seconds : 0);
-        call.setDurationMinutes(minutes);
-        call.setCreditsUsed(minutes * Math.max(0, settings.intValue(SystemSettings.CREDITS_PER_MINUTE, 1)));
         call.setStatus(status.terminalStatus);
         call.setCompletedAt(at);
-        return outcome(status, connected, execution.path("answered_by_voice_mail").asBoolean(false),
-                call.getCallAnsweredAt() != null);
+        return new Ended(call, outcome(status, connected, execution.path("answered_by_voice_mail").asBoolean(false),
+                call.getCallAnsweredAt() != null), seconds, connected);
     }
 
-    private record Ended(Call call, String outcome) {
+    /** A call that has just ended: its outcome, the duration Bolna reported and whether anyone answered. */
+    private record Ended(Call call, String outcome, long reportedSeconds, boolean connected) {
     }
 
     /** The agent_call_outcomes outcome of a call that has just ended (docs/bolna-webhooks.md). */
@@ -209,7 +306,8 @@ public class CallLifecycle {
         JsonNode telephony = execution.path("telephony_data");
         String direction = telephony.path("call_type").asString("inbound");
         String phone = customerPhone(execution, telephony, direction);
-        Call call = new Call(agent.userId(), agent.id(), executionId, phone == null ? "unknown" : phone);
+        Call call = new Call(agent.userId(), agent.id(), executionId,
+                phone == null ? "unknown" : Text.storable(phone, 50));
         call.setLeadType("outbound".equals(direction) ? "outbound" : "inbound");
         call.setCallSource("phone");
         log.info("Bolna execution {} unknown here: creating the {} call for agent {}", executionId, call.getLeadType(),
@@ -261,8 +359,8 @@ public class CallLifecycle {
         if (e164.isEmpty()) {
             return;
         }
-        ContactView contact = contacts.findOrCreateForCall(call.getUserId(), e164.get(),
-                execution.path("context_details").path("recipient_data").path("name").asString(null), call.getId());
+        ContactView contact = contacts.findOrCreateForCall(call.getUserId(), e164.get(), Text.storable(
+                execution.path("context_details").path("recipient_data").path("name").asString(null), 255), call.getId());
         call.setContactId(contact.id());
     }
 
@@ -313,24 +411,44 @@ public class CallLifecycle {
         return phone.isBlank() ? null : phone;
     }
 
-    /** Telephony duration (a number or a string) first, else the conversation duration; whole seconds. */
-    static int durationSeconds(JsonNode execution, JsonNode telephony) {
+    /**
+     * Telephony duration (a number or a string) first, else the conversation duration; whole seconds,
+     * rounded up, in 64-bit arithmetic. Values that are not a finite non-negative number (a string such
+     * as "Infinity", NaN, an object) are no duration; huge ones are bounded later by the call's hold.
+     */
+    static long durationSeconds(JsonNode execution, JsonNode telephony) {
         for (JsonNode value : new JsonNode[] { telephony.path("duration"), execution.path("conversation_duration"),
                 execution.path("conversation_time") }) {
-            double seconds = value.isNumber() ? value.asDouble() : parse(value.asString(""));
+            long seconds = wholeSeconds(value);
             if (seconds > 0) {
-                return (int) Math.ceil(seconds);
+                return seconds;
             }
         }
         return 0;
     }
 
-    private static double parse(String text) {
+    private static final BigDecimal LONGEST = BigDecimal.valueOf(Long.MAX_VALUE);
+
+    private static long wholeSeconds(JsonNode value) {
+        BigDecimal seconds;
         try {
-            return text.isBlank() ? 0 : Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
+            if (value.isNumber()) {
+                seconds = value.decimalValue();
+            } else if (value.isString() && !value.asString().isBlank() && value.asString().length() <= 100) {
+                seconds = new BigDecimal(value.asString().trim());
+            } else {
+                return 0;
+            }
+        } catch (NumberFormatException | ArithmeticException notAFiniteNumber) {
             return 0;
         }
+        if (seconds.signum() <= 0) {
+            return 0;
+        }
+        if (seconds.compareTo(BigDecimal.ONE) <= 0) {
+            return 1;
+        }
+        return seconds.min(LONGEST).setScale(0, RoundingMode.CEILING).longValueExact();
     }
 
     private static String hangupBy(String raw) {

@@ -31,6 +31,8 @@ public class SystemSettings {
     public static final String KPI_REFRESH_INTERVAL_MINUTES = "kpi_refresh_interval_minutes";
     public static final String MAX_CONTACTS_PER_UPLOAD = "max_contacts_per_upload";
     public static final String WEBHOOK_EVENT_RETENTION_DAYS = "webhook_event_retention_days";
+    public static final String DEFAULT_MAX_CALL_DURATION_SECONDS = "default_max_call_duration_seconds";
+    public static final String MAX_CONCURRENT_CALLS_PER_USER = "max_concurrent_calls_per_user";
 
     private final SystemConfigRepository repository;
     private final Cache<String, Optional<String>> cache = Caffeine.newBuilder()

@@ -1,67 +1,120 @@
 package ai.calling.webhook;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
+import ai.calling.agent.AgentService;
 import ai.calling.agent.BolnaClient;
+import ai.calling.agent.BolnaClient.BolnaNotFound;
+import ai.calling.call.CallDtos.UnboundDial;
+import ai.calling.call.CallDtos.UnfinishedCall;
+import ai.calling.call.CallLifecycle;
+import ai.calling.call.CallService;
 import ai.calling.common.ApiException;
 import ai.calling.config.BolnaProperties;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Lost webhooks: calls still unfinished {@code reconcile-after} after they started are fetched from
- * Bolna's API and applied exactly like a delivery (stored as an event with source reconciliation),
- * so they end in the right state with the right charge.
+ * Calls Bolna has not told us the end of, {@code reconcile-after} after they started:
+ * <ul>
+ * <li>a call Bolna placed is fetched from Bolna's API and applied exactly like a delivery (stored as
+ * an event with source reconciliation), so it ends in the right state with the right charge; one
+ * that Bolna no longer knows is failed, its hold released;</li>
+ * <li>a recorded dial whose answer was lost is looked for among its agent's executions (by the
+ * {@code call_attempt_id} it carried): found, it is applied (and so bound); not there, Bolna never
+ * placed it, and it is failed without charge, its hold released.</li>
+ * </ul>
+ * When Bolna cannot be asked (down, timing out), nothing is decided and the next run tries again.
  */
 @Service
 public class BolnaReconciliation {
 
+    /** How many pages of an agent's executions (50 each, newest first) are searched for a lost dial. */
+    static final int PAGES_SEARCHED = 5;
     private static final Logger log = LoggerFactory.getLogger(BolnaReconciliation.class);
 
-    private final JdbcClient jdbc;
+    private final CallService calls;
+    private final CallLifecycle lifecycle;
+    private final AgentService agents;
     private final BolnaClient bolna;
     private final BolnaProperties properties;
     private final BolnaWebhookService webhooks;
     private final JsonMapper json;
 
-    BolnaReconciliation(JdbcClient jdbc, BolnaClient bolna, BolnaProperties properties, BolnaWebhookService webhooks,
-            JsonMapper json) {
-        this.jdbc = jdbc;
+    BolnaReconciliation(CallService calls, CallLifecycle lifecycle, AgentService agents, BolnaClient bolna,
+            BolnaProperties properties, BolnaWebhookService webhooks, JsonMapper json) {
+        this.calls = calls;
+        this.lifecycle = lifecycle;
+        this.agents = agents;
         this.bolna = bolna;
         this.properties = properties;
         this.webhooks = webhooks;
         this.json = json;
     }
 
-    /** Returns how many executions were fetched and applied. */
+    /** Returns how many calls were settled (applied from Bolna's API or failed). */
     public int reconcile() {
         if (!properties.apiConfigured()) {
             return 0;
         }
-        List<String> stale = jdbc.sql("""
-                SELECT bolna_execution_id FROM calls
-                 WHERE status = 'in_progress' AND created_at < :before ORDER BY created_at LIMIT 100""")
-                .param("before", OffsetDateTime.ofInstant(Instant.now().minus(properties.reconcileAfter()),
-                        ZoneOffset.UTC))
-                .query(String.class).list();
-        int applied = 0;
-        for (String executionId : stale) {
+        Instant before = Instant.now().minus(properties.reconcileAfter());
+        int settled = 0;
+        for (UnboundDial dial : calls.unboundDials(before, 100)) {
+            settled += settleLostDial(dial) ? 1 : 0;
+        }
+        for (UnfinishedCall call : calls.unfinishedCalls(before, 100)) {
             try {
-                JsonNode execution = bolna.getExecution(executionId);
+                JsonNode execution = bolna.getExecution(call.executionId());
                 webhooks.receiveAndProcess(json.writeValueAsString(execution), "reconciliation");
-                applied++;
+                settled++;
+            } catch (BolnaNotFound gone) {
+                settled += lifecycle.failUnreported(call.callId(), "Bolna does not know this execution") ? 1 : 0;
             } catch (ApiException e) {
-                log.warn("Reconciliation could not fetch execution {}: {}", executionId, e.getMessage());
+                log.warn("Reconciliation could not fetch execution {}: {}", call.executionId(), e.getMessage());
             }
         }
-        return applied;
+        return settled;
+    }
+
+    private boolean settleLostDial(UnboundDial dial) {
+        String bolnaAgent = agents.callable(dial.userId(), dial.agentId()).map(AgentService.CallableAgent::bolnaAgentId)
+                .orElse(null);
+        try {
+            Optional<String> executionId = bolnaAgent == null ? Optional.empty() : findByAttempt(bolnaAgent, dial.callId());
+            if (executionId.isPresent()) {
+                JsonNode execution = bolna.getExecution(executionId.get());
+                webhooks.receiveAndProcess(json.writeValueAsString(execution), "reconciliation");
+                return true;
+            }
+        } catch (BolnaNotFound gone) {
+            log.info("Bolna no longer knows agent {} of lost dial {}", bolnaAgent, dial.callId());
+        } catch (ApiException unreachable) {
+            log.warn("Reconciliation could not search Bolna for lost dial {}: {}", dial.callId(),
+                    unreachable.getMessage());
+            return false;
+        }
+        return lifecycle.failUnreported(dial.callId(), "Bolna never confirmed this dial");
+    }
+
+    /** The execution among the agent's latest that carries this dial's attempt id. */
+    private Optional<String> findByAttempt(String bolnaAgent, UUID attempt) {
+        for (int page = 1; page <= PAGES_SEARCHED; page++) {
+            JsonNode executions = bolna.agentExecutions(bolnaAgent, page);
+            for (JsonNode execution : executions.path("data")) {
+                if (CallLifecycle.attemptId(execution).filter(attempt::equals).isPresent()) {
+                    return CallLifecycle.executionId(execution);
+                }
+            }
+            if (!executions.path("has_more").asBoolean(false)) {
+                break;
+            }
+        }
+        return Optional.empty();
     }
 }

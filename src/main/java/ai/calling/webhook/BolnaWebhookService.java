@@ -24,13 +24,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 import ai.calling.call.CallLifecycle;
 import ai.calling.common.ApiException;
 import ai.calling.common.PageResponse;
+import ai.calling.common.Text;
 import ai.calling.config.BolnaProperties;
 import ai.calling.config.Secrets;
 import ai.calling.webhook.internal.WebhookEvents;
 import ai.calling.webhook.internal.WebhookEvents.Claimed;
 import ai.calling.webhook.internal.WebhookEvents.EventRow;
+import ai.calling.webhook.internal.StorableJson;
 import ai.calling.webhook.internal.WebhookJournal;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,6 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class BolnaWebhookService {
 
     static final int MAX_BODY_BYTES = 1024 * 1024;
+    static final int MAX_EXECUTION_ID_LENGTH = 255;
     static final int BATCH = 100;
     static final Duration BUSY_WINDOW = Duration.ofMillis(100);
     static final int MAX_ATTEMPTS = 8;
@@ -60,6 +64,7 @@ public class BolnaWebhookService {
     private final CallLifecycle lifecycle;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
+    private final JsonMapper payloads;
     private final BlockingQueue<UUID> queued = new LinkedBlockingQueue<>(20_000);
     private final List<Thread> processors;
     private volatile boolean running = true;
@@ -73,6 +78,8 @@ public class BolnaWebhookService {
         this.lifecycle = lifecycle;
         this.transactions = transactions;
         this.json = json;
+        // payloads are read back with exact decimals: a number too large for a double stays a number
+        this.payloads = json.rebuild().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
         this.processors = IntStream.range(0, Math.clamp(bolna.webhookWorkers(), 1, 16))
                 .mapToObj(n -> Thread.ofPlatform().name("bolna-webhook-" + n).daemon().start(this::processQueued))
                 .toList();
@@ -110,10 +117,19 @@ public class BolnaWebhookService {
         if (execution == null || !execution.isObject()) {
             throw ApiException.badRequest("The body is not a JSON object");
         }
+        String stored = body;
+        if (StorableJson.needsCleaning(body)) {
+            execution = StorableJson.clean(execution);
+            stored = json.writeValueAsString(execution);
+        }
         String executionId = CallLifecycle.executionId(execution)
                 .orElseThrow(() -> ApiException.badRequest("The execution has no id"));
-        UUID eventId = journal.append(executionId, execution.path("agent_id").asString(null),
-                execution.path("status").asString(null), source, body);
+        if (executionId.length() > MAX_EXECUTION_ID_LENGTH) {
+            // no execution of ours has such an id: refused, so that it is not stored and retried forever
+            throw ApiException.badRequest("The execution id is longer than " + MAX_EXECUTION_ID_LENGTH + " characters");
+        }
+        UUID eventId = journal.append(executionId, Text.storable(execution.path("agent_id").asString(null), 255),
+                Text.storable(execution.path("status").asString(null), 50), source, stored);
         if (now) {
             process(List.of(eventId), false);
         } else if (!queued.offer(eventId)) {
@@ -217,7 +233,7 @@ public class BolnaWebhookService {
                 if (claimed.isEmpty()) {
                     return "skipped";
                 }
-                Set<String> ignored = lifecycle.apply(claimed.stream().map(event -> json.readTree(event.payload())).toList());
+                Set<String> ignored = lifecycle.apply(claimed.stream().map(event -> payloads.readTree(event.payload())).toList());
                 List<UUID> ignoredIds = claimed.stream().filter(event -> ignored.contains(event.executionId()))
                         .map(Claimed::id).toList();
                 events.markIgnored(ignoredIds);

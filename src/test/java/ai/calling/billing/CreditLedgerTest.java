@@ -167,6 +167,10 @@ class CreditLedgerTest {
         assertThat(tooMuch.status()).isEqualTo(409);
         assertThat(http.post("/api/admin/users/" + user.id() + "/credits", Map.of("amount", 5), admin.auth()).status())
                 .isEqualTo(400);
+        for (Object amount : List.of(0, 2.5, "ten")) {
+            assertThat(http.post("/api/admin/users/" + user.id() + "/credits", Map.of("amount", amount, "reason", "x"),
+                    admin.auth()).status()).as("amount %s", amount).isEqualTo(400);
+        }
         assertThat(http.post("/api/admin/users/" + user.id() + "/credits", Map.of("amount", 5, "reason", "x"), user.auth())
                 .status()).isEqualTo(403);
         assertThat(ledger.balance(user.id())).isEqualTo(40);

@@ -9,8 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 
 import javax.crypto.Mac;
@@ -168,6 +172,54 @@ class StripePaymentsTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM credit_transactions WHERE user_id = ? AND type = 'refund'",
                 Long.class, user.id())).isOne();
         LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    @Test
+    void partialRefundsThenAFullOneInAnyOrderTwiceTakeBackThePurchaseExactlyOnce() {
+        for (long seed = 1; seed <= 4; seed++) {
+            String session = checkout("starter");
+            webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
+            int before = balance();
+            // newer API versions: the charge's cumulative amount_refunded and no refunds list
+            List<String> events = new ArrayList<>();
+            for (String charge : List.of(refundedCharge(session, 500, false), refundedCharge(session, 1000, false),
+                    refundedCharge(session, 1000, true))) {
+                String event = event("evt_" + UUID.randomUUID(), "charge.refunded", charge);
+                events.add(event);
+                events.add(event);
+            }
+            Collections.shuffle(events, new Random(seed));
+
+            events.forEach(event -> assertThat(webhook(event).status()).isEqualTo(200));
+
+            assertThat(before - balance()).as("credits taken back, order %d", seed).isEqualTo(100);
+            assertThat(jdbc.queryForObject("SELECT -sum(amount) FROM credit_transactions WHERE user_id = ? "
+                    + "AND type = 'refund' AND description LIKE ?", Integer.class, user.id(), "%" + session))
+                    .isEqualTo(100);
+        }
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    @Test
+    void olderRefundListsTakeBackTheirShareAndNeverMoreThanThePurchase() {
+        String session = checkout("starter");
+        webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
+        String oneRefund = "{\"id\":\"ch_" + session + "\",\"object\":\"charge\",\"amount\":1000,"
+                + "\"payment_intent\":\"pi_" + session + "\",\"refunds\":{\"object\":\"list\",\"data\":["
+                + "{\"id\":\"re_1\",\"object\":\"refund\",\"amount\":250}]}}";
+        String overRefunded = refundedCharge(session, 5000, true);
+
+        webhook(event("evt_" + UUID.randomUUID(), "charge.refunded", oneRefund));
+        assertThat(balance()).isEqualTo(115 - 25);
+        webhook(event("evt_" + UUID.randomUUID(), "charge.refunded", overRefunded));
+
+        assertThat(balance()).isEqualTo(15);
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    private static String refundedCharge(String session, long amountRefunded, boolean fully) {
+        return "{\"id\":\"ch_" + session + "\",\"object\":\"charge\",\"amount\":1000,\"amount_refunded\":"
+                + amountRefunded + ",\"refunded\":" + fully + ",\"payment_intent\":\"pi_" + session + "\"}";
     }
 
     @Test

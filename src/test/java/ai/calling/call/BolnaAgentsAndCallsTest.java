@@ -39,6 +39,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
+import ai.calling.support.TestCredits;
 import ai.calling.support.TestUsers;
 import ai.calling.support.TestUsers.SignedIn;
 import tools.jackson.databind.JsonNode;
@@ -260,29 +261,33 @@ class BolnaAgentsAndCallsTest {
     }
 
     @Test
-    void zeroCreditsBadNumbersForeignAgentsAndBolnaFailuresStartNothing() {
+    void tooFewCreditsBadNumbersForeignAgentsAndBolnaRefusalsStartNothing() {
         String agent = createAgent("Guarded").json().path("id").asString();
         stubMakeCall("exec-" + UUID.randomUUID());
-        jdbc.update("INSERT INTO credit_transactions (user_id, type, amount, balance_after, description) "
-                + "VALUES (?, 'usage', -15, 0, 'spent')", user.id());
-        jdbc.update("UPDATE users SET credits = 0 WHERE id = ?", user.id());
+        // the agent's default hard limit (600 s) holds 10 credits
+        TestCredits.setBalance(jdbc, user.id(), 9);
 
-        assertThat(http.post("/api/calls", Map.of("agentId", agent, "phoneNumber", "+14155550179"), user.auth()).status())
-                .isEqualTo(402);
+        Http.Response poor = http.post("/api/calls", Map.of("agentId", agent, "phoneNumber", "+14155550179"), user.auth());
+        assertThat(poor.status()).isEqualTo(402);
+        assertThat(poor.json().path("required").asInt()).isEqualTo(10);
         BOLNA.verify(0, postRequestedFor(urlPathEqualTo("/call")));
 
-        jdbc.update("UPDATE users SET credits = 5 WHERE id = ?", user.id());
+        TestCredits.setBalance(jdbc, user.id(), 15);
         assertThat(http.post("/api/calls", Map.of("agentId", agent, "phoneNumber", "12"), user.auth()).status())
                 .isEqualTo(400);
         SignedIn stranger = TestUsers.register(http);
         assertThat(http.post("/api/calls", Map.of("agentId", agent, "phoneNumber", "+14155550179"), stranger.auth())
                 .status()).isEqualTo(404);
         BOLNA.resetAll();
-        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withStatus(500)));
-        assertThat(http.post("/api/calls", Map.of("agentId", agent, "phoneNumber", "+14155550179"), user.auth()).status())
-                .isEqualTo(502);
+        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json").withBody("{\"error\":400,\"message\":\"bad number\"}")));
+        Http.Response refused = http.post("/api/calls", Map.of("agentId", agent, "phoneNumber", "+14155550179"),
+                user.auth());
+        assertThat(refused.status()).isEqualTo(502);
+        assertThat(refused.json().path("detail").asString()).contains("bad number");
         BOLNA.verify(1, postRequestedFor(urlPathEqualTo("/call")));
         assertThat(jdbc.queryForObject("SELECT count(*) FROM calls WHERE user_id = ?", Long.class, user.id())).isZero();
+        assertThat(http.get("/api/credits/balance", user.auth()).json().path("held").asInt()).isZero();
         jdbc.update("UPDATE agents SET is_active = false WHERE id = ?::uuid", agent);
         assertThat(http.post("/api/calls", Map.of("agentId", agent, "phoneNumber", "+14155550179"), user.auth()).status())
                 .isEqualTo(409);

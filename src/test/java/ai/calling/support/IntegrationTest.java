@@ -7,13 +7,15 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The whole application on a random port against this run's real PostgreSQL database. All test
  * classes share one application context (and so one database), which keeps the suite fast; tests
- * therefore create their own users and never assume an empty table.
+ * therefore create their own users and never assume an empty table. After every test the money
+ * invariants are asserted over the whole database ({@link LedgerInvariantsExtension}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -33,6 +35,7 @@ import org.springframework.test.context.ContextConfiguration;
                 // several cached contexts share one PostgreSQL: keep each pool small
                 "spring.datasource.hikari.maximum-pool-size=10", "spring.datasource.hikari.minimum-idle=1" })
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
+@ExtendWith(LedgerInvariantsExtension.class)
 public @interface IntegrationTest {
 
     String JWT_SECRET = "integration-tests-signing-key-0123456789abcdef";

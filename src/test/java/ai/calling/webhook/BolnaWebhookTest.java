@@ -298,7 +298,10 @@ class BolnaWebhookTest {
             int count = 0;
             long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (flooding.get() && System.nanoTime() < until) {
-                http.post("/api/webhooks/bolna?token=" + SECRET, event("flood-" + count++, "ringing", 0, ""));
+                // deliveries for an agent of another platform: cheap to apply, so the flood measures the
+                // yielding itself rather than how fast this machine creates calls
+                http.post("/api/webhooks/bolna?token=" + SECRET, event("flood-" + count++, "ringing", 0, "")
+                        .replace(bolnaAgent, "bolna-not-ours"));
             }
             return count;
         });

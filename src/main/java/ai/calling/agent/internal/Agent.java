@@ -45,6 +45,9 @@ public class Agent {
 
     private String bolnaWebhookUrl;
 
+    @Column(nullable = false)
+    private int maxCallDurationSeconds = 600;
+
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)
     private Map<String, Object> bolnaVoiceConfig = new LinkedHashMap<>();
@@ -86,6 +89,8 @@ public class Agent {
     public void setDescription(String description) { this.description = description; }
     public boolean isActive() { return isActive; }
     public void setActive(boolean active) { this.isActive = active; }
+    public int getMaxCallDurationSeconds() { return maxCallDurationSeconds; }
+    public void setMaxCallDurationSeconds(int seconds) { this.maxCallDurationSeconds = seconds; }
     public String getBolnaWebhookUrl() { return bolnaWebhookUrl; }
     public void setBolnaWebhookUrl(String url) { this.bolnaWebhookUrl = url; }
     public Map<String, Object> getBolnaVoiceConfig() { return bolnaVoiceConfig; }

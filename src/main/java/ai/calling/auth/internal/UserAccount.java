@@ -28,8 +28,15 @@ public class UserAccount {
     @Column(nullable = false)
     private String name;
 
-    @Column(nullable = false)
+    /**
+     * Read-only here: only the credit ledger moves the balance (one SQL statement under the row's lock).
+     * Writing it back from this entity would overwrite a movement committed after the entity was loaded.
+     */
+    @Column(nullable = false, updatable = false)
     private int credits;
+
+    /** The account's own cap on calls in progress; null: the platform default applies. */
+    private Integer maxConcurrentCalls;
 
     @Column(nullable = false)
     private String role = "user";
@@ -73,6 +80,8 @@ public class UserAccount {
     public void setName(String name) { this.name = name; }
     public int getCredits() { return credits; }
     public void setCredits(int credits) { this.credits = credits; }
+    public Integer getMaxConcurrentCalls() { return maxConcurrentCalls; }
+    public void setMaxConcurrentCalls(Integer cap) { this.maxConcurrentCalls = cap; }
     public String getRole() { return role; }
     public void setRole(String role) { this.role = role; }
     public String getPasswordHash() { return passwordHash; }

@@ -36,6 +36,17 @@ public class CreditLedgerRepository {
                 .query(Integer.class).optional();
     }
 
+    /** Locks the balance as {@link #lockBalance} does and reads the account's own cap on calls in progress. */
+    public Optional<DialLimits> lockForDial(UUID userId) {
+        return jdbc.sql("SELECT credits, max_concurrent_calls FROM users WHERE id = :id FOR NO KEY UPDATE")
+                .param("id", userId)
+                .query((rs, n) -> new DialLimits(rs.getInt(1), (Integer) rs.getObject(2))).optional();
+    }
+
+    /** The balance and the account's own cap on calls in progress ({@code null}: the platform default). */
+    public record DialLimits(int credits, Integer maxConcurrentCalls) {
+    }
+
     public Optional<Integer> balance(UUID userId) {
         return jdbc.sql("SELECT credits FROM users WHERE id = :id").param("id", userId).query(Integer.class).optional();
     }

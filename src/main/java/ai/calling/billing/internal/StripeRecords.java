@@ -33,15 +33,21 @@ public class StripeRecords {
                 UPDATE stripe_checkout_sessions
                    SET credited_at = CURRENT_TIMESTAMP, payment_intent_id = COALESCE(:intent, payment_intent_id)
                  WHERE session_id = :id AND credited_at IS NULL
-                RETURNING session_id, user_id, credits, amount_cents""")
+                RETURNING session_id, user_id, credits, amount_cents, credits_refunded""")
                 .param("id", sessionId).param("intent", paymentIntentId).query(StripeRecords::session).optional();
     }
 
-    public Optional<SessionRow> byPaymentIntent(String paymentIntentId) {
+    /** The credited session paid by this payment intent, locked until the transaction ends. */
+    public Optional<SessionRow> lockByPaymentIntent(String paymentIntentId) {
         return jdbc.sql("""
-                SELECT session_id, user_id, credits, amount_cents FROM stripe_checkout_sessions
-                 WHERE payment_intent_id = :intent""")
+                SELECT session_id, user_id, credits, amount_cents, credits_refunded FROM stripe_checkout_sessions
+                 WHERE payment_intent_id = :intent FOR UPDATE""")
                 .param("intent", paymentIntentId).query(StripeRecords::session).optional();
+    }
+
+    public void setCreditsRefunded(String sessionId, int credits) {
+        jdbc.sql("UPDATE stripe_checkout_sessions SET credits_refunded = :credits WHERE session_id = :id")
+                .param("credits", credits).param("id", sessionId).update();
     }
 
     public boolean sessionExists(String sessionId) {
@@ -62,9 +68,10 @@ public class StripeRecords {
 
     private static SessionRow session(ResultSet rs, int n) throws SQLException {
         return new SessionRow(rs.getString("session_id"), rs.getObject("user_id", UUID.class), rs.getInt("credits"),
-                rs.getLong("amount_cents"));
+                rs.getLong("amount_cents"), rs.getInt("credits_refunded"));
     }
 
-    public record SessionRow(String sessionId, UUID userId, int credits, long amountCents) {
+    /** A checkout session: what it is worth, and how many of its credits refunds have taken back. */
+    public record SessionRow(String sessionId, UUID userId, int credits, long amountCents, int creditsRefunded) {
     }
 }

@@ -17,7 +17,11 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.UpdateTimestamp;
 import org.hibernate.type.SqlTypes;
 
-/** One phone call placed or received by an agent, keyed at Bolna by its execution id. */
+/**
+ * One phone call placed or received by an agent, keyed at Bolna by its execution id. A call we dial
+ * is written before Bolna is asked to place it, so for a moment (or, when Bolna's answer is lost,
+ * until a webhook or reconciliation settles it) it has no execution id.
+ */
 @Entity
 @Table(name = "calls")
 public class Call {
@@ -34,8 +38,11 @@ public class Call {
 
     private UUID contactId;
 
-    @Column(nullable = false, updatable = false)
+    /** Null only while a recorded dial has not been bound to its execution (see dialStatus). */
     private String bolnaExecutionId;
+
+    /** dialing, confirmed or unconfirmed for calls we dialled; null for calls Bolna reported on its own. */
+    private String dialStatus;
 
     @Column(nullable = false)
     private String phoneNumber;
@@ -123,6 +130,9 @@ public class Call {
     public UUID getContactId() { return contactId; }
     public void setContactId(UUID contactId) { this.contactId = contactId; }
     public String getBolnaExecutionId() { return bolnaExecutionId; }
+    public void setBolnaExecutionId(String executionId) { this.bolnaExecutionId = executionId; }
+    public String getDialStatus() { return dialStatus; }
+    public void setDialStatus(String dialStatus) { this.dialStatus = dialStatus; }
     public String getPhoneNumber() { return phoneNumber; }
     public void setPhoneNumber(String phoneNumber) { this.phoneNumber = phoneNumber; }
     public String getCallSource() { return callSource; }

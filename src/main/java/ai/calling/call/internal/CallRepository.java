@@ -5,8 +5,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import jakarta.persistence.LockModeType;
+
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Query;
 
 public interface CallRepository extends JpaRepository<Call, UUID>,
         JpaSpecificationExecutor<Call> {
@@ -15,4 +19,9 @@ public interface CallRepository extends JpaRepository<Call, UUID>,
     Optional<Call> findByIdAndUserId(UUID id, UUID userId);
 
     List<Call> findByBolnaExecutionIdIn(Collection<String> bolnaExecutionIds);
+
+    /** The call, locked until the transaction ends (binding a recorded dial to its execution). */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("SELECT c FROM Call c WHERE c.id = :id")
+    Optional<Call> lockById(UUID id);
 }

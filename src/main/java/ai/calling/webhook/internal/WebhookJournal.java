@@ -1,5 +1,6 @@
 package ai.calling.webhook.internal;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import ai.calling.common.ApiException;
 
 /**
  * Stores webhook deliveries with group commit: request threads hand their delivery to one writer
@@ -66,10 +69,25 @@ public class WebhookJournal {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while storing a webhook", e);
         } catch (ExecutionException e) {
+            if (dataException(e.getCause())) {
+                // a value PostgreSQL cannot hold (a number beyond numeric's range, ...): storing it again fails
+                // again, so it is refused rather than left for Bolna to retry
+                throw ApiException.badRequest("The delivery holds a value that cannot be stored");
+            }
             throw new IllegalStateException("The webhook could not be stored", e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("The webhook was not stored in time", e);
         }
+    }
+
+    /** SQLSTATE class 22, "data exception": the row's own values were refused. */
+    private static boolean dataException(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void writeLoop() {
