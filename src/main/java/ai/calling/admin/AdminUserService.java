@@ -54,7 +54,7 @@ class AdminUserService {
             throw ApiException.badRequest("Nothing to change: give active, role, individualPromptId, completePromptId "
                     + "or maxConcurrentCalls");
         }
-        users.get(userId);
+        users.checkMayChange(actor, userId);
         if (patch.individualPromptId() != null || patch.completePromptId() != null) {
             prompts.patchForUser(actor, userId, patch.individualPromptId(), patch.completePromptId(), request);
         }

@@ -52,6 +52,7 @@ class AdminTiersTest {
         assertForbidden(http.patch(target + "/status", Map.of("active", false), admin.auth()));
         assertForbidden(http.patch(target, Map.of("active", false), admin.auth()));
         assertForbidden(http.patch(target, Map.of("completePromptId", ""), admin.auth()));
+        assertForbidden(http.patch(target, Map.of("maxConcurrentCalls", 0), admin.auth()));
         assertForbidden(http.put("/api/openai-prompts/admin/users/" + root.id() + "/prompts", Map.of(), admin.auth()));
 
         assertThat(http.get("/api/auth/me", root.auth()).status()).isEqualTo(200);
