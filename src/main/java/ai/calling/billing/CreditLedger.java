@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -42,46 +43,41 @@ public class CreditLedger {
     public static final String ADMIN_ADJUSTMENT = "admin_adjustment";
     public static final String REFUND = "refund";
 
-    /** When a caller over its cap on calls in progress is told to try again. */
-    static final long CAP_RETRY_AFTER_SECONDS = 30;
-
     private final CreditLedgerRepository repository;
     private final CreditHolds holds;
     private final SystemSettings settings;
+    private final ApplicationEventPublisher events;
 
-    CreditLedger(CreditLedgerRepository repository, CreditHolds holds, SystemSettings settings) {
+    CreditLedger(CreditLedgerRepository repository, CreditHolds holds, SystemSettings settings,
+            ApplicationEventPublisher events) {
         this.repository = repository;
         this.holds = holds;
         this.settings = settings;
+        this.events = events;
     }
 
     /**
-     * Holds the most an outbound call can cost before it is dialled, in the caller's transaction (the
-     * one that records the dial). Refused with 429 when the account already has its cap of calls in
-     * progress, and with 402 when its available credits do not cover the hold; nothing is held then.
+     * How many of {@code wanted} outbound dials of an agent with this hard limit the account may start
+     * now: under its cap on calls in progress and within its available credits. Locks the account's
+     * balance until the caller's transaction ends (the transaction that records the dials and then
+     * {@link #hold holds} them), so parallel dials of one account, on any instance, see each other.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public HoldTerms hold(UUID userId, UUID callId, int maxCallDurationSeconds) {
+    public HoldQuota holdQuota(UUID userId, int maxCallDurationSeconds, int wanted) {
         DialLimits limits = repository.lockForDial(userId).orElseThrow(() -> ApiException.notFound("The user"));
         // read after the lock: every hold committed before it is counted
         CreditHolds.Open open = holds.open(userId);
         int cap = limits.maxConcurrentCalls() != null ? limits.maxConcurrentCalls()
                 : settings.intValue(SystemSettings.MAX_CONCURRENT_CALLS_PER_USER, 10);
-        if (open.count() >= cap) {
-            throw ApiException.tooManyRequests("Your account has " + open.count() + " calls in progress, the most it "
-                    + "may have at once (" + cap + "); start this call when one of them has ended",
-                    CAP_RETRY_AFTER_SECONDS);
-        }
         HoldTerms terms = HoldTerms.of(maxCallDurationSeconds, creditsPerMinute());
         long available = limits.credits() - open.held();
-        if (available < terms.amount()) {
-            throw new ApiException(HttpStatus.PAYMENT_REQUIRED, "Payment Required", "A call of up to "
-                    + HoldTerms.startedMinutes(maxCallDurationSeconds) + " minutes needs " + terms.amount()
-                    + " available credits and " + Math.max(0, available) + " are available; buy credits to start calls",
-                    List.of(), Map.of("available", available, "required", terms.amount()));
-        }
-        holds.insert(callId, userId, terms);
-        return terms;
+        return HoldQuota.of(terms, wanted, cap, open.count(), available);
+    }
+
+    /** Holds each call under the terms of a quota taken in this transaction. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void hold(UUID userId, List<UUID> callIds, HoldTerms terms) {
+        holds.insert(userId, callIds, terms);
     }
 
     /**
@@ -91,8 +87,15 @@ public class CreditLedger {
     @Transactional(propagation = Propagation.MANDATORY)
     public HoldTerms holdStarted(UUID userId, UUID callId, int maxCallDurationSeconds) {
         HoldTerms terms = HoldTerms.of(maxCallDurationSeconds, creditsPerMinute());
-        holds.insert(callId, userId, terms);
+        holds.insert(userId, List.of(callId), terms);
         return terms;
+    }
+
+    /** Calls in progress (open holds) of each of these accounts; accounts without any are absent. */
+    @Transactional(readOnly = true)
+    public Map<UUID, Integer> callsInProgress(Collection<UUID> userIds) {
+        return holds.openByUser(userIds).stream().collect(Collectors.toMap(CreditHolds.Open::userId,
+                CreditHolds.Open::count));
     }
 
     /** The terms of the open holds of these calls, by call id (calls without one are absent). */
@@ -208,7 +211,11 @@ public class CreditLedger {
     private TransactionRow move(UUID userId, String type, int amount, String description, String stripeId, UUID callId,
             UUID createdBy) {
         int balance = repository.addToBalance(userId, amount);
-        return repository.append(userId, type, amount, balance, description, stripeId, callId, createdBy);
+        TransactionRow row = repository.append(userId, type, amount, balance, description, stripeId, callId, createdBy);
+        if (amount > 0) {
+            events.publishEvent(new CreditsAdded(userId, amount));
+        }
+        return row;
     }
 
     private static Movement movement(TransactionRow row) {

@@ -35,6 +35,7 @@ import ai.calling.billing.CreditLedger;
 import ai.calling.billing.HoldTerms;
 import ai.calling.call.internal.Call;
 import ai.calling.call.internal.CallRepository;
+import ai.calling.call.internal.CallSlots;
 import ai.calling.call.internal.SpeakerSegment;
 import ai.calling.call.internal.Transcript;
 import ai.calling.call.internal.TranscriptRepository;
@@ -61,6 +62,7 @@ public class CallLifecycle {
     private static final Logger log = LoggerFactory.getLogger(CallLifecycle.class);
 
     private final CallRepository calls;
+    private final CallSlots slots;
     private final TranscriptRepository transcripts;
     private final AgentService agents;
     private final ContactService contacts;
@@ -70,10 +72,11 @@ public class CallLifecycle {
     private final JsonMapper json;
     private final EntityManager entityManager;
 
-    CallLifecycle(CallRepository calls, TranscriptRepository transcripts, AgentService agents, ContactService contacts,
+    CallLifecycle(CallRepository calls, CallSlots slots, TranscriptRepository transcripts, AgentService agents, ContactService contacts,
             CreditLedger ledger, ApplicationEventPublisher events, JdbcClient jdbc, JsonMapper json,
             EntityManager entityManager) {
         this.calls = calls;
+        this.slots = slots;
         this.transcripts = transcripts;
         this.agents = agents;
         this.contacts = contacts;
@@ -170,6 +173,10 @@ public class CallLifecycle {
 
     /** Releases each ended call's hold and debits its cost, in one order of the balance rows (as for the execution locks). */
     private void settle(List<Ended> ended) {
+        if (ended.isEmpty()) {
+            return;
+        }
+        slots.release(ended.stream().map(end -> end.call().getId()).toList());
         ended.sort(Comparator.comparing(end -> end.call().getUserId()));
         for (Ended end : ended) {
             Call call = end.call();
@@ -179,7 +186,7 @@ public class CallLifecycle {
                 contacts.countConnectionFailure(call.getUserId(), call.getContactId(), call.getId());
             }
             events.publishEvent(new CallCompleted(call.getId(), call.getUserId(), call.getAgentId(), call.getStatus(),
-                    end.outcome(), call.getTranscriptId()));
+                    end.outcome(), call.getTranscriptId(), call.getCampaignId(), call.getCampaignRecipientId()));
         }
     }
 
@@ -484,10 +491,11 @@ public class CallLifecycle {
     }
 
     /**
-     * Published once per call, in the transaction that first makes it terminal (the lead analysis and
-     * the agent call outcomes listen). {@code outcome} is one of agent_call_outcomes' outcomes.
+     * Published once per call, in the transaction that first makes it terminal (the lead analysis, the
+     * agent call outcomes and campaigns listen). {@code outcome} is one of agent_call_outcomes'
+     * outcomes; the campaign ids are null for calls no campaign placed.
      */
     public record CallCompleted(UUID callId, UUID userId, UUID agentId, String status, String outcome,
-            UUID transcriptId) {
+            UUID transcriptId, UUID campaignId, UUID campaignRecipientId) {
     }
 }

@@ -13,7 +13,6 @@ import jakarta.persistence.criteria.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.jpa.domain.Specification;
 import org.springframework.http.HttpStatus;
@@ -23,8 +22,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import ai.calling.agent.AgentService;
 import ai.calling.agent.AgentService.CallableAgent;
 import ai.calling.agent.BolnaClient;
-import ai.calling.agent.BolnaClient.Dial;
-import ai.calling.billing.CreditLedger;
+import ai.calling.billing.HoldQuota;
 import ai.calling.call.CallDtos.CallFilter;
 import ai.calling.call.CallDtos.CallView;
 import ai.calling.call.CallDtos.Segment;
@@ -46,6 +44,7 @@ import ai.calling.config.BolnaProperties;
 import ai.calling.config.PhoneProperties;
 import ai.calling.contact.ContactDtos.ContactView;
 import ai.calling.contact.ContactService;
+import ai.calling.dnc.DoNotCallList;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -62,16 +61,23 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class CallService {
 
-    private static final Logger log = LoggerFactory.getLogger(CallService.class);
     /** How often a repeated request polls for the outcome of the dial its key is waiting for. */
     private static final Duration REPLAY_POLL = Duration.ofMillis(50);
 
+    private static final Logger log = LoggerFactory.getLogger(CallService.class);
+
+    /** When a caller over its account's cap on calls in progress is told to try again. */
+    static final long ACCOUNT_CAP_RETRY_AFTER_SECONDS = 30;
+    /** When a caller is told to try again while the platform is at Bolna's concurrency. */
+    static final long PLATFORM_CAP_RETRY_AFTER_SECONDS = 10;
+
     private final CallRepository calls;
     private final CallDials dials;
+    private final Dialer dialer;
     private final TranscriptRepository transcripts;
     private final AgentService agents;
     private final ContactService contacts;
-    private final CreditLedger ledger;
+    private final DoNotCallList doNotCall;
     private final BolnaClient bolna;
     private final BolnaProperties bolnaProperties;
     private final IdempotencyKeys idempotency;
@@ -80,15 +86,17 @@ public class CallService {
     private final JsonMapper canonicalJson;
     private final JsonMapper json;
 
-    CallService(CallRepository calls, CallDials dials, TranscriptRepository transcripts, AgentService agents,
-            ContactService contacts, CreditLedger ledger, BolnaClient bolna, BolnaProperties bolnaProperties,
-            IdempotencyKeys idempotency, PhoneProperties phone, TransactionTemplate transactions, JsonMapper json) {
+    CallService(CallRepository calls, CallDials dials, Dialer dialer, TranscriptRepository transcripts,
+            AgentService agents, ContactService contacts, DoNotCallList doNotCall, BolnaClient bolna,
+            BolnaProperties bolnaProperties, IdempotencyKeys idempotency, PhoneProperties phone,
+            TransactionTemplate transactions, JsonMapper json) {
         this.calls = calls;
         this.dials = dials;
+        this.dialer = dialer;
         this.transcripts = transcripts;
         this.agents = agents;
         this.contacts = contacts;
-        this.ledger = ledger;
+        this.doNotCall = doNotCall;
         this.bolna = bolna;
         this.bolnaProperties = bolnaProperties;
         this.idempotency = idempotency;
@@ -114,10 +122,10 @@ public class CallService {
         if (recorded.replay() != null) {
             return replay(userId, key, recorded.replay());
         }
-        return dial(userId, key, recorded);
+        return dial(userId, key, recorded.dial());
     }
 
-    /** The first transaction: the Idempotency-Key, the checks, the call row and its credit hold. */
+    /** The first transaction: the Idempotency-Key, the checks, and the dial recorded with its hold and slot. */
     private Recorded record(UUID userId, StartCallRequest request, String key, String hash) {
         if (key != null) {
             idempotency.lock(userId, key);
@@ -127,7 +135,7 @@ public class CallService {
                     throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "Unprocessable Content",
                             "This Idempotency-Key was used with a different request body");
                 }
-                return new Recorded(null, null, stored.get());
+                return new Recorded(null, stored.get());
             }
         }
         String e164 = PhoneNumbers.requireE164("phoneNumber", request.phoneNumber(), phone.defaultRegion());
@@ -136,80 +144,65 @@ public class CallService {
         if (!agent.active()) {
             throw ApiException.conflict("The agent is inactive");
         }
+        if (doNotCall.isListed(userId, e164)) {
+            throw ApiException.conflict("This number is on a do-not-call list");
+        }
         ContactView contact = request.contactId() != null ? contacts.get(userId, request.contactId())
                 : contacts.findByPhone(userId, e164).orElse(null);
         Map<String, Object> userData = new LinkedHashMap<>(request.userData() == null ? Map.of() : request.userData());
         if (request.name() != null) {
             userData.putIfAbsent("name", request.name());
         }
-        Call call = new Call(userId, agent.id(), null, e164);
-        call.setDialStatus("dialing");
-        call.setLeadType("outbound");
-        call.setCallSource("phone");
-        call.setContactId(contact == null ? null : contact.id());
-        call.setCallerName(request.name() != null ? request.name() : contact == null ? null : contact.name());
-        call.setMetadata(new LinkedHashMap<>(Map.of("user_data", userData)));
-        call = calls.saveAndFlush(call);
-        ledger.hold(userId, call.getId(), agent.maxCallDurationSeconds());
+        String callerName = request.name() != null ? request.name() : contact == null ? null : contact.name();
+        Dialer.Recording recording = dialer.record(userId, agent, List.of(new Dialer.DialRequest(e164,
+                contact == null ? null : contact.id(), callerName, userData, null, null)));
+        if (recording.recorded().isEmpty()) {
+            throw refusal(recording);
+        }
+        Dialer.RecordedDial dial = recording.recorded().getFirst();
         if (key != null) {
-            idempotency.reserve(userId, key, hash, call.getId());
+            idempotency.reserve(userId, key, hash, dial.callId());
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("agent_id", agent.bolnaAgentId());
-        body.put("recipient_phone_number", e164);
-        if (agent.fromPhoneNumber() != null) {
-            body.put("from_phone_number", agent.fromPhoneNumber());
-        }
-        Map<String, Object> sent = new LinkedHashMap<>(userData);
-        sent.put("call_attempt_id", call.getId().toString());
-        body.put("user_data", sent);
-        return new Recorded(call.getId(), body, null);
+        return new Recorded(dial, null);
     }
 
-    /** POST /call with no transaction open, then the outcome in a second, short one. */
-    private Started dial(UUID userId, String key, Recorded recorded) {
-        UUID callId = recorded.callId();
-        Dial dial;
-        try {
-            dial = bolna.placeCall(recorded.bolnaBody());
-        } catch (ApiException refused) {
-            forget(userId, key, callId, refused);
-            throw refused;
-        } catch (RuntimeException unexpected) {
-            // thrown after the request may have left: the call may be ringing
-            log.warn("Dial {} ended unexpectedly; it stays unconfirmed", callId, unexpected);
-            dial = new Dial(null, "unexpected failure");
-        }
-        Dial outcome = dial;
-        try {
-            return transactions.execute(status -> {
-                boolean placed = outcome.placed() && dials.confirm(callId, outcome.executionId());
-                if (!placed) {
-                    dials.markUnconfirmed(callId);
-                }
-                Started started = new Started(placed ? HttpStatus.CREATED.value() : HttpStatus.ACCEPTED.value(),
-                        view(owned(userId, callId), null));
-                if (key != null) {
-                    idempotency.complete(userId, key, started.status(), json.writeValueAsString(started.call()));
-                }
-                return started;
-            });
-        } catch (DataAccessException e) {
-            // the call is recorded and held: a webhook or reconciliation settles it, a repeat of the key waits
-            log.error("The outcome of dial {} could not be recorded", callId, e);
-            return new Started(HttpStatus.ACCEPTED.value(), transactions.execute(status -> view(owned(userId, callId), null)));
-        }
+    /** Why a single dial could not be recorded: the account's cap, its credits, or the platform's cap. */
+    private static ApiException refusal(Dialer.Recording recording) {
+        HoldQuota quota = recording.quota();
+        return switch (recording.limitedBy()) {
+            case CREDITS -> new ApiException(HttpStatus.PAYMENT_REQUIRED, "Payment Required", "A call of up to "
+                    + quota.terms().maxCallDurationSeconds() + " s needs " + quota.terms().amount()
+                    + " available credits and " + Math.max(0, quota.available())
+                    + " are available; buy credits to start calls", List.of(),
+                    Map.of("available", quota.available(), "required", quota.terms().amount()));
+            case ACCOUNT_CAP -> ApiException.tooManyRequests("Your account has " + quota.open() + " calls in progress, "
+                    + "the most it may have at once (" + quota.cap() + "); start this call when one of them has ended",
+                    ACCOUNT_CAP_RETRY_AFTER_SECONDS);
+            case PLATFORM_CAP, NONE -> ApiException.tooManyRequests("The platform is at its limit of calls in progress; "
+                    + "try again in a moment", PLATFORM_CAP_RETRY_AFTER_SECONDS);
+        };
     }
 
-    /** Bolna certainly did not place the call: the record and its hold go; the key remembers the refusal. */
-    private void forget(UUID userId, String key, UUID callId, ApiException refused) {
-        transactions.executeWithoutResult(status -> {
-            dials.forget(callId);
+    /** POST /call with no transaction open; the outcome is recorded by the dialer, the answer kept under the key. */
+    private Started dial(UUID userId, String key, Dialer.RecordedDial dial) {
+        Dialer.Sent sent = dialer.send(List.of(dial)).getFirst();
+        if (sent.refusal() != null) {
             if (key != null) {
-                idempotency.complete(userId, key, refused.status().value(), json.writeValueAsString(
-                        Map.of("status", refused.status().value(), "title", refused.title(), "detail",
-                                refused.getMessage())));
+                ApiException refused = sent.refusal();
+                transactions.executeWithoutResult(status -> idempotency.complete(userId, key, refused.status().value(),
+                        json.writeValueAsString(Map.of("status", refused.status().value(), "title", refused.title(),
+                                "detail", refused.getMessage()))));
             }
+            throw sent.refusal();
+        }
+        return transactions.execute(status -> {
+            CallView call = view(owned(userId, dial.callId()), null);
+            Started started = new Started("confirmed".equals(call.dialStatus()) ? HttpStatus.CREATED.value()
+                    : HttpStatus.ACCEPTED.value(), call);
+            if (key != null) {
+                idempotency.complete(userId, key, started.status(), json.writeValueAsString(call));
+            }
+            return started;
         });
     }
 
@@ -242,7 +235,7 @@ public class CallService {
     }
 
     /** What the first transaction produced: a recorded dial to send, or the stored answer to replay. */
-    private record Recorded(UUID callId, Map<String, Object> bolnaBody, IdempotencyKeys.Stored replay) {
+    private record Recorded(Dialer.RecordedDial dial, IdempotencyKeys.Stored replay) {
     }
 
     /** The answer to a start: 201 placed, 202 unconfirmed (or still on its way), with the call. */
@@ -260,6 +253,23 @@ public class CallService {
         }
         bolna.stopCall(call.getBolnaExecutionId());
         return get(userId, callId);
+    }
+
+    /**
+     * Asks Bolna to stop a call it has only queued (not ringing yet), as a cancelled campaign does;
+     * calls further along go on. Best effort: Bolna's refusal is logged, the call's webhooks tell the end.
+     */
+    public void stopIfQueued(UUID userId, UUID callId) {
+        Call call = transactions.execute(status -> calls.findByIdAndUserId(callId, userId).orElse(null));
+        if (call == null || !"in_progress".equals(call.getStatus()) || call.getBolnaExecutionId() == null
+                || !"initiated".equals(call.getCallLifecycleStatus())) {
+            return;
+        }
+        try {
+            bolna.stopCall(call.getBolnaExecutionId());
+        } catch (ApiException notStopped) {
+            log.info("Bolna did not stop queued call {}: {}", callId, notStopped.getMessage());
+        }
     }
 
     public CallView get(UUID userId, UUID callId) {
@@ -342,7 +352,7 @@ public class CallService {
                 : "unconfirmed";
         return new CallView(c.getId(), c.getAgentId(), c.getContactId(), c.getPhoneNumber(), c.getCallerName(),
                 c.getStatus(), c.getCallLifecycleStatus(), c.getLeadType(), c.getCallSource(), c.getBolnaExecutionId(),
-                dialStatus, c.getDurationSeconds(), c.getDurationMinutes(), c.getCreditsUsed(), c.getRecordingUrl(),
+                dialStatus, c.getCampaignId(), c.getDurationSeconds(), c.getDurationMinutes(), c.getCreditsUsed(), c.getRecordingUrl(),
                 c.getHangupBy(), c.getHangupReason(), c.getHangupProviderCode(), c.getRingingStartedAt(),
                 c.getCallAnsweredAt(), c.getCallDisconnectedAt(), c.getCompletedAt(), analysisStatus, c.getCreatedAt(),
                 c.getUpdatedAt());

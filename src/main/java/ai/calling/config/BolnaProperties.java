@@ -26,6 +26,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param webhookProcessingShare the share of the time processing may take while deliveries keep
  *                             arriving ({@code BOLNA_WEBHOOK_PROCESSING_SHARE}, above 0, at most 1 = no
  *                             yielding); it runs at full speed as soon as they ease
+ * @param maxConcurrentCalls   Bolna's account concurrency, shared by every tenant
+ *                             ({@code BOLNA_MAX_CONCURRENT_CALLS}): dials we place in progress at once
  */
 @ConfigurationProperties("app.bolna")
 public record BolnaProperties(
@@ -36,7 +38,8 @@ public record BolnaProperties(
         @DefaultValue List<String> webhookAllowedIps,
         @DefaultValue("30m") Duration reconcileAfter,
         @DefaultValue("1") int webhookWorkers,
-        @DefaultValue("0.2") double webhookProcessingShare) {
+        @DefaultValue("0.2") double webhookProcessingShare,
+        @DefaultValue("50") int maxConcurrentCalls) {
 
     public boolean apiConfigured() {
         return Secrets.isSet(apiKey);

@@ -1,10 +1,12 @@
 package ai.calling.contact;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Page;
@@ -155,6 +157,13 @@ public class ContactService {
         Contact contact = owned(userId, contactId);
         contact.setCustomer(true);
         return view(contact);
+    }
+
+    /** The tenant's contacts among these ids, by id (ids of other tenants, or of nothing, are absent). */
+    @Transactional(readOnly = true)
+    public Map<UUID, ContactView> byIds(UUID userId, Collection<UUID> ids) {
+        return contacts.findByUserIdAndIdIn(userId, ids).stream().map(ContactService::view)
+                .collect(Collectors.toMap(ContactView::id, contact -> contact));
     }
 
     /** The user's contact with this (already E.164) number, if any. */

@@ -7,18 +7,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -35,6 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import ai.calling.config.SystemSettings;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
+import ai.calling.support.StripeEvents;
 import ai.calling.support.TestUsers;
 import ai.calling.support.TestUsers.SignedIn;
 
@@ -287,9 +283,7 @@ class StripePaymentsTest {
     }
 
     private static String event(String eventId, String type, String object) {
-        return "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"api_version\":\"2025-09-30.clover\",\"created\":"
-                + Instant.now().getEpochSecond() + ",\"livemode\":false,\"type\":\"" + type + "\",\"data\":{\"object\":"
-                + object + "}}";
+        return StripeEvents.event(eventId, type, object);
     }
 
     private Http.Response webhook(String body) {
@@ -297,17 +291,8 @@ class StripePaymentsTest {
                 sign(body, Instant.now().getEpochSecond(), WEBHOOK_SECRET));
     }
 
-    /** Stripe's scheme: t=timestamp,v1=hex(HMAC-SHA256(secret, "t.body")). */
     static String sign(String body, long timestamp, String secret) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            String signature = HexFormat.of().formatHex(
-                    mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
-            return "t=" + timestamp + ",v1=" + signature;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return StripeEvents.sign(body, timestamp, secret);
     }
 
     private int balance() {

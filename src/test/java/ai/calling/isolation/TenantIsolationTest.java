@@ -3,6 +3,7 @@ package ai.calling.isolation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -54,7 +55,8 @@ class TenantIsolationTest {
             Map.entry("PUT /api/admin/config/{key}", "admin console: platform settings (AdminPlatformTest)"),
             Map.entry("POST /api/admin/jobs/{name}/run", "admin console: platform jobs (AdminPlatformTest)"),
             Map.entry("GET /api/admin/users/{id}/isolation-audit", "admin console (AdminPlatformTest)"),
-            Map.entry("PUT /api/openai-prompts/admin/users/{userId}/prompts", "admins only, audited (LeadAnalysisTest)"));
+            Map.entry("PUT /api/openai-prompts/admin/users/{userId}/prompts", "admins only, audited (LeadAnalysisTest)"),
+            Map.entry("DELETE /api/admin/do-not-call/{phoneNumber}", "admin console: the platform's list (CampaignsTest)"));
 
     @LocalServerPort
     int port;
@@ -112,6 +114,27 @@ class TenantIsolationTest {
                 http.get("/api/analytics/agents/" + id + "/outcomes", caller.auth())));
         cases.put("GET /api/analytics/agents/{id}/trends", new CrossTenantCase(this::agent, (http, caller, id) ->
                 http.get("/api/analytics/agents/" + id + "/trends", caller.auth())));
+        cases.put("GET /api/campaigns/{id}", new CrossTenantCase(this::campaign, (http, caller, id) ->
+                http.get("/api/campaigns/" + id, caller.auth())));
+        cases.put("PATCH /api/campaigns/{id}", new CrossTenantCase(this::campaign, (http, caller, id) ->
+                http.patch("/api/campaigns/" + id, Map.of("name", "Taken over"), caller.auth())));
+        cases.put("DELETE /api/campaigns/{id}", new CrossTenantCase(this::campaign, (http, caller, id) ->
+                http.delete("/api/campaigns/" + id, caller.auth())));
+        for (String change : List.of("start", "pause", "resume", "cancel")) {
+            cases.put("POST /api/campaigns/{id}/" + change, new CrossTenantCase(this::campaign, (http, caller, id) ->
+                    http.post("/api/campaigns/" + id + "/" + change, "", caller.auth())));
+        }
+        cases.put("POST /api/campaigns/{id}/recipients", new CrossTenantCase(this::campaign, (http, caller, id) ->
+                http.post("/api/campaigns/" + id + "/recipients", Map.of("phoneNumbers", List.of("+14155550996")),
+                        caller.auth())));
+        cases.put("GET /api/campaigns/{id}/recipients", new CrossTenantCase(this::campaign, (http, caller, id) ->
+                http.get("/api/campaigns/" + id + "/recipients", caller.auth())));
+        cases.put("GET /api/campaigns/{id}/recipients/export", new CrossTenantCase(this::campaign, (http, caller, id) ->
+                http.get("/api/campaigns/" + id + "/recipients/export", caller.auth())));
+        cases.put("DELETE /api/do-not-call/{phoneNumber}", new CrossTenantCase(owner -> {
+            jdbc.update("INSERT INTO do_not_call_numbers (user_id, phone_number) VALUES (?, '+14155550995')", owner.id());
+            return "+14155550995";
+        }, (http, caller, id) -> http.delete("/api/do-not-call/" + id, caller.auth())));
         cases.put("GET /api/leads/{phone}", new CrossTenantCase(owner -> {
             call(owner);
             return "+14155550998";
@@ -195,6 +218,18 @@ class TenantIsolationTest {
         return id.toString();
     }
 
+    /** A draft campaign of the owner with one recipient. */
+    private String campaign(SignedIn owner) {
+        UUID agent = UUID.fromString(agent(owner));
+        UUID id = UUID.randomUUID();
+        jdbc.update("INSERT INTO campaigns (id, user_id, agent_id, name, timezone, window_start, window_end, window_days, "
+                + "max_concurrent_calls, retry_max_attempts, retry_on, retry_delay_minutes) VALUES (?, ?, ?, 'Owned', "
+                + "'UTC', '09:00', '17:00', '{1,2,3,4,5}', 2, 1, '{}', 60)", id, owner.id(), agent);
+        jdbc.update("INSERT INTO campaign_recipients (campaign_id, user_id, phone_number) VALUES (?, ?, '+14155550994')",
+                id, owner.id());
+        return id.toString();
+    }
+
     private String callWithTranscript(SignedIn owner) {
         String call = call(owner);
         jdbc.update("INSERT INTO transcripts (call_id, user_id, content) VALUES (?::uuid, ?, 'assistant: hello')", call,
@@ -205,11 +240,13 @@ class TenantIsolationTest {
     /** Everything the tenant owns with this id, as text, to prove a stranger changed nothing. */
     private String snapshot(String id) {
         if (!id.matches("[0-9a-f-]{36}")) {
-            return jdbc.queryForList("SELECT * FROM calls WHERE phone_number = ? ORDER BY id", id).toString();
+            return jdbc.queryForList("SELECT * FROM calls WHERE phone_number = ? ORDER BY id", id).toString()
+                    + jdbc.queryForList("SELECT * FROM do_not_call_numbers WHERE phone_number = ? ORDER BY id", id);
         }
-        return Stream.of("contacts", "agents", "calls", "follow_ups", "customers", "lead_analytics")
+        return Stream.of("contacts", "agents", "calls", "follow_ups", "customers", "lead_analytics", "campaigns")
                 .map(table -> jdbc.queryForList("SELECT * FROM " + table + " WHERE id = ?::uuid", id).toString())
-                .collect(Collectors.joining("|"));
+                .collect(Collectors.joining("|"))
+                + jdbc.queryForList("SELECT * FROM campaign_recipients WHERE campaign_id = ?::uuid ORDER BY id", id);
     }
 
     private Set<String> idTakingEndpoints() {

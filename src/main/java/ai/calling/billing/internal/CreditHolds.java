@@ -25,7 +25,7 @@ public class CreditHolds {
     /** How many holds the user has open and how many credits they hold (read after the user's row is locked). */
     public Open open(UUID userId) {
         return jdbc.sql("SELECT count(*), COALESCE(sum(amount), 0) FROM credit_holds WHERE user_id = :user")
-                .param("user", userId).query((rs, n) -> new Open(rs.getInt(1), rs.getLong(2))).single();
+                .param("user", userId).query((rs, n) -> new Open(userId, rs.getInt(1), rs.getLong(2))).single();
     }
 
     public long held(UUID userId) {
@@ -33,11 +33,11 @@ public class CreditHolds {
                 .query(Long.class).single();
     }
 
-    public void insert(UUID callId, UUID userId, HoldTerms terms) {
+    public void insert(UUID userId, List<UUID> callIds, HoldTerms terms) {
         jdbc.sql("""
                 INSERT INTO credit_holds (call_id, user_id, amount, credits_per_minute, max_call_duration_seconds)
-                VALUES (:call, :user, :amount, :rate, :seconds)""")
-                .param("call", callId).param("user", userId).param("amount", terms.amount())
+                SELECT call, :user, :amount, :rate, :seconds FROM unnest(:calls) AS call""")
+                .param("calls", callIds.toArray(UUID[]::new)).param("user", userId).param("amount", terms.amount())
                 .param("rate", terms.creditsPerMinute()).param("seconds", terms.maxCallDurationSeconds()).update();
     }
 
@@ -56,12 +56,16 @@ public class CreditHolds {
         return jdbc.sql("DELETE FROM credit_holds WHERE call_id = :call").param("call", callId).update() == 1;
     }
 
-    /** Open holds across every account: the platform's calls in progress. */
-    public long countAll() {
-        return jdbc.sql("SELECT count(*) FROM credit_holds").query(Long.class).single();
+    /** Open holds per account, for these accounts (accounts without any are absent). */
+    public List<Open> openByUser(Collection<UUID> userIds) {
+        return jdbc.sql("""
+                SELECT user_id, count(*), COALESCE(sum(amount), 0) FROM credit_holds WHERE user_id = ANY(:users)
+                 GROUP BY user_id""")
+                .param("users", userIds.toArray(UUID[]::new))
+                .query((rs, n) -> new Open(rs.getObject(1, UUID.class), rs.getInt(2), rs.getLong(3))).list();
     }
 
-    public record Open(int count, long held) {
+    public record Open(UUID userId, int count, long held) {
     }
 
     public record Terms(UUID callId, HoldTerms terms) {

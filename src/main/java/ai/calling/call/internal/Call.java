@@ -44,6 +44,13 @@ public class Call {
     /** dialing, confirmed or unconfirmed for calls we dialled; null for calls Bolna reported on its own. */
     private String dialStatus;
 
+    /** The campaign and recipient that placed the call (written with the dial, never changed). */
+    @Column(updatable = false)
+    private UUID campaignId;
+
+    @Column(updatable = false)
+    private UUID campaignRecipientId;
+
     @Column(nullable = false)
     private String phoneNumber;
 
@@ -132,6 +139,8 @@ public class Call {
     public String getBolnaExecutionId() { return bolnaExecutionId; }
     public void setBolnaExecutionId(String executionId) { this.bolnaExecutionId = executionId; }
     public String getDialStatus() { return dialStatus; }
+    public UUID getCampaignId() { return campaignId; }
+    public UUID getCampaignRecipientId() { return campaignRecipientId; }
     public void setDialStatus(String dialStatus) { this.dialStatus = dialStatus; }
     public String getPhoneNumber() { return phoneNumber; }
     public void setPhoneNumber(String phoneNumber) { this.phoneNumber = phoneNumber; }

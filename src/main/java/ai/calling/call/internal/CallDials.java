@@ -3,15 +3,20 @@ package ai.calling.call.internal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
-import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import ai.calling.call.CallDtos.UnboundDial;
 import ai.calling.call.CallDtos.UnfinishedCall;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The outcome of a recorded dial, written after Bolna answered (or did not). Each statement only
@@ -21,38 +26,87 @@ import ai.calling.call.CallDtos.UnfinishedCall;
 public class CallDials {
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
+    private final JsonMapper json;
 
-    CallDials(JdbcClient jdbc) {
+    CallDials(JdbcClient jdbc, JdbcTemplate batches, JsonMapper json) {
         this.jdbc = jdbc;
+        this.batches = batches;
+        this.json = json;
+    }
+
+    /** A dial to write before it is sent: status in_progress, dial_status dialing, no execution id yet. */
+    public record NewDial(UUID callId, String phoneNumber, UUID contactId, String callerName,
+            Map<String, Object> userData, UUID campaignId, UUID campaignRecipientId) {
+    }
+
+    /** Writes the calls of dials about to be sent, in one batch. */
+    public void insert(UUID userId, UUID agentId, List<NewDial> dials) {
+        batches.batchUpdate("""
+                INSERT INTO calls (id, user_id, agent_id, phone_number, contact_id, caller_name, lead_type, call_source,
+                                   dial_status, metadata, campaign_id, campaign_recipient_id)
+                VALUES (?, ?, ?, ?, ?, ?, 'outbound', 'phone', 'dialing', CAST(? AS jsonb), ?, ?)""", dials, dials.size(),
+                (ps, dial) -> {
+                    ps.setObject(1, dial.callId());
+                    ps.setObject(2, userId);
+                    ps.setObject(3, agentId);
+                    ps.setString(4, dial.phoneNumber());
+                    ps.setObject(5, dial.contactId());
+                    ps.setString(6, dial.callerName());
+                    ps.setString(7, json.writeValueAsString(Map.of("user_data",
+                            dial.userData() == null ? Map.of() : dial.userData())));
+                    ps.setObject(8, dial.campaignId());
+                    ps.setObject(9, dial.campaignRecipientId());
+                });
     }
 
     /**
-     * Bolna placed the call: its execution id is bound (unless a webhook bound it first). Returns false
-     * when another call already has that execution id (a webhook without our attempt id created it):
-     * this dial then stays unconfirmed and reconciliation settles it.
+     * Bolna placed these calls: each execution id is bound (unless a webhook bound it first) and the
+     * dial confirmed. Returns the calls confirmed. A call is left out when another call already has
+     * that execution id (a webhook without our attempt id created it), and, unless {@code wait}, when a
+     * webhook is applying an event to it right now (its row is locked: that webhook binds and confirms
+     * it; waiting for several rows could deadlock with its batch, waiting for one cannot).
      */
-    public boolean confirm(UUID callId, String executionId) {
-        try {
+    public Set<UUID> confirm(Map<UUID, String> executionIds, boolean wait) {
+        if (executionIds.isEmpty()) {
+            return Set.of();
+        }
+        List<UUID> ids = List.copyOf(executionIds.keySet());
+        String lock = wait ? "FOR UPDATE" : "FOR UPDATE SKIP LOCKED";
+        return new HashSet<>(jdbc.sql("""
+                UPDATE calls c SET bolna_execution_id = COALESCE(c.bolna_execution_id, v.execution),
+                                   dial_status = 'confirmed'
+                  FROM unnest(:ids, :executions) AS v(id, execution)
+                 WHERE c.id = v.id
+                   AND c.id IN (SELECT id FROM calls WHERE id = ANY(:ids) ORDER BY id %s)
+                   AND NOT EXISTS (SELECT 1 FROM calls other WHERE other.bolna_execution_id = v.execution
+                                                             AND other.id <> c.id)
+                RETURNING c.id""".formatted(lock))
+                .param("ids", ids.toArray(UUID[]::new))
+                .param("executions", ids.stream().map(executionIds::get).toArray(String[]::new))
+                .query(UUID.class).list());
+    }
+
+    /**
+     * Bolna's answer was lost for these calls: they may or may not have been placed. Calls a webhook
+     * is applying an event to right now are left to it (it binds them).
+     */
+    public void markUnconfirmed(Collection<UUID> callIds) {
+        if (!callIds.isEmpty()) {
             jdbc.sql("""
-                    UPDATE calls SET bolna_execution_id = COALESCE(bolna_execution_id, :execution),
-                                     dial_status = 'confirmed'
-                     WHERE id = :id""").param("id", callId).param("execution", executionId).update();
-            return true;
-        } catch (DuplicateKeyException taken) {
-            markUnconfirmed(callId);
-            return false;
+                    UPDATE calls SET dial_status = 'unconfirmed'
+                     WHERE id IN (SELECT id FROM calls WHERE id = ANY(:ids) AND dial_status = 'dialing'
+                                   ORDER BY id FOR UPDATE SKIP LOCKED)""")
+                    .param("ids", callIds.toArray(UUID[]::new)).update();
         }
     }
 
-    /** Bolna's answer was lost: the call may or may not have been placed. */
-    public void markUnconfirmed(UUID callId) {
-        jdbc.sql("UPDATE calls SET dial_status = 'unconfirmed' WHERE id = :id AND dial_status = 'dialing'")
-                .param("id", callId).update();
-    }
-
-    /** Bolna certainly did not place the call: the record goes, and its credit hold with it. */
-    public void forget(UUID callId) {
-        jdbc.sql("DELETE FROM calls WHERE id = :id AND bolna_execution_id IS NULL").param("id", callId).update();
+    /** Bolna certainly did not place these calls: the records go, and their credit holds and slots with them. */
+    public void forget(List<UUID> callIds) {
+        if (!callIds.isEmpty()) {
+            jdbc.sql("DELETE FROM calls WHERE id = ANY(:ids) AND bolna_execution_id IS NULL")
+                    .param("ids", callIds.toArray(UUID[]::new)).update();
+        }
     }
 
     /** Bound calls still in progress that started before {@code before}, oldest first. */

@@ -1,5 +1,7 @@
 package ai.calling.contact.internal;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -11,4 +13,7 @@ public interface ContactRepository extends JpaRepository<Contact, UUID>, JpaSpec
     Optional<Contact> findByIdAndUserId(UUID id, UUID userId);
 
     Optional<Contact> findByUserIdAndPhoneNumber(UUID userId, String phoneNumber);
+
+    /** The tenant's contacts among these ids (other tenants' ids are simply not found). */
+    List<Contact> findByUserIdAndIdIn(UUID userId, Collection<UUID> ids);
 }

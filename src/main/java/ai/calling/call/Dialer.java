@@ -1,0 +1,220 @@
+package ai.calling.call;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import ai.calling.agent.AgentService.CallableAgent;
+import ai.calling.agent.BolnaClient;
+import ai.calling.agent.BolnaClient.Dial;
+import ai.calling.billing.CreditLedger;
+import ai.calling.billing.HoldQuota;
+import ai.calling.call.internal.CallDials;
+import ai.calling.call.internal.CallSlots;
+import ai.calling.common.ApiException;
+import ai.calling.config.BolnaProperties;
+
+/**
+ * Outbound dials, for a single call and for campaigns alike: recorded before they are sent, sent with
+ * nothing held open, and their outcome recorded after. {@link #record} runs in the caller's
+ * transaction: within the account's hold quota (its cap on calls in progress and its available
+ * credits, under the account's balance lock) and the platform's free slots ({@code
+ * BOLNA_MAX_CONCURRENT_CALLS}), it writes each call without an execution id, holds the most it can
+ * cost and gives it a slot. {@link #send} then posts each recorded dial to Bolna (in parallel, no
+ * transaction or connection held) with the call's id as {@code user_data.call_attempt_id}, and records
+ * the outcomes in one short transaction: placed (the execution id is bound), unconfirmed (Bolna's
+ * answer was lost; the hold and slot stay until a webhook or reconciliation settles the call), or not
+ * placed (the call goes, and its hold and slot with it).
+ */
+@Service
+public class Dialer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Dialer.class);
+
+    private final CallDials dials;
+    private final CallSlots slots;
+    private final CreditLedger ledger;
+    private final BolnaClient bolna;
+    private final BolnaProperties bolnaProperties;
+    private final TransactionTemplate transactions;
+    private ExecutorService senders;
+
+    Dialer(CallDials dials, CallSlots slots, CreditLedger ledger, BolnaClient bolna, BolnaProperties bolnaProperties,
+            TransactionTemplate transactions) {
+        this.dials = dials;
+        this.slots = slots;
+        this.ledger = ledger;
+        this.bolna = bolna;
+        this.bolnaProperties = bolnaProperties;
+        this.transactions = transactions;
+    }
+
+    /** A dial to record: the number (E.164), and what the call is for. */
+    public record DialRequest(String phoneNumber, UUID contactId, String callerName, Map<String, Object> userData,
+            UUID campaignId, UUID campaignRecipientId) {
+    }
+
+    /** A dial recorded in the caller's transaction, ready to be sent once it has committed. */
+    public record RecordedDial(UUID callId, DialRequest request, Map<String, Object> bolnaBody) {
+    }
+
+    /**
+     * What {@link #record} wrote: the dials recorded (the first ones requested, in order) and, when
+     * fewer than requested, what stopped the others.
+     */
+    public record Recording(List<RecordedDial> recorded, Limit limitedBy, HoldQuota quota) {
+    }
+
+    /** What kept a recording below what was requested. */
+    public enum Limit { NONE, ACCOUNT_CAP, CREDITS, PLATFORM_CAP }
+
+    /** How a sent dial ended: placed, unconfirmed, or refused by Bolna (then {@code refusal} says how). */
+    public record Sent(RecordedDial dial, Outcome outcome, String executionId, ApiException refusal) {
+    }
+
+    public enum Outcome { PLACED, UNCONFIRMED, REFUSED, THROTTLED }
+
+    /** Records as many of {@code requests} as the account's quota and the platform's free slots allow. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Recording record(UUID userId, CallableAgent agent, List<DialRequest> requests) {
+        HoldQuota quota = ledger.holdQuota(userId, agent.maxCallDurationSeconds(), requests.size());
+        List<Integer> free = quota.granted() == 0 ? List.of()
+                : slots.lockFree(bolnaProperties.maxConcurrentCalls(), quota.granted());
+        int count = free.size();
+        Limit limit = count == requests.size() ? Limit.NONE
+                : count < quota.granted() ? Limit.PLATFORM_CAP
+                : quota.limitedBy() == HoldQuota.Limit.CREDITS ? Limit.CREDITS : Limit.ACCOUNT_CAP;
+        if (count == 0) {
+            return new Recording(List.of(), limit, quota);
+        }
+        List<RecordedDial> recorded = new ArrayList<>(count);
+        for (DialRequest request : requests.subList(0, count)) {
+            UUID callId = UUID.randomUUID();
+            recorded.add(new RecordedDial(callId, request, bolnaBody(callId, agent, request)));
+        }
+        List<UUID> callIds = recorded.stream().map(RecordedDial::callId).toList();
+        dials.insert(userId, agent.id(), recorded.stream().map(dial -> new CallDials.NewDial(dial.callId(),
+                dial.request().phoneNumber(), dial.request().contactId(), dial.request().callerName(),
+                dial.request().userData(), dial.request().campaignId(), dial.request().campaignRecipientId())).toList());
+        ledger.hold(userId, callIds, quota.terms());
+        slots.assign(free, callIds);
+        return new Recording(recorded, limit, quota);
+    }
+
+    /**
+     * Sends committed dials to Bolna, all at once, with no transaction open, then records their
+     * outcomes in one transaction. Never throws for a dial's outcome: a refusal is reported in its
+     * {@link Sent}. If the outcomes cannot be written, the dials stay as recorded and are settled like
+     * unconfirmed ones.
+     */
+    public List<Sent> send(List<RecordedDial> recorded) {
+        List<Sent> sent = recorded.size() == 1 ? List.of(post(recorded.getFirst())) : postAll(recorded);
+        try {
+            transactions.executeWithoutResult(status -> {
+                Map<UUID, String> placed = new LinkedHashMap<>();
+                List<UUID> lost = new ArrayList<>();
+                List<UUID> gone = new ArrayList<>();
+                for (Sent one : sent) {
+                    switch (one.outcome()) {
+                        case PLACED -> placed.put(one.dial().callId(), one.executionId());
+                        case UNCONFIRMED -> lost.add(one.dial().callId());
+                        case REFUSED, THROTTLED -> gone.add(one.dial().callId());
+                    }
+                }
+                Set<UUID> confirmed = dials.confirm(placed, sent.size() == 1);
+                placed.keySet().stream().filter(call -> !confirmed.contains(call)).forEach(lost::add);
+                dials.markUnconfirmed(lost);
+                dials.forget(gone);
+            });
+        } catch (DataAccessException e) {
+            // recorded and held: a webhook or reconciliation settles each of them
+            log.error("The outcomes of {} dials could not be recorded", sent.size(), e);
+        }
+        return sent;
+    }
+
+    private List<Sent> postAll(List<RecordedDial> recorded) {
+        List<Future<Sent>> posts = recorded.stream().map(dial -> senders.submit(() -> post(dial))).toList();
+        List<Sent> sent = new ArrayList<>(posts.size());
+        for (int i = 0; i < posts.size(); i++) {
+            try {
+                sent.add(posts.get(i).get());
+            } catch (ExecutionException | RuntimeException e) {
+                sent.add(new Sent(recorded.get(i), Outcome.UNCONFIRMED, null, null));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                sent.add(new Sent(recorded.get(i), Outcome.UNCONFIRMED, null, null));
+            }
+        }
+        return sent;
+    }
+
+    private Sent post(RecordedDial dial) {
+        try {
+            Dial answer = bolna.placeCall(dial.bolnaBody());
+            return answer.placed() ? new Sent(dial, Outcome.PLACED, answer.executionId(), null)
+                    : new Sent(dial, Outcome.UNCONFIRMED, null, null);
+        } catch (ApiException refused) {
+            Outcome outcome = refused.status() == HttpStatus.TOO_MANY_REQUESTS ? Outcome.THROTTLED : Outcome.REFUSED;
+            return new Sent(dial, outcome, null, refused);
+        } catch (RuntimeException unexpected) {
+            // thrown after the request may have left: the call may be ringing
+            log.warn("Dial {} ended unexpectedly; it stays unconfirmed", dial.callId(), unexpected);
+            return new Sent(dial, Outcome.UNCONFIRMED, null, null);
+        }
+    }
+
+    /** Calls in progress at Bolna that we dialled (the platform's slots in use), per account. */
+    public Map<UUID, Integer> callsInProgressByAccount() {
+        return slots.inUseByUser();
+    }
+
+    /** Bolna's POST /call body: the agent, the number, our user_data and the call's id as the attempt id. */
+    private static Map<String, Object> bolnaBody(UUID callId, CallableAgent agent, DialRequest request) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("agent_id", agent.bolnaAgentId());
+        body.put("recipient_phone_number", request.phoneNumber());
+        if (agent.fromPhoneNumber() != null) {
+            body.put("from_phone_number", agent.fromPhoneNumber());
+        }
+        Map<String, Object> userData = new LinkedHashMap<>(request.userData() == null ? Map.of() : request.userData());
+        userData.put("call_attempt_id", callId.toString());
+        body.put("user_data", userData);
+        return body;
+    }
+
+    /** Every free slot exists before the first dial. */
+    @Override
+    public void start() {
+        senders = Executors.newVirtualThreadPerTaskExecutor();
+        slots.provide(Math.max(1, bolnaProperties.maxConcurrentCalls()));
+    }
+
+    @Override
+    public void stop() {
+        senders.close();
+        senders = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return senders != null;
+    }
+}

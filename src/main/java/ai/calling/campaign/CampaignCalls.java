@@ -1,0 +1,67 @@
+package ai.calling.campaign;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+import ai.calling.billing.CreditsAdded;
+import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.campaign.internal.Campaigns;
+import ai.calling.campaign.internal.Recipients;
+
+/**
+ * What the rest of the product tells campaigns: a campaign's call has ended (its recipient completes,
+ * or waits for a retry, in the transaction that ends the call, so a recipient is never left in
+ * progress), and an account got credits (its campaigns paused for want of them resume).
+ */
+@Component
+class CampaignCalls {
+
+    private static final Logger log = LoggerFactory.getLogger(CampaignCalls.class);
+
+    private final Recipients recipients;
+    private final Campaigns campaigns;
+    private final Clock clock;
+
+    CampaignCalls(Recipients recipients, Campaigns campaigns, Clock clock) {
+        this.recipients = recipients;
+        this.campaigns = campaigns;
+        this.clock = clock;
+    }
+
+    @EventListener
+    void callEnded(CallCompleted call) {
+        if (call.campaignRecipientId() != null) {
+            recipients.recordOutcome(call.campaignRecipientId(), call.callId(), recipientStatus(call.outcome()),
+                    call.outcome(), clock.instant());
+        }
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void creditsAdded(CreditsAdded credits) {
+        List<UUID> resumed = campaigns.resumePausedForCredits(credits.userId());
+        if (!resumed.isEmpty()) {
+            log.info("Campaigns {} resumed: account {} got credits", resumed, credits.userId());
+        }
+    }
+
+    /**
+     * A recipient's status from its call's outcome (agent_call_outcomes' values): a voicemail counts as
+     * no answer; a call answered and then stopped counts as completed (someone was reached).
+     */
+    static String recipientStatus(String outcome) {
+        return switch (outcome) {
+            case "completed", "disconnected" -> "completed";
+            case "no_answer", "voicemail" -> "no_answer";
+            case "busy" -> "busy";
+            default -> "failed";
+        };
+    }
+}

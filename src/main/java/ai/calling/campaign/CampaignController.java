@@ -1,0 +1,151 @@
+package ai.calling.campaign;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.Valid;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import ai.calling.campaign.CampaignDtos.AddRecipientsRequest;
+import ai.calling.campaign.CampaignDtos.AddRecipientsResult;
+import ai.calling.campaign.CampaignDtos.CampaignView;
+import ai.calling.campaign.CampaignDtos.CreateCampaignRequest;
+import ai.calling.campaign.CampaignDtos.RecipientView;
+import ai.calling.campaign.CampaignDtos.UpdateCampaignRequest;
+import ai.calling.common.ApiException;
+import ai.calling.common.CurrentUser;
+import ai.calling.common.PageParams;
+import ai.calling.common.PageResponse;
+
+/** Campaigns of the signed-in tenant (CONTRACT.md section 5, "Campaigns"). */
+@RestController
+@RequestMapping("/api/campaigns")
+class CampaignController {
+
+    static final Set<String> CAMPAIGN_STATUSES = Set.of("draft", "running", "paused", "completed", "cancelled");
+    static final Set<String> RECIPIENT_STATUSES = Set.of("pending", "in_progress", "completed", "no_answer", "busy",
+            "failed", "cancelled", "skipped_dnc");
+
+    private final CampaignService campaigns;
+
+    CampaignController(CampaignService campaigns) {
+        this.campaigns = campaigns;
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    CampaignView create(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody CreateCampaignRequest body) {
+        return campaigns.create(user.id(), body);
+    }
+
+    @GetMapping
+    PageResponse<CampaignView> list(@AuthenticationPrincipal CurrentUser user,
+            @RequestParam(required = false) String status, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        return campaigns.list(user.id(), checked("status", status, CAMPAIGN_STATUSES),
+                PageParams.of(page, size, Sort.unsorted()));
+    }
+
+    @GetMapping("/{id}")
+    CampaignView get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return campaigns.get(user.id(), id);
+    }
+
+    @PatchMapping("/{id}")
+    CampaignView update(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @Valid @RequestBody UpdateCampaignRequest body) {
+        return campaigns.update(user.id(), id, body);
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        campaigns.delete(user.id(), id);
+    }
+
+    @PostMapping("/{id}/start")
+    CampaignView start(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return campaigns.start(user.id(), id);
+    }
+
+    @PostMapping("/{id}/pause")
+    CampaignView pause(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return campaigns.pause(user.id(), id);
+    }
+
+    @PostMapping("/{id}/resume")
+    CampaignView resume(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return campaigns.resume(user.id(), id);
+    }
+
+    @PostMapping("/{id}/cancel")
+    CampaignView cancel(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return campaigns.cancel(user.id(), id);
+    }
+
+    @PostMapping("/{id}/recipients")
+    AddRecipientsResult addRecipients(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @Valid @RequestBody AddRecipientsRequest body) {
+        return campaigns.addRecipients(user.id(), id, body);
+    }
+
+    @GetMapping("/{id}/recipients")
+    PageResponse<RecipientView> recipients(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @RequestParam(required = false) String status, @RequestParam(required = false) Integer page,
+            @RequestParam(required = false) Integer size) {
+        return campaigns.recipients(user.id(), id, checked("status", status, RECIPIENT_STATUSES),
+                PageParams.of(page, size, Sort.unsorted()));
+    }
+
+    /** The recipients as CSV, streamed. */
+    @GetMapping(value = "/{id}/recipients/export", produces = "text/csv")
+    void export(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @RequestParam(required = false) String status, HttpServletResponse response) throws IOException {
+        String checked = checked("status", status, RECIPIENT_STATUSES);
+        campaigns.get(user.id(), id);
+        response.setContentType("text/csv;charset=UTF-8");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"campaign-" + id + "-recipients.csv\"");
+        Writer writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+        CSVPrinter csv = CSVFormat.DEFAULT.builder().setHeader("phone_number", "name", "contact_id", "status", "attempts",
+                "last_outcome", "last_call_id", "next_attempt_at", "time_zone").get().print(writer);
+        campaigns.forEachRecipient(user.id(), id, checked, recipient -> {
+            try {
+                csv.printRecord(recipient.phoneNumber(), recipient.name(), recipient.contactId(), recipient.status(),
+                        recipient.attempts(), recipient.lastOutcome(), recipient.lastCallId(), recipient.nextAttemptAt(),
+                        recipient.timeZone());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        csv.flush();
+    }
+
+    private static String checked(String field, String value, Set<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
+            throw ApiException.invalidField(field, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+        }
+        return value;
+    }
+}

@@ -1,0 +1,280 @@
+package ai.calling.campaign;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import ai.calling.agent.AgentService;
+import ai.calling.agent.AgentService.CallableAgent;
+import ai.calling.call.Dialer;
+import ai.calling.call.Dialer.DialRequest;
+import ai.calling.call.Dialer.RecordedDial;
+import ai.calling.call.Dialer.Sent;
+import ai.calling.campaign.internal.CampaignRow;
+import ai.calling.campaign.internal.Campaigns;
+import ai.calling.campaign.internal.FairShare;
+import ai.calling.campaign.internal.Recipients;
+import ai.calling.config.BolnaProperties;
+import ai.calling.config.CampaignProperties;
+import ai.calling.dnc.DoNotCallList;
+
+/**
+ * Dials the recipients of running campaigns, on every instance at once. Each round:
+ * <ol>
+ * <li>running campaigns with nothing left to do are completed;</li>
+ * <li>the platform's free call slots ({@code BOLNA_MAX_CONCURRENT_CALLS}) are shared max-min fairly
+ * between the tenants that have recipients due ({@link FairShare}), then round-robin between a
+ * tenant's campaigns, least recently served first;</li>
+ * <li>each campaign's share is dialled in one transaction that locks the campaign's row (so its
+ * {@code maxConcurrentCalls} holds, and a pause or cancel is seen), claims due recipients with
+ * {@code FOR UPDATE SKIP LOCKED} (no two instances claim one recipient), skips do-not-call numbers,
+ * and records the dials through the {@link Dialer} (the account's cap and credits, the platform's
+ * slots); then the dials are sent with nothing held open.</li>
+ * </ol>
+ * A campaign whose agent is inactive pauses ({@code agent_inactive}); one whose account cannot cover
+ * the next hold pauses ({@code insufficient_credits}) and resumes after a purchase. Bolna answering
+ * 429 puts the recipient back and slows the dispatcher down (doubling back-off); nothing fails. All
+ * caps are enforced in the database, so they hold across instances; fairness is planned per instance.
+ */
+@Component
+public class CampaignDispatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(CampaignDispatcher.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+    private final Campaigns campaigns;
+    private final Recipients recipients;
+    private final Dialer dialer;
+    private final AgentService agents;
+    private final DoNotCallList doNotCall;
+    private final BolnaProperties bolna;
+    private final CampaignProperties properties;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private volatile Thread loop;
+    private volatile boolean running;
+    private Duration backoff = Duration.ZERO;
+
+    CampaignDispatcher(Campaigns campaigns, Recipients recipients, Dialer dialer, AgentService agents,
+            DoNotCallList doNotCall, BolnaProperties bolna, CampaignProperties properties,
+            TransactionTemplate transactions, Clock clock) {
+        this.campaigns = campaigns;
+        this.recipients = recipients;
+        this.dialer = dialer;
+        this.agents = agents;
+        this.doNotCall = doNotCall;
+        this.bolna = bolna;
+        this.properties = properties;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /** One dispatch round now; returns how many dials were sent. */
+    public int dispatchOnce() {
+        return dispatchOnce(clock.instant());
+    }
+
+    /** One dispatch round as if it were {@code now} (calling windows, retry times); returns the dials sent. */
+    public int dispatchOnce(Instant now) {
+        List<Campaigns.Running> running = campaigns.running(now);
+        LinkedHashMap<UUID, Integer> demand = new LinkedHashMap<>();
+        Map<UUID, List<Campaigns.Running>> byTenant = new LinkedHashMap<>();
+        for (Campaigns.Running campaign : running) {
+            if (campaign.finished()) {
+                if (campaigns.completeIfFinished(campaign.id())) {
+                    log.info("Campaign {} completed", campaign.id());
+                }
+                continue;
+            }
+            int room = campaign.maxConcurrentCalls() - campaign.inFlight();
+            if (campaign.due() && room > 0) {
+                demand.merge(campaign.userId(), room, Integer::sum);
+                byTenant.computeIfAbsent(campaign.userId(), tenant -> new ArrayList<>()).add(campaign);
+            }
+        }
+        if (demand.isEmpty()) {
+            return 0;
+        }
+        Map<UUID, Integer> inUse = dialer.callsInProgressByAccount();
+        int free = bolna.maxConcurrentCalls() - inUse.values().stream().mapToInt(Integer::intValue).sum();
+        Map<UUID, Integer> shares = FairShare.allocate(free, inUse, demand);
+        int sent = 0;
+        for (Map.Entry<UUID, Integer> share : shares.entrySet()) {
+            int left = share.getValue();
+            for (Campaigns.Running campaign : byTenant.get(share.getKey())) {
+                if (left <= 0) {
+                    break;
+                }
+                int wanted = Math.min(left, Math.min(campaign.maxConcurrentCalls() - campaign.inFlight(),
+                        properties.batchSize()));
+                int dialled = dial(campaign.id(), campaign.userId(), wanted, now);
+                left -= dialled;
+                sent += dialled;
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * Claims and records up to {@code wanted} dials of one campaign in one transaction, then sends them.
+     * Returns how many were sent.
+     */
+    private int dial(UUID campaignId, UUID userId, int wanted, Instant now) {
+        List<RecordedDial> recorded = transactions.execute(status -> {
+            CampaignRow campaign = campaigns.lock(userId, campaignId).orElse(null);
+            campaigns.markDispatched(campaignId, now);
+            if (campaign == null || !"running".equals(campaign.status())) {
+                return List.<RecordedDial>of();
+            }
+            CallableAgent agent = agents.callable(userId, campaign.agentId()).filter(CallableAgent::active).orElse(null);
+            if (agent == null) {
+                campaigns.setStatus(campaignId, "paused", "agent_inactive");
+                log.info("Campaign {} paused: its agent is inactive", campaignId);
+                return List.<RecordedDial>of();
+            }
+            int room = campaign.maxConcurrentCalls() - (int) recipients.count(campaignId, "in_progress");
+            List<Recipients.Claimed> claimed = recipients.claim(campaignId, now, Math.min(wanted, room));
+            if (claimed.isEmpty()) {
+                return List.<RecordedDial>of();
+            }
+            Set<String> listed = doNotCall.listed(userId, claimed.stream().map(Recipients.Claimed::phoneNumber).toList());
+            List<UUID> skipped = new ArrayList<>();
+            List<DialRequest> requests = new ArrayList<>();
+            for (Recipients.Claimed recipient : claimed) {
+                if (listed.contains(recipient.phoneNumber())) {
+                    skipped.add(recipient.id());
+                } else {
+                    requests.add(new DialRequest(recipient.phoneNumber(), recipient.contactId(), recipient.name(),
+                            recipient.name() == null ? Map.of() : Map.of("name", recipient.name()), campaignId,
+                            recipient.id()));
+                }
+            }
+            recipients.markDoNotCall(skipped);
+            if (requests.isEmpty()) {
+                return List.<RecordedDial>of();
+            }
+            Dialer.Recording recording = dialer.record(userId, agent, requests);
+            if (recording.limitedBy() == Dialer.Limit.CREDITS) {
+                campaigns.setStatus(campaignId, "paused", "insufficient_credits");
+                log.info("Campaign {} paused: the account cannot cover the next hold", campaignId);
+            }
+            if (!recording.recorded().isEmpty()) {
+                recipients.markDialled(recording.recorded().stream().map(dial -> dial.request().campaignRecipientId())
+                        .toList(), recording.recorded().stream().map(RecordedDial::callId).toList());
+            }
+            return recording.recorded();
+        });
+        if (recorded == null || recorded.isEmpty()) {
+            return 0;
+        }
+        settleRefusals(dialer.send(recorded));
+        return recorded.size();
+    }
+
+    /** Dials Bolna did not take: back to pending (429: and slow down) or failed (refused). */
+    private void settleRefusals(List<Sent> sent) {
+        boolean throttled = false;
+        List<Sent> refused = new ArrayList<>();
+        for (Sent one : sent) {
+            if (one.outcome() == Dialer.Outcome.THROTTLED) {
+                throttled = true;
+                refused.add(one);
+            } else if (one.outcome() == Dialer.Outcome.REFUSED) {
+                refused.add(one);
+            }
+        }
+        if (!refused.isEmpty()) {
+            transactions.executeWithoutResult(status -> refused.forEach(one -> {
+                if (one.outcome() == Dialer.Outcome.THROTTLED) {
+                    recipients.undoDial(one.dial().request().campaignRecipientId(), one.dial().callId());
+                } else {
+                    recipients.refuseDial(one.dial().request().campaignRecipientId(), one.dial().callId(), "refused");
+                }
+            }));
+        }
+        synchronized (this) {
+            backoff = throttled ? (backoff.isZero() ? Duration.ofSeconds(1) : min(backoff.multipliedBy(2), MAX_BACKOFF))
+                    : Duration.ZERO;
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private void run() {
+        Set<Class<?>> reported = new HashSet<>();
+        while (running) {
+            Duration pause = properties.interval();
+            try {
+                int sent = dispatchOnce();
+                synchronized (this) {
+                    if (!backoff.isZero()) {
+                        pause = backoff;
+                    } else if (sent > 0) {
+                        // more may be due at once: the next round starts without waiting
+                        pause = Duration.ZERO;
+                    }
+                }
+                reported.clear();
+            } catch (RuntimeException e) {
+                if (reported.add(e.getClass())) {
+                    log.error("A campaign dispatch round failed; the next one tries again", e);
+                }
+            }
+            try {
+                // in short steps, so that a stop is not kept waiting by a long back-off
+                for (long waited = 0; running && waited < pause.toMillis(); waited += 100) {
+                    Thread.sleep(Math.min(100, pause.toMillis() - waited));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        if (!properties.dispatch()) {
+            return;
+        }
+        running = true;
+        loop = Thread.ofPlatform().name("campaign-dispatcher").daemon().start(this::run);
+    }
+
+    /** Lets the round in progress finish (its dials are recorded and sent), then stops. */
+    @Override
+    public void stop() {
+        running = false;
+        Thread thread = loop;
+        if (thread != null) {
+            try {
+                if (!thread.join(Duration.ofSeconds(30))) {
+                    thread.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        loop = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop != null;
+    }
+}

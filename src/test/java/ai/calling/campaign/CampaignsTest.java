@@ -1,0 +1,448 @@
+package ai.calling.campaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import ai.calling.support.FakeBolna;
+import ai.calling.support.Http;
+import ai.calling.support.IntegrationTest;
+import ai.calling.support.MutableClock;
+import ai.calling.support.StripeEvents;
+import ai.calling.support.TestCredits;
+import ai.calling.support.TestUsers;
+import ai.calling.support.TestUsers.SignedIn;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Campaigns through HTTP against the Bolna fake, which answers calls and plays their lifecycle back
+ * as webhooks. The dispatcher is driven round by round on a clock the test moves (calling windows,
+ * retry delays); the background dispatcher is off in this context.
+ */
+@IntegrationTest
+class CampaignsTest {
+
+    static final String SECRET = "hook-secret-22";
+    static final String STRIPE_SECRET = "whsec_campaigns";
+    static final FakeBolna BOLNA = new FakeBolna();
+    /** A Tuesday, 18:00 UTC: 10:00 in San Francisco, 13:00 in New York, 18:00 in London. */
+    static final Instant TUESDAY_EVENING_UTC = Instant.parse("2026-12-01T18:00:00Z");
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("app.bolna.api-key", () -> "bn-key");
+        registry.add("app.bolna.base-url", BOLNA::baseUrl);
+        registry.add("app.bolna.webhook-secret", () -> SECRET);
+        registry.add("app.campaigns.dispatch", () -> "false");
+        registry.add("app.stripe.secret-key", () -> "sk_test_fake");
+        registry.add("app.stripe.webhook-secret", () -> STRIPE_SECRET);
+    }
+
+    @TestConfiguration
+    static class Clocks {
+        @Bean
+        @Primary
+        MutableClock testClock() {
+            return new MutableClock(TUESDAY_EVENING_UTC);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        BOLNA.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    MutableClock clock;
+
+    @Autowired
+    CampaignDispatcher dispatcher;
+
+
+    Http http;
+    SignedIn user;
+    String agent;
+
+    @BeforeEach
+    void setUp() {
+        BOLNA.reset();
+        BOLNA.webhookUrl("http://localhost:" + port + "/api/webhooks/bolna?token=" + SECRET);
+        clock.set(TUESDAY_EVENING_UTC);
+        http = new Http(port);
+        user = TestUsers.register(http);
+        TestCredits.setBalance(jdbc, user.id(), 10_000);
+        agent = agent(user, 300);
+    }
+
+    @Test
+    void aCampaignOf200FiveAtATimeCompletesRetriesAsConfiguredAndChargesWhatItBilled() {
+        // by the number's last digit: 1 busy then answered; 2 never answers; 3 voicemail then answered;
+        // 4 fails (not retried); the rest answer for 30 s
+        BOLNA.script((number, attempt) -> switch (number.charAt(number.length() - 1)) {
+            case '1' -> attempt == 1 ? "busy" : "completed:61";
+            case '2' -> "no-answer";
+            case '3' -> attempt == 1 ? "voicemail:20" : "completed:30";
+            case '4' -> "failed";
+            default -> "completed:30";
+        });
+        String campaign = campaign(Map.of("maxAttempts", 3, "retryOn", List.of("no_answer", "busy"), "delayMinutes", 5),
+                5);
+        List<String> numbers = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            numbers.add("+1415" + (2_000_000 + i));
+        }
+        JsonNode added = http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", numbers),
+                user.auth()).json();
+        assertThat(added.path("added").asInt()).isEqualTo(200);
+        int creditsBefore = credits();
+
+        assertThat(http.post("/api/campaigns/" + campaign + "/start", "", user.auth()).json().path("status").asString())
+                .isEqualTo("running");
+        runUntilEnded(campaign);
+
+        JsonNode finished = http.get("/api/campaigns/" + campaign, user.auth()).json();
+        assertThat(finished.path("status").asString()).isEqualTo("completed");
+        JsonNode stats = finished.path("stats");
+        assertThat(stats.path("total").asInt()).isEqualTo(200);
+        assertThat(stats.path("pending").asInt() + stats.path("inProgress").asInt()).isZero();
+        assertThat(stats.path("completed").asInt()).isEqualTo(160);
+        assertThat(stats.path("noAnswer").asInt()).isEqualTo(20);
+        assertThat(stats.path("failed").asInt()).isEqualTo(20);
+        String bolnaAgent = http.get("/api/agents/" + agent, user.auth()).json().path("bolnaAgentId").asString();
+        assertThat(BOLNA.maxInFlight(bolnaAgent)).isEqualTo(5);
+        for (String number : numbers) {
+            int expected = switch (number.charAt(number.length() - 1)) {
+                case '1', '3' -> 2;
+                case '2' -> 3;
+                default -> 1;
+            };
+            assertThat(BOLNA.attemptsTo(number)).as("calls to %s", number).isEqualTo(expected);
+        }
+        JsonNode unanswered = http.get("/api/campaigns/" + campaign + "/recipients?status=no_answer&size=100",
+                user.auth()).json();
+        assertThat(unanswered.path("totalItems").asInt()).isEqualTo(20);
+        assertThat(unanswered.path("items").path(0).path("attempts").asInt()).isEqualTo(3);
+        Integer billed = jdbc.queryForObject("SELECT sum(credits_used)::int FROM calls WHERE campaign_id = ?::uuid",
+                Integer.class, campaign);
+        Integer debited = jdbc.queryForObject("SELECT -sum(t.amount)::int FROM credit_transactions t JOIN calls c "
+                + "ON c.id = t.call_id WHERE c.campaign_id = ?::uuid AND t.type = 'usage'", Integer.class, campaign);
+        // 120 answered for 30 s; 20 for 61 s (2 started minutes); 20 voicemails of 20 s, then answered for 30 s
+        assertThat(billed).isEqualTo(120 + 20 * 2 + 20 * 2).isEqualTo(debited).isEqualTo(creditsBefore - credits());
+        assertThat(http.get("/api/credits/balance", user.auth()).json().path("held").asInt()).isZero();
+        JsonNode someCall = http.get("/api/calls?size=1", user.auth()).json().path("items").path(0);
+        assertThat(someCall.path("campaignId").asString()).isEqualTo(campaign);
+    }
+
+    @Test
+    void aRecipientWhoseWindowIsClosedOnItsOwnClockWaitsUntilItOpens() {
+        String campaign = campaign(null, 10);
+        String sanFrancisco = "+14152009001";
+        String london = "+442079460001";
+        String newYork = "+12125550101";
+        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", List.of(sanFrancisco, london,
+                newYork)), user.auth());
+        assertThat(http.get("/api/campaigns/" + campaign + "/recipients", user.auth()).json().findValuesAsString("timeZone"))
+                .containsExactlyInAnyOrder("America/Los_Angeles", "Europe/London", "America/New_York");
+        http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+
+        // Tuesday 14:30 UTC: 06:30 in San Francisco (before 08:00), 14:30 in London, 09:30 in New York
+        clock.set(Instant.parse("2026-12-01T14:30:00Z"));
+        dispatcher.dispatchOnce();
+        assertThat(BOLNA.dialledNumbers()).containsExactlyInAnyOrder(london, newYork);
+
+        clock.set(Instant.parse("2026-12-01T15:59:00Z"));
+        dispatcher.dispatchOnce();
+        assertThat(BOLNA.dialledNumbers()).hasSize(2);
+        clock.set(Instant.parse("2026-12-01T16:00:00Z"));
+        dispatcher.dispatchOnce();
+        assertThat(BOLNA.dialledNumbers()).containsExactlyInAnyOrder(london, newYork, sanFrancisco);
+    }
+
+    @Test
+    void aWindowIsReadOnLocalTimeOnBothSidesOfADaylightSavingChange() {
+        // New York springs forward on Sunday 8 March 2026: 13:30 UTC is 08:30 before, 09:30 after
+        Http.Response created = http.post("/api/campaigns", Map.of("name", "Spring", "agentId", agent,
+                "timezone", "America/New_York", "callingWindow", Map.of("start", "09:00", "end", "17:00", "days",
+                        List.of("FRI", "MON")), "maxConcurrentCalls", 5), user.auth());
+        String campaign = created.json().path("id").asString();
+        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", List.of("+12125550102")),
+                user.auth());
+        http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+
+        clock.set(Instant.parse("2026-03-06T13:30:00Z"));
+        dispatcher.dispatchOnce();
+        assertThat(BOLNA.dials()).isEmpty();
+        clock.set(Instant.parse("2026-03-09T13:30:00Z"));
+        dispatcher.dispatchOnce();
+        assertThat(BOLNA.dialledNumbers()).containsExactly("+12125550102");
+    }
+
+    @Test
+    void pauseStopsNewDialsAtOnceResumeGoesOnAndCancelStopsWhatBolnaHasOnlyQueued() {
+        String campaign = campaign(null, 2);
+        List<String> numbers = List.of("+14152009101", "+14152009102", "+14152009103", "+14152009104", "+14152009105");
+        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", numbers), user.auth());
+        http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+        dispatcher.dispatchOnce();
+        assertThat(BOLNA.dials()).hasSize(2);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inProgress(campaign) == 0);
+
+        JsonNode paused = http.post("/api/campaigns/" + campaign + "/pause", "", user.auth()).json();
+        assertThat(paused.path("status").asString()).isEqualTo("paused");
+        assertThat(paused.path("pauseReason").asString()).isEqualTo("user");
+        assertThat(http.post("/api/campaigns/" + campaign + "/pause", "", user.auth()).status()).isEqualTo(409);
+        assertThat(http.post("/api/campaigns/" + campaign + "/start", "", user.auth()).status()).isEqualTo(409);
+        dispatcher.dispatchOnce();
+        assertThat(BOLNA.dials()).as("no dial while paused, though both slots are free").hasSize(2);
+
+        // the next calls stay queued at Bolna
+        BOLNA.ringAfter(Duration.ofSeconds(60));
+        assertThat(http.post("/api/campaigns/" + campaign + "/resume", "", user.auth()).json().path("status").asString())
+                .isEqualTo("running");
+        dispatcher.dispatchOnce();
+        assertThat(BOLNA.dials()).hasSize(4);
+
+        JsonNode cancelled = http.post("/api/campaigns/" + campaign + "/cancel", "", user.auth()).json();
+        assertThat(cancelled.path("status").asString()).isEqualTo("cancelled");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inProgress(campaign) == 0);
+        JsonNode stats = http.get("/api/campaigns/" + campaign, user.auth()).json().path("stats");
+        assertThat(stats.path("completed").asInt()).isEqualTo(2);
+        assertThat(stats.path("cancelled").asInt()).isEqualTo(3);
+        assertThat(jdbc.queryForList("SELECT status FROM calls WHERE campaign_id = ?::uuid", String.class, campaign))
+                .containsExactlyInAnyOrder("completed", "completed", "cancelled", "cancelled");
+        assertThat(http.post("/api/campaigns/" + campaign + "/resume", "", user.auth()).status()).isEqualTo(409);
+        assertThat(http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers",
+                List.of("+14152009106")), user.auth()).status()).isEqualTo(409);
+        assertThat(http.get("/api/credits/balance", user.auth()).json().path("held").asInt()).isZero();
+    }
+
+    @Test
+    void tooFewCreditsPauseTheCampaignWithTheReasonAndCreditsResumeIt() {
+        // a 300 s agent holds 5 credits a call: 12 credits cover two dials, not a third
+        TestCredits.setBalance(jdbc, user.id(), 12);
+        String campaign = campaign(null, 10);
+        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", List.of("+14152009201",
+                "+14152009202", "+14152009203", "+14152009204")), user.auth());
+        http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+
+        dispatcher.dispatchOnce();
+
+        JsonNode paused = http.get("/api/campaigns/" + campaign, user.auth()).json();
+        assertThat(paused.path("status").asString()).isEqualTo("paused");
+        assertThat(paused.path("pauseReason").asString()).isEqualTo("insufficient_credits");
+        assertThat(BOLNA.dials()).hasSize(2);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inProgress(campaign) == 0);
+
+        buyCredits(100);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "running".equals(
+                http.get("/api/campaigns/" + campaign, user.auth()).json().path("status").asString()));
+        dispatcher.dispatchOnce();
+        assertThat(BOLNA.dials()).hasSize(4);
+    }
+
+    @Test
+    void doNotCallNumbersAreSkippedWhenAddedAndRightBeforeEachDialAndRefusedForASingleCall() {
+        SignedIn admin = TestUsers.register(http);
+        jdbc.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
+        String mine = "+14152009301";
+        String platforms = "+14152009302";
+        String listedLater = "+14152009303";
+        String callable = "+14152009304";
+        assertThat(http.post("/api/do-not-call", Map.of("phoneNumber", "(415) 200-9301", "reason", "asked"),
+                user.auth()).status()).isEqualTo(201);
+        assertThat(http.post("/api/do-not-call", Map.of("phoneNumber", mine), user.auth()).status()).isEqualTo(409);
+        assertThat(http.post("/api/do-not-call", Map.of("phoneNumber", "12"), user.auth()).status()).isEqualTo(400);
+        assertThat(http.post("/api/admin/do-not-call", Map.of("phoneNumber", platforms, "reason", "regulator"),
+                admin.auth()).status()).isEqualTo(201);
+        assertThat(http.post("/api/admin/do-not-call", Map.of("phoneNumber", platforms), user.auth()).status())
+                .isEqualTo(403);
+        assertThat(http.get("/api/do-not-call", user.auth()).json().findValuesAsString("phoneNumber"))
+                .containsExactly(mine);
+
+        String campaign = campaign(null, 10);
+        JsonNode added = http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers",
+                List.of(mine, platforms, listedLater, callable, callable, "not a number")), user.auth()).json();
+        assertThat(added.path("added").asInt()).isEqualTo(2);
+        assertThat(added.path("skippedDoNotCall").asInt()).isEqualTo(2);
+        assertThat(added.path("skippedDuplicate").asInt()).isEqualTo(1);
+        assertThat(added.path("invalid").path(0).path("value").asString()).isEqualTo("not a number");
+        http.post("/api/do-not-call", Map.of("phoneNumber", listedLater), user.auth());
+        http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+
+        dispatcher.dispatchOnce();
+
+        assertThat(BOLNA.dialledNumbers()).containsExactly(callable);
+        assertThat(http.get("/api/campaigns/" + campaign, user.auth()).json().path("stats").path("skippedDoNotCall")
+                .asInt()).isEqualTo(3);
+        Http.Response single = http.post("/api/calls", Map.of("agentId", agent, "phoneNumber", platforms), user.auth());
+        assertThat(single.status()).isEqualTo(409);
+        assertThat(http.delete("/api/do-not-call/" + mine, user.auth()).status()).isEqualTo(204);
+        assertThat(http.delete("/api/do-not-call/" + mine, user.auth()).status()).isEqualTo(404);
+        SignedIn other = TestUsers.register(http);
+        assertThat(http.delete("/api/do-not-call/" + listedLater, other.auth()).status()).isEqualTo(404);
+        assertThat(http.delete("/api/admin/do-not-call/" + platforms, admin.auth()).status()).isEqualTo(204);
+    }
+
+    @Test
+    void settingsAreValidatedAndImpossibleChangesAre409() {
+        Map<String, Object> window = Map.of("start", "09:00", "end", "17:00", "days", List.of("MON"));
+        for (Map<String, Object> bad : List.of(
+                Map.of("name", "x", "agentId", agent, "timezone", "Mars/Olympus", "callingWindow", window,
+                        "maxConcurrentCalls", 1),
+                Map.of("name", "x", "agentId", agent, "timezone", "UTC", "callingWindow",
+                        Map.of("start", "17:00", "end", "09:00", "days", List.of("MON")), "maxConcurrentCalls", 1),
+                Map.of("name", "x", "agentId", agent, "timezone", "UTC", "callingWindow",
+                        Map.of("start", "9am", "end", "17:00", "days", List.of("MONDAY")), "maxConcurrentCalls", 1),
+                Map.of("name", "x", "agentId", agent, "timezone", "UTC", "callingWindow", window,
+                        "maxConcurrentCalls", 0),
+                Map.of("name", "x", "agentId", agent, "timezone", "UTC", "callingWindow", window,
+                        "maxConcurrentCalls", 1, "retry", Map.of("maxAttempts", 3, "retryOn", List.of("completed"),
+                                "delayMinutes", 5)),
+                Map.of("name", "x", "agentId", UUID.randomUUID(), "timezone", "UTC", "callingWindow", window,
+                        "maxConcurrentCalls", 1))) {
+            Http.Response refused = http.post("/api/campaigns", bad, user.auth());
+            assertThat(refused.status()).as("%s: %s", bad, refused.body()).isEqualTo(400);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+        }
+        String campaign = campaign(null, 1);
+        assertThat(http.post("/api/campaigns/" + campaign + "/start", "", user.auth()).status()).as("no recipients")
+                .isEqualTo(409);
+        assertThat(http.post("/api/campaigns/" + campaign + "/resume", "", user.auth()).status()).isEqualTo(409);
+        assertThat(http.post("/api/campaigns/" + campaign + "/recipients", Map.of(), user.auth()).status())
+                .isEqualTo(400);
+        assertThat(http.get("/api/campaigns?status=exploded", user.auth()).status()).isEqualTo(400);
+        assertThat(http.get("/api/campaigns/" + campaign + "/recipients?status=weird", user.auth()).status())
+                .isEqualTo(400);
+        JsonNode renamed = http.patch("/api/campaigns/" + campaign, Map.of("name", "Renamed", "maxConcurrentCalls", 3),
+                user.auth()).json();
+        assertThat(renamed.path("name").asString()).isEqualTo("Renamed");
+        assertThat(renamed.path("maxConcurrentCalls").asInt()).isEqualTo(3);
+        assertThat(renamed.path("callingWindow").path("days").toString()).isEqualTo("[\"MON\",\"TUE\",\"WED\",\"THU\",\"FRI\"]");
+        http.post("/api/campaigns/" + campaign + "/cancel", "", user.auth());
+        assertThat(http.post("/api/campaigns/" + campaign + "/cancel", "", user.auth()).status()).isEqualTo(409);
+        assertThat(http.patch("/api/campaigns/" + campaign, Map.of("name", "Again"), user.auth()).status()).isEqualTo(409);
+        assertThat(http.delete("/api/campaigns/" + campaign, user.auth()).status()).isEqualTo(409);
+        String draft = campaign(null, 1);
+        assertThat(http.delete("/api/campaigns/" + draft, user.auth()).status()).isEqualTo(204);
+        assertThat(http.get("/api/campaigns/" + draft, user.auth()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void contactsBecomeRecipientsAndTheRecipientsExportAsCsv() {
+        String contact = http.post("/api/contacts", Map.of("name", "=HYPERLINK(\"http://x\")", "phoneNumber",
+                "+14152009401"), user.auth()).json().path("id").asString();
+        SignedIn other = TestUsers.register(http);
+        String foreign = http.post("/api/contacts", Map.of("name", "Not yours", "phoneNumber", "+14152009402"),
+                other.auth()).json().path("id").asString();
+        String campaign = campaign(null, 1);
+
+        JsonNode added = http.post("/api/campaigns/" + campaign + "/recipients", Map.of("contactIds",
+                List.of(contact, foreign)), user.auth()).json();
+
+        assertThat(added.path("added").asInt()).isOne();
+        assertThat(added.path("invalid").path(0).path("value").asString()).isEqualTo(foreign);
+        JsonNode recipient = http.get("/api/campaigns/" + campaign + "/recipients", user.auth()).json().path("items").path(0);
+        assertThat(recipient.path("contactId").asString()).isEqualTo(contact);
+        Http.Response csv = http.get("/api/campaigns/" + campaign + "/recipients/export", user.auth());
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.contentType()).startsWith("text/csv");
+        assertThat(csv.body().lines().toList()).hasSize(2);
+        assertThat(csv.body()).contains("+14152009401");
+    }
+
+    // --- helpers -----------------------------------------------------------------------------
+
+    private String agent(SignedIn owner, int maxCallDurationSeconds) {
+        Http.Response created = http.post("/api/agents", Map.of("name", "Campaigner", "welcomeMessage", "Hello!",
+                "systemPrompt", "Be helpful.", "maxCallDurationSeconds", maxCallDurationSeconds), owner.auth());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().path("id").asString();
+    }
+
+    /** Weekdays 08:00 to 20:00, New York time for numbers without a zone of their own. */
+    private String campaign(Map<String, Object> retry, int maxConcurrentCalls) {
+        Map<String, Object> body = new HashMap<>(Map.of("name", "Winter offer", "agentId", agent, "timezone",
+                "America/New_York", "callingWindow", Map.of("start", "08:00", "end", "20:00", "days",
+                        List.of("MON", "TUE", "WED", "THU", "FRI")), "maxConcurrentCalls", maxConcurrentCalls));
+        if (retry != null) {
+            body.put("retry", retry);
+        }
+        Http.Response created = http.post("/api/campaigns", body, user.auth());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().path("status").asString()).isEqualTo("draft");
+        return created.json().path("id").asString();
+    }
+
+    /** Dispatch rounds, each followed by the calls it started ending, the clock moving 6 minutes between. */
+    private void runUntilEnded(String campaign) {
+        for (int round = 0; round < 400; round++) {
+            dispatcher.dispatchOnce();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> inProgress(campaign) == 0);
+            String status = jdbc.queryForObject("SELECT status FROM campaigns WHERE id = ?::uuid", String.class, campaign);
+            if (!"running".equals(status)) {
+                return;
+            }
+            if (pendingDue(campaign) == 0) {
+                clock.advance(Duration.ofMinutes(6));
+                // access tokens are checked against the same clock: sign in again on the moved clock
+                user = TestUsers.login(http, user.email());
+            }
+        }
+        throw new AssertionError("the campaign did not end in 400 rounds");
+    }
+
+    private long inProgress(String campaign) {
+        return jdbc.queryForObject("SELECT count(*) FROM campaign_recipients WHERE campaign_id = ?::uuid "
+                + "AND status = 'in_progress'", Long.class, campaign);
+    }
+
+    private long pendingDue(String campaign) {
+        return jdbc.queryForObject("SELECT count(*) FROM campaign_recipients WHERE campaign_id = ?::uuid "
+                + "AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)", Long.class, campaign,
+                Timestamp.from(clock.instant()));
+    }
+
+    /** A Stripe Checkout purchase of {@code credits}, paid: the session as checkout stores it, then Stripe's event. */
+    private void buyCredits(int credits) {
+        String session = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        jdbc.update("INSERT INTO stripe_checkout_sessions (session_id, user_id, package_id, credits, amount_cents, "
+                + "currency) VALUES (?, ?, 'test', ?, 1000, 'usd')", session, user.id(), credits);
+        String event = StripeEvents.event("evt_" + UUID.randomUUID(), "checkout.session.completed", "{\"id\":\""
+                + session + "\",\"object\":\"checkout.session\",\"payment_status\":\"paid\",\"payment_intent\":\"pi_"
+                + session + "\"}");
+        assertThat(http.post("/api/webhooks/stripe", event, "Stripe-Signature", StripeEvents.sign(event,
+                Instant.now().getEpochSecond(), STRIPE_SECRET)).status()).isEqualTo(200);
+    }
+
+    private int credits() {
+        return http.get("/api/credits/balance", user.auth()).json().path("credits").asInt();
+    }
+}
