@@ -3,6 +3,7 @@ package ai.calling.campaign;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import ai.calling.call.Dialer;
 import ai.calling.call.Dialer.DialRequest;
 import ai.calling.call.Dialer.RecordedDial;
 import ai.calling.call.Dialer.Sent;
+import ai.calling.campaign.internal.CallingWindow;
 import ai.calling.campaign.internal.CampaignRow;
 import ai.calling.campaign.internal.Campaigns;
 import ai.calling.campaign.internal.FairShare;
@@ -151,9 +153,15 @@ public class CampaignDispatcher implements SmartLifecycle {
                 return List.<RecordedDial>of();
             }
             Set<String> listed = doNotCall.listed(userId, claimed.stream().map(Recipients.Claimed::phoneNumber).toList());
+            CallingWindow window = campaign.window();
             List<UUID> skipped = new ArrayList<>();
             List<DialRequest> requests = new ArrayList<>();
             for (Recipients.Claimed recipient : claimed) {
+                ZoneId zone = ZoneId.of(recipient.timeZone() != null ? recipient.timeZone() : campaign.timezone());
+                if (!window.isOpen(now, zone)) {
+                    // the database's and the JDK's zone rules disagree on this one: not dialled until both agree
+                    continue;
+                }
                 if (listed.contains(recipient.phoneNumber())) {
                     skipped.add(recipient.id());
                 } else {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Service;
@@ -28,6 +29,7 @@ import ai.calling.campaign.CampaignDtos.Invalid;
 import ai.calling.campaign.CampaignDtos.RecipientView;
 import ai.calling.campaign.CampaignDtos.RetryPolicy;
 import ai.calling.campaign.CampaignDtos.UpdateCampaignRequest;
+import ai.calling.campaign.internal.CallingWindow;
 import ai.calling.campaign.internal.CampaignRow;
 import ai.calling.campaign.internal.Campaigns;
 import ai.calling.campaign.internal.RecipientZones;
@@ -282,11 +284,13 @@ public class CampaignService {
         }
         LocalTime start = LocalTime.parse(window.start());
         LocalTime end = LocalTime.parse(window.end());
-        if (!start.isBefore(end)) {
+        List<Integer> days = window.days().stream().distinct().map(day -> DAYS.indexOf(day) + 1).sorted().toList();
+        try {
+            new CallingWindow(start, end, days.stream().map(DayOfWeek::of).collect(Collectors.toSet()));
+        } catch (IllegalArgumentException e) {
             throw ApiException.invalidField("callingWindow", "must start before it ends (windows across midnight: "
                     + "use two campaigns)");
         }
-        List<Integer> days = window.days().stream().distinct().map(day -> DAYS.indexOf(day) + 1).sorted().toList();
         return new Campaigns.Settings(name.trim(), agentId, zone, start, end, days, maxConcurrentCalls,
                 retry.maxAttempts(), retry.retryOn().stream().distinct().toList(), retry.delayMinutes());
     }

@@ -157,6 +157,25 @@ class CampaignsTest {
         assertThat(http.get("/api/credits/balance", user.auth()).json().path("held").asInt()).isZero();
         JsonNode someCall = http.get("/api/calls?size=1", user.auth()).json().path("items").path(0);
         assertThat(someCall.path("campaignId").asString()).isEqualTo(campaign);
+
+        List<String> analysed = jdbc.queryForList("SELECT id::text FROM calls WHERE campaign_id = ?::uuid "
+                + "AND status = 'completed' AND duration_seconds > 0 ORDER BY phone_number LIMIT 3", String.class, campaign);
+        for (int i = 0; i < analysed.size(); i++) {
+            jdbc.update("INSERT INTO lead_analytics (call_id, user_id, lead_status_tag) VALUES (?::uuid, ?, ?)",
+                    analysed.get(i), user.id(), i < 2 ? "Hot" : "Warm");
+        }
+        JsonNode results = http.get("/api/analytics/campaigns/" + campaign, user.auth()).json();
+        // 200 first calls, then 20 answered retries of the busy, 40 of the unanswered, 20 after voicemails
+        assertThat(results.path("callsEnded").asInt()).isEqualTo(280);
+        // answered by a person: the 120, the 20 busy ones on retry, the 20 after their voicemail
+        assertThat(results.path("callsConnected").asInt()).isEqualTo(160);
+        assertThat(results.path("connectRate").asDouble()).isEqualTo(0.571);
+        assertThat(results.path("averageDurationSeconds").asInt()).isEqualTo(34);
+        assertThat(results.path("creditsSpent").asInt()).isEqualTo(billed);
+        assertThat(results.path("leads").path("hot").asInt()).isEqualTo(2);
+        assertThat(results.path("leads").path("warm").asInt()).isEqualTo(1);
+        SignedIn other = TestUsers.register(http);
+        assertThat(http.get("/api/analytics/campaigns/" + campaign, other.auth()).status()).isEqualTo(404);
     }
 
     @Test

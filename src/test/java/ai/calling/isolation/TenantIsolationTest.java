@@ -131,6 +131,8 @@ class TenantIsolationTest {
                 http.get("/api/campaigns/" + id + "/recipients", caller.auth())));
         cases.put("GET /api/campaigns/{id}/recipients/export", new CrossTenantCase(this::campaign, (http, caller, id) ->
                 http.get("/api/campaigns/" + id + "/recipients/export", caller.auth())));
+        cases.put("GET /api/analytics/campaigns/{id}", new CrossTenantCase(this::campaign, (http, caller, id) ->
+                http.get("/api/analytics/campaigns/" + id, caller.auth())));
         cases.put("DELETE /api/do-not-call/{phoneNumber}", new CrossTenantCase(owner -> {
             jdbc.update("INSERT INTO do_not_call_numbers (user_id, phone_number) VALUES (?, '+14155550995')", owner.id());
             return "+14155550995";

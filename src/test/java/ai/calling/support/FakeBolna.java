@@ -227,6 +227,9 @@ public final class FakeBolna implements AutoCloseable {
     private void end(Execution execution) {
         String[] outcome = execution.outcome.split(":");
         synchronized (execution) {
+            if (!"ringing".equals(execution.status)) {
+                return;
+            }
             execution.status = outcome[0].equals("voicemail") ? "completed" : outcome[0];
             execution.voicemail = outcome[0].equals("voicemail");
             execution.seconds = outcome.length > 1 ? Integer.parseInt(outcome[1]) : 0;
@@ -334,6 +337,16 @@ public final class FakeBolna implements AutoCloseable {
             payload.put("telephony_data", telephony);
             return payload;
         }
+    }
+
+    /** Ends every call that is ringing now, as if they all hung up at once. */
+    public void finishRinging() {
+        executions.values().stream().filter(execution -> "ringing".equals(execution.status)).forEach(this::end);
+    }
+
+    /** Calls in progress now for one agent. */
+    public int inFlight(String bolnaAgentId) {
+        return inFlight.getOrDefault(bolnaAgentId, new AtomicInteger()).get();
     }
 
     /** Numbers and their attempt counts, for assertions. */

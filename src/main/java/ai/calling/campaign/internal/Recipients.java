@@ -112,8 +112,8 @@ public class Recipients {
         });
     }
 
-    /** A recipient claimed for a dial, locked until the dial is recorded. */
-    public record Claimed(UUID id, String phoneNumber, UUID contactId, String name) {
+    /** A recipient claimed for a dial, locked until the dial is recorded; {@code timeZone} null: the campaign's. */
+    public record Claimed(UUID id, String phoneNumber, UUID contactId, String name, String timeZone) {
     }
 
     /**
@@ -122,7 +122,7 @@ public class Recipients {
      */
     public List<Claimed> claim(UUID campaignId, Instant now, int limit) {
         return jdbc.sql("""
-                SELECT r.id, r.phone_number, r.contact_id, r.name FROM campaign_recipients r
+                SELECT r.id, r.phone_number, r.contact_id, r.name, r.time_zone FROM campaign_recipients r
                   JOIN campaigns c ON c.id = r.campaign_id
                  WHERE r.campaign_id = :campaign AND r.status = 'pending'
                    AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= :now) AND""" + " " + WINDOW_OPEN + """
@@ -130,7 +130,7 @@ public class Recipients {
                  ORDER BY r.next_attempt_at NULLS FIRST, r.id LIMIT :limit FOR UPDATE OF r SKIP LOCKED""")
                 .param("campaign", campaignId).param("now", Campaigns.utc(now)).param("limit", limit)
                 .query((rs, n) -> new Claimed(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
-                        rs.getString(4)))
+                        rs.getString(4), rs.getString(5)))
                 .list();
     }
 

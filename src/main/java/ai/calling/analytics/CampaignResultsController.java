@@ -1,0 +1,25 @@
+package ai.calling.analytics;
+
+import java.util.UUID;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+import ai.calling.common.CurrentUser;
+
+@RestController
+class CampaignResultsController {
+
+    private final CampaignResults results;
+
+    CampaignResultsController(CampaignResults results) {
+        this.results = results;
+    }
+
+    @GetMapping("/api/analytics/campaigns/{id}")
+    CampaignResults.Results results(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+        return results.of(user.id(), id);
+    }
+}

@@ -1,0 +1,138 @@
+package ai.calling.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import ai.calling.support.FakeBolna;
+import ai.calling.support.IntegrationTest;
+
+/**
+ * Campaign dispatch throughput (issue 22): 100 tenants of equal demand, each with a running campaign
+ * of {@code bench.recipients} recipients (default 300) and a limit of 20 calls at once, dialled by
+ * the background dispatcher against a Bolna fake that answers at once and ends each call
+ * {@code bench.call-ms} (default 200) later with a completed webhook; the platform cap is
+ * {@code bench.platform-cap} (default 200). Prints dials per second over the measured window (from
+ * the first dial until 80% of the recipients were dialled), Jain's fairness index of the tenants'
+ * dials at half-way, and the most calls the fake saw in progress at once, overall and per agent.
+ * Not part of the suite; run by bench/campaign-dispatch.sh.
+ */
+@IntegrationTest
+class CampaignDispatchBenchmark {
+
+    static final int TENANTS = 100;
+    static final int RECIPIENTS = Integer.getInteger("bench.recipients", 300);
+    static final int PLATFORM_CAP = Integer.getInteger("bench.platform-cap", 200);
+    static final int CAMPAIGN_CAP = 20;
+    static final String SECRET = "bench-campaigns";
+    static final FakeBolna BOLNA = new FakeBolna();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("app.bolna.api-key", () -> "bn-key");
+        registry.add("app.bolna.base-url", BOLNA::baseUrl);
+        registry.add("app.bolna.webhook-secret", () -> SECRET);
+        registry.add("app.bolna.max-concurrent-calls", () -> String.valueOf(PLATFORM_CAP));
+        registry.add("app.campaigns.dispatch", () -> "true");
+        registry.add("app.campaigns.interval", () -> "20ms");
+        registry.add("logging.level.ai.calling", () -> "WARN");
+        // the benchmark's own connections: the dispatcher, the webhook writers and processors, the dials' outcomes
+        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "20");
+    }
+
+    @AfterAll
+    static void stop() {
+        BOLNA.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void dispatch() throws Exception {
+        BOLNA.webhookUrl("http://localhost:" + port + "/api/webhooks/bolna?token=" + SECRET)
+                .callLength(Duration.ofMillis(Integer.getInteger("bench.call-ms", 200)));
+        Map<String, UUID> agentsByBolnaId = seed();
+        int total = TENANTS * RECIPIENTS;
+        long started = 0;
+        long half = 0;
+        Map<String, Long> atHalf = Map.of();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        jdbc.update("UPDATE campaigns SET status = 'running', started_at = now() WHERE name = 'bench'");
+        while (System.nanoTime() < deadline) {
+            int dialled = BOLNA.dials().size();
+            if (started == 0 && dialled > 0) {
+                started = System.nanoTime();
+            }
+            if (half == 0 && dialled >= total / 2) {
+                half = System.nanoTime();
+                atHalf = BOLNA.dials().stream().collect(Collectors.groupingBy(dial -> dial.path("agent_id").asString(),
+                        Collectors.counting()));
+            }
+            if (dialled >= total * 8 / 10) {
+                long end = System.nanoTime();
+                System.out.printf("campaign_dials=%d%n", dialled);
+                System.out.printf("campaign_dials_per_s=%.0f%n", dialled / ((end - started) / 1e9));
+                break;
+            }
+            Thread.sleep(20);
+        }
+        List<Long> perTenant = new ArrayList<>();
+        for (String agent : agentsByBolnaId.keySet()) {
+            perTenant.add(atHalf.getOrDefault(agent, 0L));
+        }
+        double sum = perTenant.stream().mapToDouble(Long::doubleValue).sum();
+        double squares = perTenant.stream().mapToDouble(x -> x * (double) x).sum();
+        System.out.printf("campaign_jain_fairness_at_half=%.3f%n", sum * sum / (perTenant.size() * squares));
+        System.out.printf("campaign_min_max_dials_per_tenant_at_half=%d/%d%n",
+                perTenant.stream().mapToLong(Long::longValue).min().orElse(0),
+                perTenant.stream().mapToLong(Long::longValue).max().orElse(0));
+        System.out.printf("campaign_max_in_flight_total=%d (cap %d)%n", BOLNA.maxInFlightTotal(), PLATFORM_CAP);
+        System.out.printf("campaign_max_in_flight_per_agent=%d (cap %d)%n", agentsByBolnaId.keySet().stream()
+                .mapToInt(BOLNA::maxInFlight).max().orElse(0), CAMPAIGN_CAP);
+        System.out.printf("campaign_throttled=%d%n", BOLNA.throttled());
+        jdbc.update("UPDATE campaigns SET status = 'paused', pause_reason = 'user' WHERE name = 'bench'");
+    }
+
+    /** 100 tenants with an agent, plenty of credits and a draft campaign of RECIPIENTS recipients each. */
+    private Map<String, UUID> seed() {
+        Map<String, UUID> agents = new LinkedHashMap<>();
+        for (int t = 0; t < TENANTS; t++) {
+            UUID user = UUID.randomUUID();
+            UUID agent = UUID.randomUUID();
+            UUID campaign = UUID.randomUUID();
+            String bolnaAgent = "bolna-bench-" + agent;
+            jdbc.update("INSERT INTO users (id, email, name, credits, max_concurrent_calls) VALUES (?, ?, 'Bench', "
+                    + "1000000, 1000)", user, user + "@bench.test");
+            jdbc.update("INSERT INTO credit_transactions (user_id, type, amount, balance_after, description) "
+                    + "VALUES (?, 'bonus', 1000000, 1000000, 'bench')", user);
+            jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name, max_call_duration_seconds) "
+                    + "VALUES (?, ?, ?, 'Bench', 60)", agent, user, bolnaAgent);
+            jdbc.update("INSERT INTO campaigns (id, user_id, agent_id, name, timezone, window_start, window_end, "
+                    + "window_days, max_concurrent_calls, retry_max_attempts, retry_on, retry_delay_minutes) "
+                    + "VALUES (?, ?, ?, 'bench', 'UTC', '00:00', '23:59:59', '{1,2,3,4,5,6,7}', ?, 1, '{}', 60)",
+                    campaign, user, agent, CAMPAIGN_CAP);
+            // toll-free numbers: no zone of their own, the campaign's (UTC, open all day) applies
+            jdbc.update("INSERT INTO campaign_recipients (campaign_id, user_id, phone_number) "
+                    + "SELECT ?, ?, '+1800' || lpad((? * 10000 + n)::text, 7, '0') FROM generate_series(1, ?) AS n",
+                    campaign, user, t + 200, RECIPIENTS);
+            agents.put(bolnaAgent, agent);
+        }
+        return agents;
+    }
+}
