@@ -27,7 +27,7 @@ class ApplicationSmokeTest {
 
     @Test
     void prometheusMetricsAreExposed() {
-        Http.Response metrics = new Http(port).get("/actuator/prometheus");
+        Http.Response metrics = new Http(port).get("/actuator/prometheus", Http.bearer(IntegrationTest.SCRAPE_TOKEN));
 
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("jvm_memory_used_bytes");

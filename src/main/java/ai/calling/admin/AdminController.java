@@ -26,12 +26,14 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import ai.calling.common.AdminAudit;
+import ai.calling.common.AllowedValues;
 import ai.calling.common.AdminAudit.AuditEntry;
 import ai.calling.common.CurrentUser;
 import ai.calling.auth.UserAdministration;
 import ai.calling.auth.UserAdministration.AdminUserView;
 import ai.calling.billing.CreditLedger;
 import ai.calling.billing.CreditLedger.Movement;
+import ai.calling.billing.TransactionTypes;
 import ai.calling.common.PageParams;
 import ai.calling.common.PageResponse;
 
@@ -62,7 +64,8 @@ class AdminController {
             @RequestParam(required = false) String role, @RequestParam(required = false) Boolean active,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
         PageRequest request = PageParams.of(page, size, Sort.unsorted());
-        var found = platform.users(search, role, active, request.getPageSize(), request.getOffset());
+        var found = platform.users(search, AllowedValues.check("role", role, UserAdministration.ROLES), active,
+                request.getPageSize(), request.getOffset());
         return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
     }
 
@@ -100,7 +103,8 @@ class AdminController {
     PageResponse<Movement> transactions(@PathVariable UUID id, @RequestParam(required = false) String type,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
         users.get(id);
-        return ledger.history(id, type, null, null, PageParams.of(page, size, Sort.unsorted()));
+        return ledger.history(id, AllowedValues.check("type", type, TransactionTypes.ALL), null, null,
+                PageParams.of(page, size, Sort.unsorted()));
     }
 
     @GetMapping("/audit-log")

@@ -23,7 +23,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import ai.calling.call.CallDtos.CallFilter;
 import ai.calling.common.AdminAudit;
+import ai.calling.common.AllowedValues;
 import ai.calling.admin.internal.PlatformQueries;
 import ai.calling.admin.MaintenanceJobs.JobRun;
 import ai.calling.auth.UserAdministration;
@@ -73,7 +75,8 @@ class AdminPlatformController {
             @RequestParam(required = false) Instant to, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         PageRequest request = PageParams.of(page, size, Sort.unsorted());
-        PlatformQueries.Page found = queries.calls(userId, status, from, to, request.getPageSize(), request.getOffset());
+        PlatformQueries.Page found = queries.calls(userId, AllowedValues.check("status", status, CallFilter.STATUSES), from,
+                to, request.getPageSize(), request.getOffset());
         return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
     }
 
@@ -158,8 +161,7 @@ class AdminPlatformController {
 
         @Transactional
         int revokeSessions(CurrentUser admin, UUID userId, HttpServletRequest request) {
-            users.get(userId);
-            int revoked = users.revokeSessions(userId);
+            int revoked = users.revokeSessions(admin, userId);
             audit.record(admin, "user.sessions_revoked", "user", userId.toString(), userId, Map.of("revoked", revoked),
                     request);
             return revoked;

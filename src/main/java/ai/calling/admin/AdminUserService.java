@@ -54,7 +54,7 @@ class AdminUserService {
             throw ApiException.badRequest("Nothing to change: give active, role, individualPromptId, completePromptId "
                     + "or maxConcurrentCalls");
         }
-        users.get(userId);
+        users.checkMayChange(actor, userId);
         if (patch.individualPromptId() != null || patch.completePromptId() != null) {
             prompts.patchForUser(actor, userId, patch.individualPromptId(), patch.completePromptId(), request);
         }
@@ -76,6 +76,8 @@ class AdminUserService {
 
     @Transactional
     Movement adjustCredits(CurrentUser actor, UUID userId, int amount, String reason, HttpServletRequest request) {
+        UserAdministration.checkNotOwn(actor, userId, "credits");
+        users.checkMayChange(actor, userId);
         Movement movement = ledger.adjust(userId, amount, reason.trim(), actor.id());
         audit.record(actor, "credits.adjusted", "user", userId.toString(), userId,
                 Map.of("amount", amount, "reason", reason.trim(), "balanceAfter", movement.balanceAfter(),

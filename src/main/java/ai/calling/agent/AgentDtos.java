@@ -11,6 +11,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import ai.calling.common.BoundedJson;
+
 /** Request and response bodies of {@code /api/agents}. */
 public final class AgentDtos {
 
@@ -22,8 +24,8 @@ public final class AgentDtos {
     }
 
     /**
-     * A new agent. {@code voiceConfig} is Bolna's synthesizer, {@code llmConfig} its LLM settings and
-     * {@code taskConfig} its task settings; each a JSON object, passed through to Bolna.
+     * A new agent. {@code voiceConfig} is Bolna's synthesizer; {@code llmConfig} and {@code taskConfig}
+     * are the LLM and task settings a tenant may choose, checked against {@link AgentSettings}.
      * {@code maxCallDurationSeconds} is the hard limit of its calls (Bolna's {@code call_terminate});
      * left out, the platform default applies.
      */
@@ -34,19 +36,22 @@ public final class AgentDtos {
             @NotBlank @Size(max = 1000) String welcomeMessage,
             @NotBlank @Size(max = 20000) String systemPrompt,
             @Min(MIN_CALL_SECONDS) @Max(MAX_CALL_SECONDS) Integer maxCallDurationSeconds,
-            Map<String, Object> voiceConfig,
-            Map<String, Object> llmConfig,
-            Map<String, Object> taskConfig) {
+            @BoundedJson(maxChars = 4096) Map<String, Object> voiceConfig,
+            @BoundedJson(maxChars = 4096) Map<String, Object> llmConfig,
+            @BoundedJson(maxChars = 4096) Map<String, Object> taskConfig) {
     }
 
-    /** Fields left out (null) are not changed. */
+    /** Fields left out (null) are not changed; a field given must not be blank. */
     public record UpdateAgentRequest(
-            @Size(min = 1, max = 100) String name,
+            @Size(min = 1, max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
             @Size(max = 2000) String description,
-            @Size(min = 1, max = 1000) String welcomeMessage,
-            @Size(min = 1, max = 20000) String systemPrompt,
-            Map<String, Object> voiceConfig) {
+            @Size(min = 1, max = 1000) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String welcomeMessage,
+            @Size(min = 1, max = 20000) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String systemPrompt,
+            @BoundedJson(maxChars = 4096) Map<String, Object> voiceConfig) {
     }
+
+    /** Some character that is not whitespace, on any line. */
+    static final String NOT_BLANK = "(?s).*\\S.*";
 
     public record AgentView(UUID id, String name, String agentType, String description, boolean isActive,
             String bolnaAgentId, String welcomeMessage, String systemPrompt, int maxCallDurationSeconds,

@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.springframework.dao.DataAccessException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.jpa.domain.Specification;
@@ -29,17 +31,21 @@ import ai.calling.config.ApplicationProperties;
 import ai.calling.config.BolnaProperties;
 import ai.calling.config.SystemSettings;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A user's voice agents, each mirrored by an agent on Bolna. Bolna is written first: when it refuses
- * nothing is stored; when our write fails after Bolna created the agent, the Bolna agent is deleted
- * again. The welcome message lives in the task config, the system prompt in the LLM config.
+ * A user's voice agents, each mirrored by an agent on Bolna. Requests are validated in full first;
+ * then Bolna is written: when it refuses nothing is stored; when our write fails after Bolna's, Bolna
+ * is put back (the created agent deleted, a patch undone). The welcome message lives in the task
+ * config, the system prompt in the LLM config; tenants choose only the settings {@link AgentSettings}
+ * allows.
  */
 @Service
 public class AgentService {
 
     static final String WELCOME = "welcome_message";
     static final String PROMPT = "system_prompt";
+    private static final Logger log = LoggerFactory.getLogger(AgentService.class);
 
     private final AgentRepository agents;
     private final PhoneNumberRepository phoneNumbers;
@@ -48,10 +54,12 @@ public class AgentService {
     private final ApplicationProperties application;
     private final TransactionTemplate transactions;
     private final SystemSettings settings;
+    private final JsonMapper json;
 
     AgentService(AgentRepository agents, PhoneNumberRepository phoneNumbers, BolnaClient bolna,
             BolnaProperties bolnaProperties, ApplicationProperties application, TransactionTemplate transactions,
-            SystemSettings settings) {
+            SystemSettings settings, JsonMapper json) {
+        this.json = json;
         this.agents = agents;
         this.phoneNumbers = phoneNumbers;
         this.bolna = bolna;
@@ -68,6 +76,7 @@ public class AgentService {
     }
 
     public AgentView create(UUID userId, CreateAgentRequest request) {
+        AgentSettings.check(request.llmConfig(), request.taskConfig());
         Map<String, Object> llm = new LinkedHashMap<>(orEmpty(request.llmConfig()));
         llm.put(PROMPT, request.systemPrompt());
         Map<String, Object> task = new LinkedHashMap<>(orEmpty(request.taskConfig()));
@@ -91,9 +100,12 @@ public class AgentService {
                 agent.setMaxCallDurationSeconds(maxCallSeconds);
                 return view(agents.saveAndFlush(agent));
             });
-        } catch (DataAccessException | IllegalStateException e) {
-            bolna.deleteAgent(bolnaId);
-            throw ApiException.conflict("The agent could not be stored; it was removed from Bolna again");
+        } catch (RuntimeException e) {
+            removeFromBolna(bolnaId);
+            if (e instanceof DataIntegrityViolationException) {
+                throw ApiException.conflict("The agent could not be stored; it was removed from Bolna again");
+            }
+            throw e;
         }
     }
 
@@ -117,44 +129,76 @@ public class AgentService {
         });
     }
 
-    /** PATCH on Bolna first; our row changes only when Bolna took it. */
+    /**
+     * PATCH on Bolna first, once the request is known to be valid (the DTO's rules, which are also our
+     * columns' rules); our row changes only when Bolna took it. When our write fails after Bolna's,
+     * Bolna is patched back to what it had (and if even that fails, {@link #sync} repairs it).
+     */
     public AgentView update(UUID userId, UUID agentId, UpdateAgentRequest request) {
         Agent current = transactions.execute(status -> owned(userId, agentId));
-        Map<String, Object> patch = new LinkedHashMap<>();
-        if (request.name() != null) {
-            patch.put("agent_name", request.name().trim());
-        }
-        if (request.welcomeMessage() != null) {
-            patch.put("agent_welcome_message", request.welcomeMessage());
-        }
-        if (request.systemPrompt() != null) {
-            patch.put("agent_prompts", Map.of("task_1", Map.of(PROMPT, request.systemPrompt())));
-        }
-        if (request.voiceConfig() != null) {
-            patch.put("synthesizer", request.voiceConfig());
-        }
+        Map<String, Object> patch = bolnaPatch(request.name() == null ? null : request.name().trim(),
+                request.welcomeMessage(), request.systemPrompt(), request.voiceConfig());
         if (!patch.isEmpty()) {
             bolna.patchAgent(current.getBolnaAgentId(), patch);
         }
-        return transactions.execute(status -> {
-            Agent agent = owned(userId, agentId);
-            if (request.name() != null) {
-                agent.setName(request.name().trim());
+        try {
+            return transactions.execute(status -> {
+                Agent agent = owned(userId, agentId);
+                if (request.name() != null) {
+                    agent.setName(request.name().trim());
+                }
+                if (request.description() != null) {
+                    agent.setDescription(request.description());
+                }
+                if (request.welcomeMessage() != null) {
+                    agent.setBolnaTaskConfig(with(agent.getBolnaTaskConfig(), WELCOME, request.welcomeMessage()));
+                }
+                if (request.systemPrompt() != null) {
+                    agent.setBolnaLlmConfig(with(agent.getBolnaLlmConfig(), PROMPT, request.systemPrompt()));
+                }
+                if (request.voiceConfig() != null) {
+                    agent.setBolnaVoiceConfig(new LinkedHashMap<>(request.voiceConfig()));
+                }
+                return view(agents.saveAndFlush(agent));
+            });
+        } catch (RuntimeException ourWriteFailed) {
+            if (!patch.isEmpty()) {
+                putBack(current, request);
             }
-            if (request.description() != null) {
-                agent.setDescription(request.description());
-            }
-            if (request.welcomeMessage() != null) {
-                agent.setBolnaTaskConfig(with(agent.getBolnaTaskConfig(), WELCOME, request.welcomeMessage()));
-            }
-            if (request.systemPrompt() != null) {
-                agent.setBolnaLlmConfig(with(agent.getBolnaLlmConfig(), PROMPT, request.systemPrompt()));
-            }
-            if (request.voiceConfig() != null) {
-                agent.setBolnaVoiceConfig(new LinkedHashMap<>(request.voiceConfig()));
-            }
-            return view(agents.saveAndFlush(agent));
-        });
+            throw ourWriteFailed;
+        }
+    }
+
+    /** Bolna's PATCH body for the fields given (null: not changed). */
+    private static Map<String, Object> bolnaPatch(String name, String welcome, String prompt, Map<String, Object> voice) {
+        Map<String, Object> patch = new LinkedHashMap<>();
+        if (name != null) {
+            patch.put("agent_name", name);
+        }
+        if (welcome != null) {
+            patch.put("agent_welcome_message", welcome);
+        }
+        if (prompt != null) {
+            patch.put("agent_prompts", Map.of("task_1", Map.of(PROMPT, prompt)));
+        }
+        if (voice != null) {
+            patch.put("synthesizer", voice);
+        }
+        return patch;
+    }
+
+    /** Patches Bolna back to the agent as it was before a change our database then refused. */
+    private void putBack(Agent before, UpdateAgentRequest request) {
+        Map<String, Object> restore = bolnaPatch(request.name() == null ? null : before.getName(),
+                request.welcomeMessage() == null ? null : String.valueOf(before.getBolnaTaskConfig().getOrDefault(WELCOME, "")),
+                request.systemPrompt() == null ? null : String.valueOf(before.getBolnaLlmConfig().getOrDefault(PROMPT, "")),
+                request.voiceConfig() == null ? null : before.getBolnaVoiceConfig());
+        try {
+            bolna.patchAgent(before.getBolnaAgentId(), restore);
+        } catch (RuntimeException e) {
+            log.error("Agent {} was changed at Bolna but not here, and could not be put back; /sync will repair it",
+                    before.getId(), e);
+        }
     }
 
     /** Deletes the agent on Bolna and deactivates it here (its calls stay); its number is freed. */
@@ -168,30 +212,45 @@ public class AgentService {
         });
     }
 
-    /** Re-reads the agent from Bolna and pushes back whatever drifted from our configuration. */
+    /**
+     * Re-reads the agent from Bolna and compares every field we send it (the whole creation payload:
+     * name, welcome message, webhook URL, prompt, LLM, voice, transcriber and task settings) with
+     * what Bolna has; a field Bolna does not return is not counted. What drifted is pushed back: by
+     * PATCH when PATCH can carry all of it, otherwise by a PUT of the whole configuration.
+     */
     public SyncResult sync(UUID userId, UUID agentId) {
         Agent agent = transactions.execute(status -> owned(userId, agentId));
+        JsonNode expected = json.valueToTree(bolnaPayload(agent));
         JsonNode remote = bolna.getAgent(agent.getBolnaAgentId());
         JsonNode config = remote.has("agent_config") ? remote.path("agent_config") : remote;
-        Map<String, Object> patch = new LinkedHashMap<>();
-        List<String> repaired = new ArrayList<>();
-        if (!agent.getName().equals(config.path("agent_name").asString(""))) {
-            patch.put("agent_name", agent.getName());
-            repaired.add("agent_name");
+        JsonNode prompts = remote.has("agent_prompts") ? remote.path("agent_prompts") : config.path("agent_prompts");
+        List<String> drifted = new ArrayList<>();
+        BolnaDrift.compare(expected.path("agent_config"), config, "", drifted);
+        BolnaDrift.compare(expected.path("agent_prompts"), prompts, "agent_prompts", drifted);
+        if (!drifted.isEmpty()) {
+            if (BolnaDrift.patchable(drifted)) {
+                bolna.patchAgent(agent.getBolnaAgentId(), BolnaDrift.patch(expected, drifted));
+            } else {
+                bolna.putAgent(agent.getBolnaAgentId(), bolnaPayload(agent));
+            }
         }
-        String welcome = String.valueOf(agent.getBolnaTaskConfig().getOrDefault(WELCOME, ""));
-        if (!welcome.equals(config.path("agent_welcome_message").asString(welcome))) {
-            patch.put("agent_welcome_message", welcome);
-            repaired.add("agent_welcome_message");
+        return new SyncResult(get(userId, agentId), drifted);
+    }
+
+    /** Everything we send Bolna for this agent, as at its creation. */
+    private Map<String, Object> bolnaPayload(Agent agent) {
+        return BolnaAgentPayload.create(agent.getName(),
+                String.valueOf(agent.getBolnaTaskConfig().getOrDefault(WELCOME, "")), webhookUrl(),
+                String.valueOf(agent.getBolnaLlmConfig().getOrDefault(PROMPT, "")), agent.getMaxCallDurationSeconds(),
+                agent.getBolnaVoiceConfig(), agent.getBolnaLlmConfig(), agent.getBolnaTaskConfig());
+    }
+
+    private void removeFromBolna(String bolnaId) {
+        try {
+            bolna.deleteAgent(bolnaId);
+        } catch (RuntimeException e) {
+            log.error("Bolna agent {} was created but not stored here, and could not be deleted", bolnaId, e);
         }
-        if (!webhookUrl().equals(config.path("webhook_url").asString(""))) {
-            patch.put("webhook_url", webhookUrl());
-            repaired.add("webhook_url");
-        }
-        if (!patch.isEmpty()) {
-            bolna.patchAgent(agent.getBolnaAgentId(), patch);
-        }
-        return new SyncResult(get(userId, agentId), repaired);
     }
 
     /** For the calls feature: the caller's agent, as the call needs it. */

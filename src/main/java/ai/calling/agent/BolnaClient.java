@@ -89,6 +89,12 @@ public class BolnaClient {
                 .body(body).retrieve().toBodilessEntity());
     }
 
+    /** Replaces the agent's whole configuration (Bolna drops whatever the body leaves out). */
+    public void putAgent(String agentId, Map<String, Object> body) {
+        call("put_agent", true, () -> rest.put().uri("/v2/agent/{id}", agentId).contentType(MediaType.APPLICATION_JSON)
+                .body(body).retrieve().toBodilessEntity());
+    }
+
     /** Deletes the agent; one that Bolna no longer knows counts as deleted. */
     public void deleteAgent(String agentId) {
         try {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /** Request and response bodies of {@code /api/auth}. */
@@ -16,8 +17,12 @@ public final class AuthDtos {
     public record RegisterRequest(
             @NotBlank @Size(max = 320) String email,
             @NotBlank String password,
-            @NotBlank @Size(max = 255) String name) {
+            @NotBlank @Size(max = 255) @Pattern(regexp = NO_CONTROL_CHARACTERS,
+                    message = "must not contain line breaks or other control characters") String name) {
     }
+
+    /** A name is one line of printable text: it ends up in mail headers and bodies. */
+    public static final String NO_CONTROL_CHARACTERS = "[^\\p{Cntrl}\\u2028\\u2029]*";
 
     public record LoginRequest(@NotBlank String email, @NotBlank String password) {
     }

@@ -14,8 +14,9 @@ import ai.calling.common.ApiException;
 import ai.calling.common.CurrentUser;
 
 /**
- * What the admin dashboard may do to accounts. Only a super_admin grants or removes admin roles; the
- * last active super_admin cannot be demoted or deactivated; deactivation ends every session at once.
+ * What the admin dashboard may do to accounts. Only a super_admin grants or removes admin roles and
+ * changes a super_admin's account in any way; no admin changes its own role, active flag or
+ * credits; the last active super_admin cannot be demoted; deactivation ends every session at once.
  * Callers (the admin module) audit each change in the same transaction.
  */
 @Service
@@ -36,6 +37,25 @@ public class UserAdministration {
         return view(find(userId));
     }
 
+    /**
+     * The admin tiers, checked before any admin changes an account: a super_admin's account is changed
+     * by a super_admin only (403 for an admin), whatever the change. 404 when there is no such user.
+     */
+    @Transactional(readOnly = true)
+    public void checkMayChange(CurrentUser actor, UUID userId) {
+        UserAccount user = find(userId);
+        if (CurrentUser.SUPER_ADMIN.equals(user.getRole()) && !actor.isSuperAdmin()) {
+            throw ApiException.forbidden("Only a super_admin can act on a super_admin's account");
+        }
+    }
+
+    /** No admin changes its own credits, role or active flag (403): another admin has to. */
+    public static void checkNotOwn(CurrentUser actor, UUID userId, String what) {
+        if (actor.id().equals(userId)) {
+            throw ApiException.forbidden("No admin may change its own " + what + "; ask another admin");
+        }
+    }
+
     /** Returns the user as it was before and after, for the audit trail. */
     @Transactional
     public Change changeRole(CurrentUser actor, UUID userId, String role) {
@@ -45,6 +65,7 @@ public class UserAdministration {
         if (role == null || !ROLES.contains(role)) {
             throw ApiException.invalidField("role", "must be one of user, admin, super_admin");
         }
+        checkNotOwn(actor, userId, "role");
         UserAccount user = find(userId);
         AdminUserView before = view(user);
         if (CurrentUser.SUPER_ADMIN.equals(user.getRole()) && !CurrentUser.SUPER_ADMIN.equals(role)
@@ -58,16 +79,10 @@ public class UserAdministration {
 
     @Transactional
     public Change setActive(CurrentUser actor, UUID userId, boolean active) {
+        checkNotOwn(actor, userId, "active flag");
+        checkMayChange(actor, userId);
         UserAccount user = find(userId);
         AdminUserView before = view(user);
-        if (!active) {
-            if (user.getId().equals(actor.id())) {
-                throw ApiException.conflict("You cannot deactivate your own account");
-            }
-            if (CurrentUser.SUPER_ADMIN.equals(user.getRole()) && !actor.isSuperAdmin()) {
-                throw ApiException.forbidden("Only a super_admin can deactivate a super_admin");
-            }
-        }
         user.setActive(active);
         users.flush();
         if (!active) {
@@ -95,9 +110,10 @@ public class UserAdministration {
         return find(userId).getMaxConcurrentCalls();
     }
 
-    /** Ends every session of the user at once; returns how many were live. */
+    /** An admin ends every session of the user at once; returns how many were live. */
     @Transactional
-    public int revokeSessions(UUID userId) {
+    public int revokeSessions(CurrentUser actor, UUID userId) {
+        checkMayChange(actor, userId);
         return sessions.revokeAllOf(userId);
     }
 

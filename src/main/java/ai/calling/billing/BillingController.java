@@ -1,23 +1,16 @@
 package ai.calling.billing;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,17 +23,15 @@ import org.springframework.web.bind.annotation.RestController;
 
 import ai.calling.common.CurrentUser;
 import ai.calling.billing.CreditLedger.Movement;
-import ai.calling.common.ApiException;
+import ai.calling.common.AllowedValues;
 import ai.calling.common.PageParams;
 import ai.calling.common.PageResponse;
+import ai.calling.common.SpreadsheetCsv;
 import ai.calling.config.BillingProperties.CreditPackage;
 
 /** Balance, history, packages, checkout, and Stripe's webhook. */
 @RestController
 class BillingController {
-
-    private static final Set<String> TYPES = Set.of(CreditLedger.PURCHASE, CreditLedger.USAGE, CreditLedger.BONUS,
-            CreditLedger.ADMIN_ADJUSTMENT, CreditLedger.REFUND);
 
     private final CreditLedger ledger;
     private final BillingService billing;
@@ -71,22 +62,15 @@ class BillingController {
             @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
             HttpServletResponse response) throws IOException {
         String checked = checkedType(type);
-        response.setContentType("text/csv;charset=UTF-8");
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"credit-transactions.csv\"");
-        Writer writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
-        CSVPrinter csv = CSVFormat.DEFAULT.builder().setHeader("created_at", "type", "amount", "balance_after",
-                "description", "call_id", "stripe_payment_id").get().print(writer);
+        SpreadsheetCsv csv = SpreadsheetCsv.download(response, "credit-transactions.csv", "created_at", "type", "amount",
+                "balance_after", "description", "call_id", "stripe_payment_id");
         int pageNumber = 0;
         PageResponse<Movement> batch;
         do {
             batch = ledger.history(user.id(), checked, from, to, PageRequest.of(pageNumber++, 1000));
             for (Movement m : batch.items()) {
-                try {
-                    csv.printRecord(m.createdAt(), m.type(), m.amount(), m.balanceAfter(), m.description(), m.callId(),
-                            m.stripePaymentId());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                csv.row(m.createdAt(), m.type(), m.amount(), m.balanceAfter(), m.description(), m.callId(),
+                        m.stripePaymentId());
             }
         } while ((long) pageNumber * 1000 < batch.totalItems());
         csv.flush();
@@ -112,10 +96,7 @@ class BillingController {
     }
 
     private static String checkedType(String type) {
-        if (type != null && !TYPES.contains(type)) {
-            throw ApiException.invalidField("type", "must be one of " + String.join(", ", TYPES.stream().sorted().toList()));
-        }
-        return type;
+        return AllowedValues.check("type", type, TransactionTypes.ALL);
     }
 
     record CheckoutRequest(@NotBlank String packageId) {

@@ -3,11 +3,15 @@ package ai.calling.call;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+
+import ai.calling.common.AllowedValues;
+import ai.calling.common.BoundedJson;
 
 /** Request and response bodies of {@code /api/calls}. */
 public final class CallDtos {
@@ -15,8 +19,9 @@ public final class CallDtos {
     private CallDtos() {
     }
 
+    /** {@code userData} is passed to Bolna as the call's {@code user_data}: at most 16,384 characters. */
     public record StartCallRequest(@NotNull UUID agentId, @NotBlank @Size(max = 50) String phoneNumber, UUID contactId,
-            @Size(max = 255) String name, Map<String, Object> userData) {
+            @Size(max = 255) String name, @BoundedJson(maxChars = 16_384) Map<String, Object> userData) {
     }
 
     /**
@@ -49,7 +54,20 @@ public final class CallDtos {
     public record UnfinishedCall(UUID callId, String executionId) {
     }
 
+    /** Which calls a list covers; an enum-like filter outside its values is a 400. */
     public record CallFilter(String status, String lifecycle, UUID agentId, String leadType, String callSource,
             Instant from, Instant to, String phone) {
+
+        public static final Set<String> STATUSES = Set.of("in_progress", "completed", "failed", "cancelled");
+        public static final Set<String> LIFECYCLES = Set.of("initiated", "ringing", "answered", "disconnected");
+        public static final Set<String> LEAD_TYPES = Set.of("inbound", "outbound");
+        public static final Set<String> CALL_SOURCES = Set.of("phone", "internet", "unknown");
+
+        public CallFilter {
+            AllowedValues.check("status", status, STATUSES);
+            AllowedValues.check("lifecycle", lifecycle, LIFECYCLES);
+            AllowedValues.check("leadType", leadType, LEAD_TYPES);
+            AllowedValues.check("callSource", callSource, CALL_SOURCES);
+        }
     }
 }

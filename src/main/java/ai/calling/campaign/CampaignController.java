@@ -1,20 +1,13 @@
 package ai.calling.campaign;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.springframework.data.domain.Sort;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -34,10 +27,11 @@ import ai.calling.campaign.CampaignDtos.CampaignView;
 import ai.calling.campaign.CampaignDtos.CreateCampaignRequest;
 import ai.calling.campaign.CampaignDtos.RecipientView;
 import ai.calling.campaign.CampaignDtos.UpdateCampaignRequest;
-import ai.calling.common.ApiException;
+import ai.calling.common.AllowedValues;
 import ai.calling.common.CurrentUser;
 import ai.calling.common.PageParams;
 import ai.calling.common.PageResponse;
+import ai.calling.common.SpreadsheetCsv;
 
 /** Campaigns of the signed-in tenant (CONTRACT.md section 5, "Campaigns"). */
 @RestController
@@ -64,7 +58,7 @@ class CampaignController {
     PageResponse<CampaignView> list(@AuthenticationPrincipal CurrentUser user,
             @RequestParam(required = false) String status, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        return campaigns.list(user.id(), checked("status", status, CAMPAIGN_STATUSES),
+        return campaigns.list(user.id(), AllowedValues.check("status", status, CAMPAIGN_STATUSES),
                 PageParams.of(page, size, Sort.unsorted()));
     }
 
@@ -115,7 +109,7 @@ class CampaignController {
     PageResponse<RecipientView> recipients(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @RequestParam(required = false) String status, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        return campaigns.recipients(user.id(), id, checked("status", status, RECIPIENT_STATUSES),
+        return campaigns.recipients(user.id(), id, AllowedValues.check("status", status, RECIPIENT_STATUSES),
                 PageParams.of(page, size, Sort.unsorted()));
     }
 
@@ -123,29 +117,14 @@ class CampaignController {
     @GetMapping(value = "/{id}/recipients/export", produces = "text/csv")
     void export(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @RequestParam(required = false) String status, HttpServletResponse response) throws IOException {
-        String checked = checked("status", status, RECIPIENT_STATUSES);
+        String checked = AllowedValues.check("status", status, RECIPIENT_STATUSES);
         campaigns.get(user.id(), id);
-        response.setContentType("text/csv;charset=UTF-8");
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"campaign-" + id + "-recipients.csv\"");
-        Writer writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
-        CSVPrinter csv = CSVFormat.DEFAULT.builder().setHeader("phone_number", "name", "contact_id", "status", "attempts",
-                "last_outcome", "last_call_id", "next_attempt_at", "time_zone").get().print(writer);
-        campaigns.forEachRecipient(user.id(), id, checked, recipient -> {
-            try {
-                csv.printRecord(recipient.phoneNumber(), recipient.name(), recipient.contactId(), recipient.status(),
-                        recipient.attempts(), recipient.lastOutcome(), recipient.lastCallId(), recipient.nextAttemptAt(),
-                        recipient.timeZone());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        SpreadsheetCsv csv = SpreadsheetCsv.download(response, "campaign-" + id + "-recipients.csv", "phone_number",
+                "name", "contact_id", "status", "attempts", "last_outcome", "last_call_id", "next_attempt_at",
+                "time_zone");
+        campaigns.forEachRecipient(user.id(), id, checked, recipient -> csv.row(recipient.phoneNumber(), recipient.name(),
+                recipient.contactId(), recipient.status(), recipient.attempts(), recipient.lastOutcome(),
+                recipient.lastCallId(), recipient.nextAttemptAt(), recipient.timeZone()));
         csv.flush();
-    }
-
-    private static String checked(String field, String value, Set<String> allowed) {
-        if (value != null && !allowed.contains(value)) {
-            throw ApiException.invalidField(field, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
-        }
-        return value;
     }
 }

@@ -8,6 +8,8 @@ public final class PageParams {
 
     public static final int DEFAULT_SIZE = 20;
     public static final int MAX_SIZE = 100;
+    /** The furthest row a page may start at: offsets are ints in JPA, and deeper pages are no use to anyone. */
+    public static final long MAX_OFFSET = 10_000_000;
 
     private PageParams() {
     }
@@ -21,6 +23,10 @@ public final class PageParams {
         if (s < 1) {
             throw ApiException.invalidField("size", "must be 1 or more");
         }
-        return PageRequest.of(p, Math.min(s, MAX_SIZE), sort);
+        int capped = Math.min(s, MAX_SIZE);
+        if ((long) p * capped > MAX_OFFSET) {
+            throw ApiException.invalidField("page", "is too large: page × size may be at most " + MAX_OFFSET);
+        }
+        return PageRequest.of(p, capped, sort);
     }
 }

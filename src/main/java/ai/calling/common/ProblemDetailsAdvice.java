@@ -3,7 +3,9 @@ package ai.calling.common;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 
@@ -12,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -26,6 +29,15 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+
+import ai.calling.common.internal.DatabaseFailures;
+import ai.calling.common.internal.StrictRequestJson.RejectedValueException;
+import ai.calling.config.HttpLimitsProperties;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * The one place where failures become HTTP answers: RFC 9457 {@code application/problem+json}
@@ -36,6 +48,12 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 public class ProblemDetailsAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    private final long databaseRetryAfterSeconds;
+
+    ProblemDetailsAdvice(HttpLimitsProperties limits) {
+        this.databaseRetryAfterSeconds = Math.max(1, limits.databaseRetryAfter().toSeconds());
+    }
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
@@ -90,8 +108,22 @@ public class ProblemDetailsAdvice {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
+        if (cause(e, BodyTooLargeException.class).isPresent()) {
+            return tooLarge(cause(e, BodyTooLargeException.class).orElseThrow(), request);
+        }
+        Optional<JacksonException> json = cause(e, JacksonException.class);
+        if (json.isPresent() && !(json.get() instanceof StreamReadException) && !json.get().getPath().isEmpty()) {
+            return validation(List.of(new ApiException.FieldError(path(json.get()), reason(json.get()))), request);
+        }
         return respond(problem(HttpStatus.BAD_REQUEST, "Bad Request",
                 "The request body is missing or is not valid JSON of the expected shape", request), Map.of());
+    }
+
+    /** A body that passed its cap while being read (RequestBodyLimitFilter); one over its declared length never is. */
+    @ExceptionHandler(BodyTooLargeException.class)
+    ResponseEntity<ProblemDetail> tooLarge(BodyTooLargeException e, HttpServletRequest request) {
+        return respond(problem(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
+                "The request body is larger than this endpoint accepts (" + e.limit() + " bytes)", request), Map.of());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -111,6 +143,13 @@ public class ProblemDetailsAdvice {
                 "The upload is larger than this endpoint accepts", request), Map.of());
     }
 
+    /** A multipart body that is not one (no boundary, truncated parts). */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> badMultipart(MultipartException e, HttpServletRequest request) {
+        return respond(problem(HttpStatus.BAD_REQUEST, "Bad Request",
+                "The upload is not a readable multipart/form-data body", request), Map.of());
+    }
+
     /** Spring MVC's own errors (404 for unknown paths, 405, 415, ...) keep their status. */
     private ResponseEntity<ProblemDetail> framework(ErrorResponse e, HttpServletRequest request) {
         HttpStatusCode status = e.getStatusCode();
@@ -124,10 +163,37 @@ public class ProblemDetailsAdvice {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        return failure(e, request);
+    }
+
+    /**
+     * Any other failure: a framework error keeps its status; a lost database is a 503 the client may
+     * retry; a value the database refused to store is the request's fault (400); anything else is a
+     * logged 500. Also used by {@link ProblemErrorController} for failures outside Spring MVC.
+     */
+    ResponseEntity<ProblemDetail> failure(Throwable e, HttpServletRequest request) {
         if (e instanceof ErrorResponse frameworkError) {
             return framework(frameworkError, request);
         }
-        log.error("Unhandled error on {} {}", request.getMethod(), request.getRequestURI(), e);
+        if (e instanceof RequestRejectedException) {
+            // Spring Security's firewall: a header value or path it does not let through
+            return respond(problem(HttpStatus.BAD_REQUEST, "Bad Request",
+                    "The request has a header value or path this server does not accept", request), Map.of());
+        }
+        if (DatabaseFailures.unavailable(e)) {
+            log.warn("Database unavailable on {} {}: {}", request.getMethod(), path(request), e.toString());
+            return respond(problem(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable",
+                    "The database is unavailable for a moment; retry shortly", request),
+                    Map.of("retryAfterSeconds", databaseRetryAfterSeconds));
+        }
+        Optional<String> refused = DatabaseFailures.refusedValue(e);
+        if (refused.isPresent()) {
+            log.warn("The database refused a value of {} {} (SQLSTATE {})", request.getMethod(), path(request),
+                    refused.get());
+            return respond(problem(HttpStatus.BAD_REQUEST, "Bad Request",
+                    "A value in the request is out of range or cannot be stored", request), Map.of());
+        }
+        log.error("Unhandled error on {} {}", request.getMethod(), path(request), e);
         return respond(problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error",
                 "An unexpected error occurred; it has been logged", request), Map.of());
     }
@@ -141,15 +207,61 @@ public class ProblemDetailsAdvice {
         return respond(problem, Map.of());
     }
 
-    private static ProblemDetail problem(HttpStatusCode status, String title, String detail,
+    /** The JSON path of a binding failure as clients name fields: {@code contacts[2].phoneNumber}. */
+    private static String path(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : e.getPath()) {
+            if (reference.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "body" : path.toString();
+    }
+
+    /** What was wrong with the value, without Jackson's class names. */
+    private static String reason(JacksonException e) {
+        if (e instanceof RejectedValueException rejected) {
+            return rejected.reason();
+        }
+        if (e instanceof InvalidFormatException) {
+            return "has an invalid value";
+        }
+        if (e instanceof MismatchedInputException) {
+            return "has the wrong type";
+        }
+        return "is invalid";
+    }
+
+    private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static ProblemDetail problem(HttpStatusCode status, String title, String detail,
             HttpServletRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(title);
-        problem.setInstance(URI.create(request.getRequestURI()));
+        try {
+            problem.setInstance(URI.create(path(request)));
+        } catch (IllegalArgumentException notAUri) {
+            // a path Tomcat let through that java.net.URI cannot hold: the problem goes without an instance
+        }
         return problem;
     }
 
-    private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, Map<String, Object> properties) {
+    /** The path the client asked for, also when the container forwarded the failure to /error. */
+    private static String path(HttpServletRequest request) {
+        Object original = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        return original instanceof String uri ? uri : request.getRequestURI();
+    }
+
+    static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, Map<String, Object> properties) {
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(problem.getStatus())
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         Object retryAfter = properties.get("retryAfterSeconds");

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
         StripeProperties.class,
         PhoneProperties.class,
         BillingProperties.class,
+        HttpLimitsProperties.class,
         CampaignProperties.class })
 class ConfigurationPropertiesConfig {
 }

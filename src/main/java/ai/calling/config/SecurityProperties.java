@@ -16,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminPassword      that super_admin's initial password ({@code ADMIN_PASSWORD})
  * @param corsAllowedOrigins browser origins allowed to call the API ({@code CORS_ALLOWED_ORIGINS})
  * @param authRequestsPerMinute requests one client IP may make to {@code /api/auth/**} per minute
+ * @param metricsScrapeToken  bearer token a metrics scraper may present for {@code /actuator/prometheus}
+ *                            ({@code METRICS_SCRAPE_TOKEN}); without it only admins may read the metrics
+ *                            on the API port (on a separate {@code MANAGEMENT_SERVER_PORT} they are open)
  */
 @ConfigurationProperties("app.security")
 public record SecurityProperties(
@@ -24,7 +27,8 @@ public record SecurityProperties(
         String adminEmail,
         String adminPassword,
         @DefaultValue List<String> corsAllowedOrigins,
-        @DefaultValue("60") int authRequestsPerMinute) {
+        @DefaultValue("60") int authRequestsPerMinute,
+        String metricsScrapeToken) {
 
     public static final int MIN_JWT_SECRET_BYTES = 32;
 
@@ -44,6 +48,7 @@ public record SecurityProperties(
     public String toString() {
         return "SecurityProperties[jwtSecret=" + Secrets.mask(jwtSecret) + ", accessTokenTtl=" + accessTokenTtl
                 + ", adminEmail=" + adminEmail + ", adminPassword=" + Secrets.mask(adminPassword)
-                + ", corsAllowedOrigins=" + corsAllowedOrigins + ", authRequestsPerMinute=" + authRequestsPerMinute + "]";
+                + ", corsAllowedOrigins=" + corsAllowedOrigins + ", authRequestsPerMinute=" + authRequestsPerMinute
+                + ", metricsScrapeToken=" + Secrets.mask(metricsScrapeToken) + "]";
     }
 }

@@ -2,20 +2,13 @@ package ai.calling.contact;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.springframework.data.domain.Sort;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -36,6 +29,7 @@ import ai.calling.common.CurrentUser;
 import ai.calling.common.ApiException;
 import ai.calling.common.PageParams;
 import ai.calling.common.PageResponse;
+import ai.calling.common.SpreadsheetCsv;
 import ai.calling.contact.ContactDtos.ContactFilter;
 import ai.calling.contact.ContactDtos.ContactView;
 import ai.calling.contact.ContactDtos.CreateContactRequest;
@@ -82,19 +76,11 @@ class ContactController {
             @RequestParam(required = false) Boolean notConnected, @RequestParam(required = false) String sort,
             HttpServletResponse response) throws IOException {
         Sort order = sort(sort);
-        response.setContentType("text/csv;charset=UTF-8");
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"contacts.csv\"");
-        Writer writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
-        CSVPrinter csv = CSVFormat.DEFAULT.builder().setHeader("name", "phone_number", "email", "company", "notes",
-                "is_customer", "is_auto_created", "not_connected", "created_at").get().print(writer);
-        contacts.forEach(user.id(), new ContactFilter(search, isCustomer, autoCreated, notConnected), order, c -> {
-            try {
-                csv.printRecord(c.name(), c.phoneNumber(), c.email(), c.company(), c.notes(), c.isCustomer(),
-                        c.isAutoCreated(), c.notConnected(), c.createdAt());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        SpreadsheetCsv csv = SpreadsheetCsv.download(response, "contacts.csv", "name", "phone_number", "email",
+                "company", "notes", "is_customer", "is_auto_created", "not_connected", "created_at");
+        contacts.forEach(user.id(), new ContactFilter(search, isCustomer, autoCreated, notConnected), order,
+                c -> csv.row(c.name(), c.phoneNumber(), c.email(), c.company(), c.notes(), c.isCustomer(),
+                        c.isAutoCreated(), c.notConnected(), c.createdAt()));
         csv.flush();
     }
 

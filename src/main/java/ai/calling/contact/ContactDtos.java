@@ -11,25 +11,30 @@ import jakarta.validation.constraints.Size;
 /** Request and response bodies of {@code /api/contacts}. */
 public final class ContactDtos {
 
+    /** The longest value of each field, the same through the API and the CSV upload. */
+    public static final int MAX_PHONE = 50;
+    public static final int MAX_TEXT = 255;
+    public static final int MAX_NOTES = 5000;
+
     private ContactDtos() {
     }
 
     public record CreateContactRequest(
-            @NotBlank @Size(max = 50) String phoneNumber,
-            @Size(max = 255) String name,
-            @Email @Size(max = 255) String email,
-            @Size(max = 255) String company,
-            @Size(max = 5000) String notes,
+            @NotBlank @Size(max = MAX_PHONE) String phoneNumber,
+            @Size(max = MAX_TEXT) String name,
+            @Email @Size(max = MAX_TEXT) String email,
+            @Size(max = MAX_TEXT) String company,
+            @Size(max = MAX_NOTES) String notes,
             Boolean isCustomer) {
     }
 
     /** Fields left out (null) are not changed. */
     public record UpdateContactRequest(
-            @Size(max = 50) String phoneNumber,
-            @Size(max = 255) String name,
-            @Email @Size(max = 255) String email,
-            @Size(max = 255) String company,
-            @Size(max = 5000) String notes,
+            @Size(max = MAX_PHONE) String phoneNumber,
+            @Size(max = MAX_TEXT) String name,
+            @Email @Size(max = MAX_TEXT) String email,
+            @Size(max = MAX_TEXT) String company,
+            @Size(max = MAX_NOTES) String notes,
             Boolean isCustomer) {
     }
 

@@ -73,6 +73,7 @@ public class PromptService {
         if (!admin.isAdmin()) {
             throw ApiException.forbidden("Only admins manage other users' prompts");
         }
+        users.checkMayChange(admin, userId);
         PromptIds before = users.promptIds(userId);
         Prompts after = set(userId, individualPromptId, completePromptId);
         Map<String, Object> details = new LinkedHashMap<>();

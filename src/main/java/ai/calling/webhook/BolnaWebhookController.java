@@ -1,6 +1,7 @@
 package ai.calling.webhook;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.data.domain.Sort;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import ai.calling.common.AllowedValues;
 import ai.calling.common.PageParams;
 import ai.calling.common.PageResponse;
 import ai.calling.webhook.internal.WebhookEvents.EventRow;
@@ -17,6 +19,8 @@ import ai.calling.webhook.internal.WebhookEvents.EventRow;
 /** The admin view of Bolna's deliveries (listing by state, replay); they arrive through {@link BolnaWebhookServlet}. */
 @RestController
 class BolnaWebhookController {
+
+    private static final Set<String> STATES = Set.of("received", "processed", "failed", "ignored");
 
     private final BolnaWebhookService webhooks;
 
@@ -27,7 +31,7 @@ class BolnaWebhookController {
     @GetMapping("/api/admin/webhooks/bolna")
     PageResponse<EventRow> list(@RequestParam(required = false) String state, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
-        return webhooks.list(state, PageParams.of(page, size, Sort.unsorted()));
+        return webhooks.list(AllowedValues.check("state", state, STATES), PageParams.of(page, size, Sort.unsorted()));
     }
 
     @PostMapping("/api/admin/webhooks/bolna/{id}/replay")

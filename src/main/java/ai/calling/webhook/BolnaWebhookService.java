@@ -3,6 +3,7 @@ package ai.calling.webhook;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -53,6 +54,7 @@ public class BolnaWebhookService {
     static final Duration BUSY_WINDOW = Duration.ofMillis(100);
     static final int MAX_ATTEMPTS = 8;
     static final int STALE_SECONDS = 30;
+    static final int BACKLOG_PAGE = 1000;
     private static final Logger log = LoggerFactory.getLogger(BolnaWebhookService.class);
 
     private final BolnaProperties bolna;
@@ -178,6 +180,28 @@ public class BolnaWebhookService {
             process(stale.subList(from, Math.min(stale.size(), from + BATCH)), false);
         }
         return due.size() + stale.size();
+    }
+
+    /**
+     * Applies every event still in state received that arrived before now, in batches, at full speed
+     * (no staleness threshold, no yielding): after a crash the stored backlog is applied at start-up
+     * instead of 500 per 30 s sweep. Safe beside other processors and instances (events are claimed
+     * with SKIP LOCKED). Returns how many events it went through.
+     */
+    public int drainBacklog() {
+        OffsetDateTime startedAt = OffsetDateTime.now();
+        List<WebhookEvents.Backlogged> page = events.backlog(startedAt, null, null, BACKLOG_PAGE);
+        int drained = 0;
+        while (running && !page.isEmpty()) {
+            List<UUID> ids = page.stream().map(WebhookEvents.Backlogged::id).toList();
+            for (int from = 0; from < ids.size(); from += BATCH) {
+                process(ids.subList(from, Math.min(ids.size(), from + BATCH)), false);
+            }
+            drained += ids.size();
+            WebhookEvents.Backlogged last = page.getLast();
+            page = events.backlog(startedAt, last.receivedAt(), last.id(), BACKLOG_PAGE);
+        }
+        return drained;
     }
 
     public PageResponse<EventRow> list(String state, PageRequest page) {

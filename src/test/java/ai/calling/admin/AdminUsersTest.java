@@ -133,8 +133,9 @@ class AdminUsersTest {
 
         assertThat(http.patch("/api/admin/users/" + root.id() + "/status", Map.of("active", false), admin.auth()).status())
                 .isEqualTo(403);
+        // issue 20: no admin changes its own active flag (403, as every other refused tier rule)
         assertThat(http.patch("/api/admin/users/" + admin.id() + "/status", Map.of("active", false), admin.auth()).status())
-                .isEqualTo(409);
+                .isEqualTo(403);
         assertThat(http.get("/api/auth/me", root.auth()).status()).isEqualTo(200);
     }
 

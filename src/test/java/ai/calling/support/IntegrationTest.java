@@ -25,6 +25,9 @@ import org.springframework.test.context.ContextConfiguration;
         properties = { "app.database.preflight=false", "spring.docker.compose.enabled=false",
                 // the suite signs in many users from one address; the limit itself has its own test
                 "app.security.auth-requests-per-minute=1000000",
+                // a known signing key, so that tests can forge tokens the way an attacker holding it could
+                "app.security.jwt-secret=" + IntegrationTest.JWT_SECRET,
+                "app.security.metrics-scrape-token=" + IntegrationTest.SCRAPE_TOKEN,
                 // as behind a proxy: tests give each simulated client its own X-Forwarded-For address
                 "server.forward-headers-strategy=framework",
                 // scheduled jobs would race the tests; the job tests call them directly
@@ -36,4 +39,8 @@ import org.springframework.test.context.ContextConfiguration;
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 @ExtendWith(LedgerInvariantsExtension.class)
 public @interface IntegrationTest {
+
+    String JWT_SECRET = "integration-tests-signing-key-0123456789abcdef";
+
+    String SCRAPE_TOKEN = "integration-tests-scrape-token";
 }

@@ -3,6 +3,8 @@ package ai.calling.support;
 import java.util.Map;
 import java.util.UUID;
 
+import org.springframework.jdbc.core.JdbcTemplate;
+
 import tools.jackson.databind.JsonNode;
 
 /** Signs users up through the real API, as a client would. */
@@ -21,6 +23,12 @@ public final class TestUsers {
             throw new IllegalStateException("registration failed: " + response.status() + " " + response.body());
         }
         return SignedIn.from(email, response.json());
+    }
+
+    /** Gives a signed-up user a platform role (user, admin, super_admin) directly in the database. */
+    public static SignedIn withRole(JdbcTemplate jdbc, SignedIn user, String role) {
+        jdbc.update("UPDATE users SET role = ? WHERE id = ?", role, user.id());
+        return user;
     }
 
     public static SignedIn login(Http http, String email) {

@@ -115,7 +115,7 @@ class BolnaWebhookTest {
         assertThat(http.get("/v3/api-docs").json().path("paths").path("/api/webhooks/bolna").path("post").isObject())
                 .isTrue();
         // the servlet records http.server.requests itself: same label names as Spring MVC's requests
-        String scrape = http.get("/actuator/prometheus").body();
+        String scrape = http.get("/actuator/prometheus", Http.bearer(IntegrationTest.SCRAPE_TOKEN)).body();
         assertThat(labelNames(scrape, "/api/webhooks/bolna")).isNotEmpty().isEqualTo(labelNames(scrape, "/v3/api-docs"));
         assertThat(scrape).containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"405\"[^}]*uri=\"/api/webhooks/bolna\"");
     }

@@ -76,8 +76,13 @@ public class AccessTokens {
         try {
             Claims claims = Jwts.parser().verifyWith(key).clock(() -> Date.from(clock.instant())).build()
                     .parseSignedClaims(token).getPayload();
-            return Optional.of(new Verified(UUID.fromString(claims.getSubject()),
-                    UUID.fromString(claims.get("sid", String.class))));
+            String subject = claims.getSubject();
+            String session = claims.get("sid", String.class);
+            if (subject == null || session == null) {
+                // validly signed, but not one of ours: every token we issue names its user and session
+                return Optional.empty();
+            }
+            return Optional.of(new Verified(UUID.fromString(subject), UUID.fromString(session)));
         } catch (JwtException | IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -111,7 +111,7 @@ public class AccountRecoveryService {
         tokens.create(event.userId(), AuthTokenRepository.EMAIL_VERIFICATION, Tokens.sha256(token),
                 clock.instant().plus(VERIFICATION_VALIDITY));
         mailer.send(new OutgoingMail(event.email(), "Verify your e-mail address",
-                "Welcome, " + event.name() + ". Confirm your e-mail address with this token within 48 hours:\n\n"
+                "Welcome, " + OutgoingMail.singleLine(event.name()) + ". Confirm your e-mail address with this token within 48 hours:\n\n"
                         + token + "\n\nor open " + application.publicBaseUrl() + "/verify-email?token=" + token));
     }
 }

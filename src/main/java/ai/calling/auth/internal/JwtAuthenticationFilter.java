@@ -13,6 +13,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 
 import ai.calling.common.CurrentUser;
 
@@ -28,10 +29,12 @@ class JwtAuthenticationFilter extends OncePerRequestFilter {
 
     private final AccessTokens accessTokens;
     private final SessionRepository sessions;
+    private final HandlerExceptionResolver errors;
 
-    JwtAuthenticationFilter(AccessTokens accessTokens, SessionRepository sessions) {
+    JwtAuthenticationFilter(AccessTokens accessTokens, SessionRepository sessions, HandlerExceptionResolver errors) {
         this.accessTokens = accessTokens;
         this.sessions = sessions;
+        this.errors = errors;
     }
 
     @Override
@@ -39,10 +42,16 @@ class JwtAuthenticationFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            accessTokens.verify(header.substring(BEARER.length()).trim())
-                    .flatMap(token -> sessions.activeRole(token.sessionId(), token.userId())
-                            .map(role -> new CurrentUser(token.userId(), role, token.sessionId())))
-                    .ifPresent(JwtAuthenticationFilter::authenticate);
+            try {
+                accessTokens.verify(header.substring(BEARER.length()).trim())
+                        .flatMap(token -> sessions.activeRole(token.sessionId(), token.userId())
+                                .map(role -> new CurrentUser(token.userId(), role, token.sessionId())))
+                        .ifPresent(JwtAuthenticationFilter::authenticate);
+            } catch (RuntimeException sessionLookupFailed) {
+                // the database is out of reach, typically: answered by the one advice (503, Retry-After)
+                errors.resolveException(request, response, null, sessionLookupFailed);
+                return;
+            }
         }
         chain.doFilter(request, response);
     }

@@ -23,7 +23,7 @@ import ai.calling.config.SecurityProperties;
 
 /**
  * Stateless bearer-token security. Public: sign-up and sign-in paths, the provider webhooks (they
- * authenticate themselves), health, and the API documentation. {@code /api/admin/**} needs admin or
+ * authenticate themselves), health, and the API documentation. Metrics: see {@link MetricsAccess}. {@code /api/admin/**} needs admin or
  * super_admin; everything else a signed-in user. Failures are rendered by the one problem-details
  * advice, through the handler exception resolver.
  */
@@ -50,7 +50,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, AccessTokens accessTokens, SessionRepository sessions,
-            SecurityProperties properties,
+            SecurityProperties properties, MetricsAccess metrics,
             @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .cors(cors -> cors.configurationSource(corsSource(properties)))
@@ -67,14 +67,15 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, PUBLIC_AUTH_PATHS).permitAll()
                         .requestMatchers("/api/auth/oauth2/**", "/oauth2/**", "/login/oauth2/**").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/webhooks/**").permitAll()
-                        .requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus").permitAll()
+                        .requestMatchers("/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers("/actuator/prometheus").access(metrics)
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error").permitAll()
                         .requestMatchers("/api/admin/**").hasAnyRole("ADMIN", "SUPER_ADMIN")
                         .anyRequest().authenticated())
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint((request, response, e) -> errors.resolveException(request, response, null, e))
                         .accessDeniedHandler((request, response, e) -> errors.resolveException(request, response, null, e)))
-                .addFilterBefore(new JwtAuthenticationFilter(accessTokens, sessions),
+                .addFilterBefore(new JwtAuthenticationFilter(accessTokens, sessions, errors),
                         UsernamePasswordAuthenticationFilter.class)
                 .addFilterBefore(new AuthRateLimitFilter(properties.authRequestsPerMinute(), errors),
                         JwtAuthenticationFilter.class);

@@ -5,6 +5,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import ai.calling.auth.AuthDtos.AuthResponse;
 import ai.calling.common.ApiException;
+import ai.calling.common.mail.OutgoingMail;
 
 /**
  * Sign-in with Google, GitHub or LinkedIn. The provider must vouch for the e-mail address; an
@@ -31,7 +32,7 @@ public class SocialSignInService {
         String email = AuthService.validEmail("email", rawEmail);
         UserAccount user = users.findByEmail(email).orElse(null);
         if (user == null) {
-            user = auth.createAccount(email, name == null || name.isBlank() ? email : name.trim(), provider, null, true);
+            user = auth.createAccount(email, name == null || name.isBlank() ? email : OutgoingMail.singleLine(name), provider, null, true);
         } else if (!user.isActive()) {
             throw ApiException.forbidden("This account has been deactivated; contact support");
         } else if (!user.isEmailVerified()) {

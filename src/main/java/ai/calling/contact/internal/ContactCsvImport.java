@@ -31,6 +31,7 @@ import ai.calling.common.ApiException;
 import ai.calling.common.PhoneNumbers;
 import ai.calling.config.PhoneProperties;
 import ai.calling.config.SystemSettings;
+import ai.calling.contact.ContactDtos;
 import ai.calling.contact.ContactDtos.InvalidRow;
 import ai.calling.contact.ContactDtos.UploadResult;
 
@@ -46,6 +47,10 @@ public class ContactCsvImport {
 
     private static final Map<String, String> HEADER_ALIASES = aliases();
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final List<Map.Entry<String, Integer>> MAX_LENGTHS = List.of(
+            Map.entry("phone", ContactDtos.MAX_PHONE), Map.entry("name", ContactDtos.MAX_TEXT),
+            Map.entry("email", ContactDtos.MAX_TEXT), Map.entry("company", ContactDtos.MAX_TEXT),
+            Map.entry("notes", ContactDtos.MAX_NOTES));
 
     private final ContactBulkWriter writer;
     private final SystemSettings settings;
@@ -101,7 +106,19 @@ public class ContactCsvImport {
         return new UploadResult(totalRows, outcome.created(), outcome.updated(), skipped, invalid);
     }
 
+    /** The same rules as the API's (ContactDtos): lengths, no NUL character, a valid number and e-mail. */
     private Optional<String> reasonInvalid(Columns columns, CSVRecord record) {
+        for (String value : record) {
+            if (value != null && value.indexOf('\0') >= 0) {
+                return Optional.of("a cell contains the NUL character");
+            }
+        }
+        for (Map.Entry<String, Integer> limit : MAX_LENGTHS) {
+            String value = columns.get(record, limit.getKey());
+            if (value != null && value.length() > limit.getValue()) {
+                return Optional.of(limit.getKey() + " is longer than " + limit.getValue() + " characters");
+            }
+        }
         String rawPhone = columns.get(record, "phone");
         if (rawPhone == null) {
             return Optional.of("phone number is missing");
@@ -110,14 +127,8 @@ public class ContactCsvImport {
             return Optional.of("phone number '" + safe(rawPhone) + "' is not valid");
         }
         String email = columns.get(record, "email");
-        if (email != null && (email.length() > 255 || !EMAIL.matcher(email).matches())) {
+        if (email != null && !EMAIL.matcher(email).matches()) {
             return Optional.of("e-mail '" + safe(email) + "' is not valid");
-        }
-        for (String field : List.of("name", "company")) {
-            String value = columns.get(record, field);
-            if (value != null && value.length() > 255) {
-                return Optional.of(field + " is longer than 255 characters");
-            }
         }
         return Optional.empty();
     }

@@ -50,6 +50,27 @@ public class WebhookEvents {
                 .param("seconds", seconds).param("limit", limit).query(UUID.class).list();
     }
 
+    /**
+     * Received, unprocessed events that arrived before {@code before}, oldest first, after the position
+     * {@code (afterReceivedAt, afterId)} (null: from the start): the backlog, read in pages.
+     */
+    public List<Backlogged> backlog(OffsetDateTime before, OffsetDateTime afterReceivedAt, UUID afterId, int limit) {
+        return jdbc.sql("""
+                SELECT id, received_at FROM bolna_webhook_events
+                 WHERE state = 'received' AND received_at < :before
+                   AND (CAST(:afterAt AS timestamptz) IS NULL OR (received_at, id) > (:afterAt, :afterId))
+                 ORDER BY received_at, id LIMIT :limit""")
+                .param("before", before).param("afterAt", afterReceivedAt).param("afterId", afterId)
+                .param("limit", limit)
+                .query((rs, n) -> new Backlogged(rs.getObject("id", UUID.class),
+                        rs.getObject("received_at", OffsetDateTime.class)))
+                .list();
+    }
+
+    /** An event of the backlog and its place in it. */
+    public record Backlogged(UUID id, OffsetDateTime receivedAt) {
+    }
+
     public boolean exists(UUID eventId) {
         return jdbc.sql("SELECT count(*) FROM bolna_webhook_events WHERE id = :id").param("id", eventId)
                 .query(Long.class).single() > 0;
