@@ -25,6 +25,8 @@ import org.springframework.test.context.ContextConfiguration;
         properties = { "app.database.preflight=false", "spring.docker.compose.enabled=false",
                 // the suite signs in many users from one address; the limit itself has its own test
                 "app.security.auth-requests-per-minute=1000000",
+                // production requires JWT_SECRET; the tests sign with a fixed key of their own
+                "app.security.jwt-secret=" + TestDatabase.JWT_SECRET,
                 // as behind a proxy: tests give each simulated client its own X-Forwarded-For address
                 "server.forward-headers-strategy=framework",
                 // scheduled jobs would race the tests; the job tests call them directly
