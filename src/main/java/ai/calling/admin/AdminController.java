@@ -1,7 +1,6 @@
 package ai.calling.admin;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -58,7 +57,7 @@ class AdminController {
 
     /** Accounts with their user_stats figures (agents, calls, contacts, credits used, call sources). */
     @GetMapping("/users")
-    PageResponse<Map<String, Object>> users(@RequestParam(required = false) String search,
+    PageResponse<AdminDtos.UserSummary> users(@RequestParam(required = false) String search,
             @RequestParam(required = false) String role, @RequestParam(required = false) Boolean active,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
         PageRequest request = PageParams.of(page, size, Sort.unsorted());

@@ -1,7 +1,6 @@
 package ai.calling.admin;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +22,15 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import ai.calling.admin.AdminDtos.ActiveSession;
+import ai.calling.admin.AdminDtos.AgentSummary;
+import ai.calling.admin.AdminDtos.CallSummary;
+import ai.calling.admin.AdminDtos.ConsistencyCheck;
+import ai.calling.admin.AdminDtos.IsolationCheck;
+import ai.calling.admin.AdminDtos.LoginStats;
+import ai.calling.admin.AdminDtos.PlatformStats;
+import ai.calling.admin.AdminDtos.RevokedSessions;
+import ai.calling.admin.AdminDtos.TriggerHealth;
 import ai.calling.common.AdminAudit;
 import ai.calling.admin.internal.PlatformQueries;
 import ai.calling.admin.MaintenanceJobs.JobRun;
@@ -52,49 +60,47 @@ class AdminPlatformController {
     }
 
     @GetMapping("/stats")
-    Map<String, Object> stats() {
-        Map<String, Object> stats = new LinkedHashMap<>(queries.stats());
-        stats.put("revenueByCurrency", queries.revenueByCurrency());
-        return stats;
+    PlatformStats stats() {
+        return queries.stats();
     }
 
     @GetMapping("/agents")
-    PageResponse<Map<String, Object>> agents(@RequestParam(required = false) UUID userId,
+    PageResponse<AgentSummary> agents(@RequestParam(required = false) UUID userId,
             @RequestParam(required = false) String search, @RequestParam(required = false) Boolean isActive,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
         PageRequest request = PageParams.of(page, size, Sort.unsorted());
-        PlatformQueries.Page found = queries.agents(userId, search, isActive, request.getPageSize(), request.getOffset());
+        PlatformQueries.Page<AgentSummary> found = queries.agents(userId, search, isActive, request.getPageSize(), request.getOffset());
         return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
     }
 
     @GetMapping("/calls")
-    PageResponse<Map<String, Object>> calls(@RequestParam(required = false) UUID userId,
+    PageResponse<CallSummary> calls(@RequestParam(required = false) UUID userId,
             @RequestParam(required = false) String status, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         PageRequest request = PageParams.of(page, size, Sort.unsorted());
-        PlatformQueries.Page found = queries.calls(userId, status, from, to, request.getPageSize(), request.getOffset());
+        PlatformQueries.Page<CallSummary> found = queries.calls(userId, status, from, to, request.getPageSize(), request.getOffset());
         return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
     }
 
     @GetMapping("/sessions")
-    List<Map<String, Object>> sessions(@RequestParam(required = false) Integer page,
+    List<ActiveSession> sessions(@RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         PageRequest request = PageParams.of(page, size, Sort.unsorted());
         return queries.activeSessions(request.getPageSize(), request.getOffset());
     }
 
     @GetMapping("/login-stats")
-    List<Map<String, Object>> loginStats(@RequestParam(required = false) Integer page,
+    List<LoginStats> loginStats(@RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         PageRequest request = PageParams.of(page, size, Sort.unsorted());
         return queries.loginStats(request.getPageSize(), request.getOffset());
     }
 
     @PostMapping("/users/{id}/sessions/revoke")
-    Map<String, Object> revokeSessions(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
+    RevokedSessions revokeSessions(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
             HttpServletRequest request) {
-        return Map.of("revoked", audited.revokeSessions(admin, id, request));
+        return new RevokedSessions(audited.revokeSessions(admin, id, request));
     }
 
     @GetMapping("/jobs")
@@ -124,17 +130,17 @@ class AdminPlatformController {
     }
 
     @GetMapping("/health/triggers")
-    Map<String, Object> triggerHealth() {
-        return Map.of("triggers", queries.triggerHealth(), "recentErrors", queries.recentTriggerErrors());
+    TriggerHealth triggerHealth() {
+        return new TriggerHealth(queries.triggerHealth(), queries.recentTriggerErrors());
     }
 
     @GetMapping("/consistency")
-    List<Map<String, Object>> consistency() {
+    List<ConsistencyCheck> consistency() {
         return queries.consistency();
     }
 
     @GetMapping("/users/{id}/isolation-audit")
-    List<Map<String, Object>> isolationAudit(@PathVariable UUID id) {
+    List<IsolationCheck> isolationAudit(@PathVariable UUID id) {
         users.get(id);
         return queries.isolationAudit(id);
     }

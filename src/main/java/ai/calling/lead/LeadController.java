@@ -66,9 +66,9 @@ class LeadController {
     /** Queues the lead analysis of a call again (after a failure, or with a new prompt). */
     @PostMapping("/api/calls/{id}/analysis/retry")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    Map<String, Object> retryAnalysis(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+    AnalysisQueued retryAnalysis(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         analyses.retry(user.id(), id);
-        return Map.of("callId", id, "queued", true);
+        return new AnalysisQueued(id, true);
     }
 
     @PostMapping("/api/follow-ups")
@@ -135,7 +135,15 @@ class LeadController {
     }
 
     @PostMapping("/api/notifications/read-all")
-    Map<String, Integer> readAll(@AuthenticationPrincipal CurrentUser user) {
-        return Map.of("marked", notifications.markAllRead(user.id()));
+    MarkedRead readAll(@AuthenticationPrincipal CurrentUser user) {
+        return new MarkedRead(notifications.markAllRead(user.id()));
+    }
+
+    /** The call's lead analysis is queued again. */
+    record AnalysisQueued(UUID callId, boolean queued) {
+    }
+
+    /** How many notifications were marked read. */
+    record MarkedRead(int marked) {
     }
 }

@@ -1,6 +1,5 @@
 package ai.calling.webhook;
 
-import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.data.domain.Sort;
@@ -31,7 +30,11 @@ class BolnaWebhookController {
     }
 
     @PostMapping("/api/admin/webhooks/bolna/{id}/replay")
-    Map<String, Object> replay(@PathVariable UUID id) {
-        return Map.of("eventId", id, "state", webhooks.replay(id));
+    Replayed replay(@PathVariable UUID id) {
+        return new Replayed(id, webhooks.replay(id));
+    }
+
+    /** A stored delivery queued to be applied again, and its state now. */
+    record Replayed(UUID eventId, String state) {
     }
 }
