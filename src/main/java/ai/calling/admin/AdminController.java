@@ -9,6 +9,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
@@ -56,6 +58,7 @@ class AdminController {
     }
 
     /** Accounts with their user_stats figures (agents, calls, contacts, credits used, call sources). */
+    @Operation(summary = "List the accounts")
     @GetMapping("/users")
     PageResponse<AdminDtos.UserSummary> users(@RequestParam(required = false) String search,
             @RequestParam(required = false) String role, @RequestParam(required = false) Boolean active,
@@ -65,29 +68,34 @@ class AdminController {
         return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
     }
 
+    @Operation(summary = "Read an account")
     @GetMapping("/users/{id}")
     AdminUserService.AdminUserDetail user(@PathVariable UUID id) {
         return changes.get(id);
     }
 
+    @Operation(summary = "Change an account")
     @PatchMapping("/users/{id}")
     AdminUserService.AdminUserDetail update(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
             @RequestBody AdminUserService.UserPatch body, HttpServletRequest request) {
         return changes.update(admin, id, body, request);
     }
 
+    @Operation(summary = "Change an account's role")
     @PutMapping("/users/{id}/role")
     AdminUserView changeRole(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
             @Valid @RequestBody RoleChange body, HttpServletRequest request) {
         return changes.changeRole(admin, id, body.role(), request);
     }
 
+    @Operation(summary = "Activate or deactivate an account")
     @PatchMapping("/users/{id}/status")
     AdminUserView setStatus(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
             @Valid @RequestBody StatusChange body, HttpServletRequest request) {
         return changes.setActive(admin, id, body.active(), request);
     }
 
+    @Operation(summary = "Grant or take back credits")
     @PostMapping("/users/{id}/credits")
     @ResponseStatus(HttpStatus.CREATED)
     Movement adjustCredits(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
@@ -95,6 +103,7 @@ class AdminController {
         return changes.adjustCredits(admin, id, body.amount(), body.reason(), request);
     }
 
+    @Operation(summary = "An account's credit ledger")
     @GetMapping("/users/{id}/transactions")
     PageResponse<Movement> transactions(@PathVariable UUID id, @RequestParam(required = false) String type,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
@@ -102,6 +111,7 @@ class AdminController {
         return ledger.history(id, type, null, null, PageParams.of(page, size, Sort.unsorted()));
     }
 
+    @Operation(summary = "Read the admin audit log")
     @GetMapping("/audit-log")
     PageResponse<AuditEntry> auditLog(@RequestParam(required = false) String action,
             @RequestParam(required = false) UUID targetUserId, @RequestParam(required = false) UUID adminUserId,

@@ -7,6 +7,8 @@ import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -59,11 +61,13 @@ class AdminPlatformController {
         this.config = config;
     }
 
+    @Operation(summary = "Platform totals")
     @GetMapping("/stats")
     PlatformStats stats() {
         return queries.stats();
     }
 
+    @Operation(summary = "List every tenant's agents")
     @GetMapping("/agents")
     PageResponse<AgentSummary> agents(@RequestParam(required = false) UUID userId,
             @RequestParam(required = false) String search, @RequestParam(required = false) Boolean isActive,
@@ -73,6 +77,7 @@ class AdminPlatformController {
         return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
     }
 
+    @Operation(summary = "List every tenant's calls")
     @GetMapping("/calls")
     PageResponse<CallSummary> calls(@RequestParam(required = false) UUID userId,
             @RequestParam(required = false) String status, @RequestParam(required = false) Instant from,
@@ -83,6 +88,7 @@ class AdminPlatformController {
         return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
     }
 
+    @Operation(summary = "List the signed-in sessions")
     @GetMapping("/sessions")
     List<ActiveSession> sessions(@RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
@@ -90,6 +96,7 @@ class AdminPlatformController {
         return queries.activeSessions(request.getPageSize(), request.getOffset());
     }
 
+    @Operation(summary = "Sign-in statistics per account")
     @GetMapping("/login-stats")
     List<LoginStats> loginStats(@RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
@@ -97,48 +104,57 @@ class AdminPlatformController {
         return queries.loginStats(request.getPageSize(), request.getOffset());
     }
 
+    @Operation(summary = "Sign an account out everywhere")
     @PostMapping("/users/{id}/sessions/revoke")
     RevokedSessions revokeSessions(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
             HttpServletRequest request) {
         return new RevokedSessions(audited.revokeSessions(admin, id, request));
     }
 
+    @Operation(summary = "List the maintenance jobs and their last runs")
     @GetMapping("/jobs")
     List<JobRun> jobs() {
         return jobs.status();
     }
 
+    @Operation(summary = "Run a maintenance job now")
     @PostMapping("/jobs/{name}/run")
     JobRun runJob(@AuthenticationPrincipal CurrentUser admin, @PathVariable String name, HttpServletRequest request) {
         return audited.runJob(admin, name, request);
     }
 
+    @Operation(summary = "List the runtime settings")
     @GetMapping("/config")
     List<SystemConfigService.ConfigEntry> config() {
         return config.list();
     }
 
+    @Operation(summary = "Read one runtime setting")
     @GetMapping("/config/{key}")
     SystemConfigService.ConfigEntry configEntry(@PathVariable String key) {
         return config.get(key);
     }
 
+    @Operation(summary = "Change one runtime setting")
     @PutMapping("/config/{key}")
     SystemConfigService.ConfigEntry setConfig(@AuthenticationPrincipal CurrentUser admin, @PathVariable String key,
             @RequestBody Map<String, String> body, HttpServletRequest request) {
         return config.set(admin, key, body.get("value"), request);
     }
 
+    @Operation(summary = "Check the analytics triggers")
     @GetMapping("/health/triggers")
     TriggerHealth triggerHealth() {
         return new TriggerHealth(queries.triggerHealth(), queries.recentTriggerErrors());
     }
 
+    @Operation(summary = "Check the data's consistency rules")
     @GetMapping("/consistency")
     List<ConsistencyCheck> consistency() {
         return queries.consistency();
     }
 
+    @Operation(summary = "Audit an account's data isolation")
     @GetMapping("/users/{id}/isolation-audit")
     List<IsolationCheck> isolationAudit(@PathVariable UUID id) {
         users.get(id);

@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import jakarta.validation.Valid;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -40,6 +42,7 @@ class AnalyticsController {
         this.outcomes = outcomes;
     }
 
+    @Operation(summary = "Set a goal for an agent")
     @PostMapping("/api/agents/{id}/targets")
     @ResponseStatus(HttpStatus.CREATED)
     Target createTarget(@AuthenticationPrincipal CurrentUser user,
@@ -48,12 +51,14 @@ class AnalyticsController {
         return targets.create(user.id(), id, body);
     }
 
+    @Operation(summary = "An agent's goals and what it achieved")
     @GetMapping("/api/agents/{id}/targets")
     List<Target> targets(@AuthenticationPrincipal CurrentUser user,
             @PathVariable UUID id) {
         return targets.list(user.id(), id);
     }
 
+    @Operation(summary = "Delete an agent's goal")
     @DeleteMapping("/api/agents/{id}/targets/{targetId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void deleteTarget(@AuthenticationPrincipal CurrentUser user,
@@ -62,39 +67,46 @@ class AnalyticsController {
         targets.delete(user.id(), id, targetId);
     }
 
+    @Operation(summary = "An agent's period-over-period trends")
     @GetMapping("/api/analytics/agents/{id}/trends")
     List<Trend> trends(@AuthenticationPrincipal CurrentUser user,
             @PathVariable UUID id) {
         return targets.trends(user.id(), id);
     }
 
+    @Operation(summary = "How an agent's calls ended")
     @GetMapping("/api/analytics/agents/{id}/outcomes")
     OutcomeSummary outcomes(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @RequestParam(required = false) LocalDate from, @RequestParam(required = false) LocalDate to) {
         return outcomes.summary(user.id(), id, from, to);
     }
 
+    @Operation(summary = "The dashboard's figures")
     @GetMapping("/api/dashboard/overview")
     Overview overview(@AuthenticationPrincipal CurrentUser user) {
         return analytics.overview(user.id());
     }
 
+    @Operation(summary = "Calls per day, week or month")
     @GetMapping("/api/analytics/calls")
     List<CallPeriod> calls(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) LocalDate from,
             @RequestParam(required = false) LocalDate to, @RequestParam(required = false) String granularity) {
         return analytics.callSeries(user.id(), from, to, granularity);
     }
 
+    @Operation(summary = "Performance per agent")
     @GetMapping("/api/analytics/agents")
     List<AgentPerformance> agents(@AuthenticationPrincipal CurrentUser user) {
         return analytics.agents(user.id());
     }
 
+    @Operation(summary = "Calls per call source")
     @GetMapping("/api/analytics/sources")
     List<CallSourceStats> sources(@AuthenticationPrincipal CurrentUser user) {
         return analytics.sources(user.id());
     }
 
+    @Operation(summary = "Lead scores, status tags and calls to action")
     @GetMapping("/api/analytics/leads")
     LeadsAnalytics leads(@AuthenticationPrincipal CurrentUser user) {
         return analytics.leads(user.id());

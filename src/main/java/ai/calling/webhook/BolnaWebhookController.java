@@ -2,6 +2,8 @@ package ai.calling.webhook;
 
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import org.springframework.data.domain.Sort;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,12 +25,14 @@ class BolnaWebhookController {
         this.webhooks = webhooks;
     }
 
+    @Operation(summary = "List stored Bolna deliveries")
     @GetMapping("/api/admin/webhooks/bolna")
     PageResponse<EventRow> list(@RequestParam(required = false) String state, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         return webhooks.list(state, PageParams.of(page, size, Sort.unsorted()));
     }
 
+    @Operation(summary = "Apply a stored Bolna delivery again")
     @PostMapping("/api/admin/webhooks/bolna/{id}/replay")
     Replayed replay(@PathVariable UUID id) {
         return new Replayed(id, webhooks.replay(id));

@@ -149,7 +149,7 @@ class ApiDocumentation {
             return;
         }
         operation.getRequestBody().getContent().forEach((type, media) -> {
-            if (type.contains("json") || media.getSchema() != null && "string".equals(media.getSchema().getType())) {
+            if (type.contains("json")) {
                 media.setExample(example);
             }
         });
