@@ -2,6 +2,7 @@ package ai.calling.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -15,6 +16,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 import ai.calling.config.DockerEngine;
+import ai.calling.config.EnvFile;
 
 /**
  * The PostgreSQL server of a test run, chosen once per JVM in this order:
@@ -64,7 +66,7 @@ public final class TestDatabase {
 
     private static TestDatabase start() {
         String whyNotDocker;
-        if ("false".equals(System.getenv("TEST_USE_DOCKER"))) {
+        if ("false".equals(envOr("TEST_USE_DOCKER", null))) {
             whyNotDocker = "TEST_USE_DOCKER=false";
         } else {
             DockerEngine docker = DockerEngine.detect();
@@ -83,7 +85,7 @@ public final class TestDatabase {
                 }
             }
         }
-        String url = System.getenv("TEST_DATABASE_URL");
+        String url = envOr("TEST_DATABASE_URL", null);
         if (url != null && !url.isBlank()) {
             announce("TEST_DATABASE_URL " + url, "no Docker: " + whyNotDocker);
             return new TestDatabase("TEST_DATABASE_URL", url, envOr("TEST_DATABASE_USERNAME", "postgres"),
@@ -152,8 +154,12 @@ public final class TestDatabase {
         }
     }
 
+    /** An exported variable, else one from the checkout's .env file (as the application reads it), else the fallback. */
     private static String envOr(String name, String fallback) {
         String value = System.getenv(name);
+        if (value == null && EnvFile.read(Path.of(".env")).get(name) instanceof String fromFile && !fromFile.isBlank()) {
+            value = fromFile;
+        }
         return value == null ? fallback : value;
     }
 }
