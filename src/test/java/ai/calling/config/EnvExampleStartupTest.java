@@ -5,44 +5,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import ai.calling.Application;
 import ai.calling.common.mail.LoggingMailer;
 import ai.calling.common.mail.Mailer;
 import ai.calling.support.Http;
-import ai.calling.support.TestDatabase;
-import ai.calling.support.TestDatabaseInitializer;
+import ai.calling.support.StartedApplication;
 
 /**
  * The application started with {@code .env.example} as its env file, as a new developer copies it
  * to {@code .env}: it starts, picks the logging mailer (the example leaves SMTP unset), reports
  * healthy, and {@code API_DOCS_ENABLED=false} switches the API document and Swagger UI off, as in
- * production. Only the test database, the JWT key and that switch are given on top.
+ * production. Only the test settings of StartedApplication and that switch are given on top.
  */
 class EnvExampleStartupTest {
 
+    static StartedApplication started;
     static ConfigurableApplicationContext application;
     static Http http;
 
     @BeforeAll
     static void start() {
-        application = new SpringApplicationBuilder(Application.class).initializers(new TestDatabaseInitializer())
-                .run("--app.env-file=.env.example", "--server.port=0", "--app.database.preflight=false",
-                        "--spring.docker.compose.enabled=false", "--app.jobs.enabled=false",
-                        "--app.security.jwt-secret=" + TestDatabase.JWT_SECRET, "--API_DOCS_ENABLED=false",
-                        // as SPRING_MAIL_HOST= exported from a shell: blank, which must mean "no SMTP"
-                        "--spring.mail.host=",
-                        "--spring.datasource.hikari.maximum-pool-size=3", "--spring.datasource.hikari.minimum-idle=1");
-        http = new Http(((WebServerApplicationContext) application).getWebServer().getPort());
+        started = StartedApplication.start("--app.env-file=.env.example", "--API_DOCS_ENABLED=false",
+                // as SPRING_MAIL_HOST= exported from a shell: blank, which must mean "no SMTP"
+                "--spring.mail.host=");
+        application = started.context();
+        http = started.http();
     }
 
     @AfterAll
     static void stop() {
-        if (application != null) {
-            application.close();
+        if (started != null) {
+            started.close();
         }
     }
 

@@ -21,16 +21,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
-import ai.calling.Application;
 import ai.calling.support.Http;
-import ai.calling.support.TestDatabase;
-import ai.calling.support.TestDatabaseInitializer;
+import ai.calling.support.StartedApplication;
 import ai.calling.support.TestUsers;
 
 /**
@@ -46,24 +41,20 @@ class TracingTest {
     static final String TRACEPARENT = "00-" + TRACE_ID + "-00f067aa0ba902b7-01";
 
     static final WireMockServer WIRE = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-    static ConfigurableApplicationContext application;
+    static StartedApplication application;
     static Http http;
 
     @BeforeAll
     static void start() {
         WIRE.start();
         WIRE.stubFor(post(urlPathEqualTo("/v1/traces")).willReturn(aResponse().withStatus(200)));
-        application = new SpringApplicationBuilder(Application.class).initializers(new TestDatabaseInitializer())
-                .run("--server.port=0", "--app.database.preflight=false", "--spring.docker.compose.enabled=false",
-                        "--app.jobs.enabled=false", "--app.security.jwt-secret=" + TestDatabase.JWT_SECRET,
-                        "--OTEL_EXPORTER_OTLP_ENDPOINT=" + WIRE.baseUrl(),
-                        "--management.tracing.sampling.probability=1.0",
-                        "--management.opentelemetry.tracing.export.schedule-delay=100ms",
-                        "--app.bolna.api-key=bn-test", "--app.bolna.base-url=" + WIRE.baseUrl(),
-                        "--app.openai.api-key=sk-test", "--app.openai.base-url=" + WIRE.baseUrl() + "/v1",
-                        "--app.stripe.secret-key=sk_test_fake", "--app.stripe.api-base=" + WIRE.baseUrl(),
-                        "--spring.datasource.hikari.maximum-pool-size=3", "--spring.datasource.hikari.minimum-idle=1");
-        http = new Http(((WebServerApplicationContext) application).getWebServer().getPort());
+        application = StartedApplication.start("--OTEL_EXPORTER_OTLP_ENDPOINT=" + WIRE.baseUrl(),
+                "--management.tracing.sampling.probability=1.0",
+                "--management.opentelemetry.tracing.export.schedule-delay=100ms",
+                "--app.bolna.api-key=bn-test", "--app.bolna.base-url=" + WIRE.baseUrl(),
+                "--app.openai.api-key=sk-test", "--app.openai.base-url=" + WIRE.baseUrl() + "/v1",
+                "--app.stripe.secret-key=sk_test_fake", "--app.stripe.api-base=" + WIRE.baseUrl());
+        http = application.http();
     }
 
     @AfterAll
