@@ -100,7 +100,9 @@ public final class TestApplication {
     private static List<String> datasourceArguments(EmbeddedPostgres postgres) {
         return List.of("--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "calling"),
                 "--spring.datasource.username=postgres", "--spring.datasource.password=",
-                "--app.database.create-if-missing=true");
+                "--app.database.create-if-missing=true",
+                // once Spring's logging starts: zonky's INFO lines (e.g. that the kept data folder was not deleted) are noise
+                "--logging.level.io.zonky=WARN");
     }
 
     /** The database becomes a bean that the data source depends on: destroyed after the pool has closed. */
