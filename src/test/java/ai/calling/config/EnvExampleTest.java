@@ -35,6 +35,19 @@ class EnvExampleTest {
     }
 
     @Test
+    void everyVariableApplicationYmlReadsIsInTheExample() throws IOException {
+        Set<String> read = new TreeSet<>();
+        Matcher placeholder = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)").matcher(
+                Files.readString(Path.of("src/main/resources/application.yml")));
+        while (placeholder.find()) {
+            read.add(placeholder.group(1));
+        }
+
+        assertThat(envExampleVariables()).as("variables application.yml reads but .env.example lacks")
+                .containsAll(read);
+    }
+
+    @Test
     void everyActiveLineOfTheExampleIsReadByTheApplicationAsItsDefault() throws IOException {
         String applicationYml = Files.readString(Path.of("src/main/resources/application.yml"));
         for (String line : Files.readAllLines(Path.of(".env.example"))) {
