@@ -4,7 +4,8 @@
 # rate measured in the same run (../../shared/bench/pg-insert-baseline.sh), as a ratio.
 # Usage: bench/contact-upload.sh [base-url=http://localhost:8080]
 # Start the server first, e.g. against the local PostgreSQL:
-#   SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/calling_bench DATABASE_CREATE_IF_MISSING=true ./mvnw spring-boot:run
+#   SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/calling_bench DATABASE_CREATE_IF_MISSING=true \
+#     JWT_SECRET=$(openssl rand -base64 48) ./mvnw spring-boot:run
 set -euo pipefail
 BASE="${1:-http://localhost:8080}"
 HERE="$(cd "$(dirname "$0")" && pwd)"

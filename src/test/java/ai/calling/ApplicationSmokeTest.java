@@ -26,6 +26,31 @@ class ApplicationSmokeTest {
     }
 
     @Test
+    void readinessIncludesTheDatabaseAndLivenessDoesNot() {
+        Http http = new Http(port);
+
+        Http.Response readiness = http.get("/actuator/health/readiness");
+        assertThat(readiness.status()).isEqualTo(200);
+        assertThat(readiness.json().path("components").path("db").path("status").asString()).isEqualTo("UP");
+
+        Http.Response liveness = http.get("/actuator/health/liveness");
+        assertThat(liveness.status()).isEqualTo(200);
+        assertThat(liveness.json().path("components").has("db")).as(liveness.body()).isFalse();
+        assertThat(liveness.json().path("components").has("livenessState")).isTrue();
+    }
+
+    @Test
+    void infoTellsTheBuildAndTheCommit() {
+        Http.Response info = new Http(port).get("/actuator/info");
+
+        assertThat(info.status()).isEqualTo(200);
+        assertThat(info.json().path("build").path("artifact").asString()).isEqualTo("calling-agent-backend");
+        assertThat(info.json().path("build").path("version").asString()).isNotBlank();
+        assertThat(info.json().path("git").path("commit").path("id").asString()).matches("[0-9a-f]{7,40}");
+        assertThat(info.json().path("java").path("version").asString()).isNotBlank();
+    }
+
+    @Test
     void prometheusMetricsAreExposed() {
         Http.Response metrics = new Http(port).get("/actuator/prometheus", Http.bearer(IntegrationTest.SCRAPE_TOKEN));
 

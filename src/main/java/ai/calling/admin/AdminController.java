@@ -1,7 +1,6 @@
 package ai.calling.admin;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,6 +8,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+
+import io.swagger.v3.oas.annotations.Operation;
 
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
@@ -59,8 +60,9 @@ class AdminController {
     }
 
     /** Accounts with their user_stats figures (agents, calls, contacts, credits used, call sources). */
+    @Operation(summary = "List the accounts")
     @GetMapping("/users")
-    PageResponse<Map<String, Object>> users(@RequestParam(required = false) String search,
+    PageResponse<AdminDtos.UserSummary> users(@RequestParam(required = false) String search,
             @RequestParam(required = false) String role, @RequestParam(required = false) Boolean active,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
         PageRequest request = PageParams.of(page, size, Sort.unsorted());
@@ -69,29 +71,34 @@ class AdminController {
         return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
     }
 
+    @Operation(summary = "Read an account")
     @GetMapping("/users/{id}")
     AdminUserService.AdminUserDetail user(@PathVariable UUID id) {
         return changes.get(id);
     }
 
+    @Operation(summary = "Change an account")
     @PatchMapping("/users/{id}")
     AdminUserService.AdminUserDetail update(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
             @RequestBody AdminUserService.UserPatch body, HttpServletRequest request) {
         return changes.update(admin, id, body, request);
     }
 
+    @Operation(summary = "Change an account's role")
     @PutMapping("/users/{id}/role")
     AdminUserView changeRole(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
             @Valid @RequestBody RoleChange body, HttpServletRequest request) {
         return changes.changeRole(admin, id, body.role(), request);
     }
 
+    @Operation(summary = "Activate or deactivate an account")
     @PatchMapping("/users/{id}/status")
     AdminUserView setStatus(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
             @Valid @RequestBody StatusChange body, HttpServletRequest request) {
         return changes.setActive(admin, id, body.active(), request);
     }
 
+    @Operation(summary = "Grant or take back credits")
     @PostMapping("/users/{id}/credits")
     @ResponseStatus(HttpStatus.CREATED)
     Movement adjustCredits(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
@@ -99,6 +106,7 @@ class AdminController {
         return changes.adjustCredits(admin, id, body.amount(), body.reason(), request);
     }
 
+    @Operation(summary = "An account's credit ledger")
     @GetMapping("/users/{id}/transactions")
     PageResponse<Movement> transactions(@PathVariable UUID id, @RequestParam(required = false) String type,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
@@ -107,6 +115,7 @@ class AdminController {
                 PageParams.of(page, size, Sort.unsorted()));
     }
 
+    @Operation(summary = "Read the admin audit log")
     @GetMapping("/audit-log")
     PageResponse<AuditEntry> auditLog(@RequestParam(required = false) String action,
             @RequestParam(required = false) UUID targetUserId, @RequestParam(required = false) UUID adminUserId,

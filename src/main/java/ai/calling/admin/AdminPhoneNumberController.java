@@ -10,6 +10,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -45,6 +47,7 @@ class AdminPhoneNumberController {
         this.audited = audited;
     }
 
+    @Operation(summary = "Add a phone number")
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     PhoneNumberView create(@AuthenticationPrincipal CurrentUser admin, @Valid @RequestBody NewNumber body,
@@ -52,12 +55,14 @@ class AdminPhoneNumberController {
         return audited.create(admin, body.name(), body.phoneNumber(), request);
     }
 
+    @Operation(summary = "List the phone numbers")
     @GetMapping
     PageResponse<PhoneNumberView> list(@RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         return numbers.list(PageParams.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt").and(Sort.by("id"))));
     }
 
+    @Operation(summary = "Rename a phone number")
     @PatchMapping("/{id}")
     PhoneNumberView rename(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
             @Valid @RequestBody Rename body, HttpServletRequest request) {
@@ -65,12 +70,14 @@ class AdminPhoneNumberController {
                 () -> numbers.rename(id, body.name()));
     }
 
+    @Operation(summary = "Deactivate a phone number")
     @PostMapping("/{id}/deactivate")
     PhoneNumberView deactivate(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
             HttpServletRequest request) {
         return audited.apply(admin, id, "phone_number.deactivated", Map.of(), request, () -> numbers.deactivate(id));
     }
 
+    @Operation(summary = "Assign a phone number to an agent")
     @PostMapping("/{id}/assign")
     PhoneNumberView assign(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
             @Valid @RequestBody Assignment body, HttpServletRequest request) {
@@ -78,6 +85,7 @@ class AdminPhoneNumberController {
                 () -> numbers.assign(id, body.agentId()));
     }
 
+    @Operation(summary = "Take a phone number off its agent")
     @PostMapping("/{id}/unassign")
     PhoneNumberView unassign(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
             HttpServletRequest request) {

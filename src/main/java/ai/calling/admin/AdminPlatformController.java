@@ -1,12 +1,13 @@
 package ai.calling.admin;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
+
+import io.swagger.v3.oas.annotations.Operation;
 
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
@@ -23,11 +24,20 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import ai.calling.call.CallDtos.CallFilter;
+import ai.calling.admin.AdminDtos.ActiveSession;
+import ai.calling.admin.AdminDtos.AgentSummary;
+import ai.calling.admin.AdminDtos.CallSummary;
+import ai.calling.admin.AdminDtos.ConsistencyCheck;
+import ai.calling.admin.AdminDtos.IsolationCheck;
+import ai.calling.admin.AdminDtos.LoginStats;
+import ai.calling.admin.AdminDtos.PlatformStats;
+import ai.calling.admin.AdminDtos.RevokedSessions;
+import ai.calling.admin.AdminDtos.TriggerHealth;
 import ai.calling.common.AdminAudit;
 import ai.calling.common.AllowedValues;
 import ai.calling.admin.internal.PlatformQueries;
 import ai.calling.admin.MaintenanceJobs.JobRun;
+import ai.calling.call.CallDtos.CallFilter;
 import ai.calling.auth.UserAdministration;
 import ai.calling.common.CurrentUser;
 import ai.calling.common.PageParams;
@@ -53,91 +63,103 @@ class AdminPlatformController {
         this.config = config;
     }
 
+    @Operation(summary = "Platform totals")
     @GetMapping("/stats")
-    Map<String, Object> stats() {
-        Map<String, Object> stats = new LinkedHashMap<>(queries.stats());
-        stats.put("revenueByCurrency", queries.revenueByCurrency());
-        return stats;
+    PlatformStats stats() {
+        return queries.stats();
     }
 
+    @Operation(summary = "List every tenant's agents")
     @GetMapping("/agents")
-    PageResponse<Map<String, Object>> agents(@RequestParam(required = false) UUID userId,
+    PageResponse<AgentSummary> agents(@RequestParam(required = false) UUID userId,
             @RequestParam(required = false) String search, @RequestParam(required = false) Boolean isActive,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
         PageRequest request = PageParams.of(page, size, Sort.unsorted());
-        PlatformQueries.Page found = queries.agents(userId, search, isActive, request.getPageSize(), request.getOffset());
+        PlatformQueries.Page<AgentSummary> found = queries.agents(userId, search, isActive, request.getPageSize(), request.getOffset());
         return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
     }
 
+    @Operation(summary = "List every tenant's calls")
     @GetMapping("/calls")
-    PageResponse<Map<String, Object>> calls(@RequestParam(required = false) UUID userId,
+    PageResponse<CallSummary> calls(@RequestParam(required = false) UUID userId,
             @RequestParam(required = false) String status, @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         PageRequest request = PageParams.of(page, size, Sort.unsorted());
-        PlatformQueries.Page found = queries.calls(userId, AllowedValues.check("status", status, CallFilter.STATUSES), from,
-                to, request.getPageSize(), request.getOffset());
+        PlatformQueries.Page<CallSummary> found = queries.calls(userId, AllowedValues.check("status", status,
+                CallFilter.STATUSES), from, to, request.getPageSize(), request.getOffset());
         return new PageResponse<>(found.items(), request.getPageNumber(), request.getPageSize(), found.total());
     }
 
+    @Operation(summary = "List the signed-in sessions")
     @GetMapping("/sessions")
-    List<Map<String, Object>> sessions(@RequestParam(required = false) Integer page,
+    List<ActiveSession> sessions(@RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         PageRequest request = PageParams.of(page, size, Sort.unsorted());
         return queries.activeSessions(request.getPageSize(), request.getOffset());
     }
 
+    @Operation(summary = "Sign-in statistics per account")
     @GetMapping("/login-stats")
-    List<Map<String, Object>> loginStats(@RequestParam(required = false) Integer page,
+    List<LoginStats> loginStats(@RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         PageRequest request = PageParams.of(page, size, Sort.unsorted());
         return queries.loginStats(request.getPageSize(), request.getOffset());
     }
 
+    @Operation(summary = "Sign an account out everywhere")
     @PostMapping("/users/{id}/sessions/revoke")
-    Map<String, Object> revokeSessions(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
+    RevokedSessions revokeSessions(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID id,
             HttpServletRequest request) {
-        return Map.of("revoked", audited.revokeSessions(admin, id, request));
+        return new RevokedSessions(audited.revokeSessions(admin, id, request));
     }
 
+    @Operation(summary = "List the maintenance jobs and their last runs")
     @GetMapping("/jobs")
     List<JobRun> jobs() {
         return jobs.status();
     }
 
+    @Operation(summary = "Run a maintenance job now")
     @PostMapping("/jobs/{name}/run")
     JobRun runJob(@AuthenticationPrincipal CurrentUser admin, @PathVariable String name, HttpServletRequest request) {
         return audited.runJob(admin, name, request);
     }
 
+    @Operation(summary = "List the runtime settings")
     @GetMapping("/config")
     List<SystemConfigService.ConfigEntry> config() {
         return config.list();
     }
 
+    @Operation(summary = "Read one runtime setting")
     @GetMapping("/config/{key}")
     SystemConfigService.ConfigEntry configEntry(@PathVariable String key) {
         return config.get(key);
     }
 
+    @Operation(summary = "Change one runtime setting")
     @PutMapping("/config/{key}")
     SystemConfigService.ConfigEntry setConfig(@AuthenticationPrincipal CurrentUser admin, @PathVariable String key,
             @RequestBody Map<String, String> body, HttpServletRequest request) {
         return config.set(admin, key, body.get("value"), request);
     }
 
+    @Operation(summary = "Check the analytics triggers")
     @GetMapping("/health/triggers")
-    Map<String, Object> triggerHealth() {
-        return Map.of("triggers", queries.triggerHealth(), "recentErrors", queries.recentTriggerErrors());
+    TriggerHealth triggerHealth() {
+        return new TriggerHealth(queries.triggerHealth(), queries.recentTriggerErrors());
     }
 
+    @Operation(summary = "Check the data's consistency rules")
     @GetMapping("/consistency")
-    List<Map<String, Object>> consistency() {
+    List<ConsistencyCheck> consistency() {
         return queries.consistency();
     }
 
+    @Operation(summary = "Audit an account's data isolation")
     @GetMapping("/users/{id}/isolation-audit")
-    List<Map<String, Object>> isolationAudit(@PathVariable UUID id) {
+    List<IsolationCheck> isolationAudit(@PathVariable UUID id) {
         users.get(id);
         return queries.isolationAudit(id);
     }

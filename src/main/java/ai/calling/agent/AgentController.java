@@ -4,6 +4,8 @@ import java.util.UUID;
 
 import jakarta.validation.Valid;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -36,12 +38,14 @@ class AgentController {
         this.agents = agents;
     }
 
+    @Operation(summary = "Create an agent")
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     AgentView create(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody CreateAgentRequest body) {
         return agents.create(user.id(), body);
     }
 
+    @Operation(summary = "List your agents")
     @GetMapping
     PageResponse<AgentView> list(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) String search,
             @RequestParam(required = false) Boolean isActive, @RequestParam(required = false) Integer page,
@@ -50,23 +54,27 @@ class AgentController {
                 PageParams.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt").and(Sort.by("id"))));
     }
 
+    @Operation(summary = "Read an agent")
     @GetMapping("/{id}")
     AgentView get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return agents.get(user.id(), id);
     }
 
+    @Operation(summary = "Change an agent")
     @PatchMapping("/{id}")
     AgentView update(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody UpdateAgentRequest body) {
         return agents.update(user.id(), id, body);
     }
 
+    @Operation(summary = "Delete an agent")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         agents.delete(user.id(), id);
     }
 
+    @Operation(summary = "Pull an agent's settings from Bolna")
     @PostMapping("/{id}/sync")
     SyncResult sync(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return agents.sync(user.id(), id);

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,8 @@ public class BolnaClient {
     private final MeterRegistry meters;
     private final RetryTemplate retries;
 
-    BolnaClient(BolnaProperties properties, JsonMapper json, MeterRegistry meters) {
+    BolnaClient(BolnaProperties properties, JsonMapper json, MeterRegistry meters,
+            ObservationRegistry observations) {
         this.properties = properties;
         this.json = json;
         this.meters = meters;
@@ -62,6 +64,8 @@ public class BolnaClient {
         this.rest = RestClient.builder().baseUrl(properties.baseUrl().toString()).requestFactory(factory)
                 .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + (properties.apiKey() == null ? "" : properties.apiKey()))
                 .defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+                // each request is an http.client.requests observation: a span of the caller's trace
+                .observationRegistry(observations)
                 .build();
         this.retries = new RetryTemplate(RetryPolicy.builder().maxRetries(2).delay(Duration.ofMillis(200)).multiplier(2)
                 .maxDelay(Duration.ofSeconds(2))

@@ -3,9 +3,7 @@ package ai.calling.analytics;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -18,8 +16,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 import ai.calling.agent.AgentService;
+import ai.calling.analytics.AnalyticsDtos.Target;
+import ai.calling.analytics.AnalyticsDtos.Trend;
 import ai.calling.common.ApiException;
-import ai.calling.common.Rows;
 
 /**
  * Goals per agent and period (agent_targets), with achievement computed from agent_analytics for
@@ -39,7 +38,7 @@ public class AgentTargetsService {
         this.agents = agents;
     }
 
-    public Map<String, Object> create(UUID userId, UUID agentId, NewTarget target) {
+    public Target create(UUID userId, UUID agentId, NewTarget target) {
         agents.get(userId, agentId);
         if (!TYPES.contains(target.targetType())) {
             throw ApiException.invalidField("targetType", "must be daily, weekly or monthly");
@@ -57,15 +56,15 @@ public class AgentTargetsService {
                             target.targetType())).param("type", target.targetType()).param("calls", target.targetCalls())
                     .param("success", target.targetSuccessRate()).param("leads", target.targetLeads())
                     .param("conversion", target.targetConversionRate()).query(UUID.class).single();
-            return list(userId, agentId).stream().filter(t -> id.equals(t.get("id"))).findFirst().orElseThrow();
+            return list(userId, agentId).stream().filter(t -> id.equals(t.id())).findFirst().orElseThrow();
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("This agent already has a " + target.targetType() + " target for that period");
         }
     }
 
-    public List<Map<String, Object>> list(UUID userId, UUID agentId) {
+    public List<Target> list(UUID userId, UUID agentId) {
         agents.get(userId, agentId);
-        List<Map<String, Object>> targets = jdbc.sql("""
+        List<TargetRow> targets = jdbc.sql("""
                 SELECT t.id, t.target_date, t.target_type, t.target_calls, t.target_success_rate, t.target_leads,
                        t.target_conversion_rate,
                        COALESCE(sum(aa.total_calls), 0)::int AS achieved_calls,
@@ -80,23 +79,22 @@ public class AgentTargetsService {
                                                                       ELSE INTERVAL '1 month' END
                  WHERE t.agent_id = :agent AND t.user_id = :user
                  GROUP BY t.id ORDER BY t.target_date DESC, t.target_type""")
-                .param("agent", agentId).param("user", userId).query(Rows::map).list();
-        List<Map<String, Object>> result = new ArrayList<>();
-        for (Map<String, Object> t : targets) {
-            Map<String, Object> row = new LinkedHashMap<>(t);
-            int calls = (Integer) t.get("achievedCalls");
-            int leads = (Integer) t.get("achievedLeads");
-            double successRate = calls == 0 ? 0 : 100.0 * (Integer) t.get("achievedSuccessful") / calls;
-            double conversionRate = leads == 0 ? 0 : 100.0 * (Integer) t.get("achievedQualified") / leads;
-            row.put("achievedSuccessRate", round(successRate));
-            row.put("achievedConversionRate", round(conversionRate));
+                .param("agent", agentId).param("user", userId).query(TargetRow.class).list();
+        List<Target> result = new ArrayList<>();
+        for (TargetRow t : targets) {
+            int calls = t.achievedCalls();
+            int leads = t.achievedLeads();
+            double successRate = calls == 0 ? 0 : 100.0 * t.achievedSuccessful() / calls;
+            double conversionRate = leads == 0 ? 0 : 100.0 * t.achievedQualified() / leads;
             List<Double> parts = new ArrayList<>();
-            part(parts, calls, t.get("targetCalls"));
-            part(parts, leads, t.get("targetLeads"));
-            part(parts, successRate, t.get("targetSuccessRate"));
-            part(parts, conversionRate, t.get("targetConversionRate"));
-            row.put("achievementPercentage", round(parts.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
-            result.add(row);
+            part(parts, calls, t.targetCalls());
+            part(parts, leads, t.targetLeads());
+            part(parts, successRate, t.targetSuccessRate());
+            part(parts, conversionRate, t.targetConversionRate());
+            result.add(new Target(t.id(), t.targetDate(), t.targetType(), t.targetCalls(), t.targetSuccessRate(),
+                    t.targetLeads(), t.targetConversionRate(), calls, t.achievedSuccessful(), leads,
+                    t.achievedQualified(), round(successRate), round(conversionRate),
+                    round(parts.stream().mapToDouble(Double::doubleValue).average().orElse(0))));
         }
         return result;
     }
@@ -110,19 +108,19 @@ public class AgentTargetsService {
         }
     }
 
-    public List<Map<String, Object>> trends(UUID userId, UUID agentId) {
+    public List<Trend> trends(UUID userId, UUID agentId) {
         agents.get(userId, agentId);
         return jdbc.sql("""
                 SELECT period_start, period_end, period_type, calls_change_percent, success_rate_change_percent,
                        conversion_rate_change_percent, avg_duration_change_percent, performance_rank, total_agents_count
                   FROM agent_performance_trends WHERE agent_id = :agent AND user_id = :user
                  ORDER BY period_start DESC, period_type LIMIT 90""")
-                .param("agent", agentId).param("user", userId).query(Rows::map).list();
+                .param("agent", agentId).param("user", userId).query(Trend.class).list();
     }
 
-    private static void part(List<Double> parts, double achieved, Object target) {
+    private static void part(List<Double> parts, double achieved, Number target) {
         if (target != null) {
-            double goal = target instanceof BigDecimal big ? big.doubleValue() : ((Number) target).doubleValue();
+            double goal = target.doubleValue();
             parts.add(goal <= 0 ? 100 : Math.min(100, 100 * achieved / goal));
         }
     }
@@ -137,6 +135,11 @@ public class AgentTargetsService {
             case "monthly" -> date.withDayOfMonth(1);
             default -> date;
         };
+    }
+
+    private record TargetRow(UUID id, LocalDate targetDate, String targetType, Integer targetCalls,
+            BigDecimal targetSuccessRate, Integer targetLeads, BigDecimal targetConversionRate, int achievedCalls,
+            int achievedSuccessful, int achievedLeads, int achievedQualified) {
     }
 
     public record NewTarget(@NotNull LocalDate targetDate, @NotNull String targetType, @Min(0) Integer targetCalls,

@@ -2,10 +2,11 @@ package ai.calling.analytics;
 
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
+
+import io.swagger.v3.oas.annotations.Operation;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -18,6 +19,14 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import ai.calling.analytics.AnalyticsDtos.AgentPerformance;
+import ai.calling.analytics.AnalyticsDtos.CallPeriod;
+import ai.calling.analytics.AnalyticsDtos.CallSourceStats;
+import ai.calling.analytics.AnalyticsDtos.LeadsAnalytics;
+import ai.calling.analytics.AnalyticsDtos.OutcomeSummary;
+import ai.calling.analytics.AnalyticsDtos.Overview;
+import ai.calling.analytics.AnalyticsDtos.Target;
+import ai.calling.analytics.AnalyticsDtos.Trend;
 import ai.calling.common.CurrentUser;
 
 @RestController
@@ -33,20 +42,23 @@ class AnalyticsController {
         this.outcomes = outcomes;
     }
 
+    @Operation(summary = "Set a goal for an agent")
     @PostMapping("/api/agents/{id}/targets")
     @ResponseStatus(HttpStatus.CREATED)
-    Map<String, Object> createTarget(@AuthenticationPrincipal CurrentUser user,
+    Target createTarget(@AuthenticationPrincipal CurrentUser user,
             @PathVariable UUID id,
             @Valid @RequestBody AgentTargetsService.NewTarget body) {
         return targets.create(user.id(), id, body);
     }
 
+    @Operation(summary = "An agent's goals and what it achieved")
     @GetMapping("/api/agents/{id}/targets")
-    List<Map<String, Object>> targets(@AuthenticationPrincipal CurrentUser user,
+    List<Target> targets(@AuthenticationPrincipal CurrentUser user,
             @PathVariable UUID id) {
         return targets.list(user.id(), id);
     }
 
+    @Operation(summary = "Delete an agent's goal")
     @DeleteMapping("/api/agents/{id}/targets/{targetId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void deleteTarget(@AuthenticationPrincipal CurrentUser user,
@@ -55,41 +67,48 @@ class AnalyticsController {
         targets.delete(user.id(), id, targetId);
     }
 
+    @Operation(summary = "An agent's period-over-period trends")
     @GetMapping("/api/analytics/agents/{id}/trends")
-    List<Map<String, Object>> trends(@AuthenticationPrincipal CurrentUser user,
+    List<Trend> trends(@AuthenticationPrincipal CurrentUser user,
             @PathVariable UUID id) {
         return targets.trends(user.id(), id);
     }
 
+    @Operation(summary = "How an agent's calls ended")
     @GetMapping("/api/analytics/agents/{id}/outcomes")
-    Map<String, Object> outcomes(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+    OutcomeSummary outcomes(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @RequestParam(required = false) LocalDate from, @RequestParam(required = false) LocalDate to) {
         return outcomes.summary(user.id(), id, from, to);
     }
 
+    @Operation(summary = "The dashboard's figures")
     @GetMapping("/api/dashboard/overview")
-    Map<String, Object> overview(@AuthenticationPrincipal CurrentUser user) {
+    Overview overview(@AuthenticationPrincipal CurrentUser user) {
         return analytics.overview(user.id());
     }
 
+    @Operation(summary = "Calls per day, week or month")
     @GetMapping("/api/analytics/calls")
-    List<Map<String, Object>> calls(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) LocalDate from,
+    List<CallPeriod> calls(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) LocalDate from,
             @RequestParam(required = false) LocalDate to, @RequestParam(required = false) String granularity) {
         return analytics.callSeries(user.id(), from, to, granularity);
     }
 
+    @Operation(summary = "Performance per agent")
     @GetMapping("/api/analytics/agents")
-    List<Map<String, Object>> agents(@AuthenticationPrincipal CurrentUser user) {
+    List<AgentPerformance> agents(@AuthenticationPrincipal CurrentUser user) {
         return analytics.agents(user.id());
     }
 
+    @Operation(summary = "Calls per call source")
     @GetMapping("/api/analytics/sources")
-    List<Map<String, Object>> sources(@AuthenticationPrincipal CurrentUser user) {
+    List<CallSourceStats> sources(@AuthenticationPrincipal CurrentUser user) {
         return analytics.sources(user.id());
     }
 
+    @Operation(summary = "Lead scores, status tags and calls to action")
     @GetMapping("/api/analytics/leads")
-    Map<String, Object> leads(@AuthenticationPrincipal CurrentUser user) {
+    LeadsAnalytics leads(@AuthenticationPrincipal CurrentUser user) {
         return analytics.leads(user.id());
     }
 }

@@ -3,7 +3,6 @@ package ai.calling.analytics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +20,16 @@ import org.springframework.transaction.event.TransactionalEventListener;
 
 import ai.calling.call.CallLifecycle.CallCompleted;
 import ai.calling.common.ApiException;
-import ai.calling.common.Rows;
+import ai.calling.analytics.AnalyticsDtos.AgentPerformance;
+import ai.calling.analytics.AnalyticsDtos.BestAgent;
+import ai.calling.analytics.AnalyticsDtos.CallPeriod;
+import ai.calling.analytics.AnalyticsDtos.CallSourceStats;
+import ai.calling.analytics.AnalyticsDtos.CtaFunnel;
+import ai.calling.analytics.AnalyticsDtos.LeadsAnalytics;
+import ai.calling.analytics.AnalyticsDtos.Overview;
+import ai.calling.analytics.AnalyticsDtos.ScoreBucket;
+import ai.calling.analytics.AnalyticsDtos.StatusTagCount;
+import ai.calling.analytics.AnalyticsDtos.Window;
 import ai.calling.lead.LeadAnalysisCompleted;
 
 /**
@@ -45,23 +53,21 @@ public class AnalyticsService {
         this.clock = clock;
     }
 
-    public Map<String, Object> overview(UUID userId) {
+    public Overview overview(UUID userId) {
         boolean[] computedNow = { false };
-        @SuppressWarnings("unchecked")
-        Map<String, Object> cached = (Map<String, Object>) cache.get(userId + ":overview", key -> {
+        Overview cached = (Overview) cache.get(userId + ":overview", key -> {
             computedNow[0] = true;
             return computeOverview(userId);
         });
-        Map<String, Object> answer = new LinkedHashMap<>(cached);
         // the balance is always live: it is the one figure users check right after paying
         if (!computedNow[0]) {
-            answer.put("creditsRemaining", jdbc.sql("SELECT credits FROM users WHERE id = :user").param("user", userId)
-                    .query(Integer.class).single());
+            return cached.withCreditsRemaining(jdbc.sql("SELECT credits FROM users WHERE id = :user")
+                    .param("user", userId).query(Integer.class).single());
         }
-        return answer;
+        return cached;
     }
 
-    public List<Map<String, Object>> callSeries(UUID userId, LocalDate from, LocalDate to, String granularity) {
+    public List<CallPeriod> callSeries(UUID userId, LocalDate from, LocalDate to, String granularity) {
         String unit = granularity == null ? "day" : granularity;
         if (!GRANULARITIES.contains(unit)) {
             throw ApiException.invalidField("granularity", "must be day, week or month");
@@ -78,33 +84,32 @@ public class AnalyticsService {
                  WHERE user_id = :user AND hour IS NULL AND date BETWEEN :start AND :end
                  GROUP BY 1 ORDER BY 1""")
                 .param("unit", unit).param("user", userId).param("start", start).param("end", end)
-                .query(Rows::map).list());
+                .query(CallPeriod.class).list());
     }
 
-    public List<Map<String, Object>> agents(UUID userId) {
+    public List<AgentPerformance> agents(UUID userId) {
         return cached(userId + ":agents", () -> jdbc.sql(
                 "SELECT * FROM agent_performance_summary WHERE user_id = :user ORDER BY agent_name")
-                .param("user", userId).query(Rows::map).list());
+                .param("user", userId).query(AgentPerformance.class).list());
     }
 
-    public List<Map<String, Object>> sources(UUID userId) {
+    public List<CallSourceStats> sources(UUID userId) {
         return cached(userId + ":sources", () -> jdbc.sql(
                 "SELECT * FROM call_source_analytics WHERE user_id = :user ORDER BY call_source")
-                .param("user", userId).query(Rows::map).list());
+                .param("user", userId).query(CallSourceStats.class).list());
     }
 
-    public Map<String, Object> leads(UUID userId) {
-        return cached(userId + ":leads", () -> {
-            Map<String, Object> leads = new LinkedHashMap<>();
-            leads.put("scoreDistribution", jdbc.sql("""
+    public LeadsAnalytics leads(UUID userId) {
+        return cached(userId + ":leads", () -> new LeadsAnalytics(
+                jdbc.sql("""
                     SELECT least(total_score / 10, 9) * 10 AS bucket_from, count(*) AS leads FROM lead_analytics
                      WHERE user_id = :user AND analysis_type = 'individual' AND total_score IS NOT NULL
-                     GROUP BY 1 ORDER BY 1""").param("user", userId).query(Rows::map).list());
-            leads.put("statusTags", jdbc.sql("""
+                     GROUP BY 1 ORDER BY 1""").param("user", userId).query(ScoreBucket.class).list(),
+                jdbc.sql("""
                     SELECT lead_status_tag, count(*) AS leads FROM lead_analytics
                      WHERE user_id = :user AND analysis_type = 'complete' AND lead_status_tag IS NOT NULL
-                     GROUP BY 1 ORDER BY 1""").param("user", userId).query(Rows::map).list());
-            leads.put("ctaFunnel", jdbc.sql("""
+                     GROUP BY 1 ORDER BY 1""").param("user", userId).query(StatusTagCount.class).list(),
+                jdbc.sql("""
                     SELECT count(*) AS analysed,
                            count(*) FILTER (WHERE cta_pricing_clicked) AS pricing,
                            count(*) FILTER (WHERE cta_demo_clicked) AS demo,
@@ -112,9 +117,7 @@ public class AnalyticsService {
                            count(*) FILTER (WHERE cta_sample_clicked) AS sample,
                            count(*) FILTER (WHERE cta_escalated_to_human) AS human
                       FROM lead_analytics WHERE user_id = :user AND analysis_type = 'individual'""")
-                    .param("user", userId).query(Rows::map).single());
-            return leads;
-        });
+                    .param("user", userId).query(CtaFunnel.class).single()));
     }
 
     /**
@@ -147,7 +150,7 @@ public class AnalyticsService {
      * balance. Under concurrent load every extra query costs a full round trip's wait, and this is
      * the page every user opens first.
      */
-    private Map<String, Object> computeOverview(UUID userId) {
+    private Overview computeOverview(UUID userId) {
         LocalDate today = today();
         List<Map<String, Object>> rows = jdbc.sql("""
                 WITH windows AS (
@@ -180,42 +183,26 @@ public class AnalyticsService {
                  ORDER BY windows.ord""")
                 .param("user", userId).param("last30", today.minusDays(29)).param("last7", today.minusDays(6))
                 .query().listOfRows();
-        Map<String, Object> overview = new LinkedHashMap<>();
-        overview.put("last30Days", window(rows.get(0)));
-        overview.put("last7Days", window(rows.get(1)));
-        overview.put("lifetime", window(rows.get(2)));
         Map<String, Object> first = rows.get(0);
-        Map<String, Object> bestAgent = null;
-        if (first.get("agent_id") != null) {
-            bestAgent = new LinkedHashMap<>();
-            bestAgent.put("agentId", first.get("agent_id"));
-            bestAgent.put("name", first.get("agent_name"));
-            bestAgent.put("successfulCalls", first.get("agent_successful_calls"));
-            bestAgent.put("calls", first.get("agent_calls"));
-        }
-        overview.put("bestAgent", bestAgent);
-        overview.put("creditsRemaining", first.get("credits_remaining"));
-        return overview;
+        BestAgent bestAgent = first.get("agent_id") == null ? null : new BestAgent((UUID) first.get("agent_id"),
+                (String) first.get("agent_name"), number(first, "agent_successful_calls"), number(first, "agent_calls"));
+        return new Overview(window(rows.get(0)), window(rows.get(1)), window(rows.get(2)), bestAgent,
+                (int) number(first, "credits_remaining"));
     }
 
-    private static Map<String, Object> window(Map<String, Object> row) {
-        Map<String, Object> window = new LinkedHashMap<>();
-        int calls = ((Number) row.get("calls")).intValue();
-        int successful = ((Number) row.get("successful")).intValue();
-        int leads = ((Number) row.get("leads")).intValue();
-        window.put("calls", calls);
-        window.put("successfulCalls", successful);
-        window.put("failedCalls", row.get("failed"));
-        window.put("successRate", rate(successful, calls));
-        window.put("answerRate", rate(successful, calls));
-        window.put("minutes", row.get("minutes"));
-        window.put("creditsUsed", row.get("credits_used"));
-        window.put("leads", leads);
-        window.put("qualifiedLeads", row.get("qualified_leads"));
-        window.put("conversionRate", rate(((Number) row.get("qualified_leads")).intValue(), leads));
-        window.put("ctaInteractions", row.get("cta_interactions"));
-        window.put("ctaConversionRate", rate(((Number) row.get("leads_with_cta")).intValue(), calls));
-        return window;
+    private static Window window(Map<String, Object> row) {
+        int calls = (int) number(row, "calls");
+        int successful = (int) number(row, "successful");
+        int leads = (int) number(row, "leads");
+        int qualified = (int) number(row, "qualified_leads");
+        return new Window(calls, successful, (int) number(row, "failed"), rate(successful, calls),
+                rate(successful, calls), (int) number(row, "minutes"), (int) number(row, "credits_used"), leads,
+                qualified, rate(qualified, leads), (int) number(row, "cta_interactions"),
+                rate((int) number(row, "leads_with_cta"), calls));
+    }
+
+    private static long number(Map<String, Object> row, String column) {
+        return ((Number) row.get(column)).longValue();
     }
 
     @SuppressWarnings("unchecked")

@@ -15,8 +15,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 import ai.calling.agent.AgentService;
+import ai.calling.analytics.AnalyticsDtos.OutcomeSummary;
+import ai.calling.analytics.AnalyticsDtos.RecentOutcome;
 import ai.calling.call.CallLifecycle.CallCompleted;
-import ai.calling.common.Rows;
 import ai.calling.lead.LeadAnalysisCompleted;
 
 /**
@@ -86,7 +87,7 @@ public class CallOutcomes {
     }
 
     /** The agent's outcomes over [from, to] (UTC days of the call's end; default the last 30 days). */
-    public Map<String, Object> summary(UUID userId, UUID agentId, LocalDate from, LocalDate to) {
+    public OutcomeSummary summary(UUID userId, UUID agentId, LocalDate from, LocalDate to) {
         agents.get(userId, agentId);
         DateRange range = DateRange.of(from, to, clock);
         LocalDate start = range.start();
@@ -97,21 +98,16 @@ public class CallOutcomes {
                        count(*) FILTER (WHERE follow_up_required) AS follow_ups_required
                   FROM agent_call_outcomes""" + where)
                 .params(rangeParams(userId, agentId, start, end)).query().singleRow();
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("agentId", agentId);
-        answer.put("from", start);
-        answer.put("to", end);
-        answer.put("calls", ((Number) totals.get("calls")).intValue());
-        answer.put("outcomes", counts("outcome", OUTCOMES, userId, agentId, start, end, where));
-        answer.put("qualifiedLeads", ((Number) totals.get("qualified_leads")).intValue());
-        answer.put("leadTemperature", counts("lead_temperature", TEMPERATURES, userId, agentId, start, end, where));
-        answer.put("followUpsRequired", ((Number) totals.get("follow_ups_required")).intValue());
-        answer.put("recent", jdbc.sql("""
+        List<RecentOutcome> recent = jdbc.sql("""
                 SELECT call_id, outcome, is_qualified_lead, lead_temperature, follow_up_required, follow_up_date,
                        next_steps, created_at
                   FROM agent_call_outcomes""" + where + " ORDER BY created_at DESC, call_id LIMIT 20")
-                .params(rangeParams(userId, agentId, start, end)).query(Rows::map).list());
-        return answer;
+                .params(rangeParams(userId, agentId, start, end)).query(RecentOutcome.class).list();
+        return new OutcomeSummary(agentId, start, end, ((Number) totals.get("calls")).intValue(),
+                counts("outcome", OUTCOMES, userId, agentId, start, end, where),
+                ((Number) totals.get("qualified_leads")).intValue(),
+                counts("lead_temperature", TEMPERATURES, userId, agentId, start, end, where),
+                ((Number) totals.get("follow_ups_required")).intValue(), recent);
     }
 
     private Map<String, Integer> counts(String column, List<String> keys, UUID userId, UUID agentId, LocalDate start,

@@ -2,6 +2,8 @@ package ai.calling.analytics;
 
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,6 +20,7 @@ class CampaignResultsController {
         this.results = results;
     }
 
+    @Operation(summary = "A campaign's results")
     @GetMapping("/api/analytics/campaigns/{id}")
     CampaignResults.Results results(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return results.of(user.id(), id);

@@ -3,6 +3,9 @@ package ai.calling.auth;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -38,46 +41,55 @@ class AuthController {
         this.recovery = recovery;
     }
 
+    @Operation(summary = "Create an account", responses = @ApiResponse(responseCode = "409",
+            description = "An account with this e-mail exists"))
     @PostMapping("/register")
     @ResponseStatus(HttpStatus.CREATED)
     AuthResponse register(@Valid @RequestBody RegisterRequest body, HttpServletRequest request) {
         return auth.register(body.email(), body.password(), body.name(), client(request));
     }
 
+    @Operation(summary = "Sign in")
     @PostMapping("/login")
     AuthResponse login(@Valid @RequestBody LoginRequest body, HttpServletRequest request) {
         return auth.login(body.email(), body.password(), client(request));
     }
 
+    @Operation(summary = "Renew the access token")
     @PostMapping("/refresh")
     AuthResponse refresh(@Valid @RequestBody RefreshRequest body, HttpServletRequest request) {
         return auth.refresh(body.refreshToken(), client(request));
     }
 
+    @Operation(summary = "Sign out this session")
     @PostMapping("/logout")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void logout(@AuthenticationPrincipal CurrentUser user) {
         auth.logout(user);
     }
 
+    @Operation(summary = "The signed-in user")
     @GetMapping("/me")
     ProfileView me(@AuthenticationPrincipal CurrentUser user) {
         return auth.profile(user);
     }
 
     /** Always 202, whether or not the account exists: no probing for accounts. */
+    @Operation(summary = "Mail a password-reset link")
     @PostMapping("/forgot-password")
     @ResponseStatus(HttpStatus.ACCEPTED)
     void forgotPassword(@Valid @RequestBody ForgotPasswordRequest body, HttpServletRequest request) {
         recovery.requestPasswordReset(body.email(), request.getRemoteAddr());
     }
 
+    @Operation(summary = "Set a new password with a reset token")
     @PostMapping("/reset-password")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void resetPassword(@Valid @RequestBody ResetPasswordRequest body) {
         recovery.resetPassword(body.token(), body.newPassword());
     }
 
+    @Operation(summary = "Confirm an e-mail address")
     @PostMapping("/verify-email")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void verifyEmail(@Valid @RequestBody VerifyEmailRequest body) {

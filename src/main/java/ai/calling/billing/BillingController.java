@@ -9,6 +9,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
@@ -44,11 +48,13 @@ class BillingController {
     }
 
     /** {@code credits} is the ledger sum, {@code held} what calls in progress hold, {@code available} the rest. */
+    @Operation(summary = "Your credit balance")
     @GetMapping("/api/credits/balance")
     CreditLedger.Balance balance(@AuthenticationPrincipal CurrentUser user) {
         return ledger.balanceOf(user.id());
     }
 
+    @Operation(summary = "Your credit ledger")
     @GetMapping("/api/credits/transactions")
     PageResponse<Movement> transactions(@AuthenticationPrincipal CurrentUser user,
             @RequestParam(required = false) String type, @RequestParam(required = false) Instant from,
@@ -57,6 +63,7 @@ class BillingController {
         return ledger.history(user.id(), checkedType(type), from, to, PageParams.of(page, size, Sort.unsorted()));
     }
 
+    @Operation(summary = "Export your credit ledger as CSV")
     @GetMapping(value = "/api/credits/transactions/export", produces = "text/csv")
     void export(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) String type,
             @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
@@ -76,11 +83,13 @@ class BillingController {
         csv.flush();
     }
 
+    @Operation(summary = "The credit packages on sale")
     @GetMapping("/api/billing/packages")
     List<CreditPackage> packages() {
         return billing.packages();
     }
 
+    @Operation(summary = "Buy credits (Stripe Checkout)")
     @PostMapping("/api/billing/checkout")
     @ResponseStatus(HttpStatus.CREATED)
     BillingService.Checkout checkout(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody CheckoutRequest body) {
@@ -88,6 +97,10 @@ class BillingController {
     }
 
     /** Authenticated by the signature, not by a user: the security chain lets it through. */
+    @Operation(summary = "Stripe event (signed with Stripe-Signature)", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = true,
+            content = @Content(mediaType = "application/json", schema = @Schema(type = "object",
+                    description = "A Stripe event, verified against Stripe-Signature with STRIPE_WEBHOOK_SECRET"))))
     @PostMapping("/api/webhooks/stripe")
     Received stripe(@RequestBody byte[] payload,
             @RequestHeader(value = "Stripe-Signature", required = false) String signature) {

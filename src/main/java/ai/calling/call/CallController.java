@@ -5,6 +5,9 @@ import java.util.UUID;
 
 import jakarta.validation.Valid;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -38,6 +41,16 @@ class CallController {
     }
 
     /** 201 when Bolna placed the call; 202 with {@code dialStatus: unconfirmed} when its answer was lost. */
+    @Operation(summary = "Place an outbound call", description = """
+            Holds ceil(maxCallDurationSeconds / 60) x credits_per_minute credits, records the dial, then asks \
+            Bolna to call. Send an Idempotency-Key: a repeat with the same key answers the same call and never \
+            dials again.""", responses = {
+            @ApiResponse(responseCode = "201", description = "Bolna placed the call (dialStatus: confirmed)"),
+            @ApiResponse(responseCode = "202", description = "Bolna's answer was lost (dialStatus: unconfirmed); the "
+                    + "first webhook or reconciliation settles it"),
+            @ApiResponse(responseCode = "402", description = "Not enough available credits for the hold"),
+            @ApiResponse(responseCode = "409", description = "The agent is inactive, or the number is on the do-not-call list"),
+            @ApiResponse(responseCode = "429", description = "Too many calls in progress for this account") })
     @PostMapping
     ResponseEntity<CallView> start(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody StartCallRequest body,
             @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
@@ -45,6 +58,7 @@ class CallController {
         return ResponseEntity.status(started.status()).body(started.call());
     }
 
+    @Operation(summary = "List your calls")
     @GetMapping
     PageResponse<CallView> list(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) String status,
             @RequestParam(required = false) String lifecycle, @RequestParam(required = false) UUID agentId,
@@ -56,16 +70,19 @@ class CallController {
                 PageParams.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt").and(Sort.by("id"))));
     }
 
+    @Operation(summary = "Read a call")
     @GetMapping("/{id}")
     CallView get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return calls.get(user.id(), id);
     }
 
+    @Operation(summary = "A call's transcript")
     @GetMapping("/{id}/transcript")
     TranscriptView transcript(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return calls.transcript(user.id(), id);
     }
 
+    @Operation(summary = "Stop a call in progress")
     @PostMapping("/{id}/stop")
     @ResponseStatus(HttpStatus.ACCEPTED)
     CallView stop(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {

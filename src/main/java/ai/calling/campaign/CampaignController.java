@@ -7,6 +7,9 @@ import java.util.UUID;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -48,12 +51,14 @@ class CampaignController {
         this.campaigns = campaigns;
     }
 
+    @Operation(summary = "Create a campaign (as a draft)")
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     CampaignView create(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody CreateCampaignRequest body) {
         return campaigns.create(user.id(), body);
     }
 
+    @Operation(summary = "List your campaigns")
     @GetMapping
     PageResponse<CampaignView> list(@AuthenticationPrincipal CurrentUser user,
             @RequestParam(required = false) String status, @RequestParam(required = false) Integer page,
@@ -62,49 +67,66 @@ class CampaignController {
                 PageParams.of(page, size, Sort.unsorted()));
     }
 
+    @Operation(summary = "Read a campaign and its recipients' statistics")
     @GetMapping("/{id}")
     CampaignView get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return campaigns.get(user.id(), id);
     }
 
+    @Operation(summary = "Change a campaign")
     @PatchMapping("/{id}")
     CampaignView update(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody UpdateCampaignRequest body) {
         return campaigns.update(user.id(), id, body);
     }
 
+    @Operation(summary = "Delete a campaign")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         campaigns.delete(user.id(), id);
     }
 
+    @Operation(summary = "Start a campaign", responses = {
+            @ApiResponse(responseCode = "200", description = "The campaign: a draft starts dialing within its calling window"),
+            @ApiResponse(responseCode = "409", description = "Impossible from the campaign's current status") })
     @PostMapping("/{id}/start")
     CampaignView start(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return campaigns.start(user.id(), id);
     }
 
+    @Operation(summary = "Pause a campaign", responses = {
+            @ApiResponse(responseCode = "200", description = "The campaign: a running campaign stops dialing; calls in progress finish"),
+            @ApiResponse(responseCode = "409", description = "Impossible from the campaign's current status") })
     @PostMapping("/{id}/pause")
     CampaignView pause(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return campaigns.pause(user.id(), id);
     }
 
+    @Operation(summary = "Resume a paused campaign", responses = {
+            @ApiResponse(responseCode = "200", description = "The campaign: a paused campaign dials again"),
+            @ApiResponse(responseCode = "409", description = "Impossible from the campaign's current status") })
     @PostMapping("/{id}/resume")
     CampaignView resume(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return campaigns.resume(user.id(), id);
     }
 
+    @Operation(summary = "Cancel a campaign", responses = {
+            @ApiResponse(responseCode = "200", description = "The campaign: pending recipients are cancelled; calls in progress finish"),
+            @ApiResponse(responseCode = "409", description = "Impossible from the campaign's current status") })
     @PostMapping("/{id}/cancel")
     CampaignView cancel(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return campaigns.cancel(user.id(), id);
     }
 
+    @Operation(summary = "Add recipients to a campaign")
     @PostMapping("/{id}/recipients")
     AddRecipientsResult addRecipients(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody AddRecipientsRequest body) {
         return campaigns.addRecipients(user.id(), id, body);
     }
 
+    @Operation(summary = "List a campaign's recipients")
     @GetMapping("/{id}/recipients")
     PageResponse<RecipientView> recipients(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @RequestParam(required = false) String status, @RequestParam(required = false) Integer page,
@@ -114,6 +136,7 @@ class CampaignController {
     }
 
     /** The recipients as CSV, streamed. */
+    @Operation(summary = "Export a campaign's recipients as CSV")
     @GetMapping(value = "/{id}/recipients/export", produces = "text/csv")
     void export(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @RequestParam(required = false) String status, HttpServletResponse response) throws IOException {

@@ -1,11 +1,5 @@
 package ai.calling.config;
 
-import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
@@ -15,12 +9,13 @@ import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.StringUtils;
 
 /**
  * Turns on Spring Boot's Docker Compose support (which starts {@code docker-compose.yml}) only
  * when it can work: a Docker engine answers and the user configured no datasource of their own.
  * On a machine with only the docker CLI and no engine, compose support would otherwise abort the
- * start-up.
+ * start-up. Either way it says in one line which database is used and why.
  */
 public class DockerComposeActivation implements EnvironmentPostProcessor, Ordered {
 
@@ -34,37 +29,31 @@ public class DockerComposeActivation implements EnvironmentPostProcessor, Ordere
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (System.getenv("SPRING_DOCKER_COMPOSE_ENABLED") != null || System.getProperty(ENABLED) != null) {
-            return; // the user decided
+        if (environment.containsProperty(ENABLED)) {
+            return; // the user decided (SPRING_DOCKER_COMPOSE_ENABLED, a property or an argument)
         }
-        if (datasourceConfiguredByUser(environment) || !dockerEngineAvailable()) {
-            return;
-        }
-        log.info("Docker engine found and no SPRING_DATASOURCE_URL set: starting PostgreSQL from docker-compose.yml");
-        environment.getPropertySources().addFirst(new MapPropertySource("dockerComposeActivation", Map.of(ENABLED, true)));
+        boolean enabled = !datasourceConfiguredByUser(environment) && dockerEngineAnswers(environment);
+        environment.getPropertySources().addLast(new MapPropertySource("dockerComposeActivation", Map.of(ENABLED, enabled)));
     }
 
+    private boolean dockerEngineAnswers(ConfigurableEnvironment environment) {
+        DockerEngine docker = DockerEngine.detect();
+        if (docker.available()) {
+            log.info("Database: PostgreSQL from docker-compose.yml (no SPRING_DATASOURCE_URL set; " + docker.reason() + ")");
+        } else {
+            log.info("Database: " + environment.getProperty("spring.datasource.url")
+                    + " (no SPRING_DATASOURCE_URL set, and no Docker engine for docker-compose.yml: " + docker.reason() + ")");
+        }
+        return docker.available();
+    }
+
+    /** SPRING_DATASOURCE_URL exported or in .env, or spring.datasource.url given as a system property or argument. */
     static boolean datasourceConfiguredByUser(ConfigurableEnvironment environment) {
-        return System.getenv("SPRING_DATASOURCE_URL") != null || System.getProperty("spring.datasource.url") != null
+        return StringUtils.hasText(environment.getProperty("SPRING_DATASOURCE_URL"))
+                || System.getProperty("spring.datasource.url") != null
                 || environment.getPropertySources().stream()
                         .filter(source -> source.getName().startsWith("commandLineArgs"))
                         .anyMatch(source -> source.containsProperty("spring.datasource.url"));
-    }
-
-    /** True when a Docker engine accepts connections: DOCKER_HOST is set, or the local socket answers. */
-    public static boolean dockerEngineAvailable() {
-        if (System.getenv("DOCKER_HOST") != null) {
-            return true;
-        }
-        Path socket = Path.of("/var/run/docker.sock");
-        if (!Files.exists(socket)) {
-            return false;
-        }
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            return channel.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
     }
 
     @Override

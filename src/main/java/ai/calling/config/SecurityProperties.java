@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Authentication settings.
  *
- * @param jwtSecret          HMAC key for access tokens ({@code JWT_SECRET}), at least 32 bytes
+ * @param jwtSecret          HMAC key for access tokens ({@code JWT_SECRET}), at least 32 bytes; required
  * @param accessTokenTtl     lifetime of an access token
  * @param adminEmail         e-mail of the super_admin created at start-up if missing ({@code ADMIN_EMAIL})
  * @param adminPassword      that super_admin's initial password ({@code ADMIN_PASSWORD})
@@ -33,7 +33,12 @@ public record SecurityProperties(
     public static final int MIN_JWT_SECRET_BYTES = 32;
 
     public SecurityProperties {
-        if (Secrets.isSet(jwtSecret) && jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
+        if (!Secrets.isSet(jwtSecret)) {
+            throw new IllegalArgumentException("JWT_SECRET is not set. Set it to a random value of at least "
+                    + MIN_JWT_SECRET_BYTES + " bytes (e.g. openssl rand -base64 48); the development run"
+                    + " (./mvnw spring-boot:test-run) generates one into .data/jwt-secret");
+        }
+        if (jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
             throw new IllegalArgumentException("JWT_SECRET must be at least " + MIN_JWT_SECRET_BYTES
                     + " bytes long (it is " + jwtSecret.getBytes(StandardCharsets.UTF_8).length + ")");
         }

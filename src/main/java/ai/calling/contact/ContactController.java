@@ -8,6 +8,9 @@ import java.util.UUID;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -54,12 +57,14 @@ class ContactController {
         this.csvImport = csvImport;
     }
 
+    @Operation(summary = "Add a contact")
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     ContactView create(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody CreateContactRequest body) {
         return contacts.create(user.id(), body);
     }
 
+    @Operation(summary = "List your contacts")
     @GetMapping
     PageResponse<ContactView> list(@AuthenticationPrincipal CurrentUser user,
             @RequestParam(required = false) String search, @RequestParam(required = false) Boolean isCustomer,
@@ -70,6 +75,7 @@ class ContactController {
                 PageParams.of(page, size, sort(sort)));
     }
 
+    @Operation(summary = "Export your contacts as CSV")
     @GetMapping(value = "/export", produces = "text/csv")
     void export(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) String search,
             @RequestParam(required = false) Boolean isCustomer, @RequestParam(required = false) Boolean autoCreated,
@@ -84,6 +90,25 @@ class ContactController {
         csv.flush();
     }
 
+    @Operation(summary = "Upload contacts from a CSV file", description = """
+            A multipart/form-data upload with the CSV in the part "file" (text/csv; UTF-8 with or without BOM; \
+            comma or semicolon). The first row names the columns, in any order and case, with these aliases:
+
+            | column | required | also accepted as |
+            |---|---|---|
+            | phone | yes | phone_number, phone number, phonenumber, mobile, mobile number, mobile_number, cell, telephone, tel, number, contact number, whatsapp |
+            | name | no | full name, full_name, fullname, contact name, contact_name |
+            | email | no | e-mail, email address, email_address, mail |
+            | company | no | company name, company_name, organisation, organization, business |
+            | notes | no | note, comments, comment, remarks |
+
+            Phone numbers without a country code are read in DEFAULT_PHONE_REGION and stored as E.164. A bad \
+            row is reported in invalid (by its spreadsheet row number: the header is row 1) and never stops the \
+            good ones. onDuplicate=skip keeps existing contacts, update overwrites them. At most \
+            max_contacts_per_upload rows (system_config).""", responses = {
+            @ApiResponse(responseCode = "200", description = "What was added, updated, skipped and refused, row by row"),
+            @ApiResponse(responseCode = "413", description = "More rows or bytes than one upload takes"),
+            @ApiResponse(responseCode = "415", description = "The file is not a CSV") })
     @PostMapping(value = "/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     UploadResult upload(@AuthenticationPrincipal CurrentUser user, @RequestPart("file") MultipartFile file,
             @RequestParam(defaultValue = "skip") String onDuplicate) throws IOException {
@@ -105,17 +130,20 @@ class ContactController {
         }
     }
 
+    @Operation(summary = "Read a contact")
     @GetMapping("/{id}")
     ContactView get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return contacts.get(user.id(), id);
     }
 
+    @Operation(summary = "Change a contact")
     @PatchMapping("/{id}")
     ContactView update(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody UpdateContactRequest body) {
         return contacts.update(user.id(), id, body);
     }
 
+    @Operation(summary = "Delete a contact")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {

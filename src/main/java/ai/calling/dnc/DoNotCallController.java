@@ -5,6 +5,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -32,24 +34,28 @@ class DoNotCallController {
         this.list = list;
     }
 
+    @Operation(summary = "Add a number to your do-not-call list")
     @PostMapping("/api/do-not-call")
     @ResponseStatus(HttpStatus.CREATED)
     Entry add(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody NumberToList body) {
         return list.add(user.id(), body.phoneNumber(), body.reason(), user.id());
     }
 
+    @Operation(summary = "List your do-not-call list")
     @GetMapping("/api/do-not-call")
     PageResponse<Entry> list(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         return list.list(user.id(), PageParams.of(page, size, Sort.unsorted()));
     }
 
+    @Operation(summary = "Take a number off your do-not-call list")
     @DeleteMapping("/api/do-not-call/{phoneNumber}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void remove(@AuthenticationPrincipal CurrentUser user, @PathVariable String phoneNumber) {
         list.remove(user.id(), phoneNumber);
     }
 
+    @Operation(summary = "Add a number to the platform's do-not-call list")
     @PostMapping("/api/admin/do-not-call")
     @ResponseStatus(HttpStatus.CREATED)
     Entry addToPlatform(@AuthenticationPrincipal CurrentUser admin, @Valid @RequestBody NumberToList body,
@@ -57,12 +63,14 @@ class DoNotCallController {
         return list.addToPlatform(admin, body.phoneNumber(), body.reason(), request);
     }
 
+    @Operation(summary = "List the platform's do-not-call list")
     @GetMapping("/api/admin/do-not-call")
     PageResponse<Entry> platformList(@RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         return list.list(null, PageParams.of(page, size, Sort.unsorted()));
     }
 
+    @Operation(summary = "Take a number off the platform's do-not-call list")
     @DeleteMapping("/api/admin/do-not-call/{phoneNumber}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void removeFromPlatform(@AuthenticationPrincipal CurrentUser admin, @PathVariable String phoneNumber,

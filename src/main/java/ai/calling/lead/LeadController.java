@@ -7,6 +7,8 @@ import java.util.UUID;
 
 import jakarta.validation.Valid;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -49,6 +51,7 @@ class LeadController {
         this.leads = leads;
     }
 
+    @Operation(summary = "List your leads")
     @GetMapping("/api/leads")
     PageResponse<LeadIntelligence.LeadRow> leads(@AuthenticationPrincipal CurrentUser user,
             @RequestParam(required = false) String tag, @RequestParam(required = false) Integer minScore,
@@ -58,25 +61,29 @@ class LeadController {
         return leads.leads(user.id(), tag, minScore, from, to, search, sort, PageParams.of(page, size, Sort.unsorted()));
     }
 
+    @Operation(summary = "A lead's calls and analyses")
     @GetMapping("/api/leads/{phone}")
     LeadIntelligence.Timeline lead(@AuthenticationPrincipal CurrentUser user, @PathVariable String phone) {
         return leads.timeline(user.id(), phone);
     }
 
     /** Queues the lead analysis of a call again (after a failure, or with a new prompt). */
+    @Operation(summary = "Analyse a call's lead again")
     @PostMapping("/api/calls/{id}/analysis/retry")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    Map<String, Object> retryAnalysis(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
+    AnalysisQueued retryAnalysis(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         analyses.retry(user.id(), id);
-        return Map.of("callId", id, "queued", true);
+        return new AnalysisQueued(id, true);
     }
 
+    @Operation(summary = "Plan a follow-up")
     @PostMapping("/api/follow-ups")
     @ResponseStatus(HttpStatus.CREATED)
     FollowUpView createFollowUp(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody NewFollowUp body) {
         return followUps.create(user.id(), body);
     }
 
+    @Operation(summary = "List your follow-ups")
     @GetMapping("/api/follow-ups")
     PageResponse<FollowUpView> followUps(@AuthenticationPrincipal CurrentUser user,
             @RequestParam(required = false) LocalDate from, @RequestParam(required = false) LocalDate to,
@@ -86,24 +93,28 @@ class LeadController {
                 PageParams.of(page, size, Sort.by("followUpDate").and(Sort.by("id"))));
     }
 
+    @Operation(summary = "Complete or cancel a follow-up")
     @PatchMapping("/api/follow-ups/{id}")
     FollowUpView changeFollowUp(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @RequestBody Map<String, String> body) {
         return followUps.changeStatus(user.id(), id, body.get("status"));
     }
 
+    @Operation(summary = "Delete a follow-up")
     @DeleteMapping("/api/follow-ups/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void deleteFollowUp(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         followUps.delete(user.id(), id);
     }
 
+    @Operation(summary = "Convert a contact into a customer")
     @PostMapping("/api/customers")
     @ResponseStatus(HttpStatus.CREATED)
     CustomerView convert(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody Conversion body) {
         return customers.convert(user.id(), body);
     }
 
+    @Operation(summary = "List your customers")
     @GetMapping("/api/customers")
     PageResponse<CustomerView> customers(@AuthenticationPrincipal CurrentUser user,
             @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer size) {
@@ -111,31 +122,44 @@ class LeadController {
                 Sort.by(Sort.Direction.DESC, "conversionDate").and(Sort.by("id"))));
     }
 
+    @Operation(summary = "Read a customer")
     @GetMapping("/api/customers/{id}")
     CustomerView customer(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return customers.get(user.id(), id);
     }
 
+    @Operation(summary = "Change a customer")
     @PatchMapping("/api/customers/{id}")
     CustomerView updateCustomer(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody CustomerUpdate body) {
         return customers.update(user.id(), id, body);
     }
 
+    @Operation(summary = "List your notifications")
     @GetMapping("/api/notifications")
     Notifications notifications(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         return notifications.list(user.id(), PageParams.of(page, size, Sort.unsorted()));
     }
 
+    @Operation(summary = "Mark a notification read")
     @PostMapping("/api/notifications/{id}/read")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void read(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         notifications.markRead(user.id(), id);
     }
 
+    @Operation(summary = "Mark every notification read")
     @PostMapping("/api/notifications/read-all")
-    Map<String, Integer> readAll(@AuthenticationPrincipal CurrentUser user) {
-        return Map.of("marked", notifications.markAllRead(user.id()));
+    MarkedRead readAll(@AuthenticationPrincipal CurrentUser user) {
+        return new MarkedRead(notifications.markAllRead(user.id()));
+    }
+
+    /** The call's lead analysis is queued again. */
+    record AnalysisQueued(UUID callId, boolean queued) {
+    }
+
+    /** How many notifications were marked read. */
+    record MarkedRead(int marked) {
     }
 }

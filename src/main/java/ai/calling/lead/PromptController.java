@@ -4,6 +4,8 @@ import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -28,26 +30,31 @@ class PromptController {
         this.prompts = prompts;
     }
 
+    @Operation(summary = "Your analysis prompts")
     @GetMapping("/my-prompts")
     Prompts mine(@AuthenticationPrincipal CurrentUser user) {
         return prompts.prompts(user.id());
     }
 
+    @Operation(summary = "Set your analysis prompts")
     @PutMapping("/my-prompts")
     Prompts setMine(@AuthenticationPrincipal CurrentUser user, @RequestBody PromptIdsBody body) {
         return prompts.set(user.id(), body.individualPromptId(), body.completePromptId());
     }
 
+    @Operation(summary = "Check a prompt id with OpenAI")
     @PostMapping("/validate")
     PromptCheck validate(@RequestBody ValidateBody body) {
         return prompts.validate(body.promptId());
     }
 
+    @Operation(summary = "Read an account's analysis prompts")
     @GetMapping("/admin/users/{userId}/prompts")
     Prompts ofUser(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID userId) {
         return prompts.promptsForAdmin(admin, userId);
     }
 
+    @Operation(summary = "Set an account's analysis prompts")
     @PutMapping("/admin/users/{userId}/prompts")
     Prompts setOfUser(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID userId,
             @RequestBody PromptIdsBody body, HttpServletRequest request) {

@@ -1,8 +1,9 @@
 package ai.calling.webhook;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+
+import io.swagger.v3.oas.annotations.Operation;
 
 import org.springframework.data.domain.Sort;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,14 +29,20 @@ class BolnaWebhookController {
         this.webhooks = webhooks;
     }
 
+    @Operation(summary = "List stored Bolna deliveries")
     @GetMapping("/api/admin/webhooks/bolna")
     PageResponse<EventRow> list(@RequestParam(required = false) String state, @RequestParam(required = false) Integer page,
             @RequestParam(required = false) Integer size) {
         return webhooks.list(AllowedValues.check("state", state, STATES), PageParams.of(page, size, Sort.unsorted()));
     }
 
+    @Operation(summary = "Apply a stored Bolna delivery again")
     @PostMapping("/api/admin/webhooks/bolna/{id}/replay")
-    Map<String, Object> replay(@PathVariable UUID id) {
-        return Map.of("eventId", id, "state", webhooks.replay(id));
+    Replayed replay(@PathVariable UUID id) {
+        return new Replayed(id, webhooks.replay(id));
+    }
+
+    /** A stored delivery queued to be applied again, and its state now. */
+    record Replayed(UUID eventId, String state) {
     }
 }

@@ -28,6 +28,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
+import ai.calling.common.OrderedOpenApiCustomizer;
+
 /**
  * Maps {@link BolnaWebhookServlet} to its exact path, ahead of the DispatcherServlet's catch-all,
  * and describes it in the OpenAPI document (springdoc sees controllers only).
@@ -84,6 +86,8 @@ class BolnaWebhookServletConfiguration {
                         .addApiResponse("401", new ApiResponse().description("Wrong or missing token, or address not allowed")
                                 .content(problem))
                         .addApiResponse("413", new ApiResponse().description("Body over 1 MB").content(problem)));
-        return openApi -> openApi.path(PATH, new PathItem().post(receive));
+        // added before the document-wide rules, which tag it and give its errors the problem schema
+        return new OrderedOpenApiCustomizer(OrderedOpenApiCustomizer.OPERATIONS,
+                openApi -> openApi.path(PATH, new PathItem().post(receive)));
     }
 }

@@ -16,6 +16,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import ai.calling.Application;
+import ai.calling.support.TestDatabase;
 import ai.calling.support.TestDatabaseInitializer;
 
 /**
@@ -54,6 +55,7 @@ class ScheduledJobsClusterTest {
     private static ConfigurableApplicationContext instance() {
         return new SpringApplicationBuilder(Application.class).initializers(new TestDatabaseInitializer())
                 .run("--server.port=0", "--app.database.preflight=false", "--spring.docker.compose.enabled=false",
+                        "--app.security.jwt-secret=" + TestDatabase.JWT_SECRET,
                         "--app.jobs.enabled=true", "--app.jobs.hourly=*/3 * * * * *", "--app.jobs.lock-at-least=PT1S",
                         // the other maintenance ticks stay out of the way
                         "--app.jobs.kpi-refresh-check=0 0 0 1 1 *", "--app.jobs.daily=0 0 0 1 1 *",

@@ -25,7 +25,8 @@ import org.springframework.test.context.ContextConfiguration;
         properties = { "app.database.preflight=false", "spring.docker.compose.enabled=false",
                 // the suite signs in many users from one address; the limit itself has its own test
                 "app.security.auth-requests-per-minute=1000000",
-                // a known signing key, so that tests can forge tokens the way an attacker holding it could
+                // a known signing key (production requires JWT_SECRET), so that tests can also forge tokens the
+                // way an attacker holding it could
                 "app.security.jwt-secret=" + IntegrationTest.JWT_SECRET,
                 "app.security.metrics-scrape-token=" + IntegrationTest.SCRAPE_TOKEN,
                 // as behind a proxy: tests give each simulated client its own X-Forwarded-For address
@@ -40,7 +41,7 @@ import org.springframework.test.context.ContextConfiguration;
 @ExtendWith(LedgerInvariantsExtension.class)
 public @interface IntegrationTest {
 
-    String JWT_SECRET = "integration-tests-signing-key-0123456789abcdef";
+    String JWT_SECRET = TestDatabase.JWT_SECRET;
 
     String SCRAPE_TOKEN = "integration-tests-scrape-token";
 }

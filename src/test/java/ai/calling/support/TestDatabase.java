@@ -2,6 +2,7 @@ package ai.calling.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,7 +15,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
-import ai.calling.config.DockerComposeActivation;
+import ai.calling.config.DockerEngine;
+import ai.calling.config.EnvFile;
 
 /**
  * The PostgreSQL server of a test run, chosen once per JVM in this order:
@@ -28,6 +30,11 @@ import ai.calling.config.DockerComposeActivation;
  * ends, so runs never see each other's data.
  */
 public final class TestDatabase {
+
+    /** The PostgreSQL image of Testcontainers: the major version of docker-compose.yml and the embedded binaries. */
+    public static final String POSTGRES_IMAGE = "postgres:17-alpine";
+    /** The access-token key of the test contexts (production requires JWT_SECRET). */
+    public static final String JWT_SECRET = "test-only-jwt-secret-0123456789-abcdefghij";
 
     private static TestDatabase instance;
 
@@ -58,23 +65,43 @@ public final class TestDatabase {
     }
 
     private static TestDatabase start() {
-        if (DockerComposeActivation.dockerEngineAvailable() && !"false".equals(System.getenv("TEST_USE_DOCKER"))) {
-            PostgreSQLContainer container = new PostgreSQLContainer("postgres:16-alpine");
-            container.start();
-            return new TestDatabase("testcontainers", container.getJdbcUrl(), container.getUsername(),
-                    container.getPassword(), container::stop);
+        String whyNotDocker;
+        if ("false".equals(envOr("TEST_USE_DOCKER", null))) {
+            whyNotDocker = "TEST_USE_DOCKER=false";
+        } else {
+            DockerEngine docker = DockerEngine.detect();
+            whyNotDocker = docker.reason();
+            if (docker.available()) {
+                try {
+                    PostgreSQLContainer container = new PostgreSQLContainer(POSTGRES_IMAGE);
+                    container.start();
+                    announce("Testcontainers " + POSTGRES_IMAGE, docker.reason());
+                    return new TestDatabase("testcontainers", container.getJdbcUrl(), container.getUsername(),
+                            container.getPassword(), container::stop);
+                } catch (RuntimeException e) {
+                    // e.g. Colima or Podman without DOCKER_HOST: the docker command finds the engine, Testcontainers does not
+                    whyNotDocker = "Testcontainers could not use the Docker engine (" + e.getMessage()
+                            + "; set DOCKER_HOST to its socket)";
+                }
+            }
         }
-        String url = System.getenv("TEST_DATABASE_URL");
+        String url = envOr("TEST_DATABASE_URL", null);
         if (url != null && !url.isBlank()) {
+            announce("TEST_DATABASE_URL " + url, "no Docker: " + whyNotDocker);
             return new TestDatabase("TEST_DATABASE_URL", url, envOr("TEST_DATABASE_USERNAME", "postgres"),
                     envOr("TEST_DATABASE_PASSWORD", ""), () -> { });
         }
         try {
-            EmbeddedPostgres embedded = EmbeddedPostgres.builder().start();
+            EmbeddedPostgres embedded = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
+            announce("embedded PostgreSQL 17", "no Docker (" + whyNotDocker + ") and no TEST_DATABASE_URL");
             return new TestDatabase("embedded", embedded.getJdbcUrl("postgres", "postgres"), "postgres", "", embedded);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL for the tests", e);
         }
+    }
+
+    private static void announce(String server, String why) {
+        System.out.println("Test database server: " + server + " (" + why + ")");
     }
 
     /** JDBC URL of this run's own database. */
@@ -127,8 +154,12 @@ public final class TestDatabase {
         }
     }
 
+    /** An exported variable, else one from the checkout's .env file (as the application reads it), else the fallback. */
     private static String envOr(String name, String fallback) {
         String value = System.getenv(name);
+        if (value == null && EnvFile.read(Path.of(".env")).get(name) instanceof String fromFile && !fromFile.isBlank()) {
+            value = fromFile;
+        }
         return value == null ? fallback : value;
     }
 }

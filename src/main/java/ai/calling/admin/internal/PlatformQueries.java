@@ -3,13 +3,23 @@ package ai.calling.admin.internal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import ai.calling.common.Rows;
 import org.springframework.stereotype.Repository;
+
+import ai.calling.admin.AdminDtos.ActiveSession;
+import ai.calling.admin.AdminDtos.AgentSummary;
+import ai.calling.admin.AdminDtos.CallSummary;
+import ai.calling.admin.AdminDtos.ConsistencyCheck;
+import ai.calling.admin.AdminDtos.IsolationCheck;
+import ai.calling.admin.AdminDtos.LoginStats;
+import ai.calling.admin.AdminDtos.PlatformStats;
+import ai.calling.admin.AdminDtos.Revenue;
+import ai.calling.admin.AdminDtos.TriggerError;
+import ai.calling.admin.AdminDtos.TriggerStatus;
+import ai.calling.admin.AdminDtos.UserSummary;
 
 /** Read-only platform queries over the database's own views and monitoring functions. */
 @Repository
@@ -21,7 +31,7 @@ public class PlatformQueries {
         this.jdbc = jdbc;
     }
 
-    public Map<String, Object> stats() {
+    public PlatformStats stats() {
         return jdbc.sql("""
                 SELECT (SELECT count(*) FROM users) AS users,
                        (SELECT count(*) FROM users WHERE is_active) AS active_users,
@@ -31,11 +41,14 @@ public class PlatformQueries {
                        (SELECT COALESCE(sum(duration_minutes), 0) FROM calls) AS minutes,
                        (SELECT COALESCE(sum(amount), 0) FROM credit_transactions WHERE type = 'purchase') AS credits_sold,
                        (SELECT COALESCE(-sum(amount), 0) FROM credit_transactions WHERE type = 'usage') AS credits_used""")
-                .query(Rows::map).single();
+                .query((rs, row) -> new PlatformStats(rs.getLong("users"), rs.getLong("active_users"),
+                        rs.getLong("agents"), rs.getLong("calls_today"), rs.getLong("calls_30_days"), rs.getLong("minutes"),
+                        rs.getLong("credits_sold"), rs.getLong("credits_used"), revenueByCurrency()))
+                .single();
     }
 
     /** Accounts with their user_stats figures; filters are optional. */
-    public Page users(String search, String role, Boolean active, int limit, long offset) {
+    public Page<UserSummary> users(String search, String role, Boolean active, int limit, long offset) {
         String where = """
                  WHERE (CAST(:search AS text) IS NULL OR email LIKE lower(:search) OR lower(name) LIKE lower(:search))
                    AND (CAST(:role AS text) IS NULL OR role = :role)
@@ -43,15 +56,15 @@ public class PlatformQueries {
         String like = search == null || search.isBlank() ? null : "%" + search.trim() + "%";
         long total = jdbc.sql("SELECT count(*) FROM user_stats " + where).param("search", like).param("role", role)
                 .param("active", active).query(Long.class).single();
-        List<Map<String, Object>> items = jdbc.sql("SELECT * FROM user_stats" + " " + where
+        List<UserSummary> items = jdbc.sql("SELECT * FROM user_stats" + " " + where
                         + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
                 .param("search", like).param("role", role).param("active", active).param("limit", limit)
-                .param("offset", offset).query(Rows::map).list();
-        return new Page(items, total);
+                .param("offset", offset).query(UserSummary.class).list();
+        return new Page<>(items, total);
     }
 
     /** Agents of every tenant, with their owner's e-mail. */
-    public Page agents(UUID userId, String search, Boolean active, int limit, long offset) {
+    public Page<AgentSummary> agents(UUID userId, String search, Boolean active, int limit, long offset) {
         String where = """
                  WHERE (CAST(:user AS uuid) IS NULL OR a.user_id = :user)
                    AND (CAST(:search AS text) IS NULL OR lower(a.name) LIKE lower(:search))
@@ -59,17 +72,17 @@ public class PlatformQueries {
         String like = search == null || search.isBlank() ? null : "%" + search.trim() + "%";
         long total = jdbc.sql("SELECT count(*) FROM agents a" + " " + where).param("user", userId).param("search", like)
                 .param("active", active).query(Long.class).single();
-        List<Map<String, Object>> items = jdbc.sql("""
+        List<AgentSummary> items = jdbc.sql("""
                 SELECT a.id, a.user_id, u.email AS owner_email, a.name, a.agent_type, a.is_active, a.bolna_agent_id,
                        a.created_at FROM agents a JOIN users u ON u.id = a.user_id""" + " " + where
                         + " ORDER BY a.created_at DESC, a.id LIMIT :limit OFFSET :offset")
                 .param("user", userId).param("search", like).param("active", active).param("limit", limit)
-                .param("offset", offset).query(Rows::map).list();
-        return new Page(items, total);
+                .param("offset", offset).query(AgentSummary.class).list();
+        return new Page<>(items, total);
     }
 
     /** Calls of every tenant, newest first. */
-    public Page calls(UUID userId, String status, Instant from, Instant to, int limit, long offset) {
+    public Page<CallSummary> calls(UUID userId, String status, Instant from, Instant to, int limit, long offset) {
         String where = """
                  WHERE (CAST(:user AS uuid) IS NULL OR c.user_id = :user)
                    AND (CAST(:status AS text) IS NULL OR c.status = :status)
@@ -79,54 +92,54 @@ public class PlatformQueries {
         var toTime = to == null ? null : to.atOffset(ZoneOffset.UTC);
         long total = jdbc.sql("SELECT count(*) FROM calls c" + " " + where).param("user", userId).param("status", status)
                 .param("from", fromTime).param("to", toTime).query(Long.class).single();
-        List<Map<String, Object>> items = jdbc.sql("""
+        List<CallSummary> items = jdbc.sql("""
                 SELECT c.id, c.user_id, c.agent_id, c.phone_number, c.status, c.call_lifecycle_status, c.lead_type,
                        c.duration_seconds, c.credits_used, c.bolna_execution_id, c.created_at FROM calls c""" + " " + where
                         + " ORDER BY c.created_at DESC, c.id LIMIT :limit OFFSET :offset")
                 .param("user", userId).param("status", status).param("from", fromTime).param("to", toTime)
-                .param("limit", limit).param("offset", offset).query(Rows::map).list();
-        return new Page(items, total);
+                .param("limit", limit).param("offset", offset).query(CallSummary.class).list();
+        return new Page<>(items, total);
     }
 
-    public record Page(List<Map<String, Object>> items, long total) {
+    public record Page<T>(List<T> items, long total) {
     }
 
-    public List<Map<String, Object>> revenueByCurrency() {
+    public List<Revenue> revenueByCurrency() {
         return jdbc.sql("""
                 SELECT currency, sum(amount_cents) AS amount_cents, count(*) AS purchases
                   FROM stripe_checkout_sessions WHERE credited_at IS NOT NULL GROUP BY currency ORDER BY currency""")
-                .query(Rows::map).list();
+                .query(Revenue.class).list();
     }
 
-    public List<Map<String, Object>> activeSessions(int limit, long offset) {
+    public List<ActiveSession> activeSessions(int limit, long offset) {
         return jdbc.sql("""
                 SELECT id, user_id, email, name, role, created_at, last_used_at, expires_at, refresh_expires_at,
                        host(ip_address) AS ip_address, user_agent
                   FROM active_user_sessions ORDER BY last_used_at DESC LIMIT :limit OFFSET :offset""")
-                .param("limit", limit).param("offset", offset).query(Rows::map).list();
+                .param("limit", limit).param("offset", offset).query(ActiveSession.class).list();
     }
 
-    public List<Map<String, Object>> loginStats(int limit, long offset) {
+    public List<LoginStats> loginStats(int limit, long offset) {
         return jdbc.sql("SELECT * FROM user_login_stats ORDER BY failed_attempts DESC, email LIMIT :limit OFFSET :offset")
-                .param("limit", limit).param("offset", offset).query(Rows::map).list();
+                .param("limit", limit).param("offset", offset).query(LoginStats.class).list();
     }
 
-    public List<Map<String, Object>> triggerHealth() {
-        return jdbc.sql("SELECT * FROM get_cache_trigger_health()").query(Rows::map).list();
+    public List<TriggerStatus> triggerHealth() {
+        return jdbc.sql("SELECT * FROM get_cache_trigger_health()").query(TriggerStatus.class).list();
     }
 
-    public List<Map<String, Object>> recentTriggerErrors() {
+    public List<TriggerError> recentTriggerErrors() {
         return jdbc.sql("""
                 SELECT trigger_name, table_name, operation, error_message, sqlstate, occurred_at
-                  FROM trigger_error_log ORDER BY occurred_at DESC LIMIT 50""").query(Rows::map).list();
+                  FROM trigger_error_log ORDER BY occurred_at DESC LIMIT 50""").query(TriggerError.class).list();
     }
 
-    public List<Map<String, Object>> consistency() {
-        return jdbc.sql("SELECT * FROM validate_user_data_consistency()").query(Rows::map).list();
+    public List<ConsistencyCheck> consistency() {
+        return jdbc.sql("SELECT * FROM validate_user_data_consistency()").query(ConsistencyCheck.class).list();
     }
 
-    public List<Map<String, Object>> isolationAudit(UUID userId) {
+    public List<IsolationCheck> isolationAudit(UUID userId) {
         return jdbc.sql("SELECT * FROM audit_data_isolation(:user)").param("user", userId)
-                .query(Rows::map).list();
+                .query(IsolationCheck.class).list();
     }
 }

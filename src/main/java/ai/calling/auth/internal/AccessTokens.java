@@ -1,7 +1,6 @@
 package ai.calling.auth.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,22 +15,17 @@ import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import ai.calling.config.SecurityProperties;
-import ai.calling.config.Secrets;
 
 /**
  * Access tokens: HS256 JWTs signed with {@code JWT_SECRET}, carrying the user id (subject), role and
- * session id. Without a configured secret a random one is generated for this process, with a
- * warning: fine for a developer's machine, and every token dies with the process.
+ * session id. The secret is required (SecurityProperties); the development run keeps a generated one
+ * under {@code .data/} so that a restart signs nobody out.
  */
 @Component
 public class AccessTokens {
-
-    private static final Logger log = LoggerFactory.getLogger(AccessTokens.class);
 
     private final SecretKey key;
     private final Duration ttl;
@@ -40,15 +34,7 @@ public class AccessTokens {
     AccessTokens(SecurityProperties properties, Clock clock) {
         this.clock = clock;
         this.ttl = properties.accessTokenTtl();
-        if (Secrets.isSet(properties.jwtSecret())) {
-            this.key = Keys.hmacShaKeyFor(properties.jwtSecret().getBytes(StandardCharsets.UTF_8));
-        } else {
-            byte[] generated = new byte[64];
-            new SecureRandom().nextBytes(generated);
-            this.key = Keys.hmacShaKeyFor(generated);
-            log.warn("JWT_SECRET is not set: signing access tokens with a random key that lives as long as this "
-                    + "process. Set JWT_SECRET (32+ bytes) in any shared or production environment.");
-        }
+        this.key = Keys.hmacShaKeyFor(properties.jwtSecret().getBytes(StandardCharsets.UTF_8));
     }
 
     public Duration ttl() {

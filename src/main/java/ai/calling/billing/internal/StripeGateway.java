@@ -7,6 +7,9 @@ import com.stripe.exception.StripeException;
 import com.stripe.model.checkout.Session;
 import com.stripe.param.checkout.SessionCreateParams;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -27,8 +30,10 @@ public class StripeGateway {
     private final StripeProperties stripe;
     private final BillingProperties billing;
     private final StripeClient client;
+    private final ObservationRegistry observations;
 
-    StripeGateway(StripeProperties stripe, BillingProperties billing) {
+    StripeGateway(StripeProperties stripe, BillingProperties billing, ObservationRegistry observations) {
+        this.observations = observations;
         this.stripe = stripe;
         this.billing = billing;
         if (stripe.apiConfigured()) {
@@ -66,7 +71,11 @@ public class StripeGateway {
                         .build())
                 .build();
         try {
-            Session session = client.v1().checkout().sessions().create(params);
+            // a span (and a stripe.requests timer) around stripe-java's own HTTP call
+            Session session = Observation.createNotStarted("stripe.requests", observations)
+                    .contextualName("stripe checkout.sessions.create")
+                    .lowCardinalityKeyValue("operation", "checkout.sessions.create")
+                    .observeChecked(() -> client.v1().checkout().sessions().create(params));
             return new CreatedSession(session.getId(), session.getUrl());
         } catch (StripeException e) {
             log.warn("Stripe refused or failed to create a checkout session: {} ({})", e.getMessage(), e.getStatusCode());

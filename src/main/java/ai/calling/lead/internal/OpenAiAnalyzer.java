@@ -13,6 +13,9 @@ import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponsePrompt;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -28,8 +31,10 @@ import ai.calling.config.OpenAiProperties;
 public class OpenAiAnalyzer {
 
     private final OpenAIClient client;
+    private final ObservationRegistry observations;
 
-    OpenAiAnalyzer(OpenAiProperties properties) {
+    OpenAiAnalyzer(OpenAiProperties properties, ObservationRegistry observations) {
+        this.observations = observations;
         this.client = properties.apiConfigured() ? OpenAIOkHttpClient.builder().apiKey(properties.apiKey())
                 .baseUrl(properties.baseUrl().toString()).maxRetries(2).timeout(Duration.ofSeconds(60)).build() : null;
     }
@@ -46,7 +51,7 @@ public class OpenAiAnalyzer {
         ResponsePrompt.Variables.Builder vars = ResponsePrompt.Variables.builder();
         variables.forEach((key, value) -> vars.putAdditionalProperty(key, JsonValue.from(value)));
         try {
-            Response response = client.responses().create(ResponseCreateParams.builder()
+            Response response = responses(ResponseCreateParams.builder()
                     .prompt(ResponsePrompt.builder().id(promptId).variables(vars.build()).build()).build());
             StringBuilder text = new StringBuilder();
             response.output().forEach(item -> item.message().ifPresent(message -> message.content().forEach(
@@ -62,6 +67,14 @@ public class OpenAiAnalyzer {
         } catch (OpenAIException e) {
             throw new AnalysisFailure("OpenAI failed: " + e.getMessage());
         }
+    }
+
+    /** One Responses API call, observed: a span (and an openai.requests timer) around the SDK's HTTP call. */
+    private Response responses(ResponseCreateParams params) {
+        return Observation.createNotStarted("openai.requests", observations)
+                .contextualName("openai responses.create")
+                .lowCardinalityKeyValue("operation", "responses.create")
+                .observe(() -> client.responses().create(params));
     }
 
     /** OpenAI busy or unreachable: worth trying again later. */
@@ -80,7 +93,7 @@ public class OpenAiAnalyzer {
             throw ApiException.unavailable("OpenAI is not configured on this server (OPENAI_API_KEY is unset)");
         }
         try {
-            Response response = client.responses().create(ResponseCreateParams.builder()
+            Response response = responses(ResponseCreateParams.builder()
                     .prompt(ResponsePrompt.builder().id(promptId).build()).maxOutputTokens(16L).build());
             var model = response.model();
             String name = model.string().orElseGet(() -> model.chat().map(String::valueOf)

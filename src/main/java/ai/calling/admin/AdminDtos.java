@@ -1,0 +1,77 @@
+package ai.calling.admin;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** The answers of the admin console's platform views (rates are percentages, 0..100). */
+public final class AdminDtos {
+
+    private AdminDtos() {
+    }
+
+    /** GET /api/admin/stats: platform totals. */
+    public record PlatformStats(long users, long activeUsers, @Schema(description = "active agents") long agents,
+            @Schema(description = "calls created since midnight UTC") long callsToday, long calls30Days,
+            @Schema(description = "call minutes, all time") long minutes, long creditsSold, long creditsUsed,
+            List<Revenue> revenueByCurrency) {
+    }
+
+    /** Credited Stripe purchases in one currency. */
+    public record Revenue(@Schema(example = "usd") String currency, long amountCents, long purchases) {
+    }
+
+    /** An account with its user_stats figures. */
+    public record UserSummary(UUID id, String email, String name,
+            @Schema(allowableValues = { "user", "admin", "super_admin" }) String role, int credits, boolean isActive,
+            Instant createdAt, long agentCount, long callCount, long contactCount, long totalCreditsUsed,
+            long phoneCalls, long internetCalls, long unknownCalls, long inboundCalls, long outboundCalls) {
+    }
+
+    /** An agent of any tenant, with its owner's e-mail. */
+    public record AgentSummary(UUID id, UUID userId, String ownerEmail, String name, String agentType,
+            boolean isActive, String bolnaAgentId, Instant createdAt) {
+    }
+
+    /** A call of any tenant. */
+    public record CallSummary(UUID id, UUID userId, UUID agentId, String phoneNumber, String status,
+            String callLifecycleStatus, String leadType, Integer durationSeconds, Integer creditsUsed,
+            String bolnaExecutionId, Instant createdAt) {
+    }
+
+    /** A signed-in session that has not expired (active_user_sessions). */
+    public record ActiveSession(UUID id, UUID userId, String email, String name, String role, Instant createdAt,
+            Instant lastUsedAt, Instant expiresAt, Instant refreshExpiresAt, String ipAddress, String userAgent) {
+    }
+
+    /** Sign-in attempts of one account (user_login_stats). */
+    public record LoginStats(UUID id, String email, String name, long totalAttempts, long successfulLogins,
+            long failedAttempts, BigDecimal successRate, Instant lastSuccessfulLogin, Instant lastFailedAttempt) {
+    }
+
+    public record RevokedSessions(@Schema(description = "sessions signed out") int revoked) {
+    }
+
+    /** GET /api/admin/health/triggers: the analytics triggers and their latest logged failures. */
+    public record TriggerHealth(List<TriggerStatus> triggers, List<TriggerError> recentErrors) {
+    }
+
+    public record TriggerStatus(String tableName, String triggerName, boolean isEnabled,
+            @Schema(description = "failures logged in the last 24 hours") long recentErrors) {
+    }
+
+    public record TriggerError(String triggerName, String tableName, String operation, String errorMessage,
+            String sqlstate, Instant occurredAt) {
+    }
+
+    /** One check of validate_user_data_consistency(). */
+    public record ConsistencyCheck(String checkName, long inconsistentRecords, String details) {
+    }
+
+    /** One check of audit_data_isolation(user). */
+    public record IsolationCheck(String auditType, boolean potentialLeak, long recordCount, String details) {
+    }
+}
