@@ -47,7 +47,8 @@ public final class AgentDtos {
             @Size(max = 2000) String description,
             @Size(min = 1, max = 1000) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String welcomeMessage,
             @Size(min = 1, max = 20000) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String systemPrompt,
-            @BoundedJson(maxChars = 4096) Map<String, Object> voiceConfig) {
+            @BoundedJson(maxChars = 4096) Map<String, Object> voiceConfig,
+            @Min(MIN_CALL_SECONDS) @Max(MAX_CALL_SECONDS) Integer maxCallDurationSeconds) {
     }
 
     /** Some character that is not whitespace, on any line. */

@@ -1,6 +1,5 @@
 package ai.calling.agent;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,19 +24,21 @@ import ai.calling.agent.AgentDtos.UpdateAgentRequest;
 import ai.calling.agent.internal.Agent;
 import ai.calling.agent.internal.AgentRepository;
 import ai.calling.agent.internal.PhoneNumberRepository;
+import ai.calling.bolna.AgentPatch;
+import ai.calling.bolna.AgentSpec;
+import ai.calling.bolna.BolnaAgentSettings;
+import ai.calling.bolna.BolnaClient;
 import ai.calling.common.ApiException;
 import ai.calling.common.PageResponse;
 import ai.calling.config.ApplicationProperties;
 import ai.calling.config.BolnaProperties;
 import ai.calling.config.SystemSettings;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A user's voice agents, each mirrored by an agent on Bolna. Requests are validated in full first;
  * then Bolna is written: when it refuses nothing is stored; when our write fails after Bolna's, Bolna
  * is put back (the created agent deleted, a patch undone). The welcome message lives in the task
- * config, the system prompt in the LLM config; tenants choose only the settings {@link AgentSettings}
+ * config, the system prompt in the LLM config; tenants choose only the settings {@link BolnaAgentSettings}
  * allows.
  */
 @Service
@@ -54,12 +55,10 @@ public class AgentService {
     private final ApplicationProperties application;
     private final TransactionTemplate transactions;
     private final SystemSettings settings;
-    private final JsonMapper json;
 
     AgentService(AgentRepository agents, PhoneNumberRepository phoneNumbers, BolnaClient bolna,
             BolnaProperties bolnaProperties, ApplicationProperties application, TransactionTemplate transactions,
-            SystemSettings settings, JsonMapper json) {
-        this.json = json;
+            SystemSettings settings) {
         this.agents = agents;
         this.phoneNumbers = phoneNumbers;
         this.bolna = bolna;
@@ -76,18 +75,18 @@ public class AgentService {
     }
 
     public AgentView create(UUID userId, CreateAgentRequest request) {
-        AgentSettings.check(request.llmConfig(), request.taskConfig());
+        BolnaAgentSettings.check(request.llmConfig(), request.taskConfig());
         Map<String, Object> llm = new LinkedHashMap<>(orEmpty(request.llmConfig()));
         llm.put(PROMPT, request.systemPrompt());
         Map<String, Object> task = new LinkedHashMap<>(orEmpty(request.taskConfig()));
         task.put(WELCOME, request.welcomeMessage());
-        task.remove(BolnaAgentPayload.CALL_TERMINATE);
         Map<String, Object> voice = new LinkedHashMap<>(orEmpty(request.voiceConfig()));
         int maxCallSeconds = request.maxCallDurationSeconds() != null ? request.maxCallDurationSeconds()
                 : Math.clamp(settings.intValue(SystemSettings.DEFAULT_MAX_CALL_DURATION_SECONDS, 600),
                         AgentDtos.MIN_CALL_SECONDS, AgentDtos.MAX_CALL_SECONDS);
-        String bolnaId = bolna.createAgent(BolnaAgentPayload.create(request.name().trim(), request.welcomeMessage(),
-                webhookUrl(), request.systemPrompt(), maxCallSeconds, voice, llm, task));
+        String bolnaId = bolna.createAgent(new AgentSpec(request.name().trim(), request.welcomeMessage(), webhookUrl(),
+                request.systemPrompt(), maxCallSeconds, voice, orEmpty(request.llmConfig()),
+                orEmpty(request.taskConfig())));
         try {
             return transactions.execute(status -> {
                 Agent agent = new Agent(userId, bolnaId, request.name().trim());
@@ -130,15 +129,22 @@ public class AgentService {
     }
 
     /**
-     * PATCH on Bolna first, once the request is known to be valid (the DTO's rules, which are also our
-     * columns' rules); our row changes only when Bolna took it. When our write fails after Bolna's,
-     * Bolna is patched back to what it had (and if even that fails, {@link #sync} repairs it).
+     * Bolna first, once the request is known to be valid (the DTO's rules, which are also our columns'
+     * rules): a PATCH of the fields it can carry, or, when the hard call limit changes (a task setting,
+     * which PATCH cannot change), a PUT of the whole configuration. Our row changes only when Bolna took
+     * it. When our write fails after Bolna's, Bolna is put back to what it had (and if even that fails,
+     * {@link #sync} repairs it).
      */
     public AgentView update(UUID userId, UUID agentId, UpdateAgentRequest request) {
         Agent current = transactions.execute(status -> owned(userId, agentId));
-        Map<String, Object> patch = bolnaPatch(request.name() == null ? null : request.name().trim(),
-                request.welcomeMessage(), request.systemPrompt(), request.voiceConfig());
-        if (!patch.isEmpty()) {
+        boolean limitChanges = request.maxCallDurationSeconds() != null
+                && request.maxCallDurationSeconds() != current.getMaxCallDurationSeconds();
+        AgentPatch patch = new AgentPatch(request.name() == null ? null : request.name().trim(), request.welcomeMessage(),
+                null, request.systemPrompt(), request.voiceConfig());
+        AgentSpec before = spec(current);
+        if (limitChanges) {
+            bolna.putAgent(current.getBolnaAgentId(), changed(before, request));
+        } else {
             bolna.patchAgent(current.getBolnaAgentId(), patch);
         }
         try {
@@ -159,45 +165,42 @@ public class AgentService {
                 if (request.voiceConfig() != null) {
                     agent.setBolnaVoiceConfig(new LinkedHashMap<>(request.voiceConfig()));
                 }
+                if (request.maxCallDurationSeconds() != null) {
+                    agent.setMaxCallDurationSeconds(request.maxCallDurationSeconds());
+                }
                 return view(agents.saveAndFlush(agent));
             });
         } catch (RuntimeException ourWriteFailed) {
-            if (!patch.isEmpty()) {
-                putBack(current, request);
+            if (limitChanges || !patch.isEmpty()) {
+                putBack(current.getBolnaAgentId(), before, limitChanges, request);
             }
             throw ourWriteFailed;
         }
     }
 
-    /** Bolna's PATCH body for the fields given (null: not changed). */
-    private static Map<String, Object> bolnaPatch(String name, String welcome, String prompt, Map<String, Object> voice) {
-        Map<String, Object> patch = new LinkedHashMap<>();
-        if (name != null) {
-            patch.put("agent_name", name);
-        }
-        if (welcome != null) {
-            patch.put("agent_welcome_message", welcome);
-        }
-        if (prompt != null) {
-            patch.put("agent_prompts", Map.of("task_1", Map.of(PROMPT, prompt)));
-        }
-        if (voice != null) {
-            patch.put("synthesizer", voice);
-        }
-        return patch;
+    /** The agent as Bolna should have it after {@code request}. */
+    private static AgentSpec changed(AgentSpec before, UpdateAgentRequest request) {
+        return new AgentSpec(request.name() != null ? request.name().trim() : before.name(),
+                request.welcomeMessage() != null ? request.welcomeMessage() : before.welcomeMessage(), before.webhookUrl(),
+                request.systemPrompt() != null ? request.systemPrompt() : before.systemPrompt(),
+                request.maxCallDurationSeconds() != null ? request.maxCallDurationSeconds() : before.maxCallDurationSeconds(),
+                request.voiceConfig() != null ? request.voiceConfig() : before.voice(), before.llm(), before.task());
     }
 
-    /** Patches Bolna back to the agent as it was before a change our database then refused. */
-    private void putBack(Agent before, UpdateAgentRequest request) {
-        Map<String, Object> restore = bolnaPatch(request.name() == null ? null : before.getName(),
-                request.welcomeMessage() == null ? null : String.valueOf(before.getBolnaTaskConfig().getOrDefault(WELCOME, "")),
-                request.systemPrompt() == null ? null : String.valueOf(before.getBolnaLlmConfig().getOrDefault(PROMPT, "")),
-                request.voiceConfig() == null ? null : before.getBolnaVoiceConfig());
+    /** Puts Bolna back to the agent as it was before a change our database then refused. */
+    private void putBack(String bolnaAgentId, AgentSpec before, boolean wholeConfiguration, UpdateAgentRequest request) {
         try {
-            bolna.patchAgent(before.getBolnaAgentId(), restore);
+            if (wholeConfiguration) {
+                bolna.putAgent(bolnaAgentId, before);
+            } else {
+                bolna.patchAgent(bolnaAgentId, new AgentPatch(request.name() == null ? null : before.name(),
+                        request.welcomeMessage() == null ? null : before.welcomeMessage(), null,
+                        request.systemPrompt() == null ? null : before.systemPrompt(),
+                        request.voiceConfig() == null ? null : before.voice()));
+            }
         } catch (RuntimeException e) {
-            log.error("Agent {} was changed at Bolna but not here, and could not be put back; /sync will repair it",
-                    before.getId(), e);
+            log.error("Bolna agent {} was changed there but not here, and could not be put back; /sync will repair it",
+                    bolnaAgentId, e);
         }
     }
 
@@ -213,36 +216,24 @@ public class AgentService {
     }
 
     /**
-     * Re-reads the agent from Bolna and compares every field we send it (the whole creation payload:
-     * name, welcome message, webhook URL, prompt, LLM, voice, transcriber and task settings) with
-     * what Bolna has; a field Bolna does not return is not counted. What drifted is pushed back: by
-     * PATCH when PATCH can carry all of it, otherwise by a PUT of the whole configuration.
+     * Re-reads the agent from Bolna, compares every field we send it and pushes back what drifted
+     * ({@link BolnaClient#syncAgent}).
      */
     public SyncResult sync(UUID userId, UUID agentId) {
         Agent agent = transactions.execute(status -> owned(userId, agentId));
-        JsonNode expected = json.valueToTree(bolnaPayload(agent));
-        JsonNode remote = bolna.getAgent(agent.getBolnaAgentId());
-        JsonNode config = remote.has("agent_config") ? remote.path("agent_config") : remote;
-        JsonNode prompts = remote.has("agent_prompts") ? remote.path("agent_prompts") : config.path("agent_prompts");
-        List<String> drifted = new ArrayList<>();
-        BolnaDrift.compare(expected.path("agent_config"), config, "", drifted);
-        BolnaDrift.compare(expected.path("agent_prompts"), prompts, "agent_prompts", drifted);
-        if (!drifted.isEmpty()) {
-            if (BolnaDrift.patchable(drifted)) {
-                bolna.patchAgent(agent.getBolnaAgentId(), BolnaDrift.patch(expected, drifted));
-            } else {
-                bolna.putAgent(agent.getBolnaAgentId(), bolnaPayload(agent));
-            }
-        }
+        List<String> drifted = bolna.syncAgent(agent.getBolnaAgentId(), spec(agent));
         return new SyncResult(get(userId, agentId), drifted);
     }
 
-    /** Everything we send Bolna for this agent, as at its creation. */
-    private Map<String, Object> bolnaPayload(Agent agent) {
-        return BolnaAgentPayload.create(agent.getName(),
-                String.valueOf(agent.getBolnaTaskConfig().getOrDefault(WELCOME, "")), webhookUrl(),
-                String.valueOf(agent.getBolnaLlmConfig().getOrDefault(PROMPT, "")), agent.getMaxCallDurationSeconds(),
-                agent.getBolnaVoiceConfig(), agent.getBolnaLlmConfig(), agent.getBolnaTaskConfig());
+    /** Everything we tell Bolna about this agent. */
+    private AgentSpec spec(Agent agent) {
+        Map<String, Object> llm = new LinkedHashMap<>(agent.getBolnaLlmConfig());
+        Object prompt = llm.remove(PROMPT);
+        Map<String, Object> task = new LinkedHashMap<>(agent.getBolnaTaskConfig());
+        Object welcome = task.remove(WELCOME);
+        return new AgentSpec(agent.getName(), welcome == null ? "" : welcome.toString(), webhookUrl(),
+                prompt == null ? "" : prompt.toString(), agent.getMaxCallDurationSeconds(), agent.getBolnaVoiceConfig(),
+                llm, task);
     }
 
     private void removeFromBolna(String bolnaId) {

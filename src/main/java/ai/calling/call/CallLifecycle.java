@@ -1,19 +1,15 @@
 package ai.calling.call;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -33,6 +29,8 @@ import ai.calling.agent.AgentService;
 import ai.calling.agent.AgentService.CallableAgent;
 import ai.calling.billing.CreditLedger;
 import ai.calling.billing.HoldTerms;
+import ai.calling.bolna.BolnaExecution;
+import ai.calling.bolna.BolnaStatus;
 import ai.calling.call.internal.Call;
 import ai.calling.call.internal.CallRepository;
 import ai.calling.call.internal.CallSlots;
@@ -42,8 +40,6 @@ import ai.calling.call.internal.TranscriptRepository;
 import ai.calling.common.Text;
 import ai.calling.contact.ContactDtos.ContactView;
 import ai.calling.contact.ContactService;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Applies Bolna execution objects (from webhooks, a replay or reconciliation: one code path) to
@@ -69,12 +65,10 @@ public class CallLifecycle {
     private final CreditLedger ledger;
     private final ApplicationEventPublisher events;
     private final JdbcClient jdbc;
-    private final JsonMapper json;
     private final EntityManager entityManager;
 
     CallLifecycle(CallRepository calls, CallSlots slots, TranscriptRepository transcripts, AgentService agents, ContactService contacts,
-            CreditLedger ledger, ApplicationEventPublisher events, JdbcClient jdbc, JsonMapper json,
-            EntityManager entityManager) {
+            CreditLedger ledger, ApplicationEventPublisher events, JdbcClient jdbc, EntityManager entityManager) {
         this.calls = calls;
         this.slots = slots;
         this.transcripts = transcripts;
@@ -83,19 +77,7 @@ public class CallLifecycle {
         this.ledger = ledger;
         this.events = events;
         this.jdbc = jdbc;
-        this.json = json;
         this.entityManager = entityManager;
-    }
-
-    /** The execution id of a payload: {@code id}, or {@code execution_id}. */
-    public static Optional<String> executionId(JsonNode execution) {
-        for (String field : new String[] { "id", "execution_id" }) {
-            String value = execution.path(field).asString("");
-            if (!value.isBlank()) {
-                return Optional.of(value);
-            }
-        }
-        return Optional.empty();
     }
 
     /**
@@ -105,14 +87,13 @@ public class CallLifecycle {
      * one flush. Returns the execution ids that concern no agent of ours (nothing was written for them).
      */
     @Transactional
-    public Set<String> apply(List<JsonNode> executions) {
+    public Set<String> apply(List<BolnaExecution> executions) {
         // the queries below read nothing this method changes; without this, each of them would first
         // dirty-check every call of the batch (a third of the processor's time, measured with JFR)
         entityManager.setFlushMode(FlushModeType.COMMIT);
-        Map<String, List<JsonNode>> byExecution = new TreeMap<>();
-        for (JsonNode execution : executions) {
-            String id = executionId(execution).orElseThrow(() -> new IllegalArgumentException("no execution id"));
-            byExecution.computeIfAbsent(id, key -> new ArrayList<>()).add(execution);
+        Map<String, List<BolnaExecution>> byExecution = new TreeMap<>();
+        for (BolnaExecution execution : executions) {
+            byExecution.computeIfAbsent(execution.id(), key -> new ArrayList<>()).add(execution);
         }
         jdbc.sql("SELECT count(pg_advisory_xact_lock(hashtextextended(id, 42))) FROM unnest(?) AS id")
                 .param(byExecution.keySet().toArray(String[]::new)).query().singleValue();
@@ -121,14 +102,14 @@ public class CallLifecycle {
 
         Set<String> ignored = new HashSet<>();
         List<Ended> ended = new ArrayList<>();
-        for (Map.Entry<String, List<JsonNode>> entry : byExecution.entrySet()) {
-            List<JsonNode> updates = entry.getValue();
+        for (Map.Entry<String, List<BolnaExecution>> entry : byExecution.entrySet()) {
+            List<BolnaExecution> updates = entry.getValue();
             Call call = known.get(entry.getKey());
             if (call == null) {
                 call = bindRecordedDial(entry.getKey(), updates).orElse(null);
             }
             if (call == null) {
-                Optional<CallableAgent> agent = agents.byBolnaId(updates.getFirst().path("agent_id").asString(""));
+                Optional<CallableAgent> agent = agents.byBolnaId(updates.getFirst().agentId());
                 if (agent.isEmpty()) {
                     ignored.add(entry.getKey());
                     continue;
@@ -137,7 +118,7 @@ public class CallLifecycle {
                 call = calls.saveAndFlush(newInboundCall(agent.get(), entry.getKey(), updates.getFirst()));
                 ledger.holdStarted(call.getUserId(), call.getId(), agent.get().maxCallDurationSeconds());
             }
-            for (JsonNode execution : updates) {
+            for (BolnaExecution execution : updates) {
                 Ended end = advance(call, execution);
                 if (end != null) {
                     ended.add(end);
@@ -223,8 +204,9 @@ public class CallLifecycle {
      * {@code context_details.recipient_data}). Bound when that call has no execution id yet and its
      * agent is the execution's.
      */
-    private Optional<Call> bindRecordedDial(String executionId, List<JsonNode> updates) {
-        Optional<UUID> attempt = updates.stream().map(CallLifecycle::attemptId).flatMap(Optional::stream).findFirst();
+    private Optional<Call> bindRecordedDial(String executionId, List<BolnaExecution> updates) {
+        Optional<UUID> attempt = updates.stream().map(update -> update.recipient().callAttemptId())
+                .filter(Objects::nonNull).findFirst();
         if (attempt.isEmpty()) {
             return Optional.empty();
         }
@@ -236,7 +218,7 @@ public class CallLifecycle {
         if (call == null || call.getBolnaExecutionId() != null) {
             return Optional.empty();
         }
-        String bolnaAgent = updates.getFirst().path("agent_id").asString("");
+        String bolnaAgent = updates.getFirst().agentId();
         boolean sameAgent = agents.byBolnaId(bolnaAgent).map(agent -> agent.id().equals(call.getAgentId())).orElse(false);
         if (!sameAgent) {
             log.warn("Execution {} names dial {} of another agent; not bound", executionId, attempt.get());
@@ -247,27 +229,15 @@ public class CallLifecycle {
         return Optional.of(call);
     }
 
-    /** The id of our recorded dial, echoed by Bolna from the call's user_data. */
-    public static Optional<UUID> attemptId(JsonNode execution) {
-        String raw = execution.path("context_details").path("recipient_data").path("call_attempt_id").asString("");
-        try {
-            return raw.isBlank() ? Optional.empty() : Optional.of(UUID.fromString(raw.trim()));
-        } catch (IllegalArgumentException notOurs) {
-            return Optional.empty();
-        }
-    }
-
     /**
      * Moves the call forward by one execution object. Returns the call's end when this update is the
      * one that makes it terminal (its status is then set; its charge follows in {@link #charge}), else null.
      */
-    private Ended advance(Call call, JsonNode execution) {
-        BolnaStatus status = BolnaStatus.of(execution.path("status").asString(""));
-        Instant at = eventTime(execution);
-        JsonNode telephony = execution.path("telephony_data");
-
-        if (status.rank >= 0 && status.rank > BolnaStatus.rankOf(call.getCallLifecycleStatus())) {
-            call.setCallLifecycleStatus(BolnaStatus.LIFECYCLE[status.rank]);
+    private Ended advance(Call call, BolnaExecution execution) {
+        BolnaStatus status = execution.status();
+        Instant at = execution.at();
+        if (status.advances(call.getCallLifecycleStatus())) {
+            call.setCallLifecycleStatus(status.lifecycle());
         }
         if (status == BolnaStatus.RINGING && call.getRingingStartedAt() == null) {
             call.setRingingStartedAt(at);
@@ -278,17 +248,17 @@ public class CallLifecycle {
         if ((status == BolnaStatus.CALL_DISCONNECTED || status.terminal()) && call.getCallDisconnectedAt() == null) {
             call.setCallDisconnectedAt(at);
         }
-        copyDetails(call, execution, telephony);
+        copyDetails(call, execution);
 
         if (!status.terminal() || !"in_progress".equals(call.getStatus())) {
             return null;
         }
-        long seconds = durationSeconds(execution, telephony);
-        boolean connected = "completed".equals(status.terminalStatus) && seconds > 0;
-        call.setStatus(status.terminalStatus);
+        long seconds = execution.durationSeconds();
+        boolean connected = "completed".equals(status.callStatus()) && seconds > 0;
+        call.setStatus(status.callStatus());
         call.setCompletedAt(at);
-        return new Ended(call, outcome(status, connected, execution.path("answered_by_voice_mail").asBoolean(false),
-                call.getCallAnsweredAt() != null), seconds, connected);
+        return new Ended(call, outcome(status, connected, execution.voicemail(), call.getCallAnsweredAt() != null),
+                seconds, connected);
     }
 
     /** A call that has just ended: its outcome, the duration Bolna reported and whether anyone answered. */
@@ -309,72 +279,59 @@ public class CallLifecycle {
         };
     }
 
-    private Call newInboundCall(CallableAgent agent, String executionId, JsonNode execution) {
-        JsonNode telephony = execution.path("telephony_data");
-        String direction = telephony.path("call_type").asString("inbound");
-        String phone = customerPhone(execution, telephony, direction);
+    private Call newInboundCall(CallableAgent agent, String executionId, BolnaExecution execution) {
+        String phone = execution.customerNumber();
         Call call = new Call(agent.userId(), agent.id(), executionId,
                 phone == null ? "unknown" : Text.storable(phone, 50));
-        call.setLeadType("outbound".equals(direction) ? "outbound" : "inbound");
+        call.setLeadType(execution.inbound() ? "inbound" : "outbound");
         call.setCallSource("phone");
         log.info("Bolna execution {} unknown here: creating the {} call for agent {}", executionId, call.getLeadType(),
                 agent.id());
         return call;
     }
 
-    private void copyDetails(Call call, JsonNode execution, JsonNode telephony) {
-        String hangupBy = hangupBy(telephony.path("hangup_by").asString(""));
+    private static void copyDetails(Call call, BolnaExecution execution) {
+        String hangupBy = hangupBy(execution.telephony().hangupBy());
         if (hangupBy != null) {
             call.setHangupBy(hangupBy);
         }
-        if (!telephony.path("hangup_reason").asString("").isBlank()) {
-            call.setHangupReason(telephony.path("hangup_reason").asString());
+        if (execution.telephony().hangupReason() != null) {
+            call.setHangupReason(execution.telephony().hangupReason());
         }
-        if (telephony.path("hangup_provider_code").isNumber()
-                || telephony.path("hangup_provider_code").asString("").matches("-?\\d{1,9}")) {
-            call.setHangupProviderCode(telephony.path("hangup_provider_code").asInt());
+        if (execution.telephony().hangupProviderCode() != null) {
+            call.setHangupProviderCode(execution.telephony().hangupProviderCode());
         }
-        String recording = telephony.path("recording_url").asString("");
-        if (!recording.isBlank()) {
-            call.setRecordingUrl(recording);
+        if (execution.telephony().recordingUrl() != null) {
+            call.setRecordingUrl(execution.telephony().recordingUrl());
         }
         Map<String, Object> metadata = new LinkedHashMap<>(call.getBolnaMetadata());
-        for (String field : new String[] { "total_cost", "cost_breakdown", "usage_breakdown", "answered_by_voice_mail",
-                "error_message", "summary", "extracted_data" }) {
-            JsonNode value = execution.path(field);
-            if (!value.isMissingNode() && !value.isNull()) {
-                metadata.put(field, json.treeToValue(value, Object.class));
-            }
-        }
-        for (String field : new String[] { "provider", "provider_call_id", "hosted_telephony" }) {
-            JsonNode value = telephony.path(field);
-            if (!value.isMissingNode() && !value.isNull()) {
-                metadata.put("telephony_" + field, json.treeToValue(value, Object.class));
-            }
-        }
-        metadata.put("last_status", execution.path("status").asString(""));
+        metadata.putAll(execution.details());
         call.setBolnaMetadata(metadata);
     }
 
     /** The call's row exists by now: the contact names it as its origin. */
-    private void linkContact(Call call, JsonNode execution) {
+    private void linkContact(Call call, BolnaExecution execution) {
         if (call.getContactId() != null) {
             return;
         }
-        String phone = customerPhone(execution, execution.path("telephony_data"), call.getLeadType());
+        String phone = "inbound".equals(call.getLeadType()) ? execution.telephony().fromNumber()
+                : execution.telephony().toNumber();
+        if (phone == null) {
+            phone = execution.recipient().phoneNumber();
+        }
         Optional<String> e164 = contacts.normalise(phone == null ? call.getPhoneNumber() : phone);
         if (e164.isEmpty()) {
             return;
         }
-        ContactView contact = contacts.findOrCreateForCall(call.getUserId(), e164.get(), Text.storable(
-                execution.path("context_details").path("recipient_data").path("name").asString(null), 255), call.getId());
+        ContactView contact = contacts.findOrCreateForCall(call.getUserId(), e164.get(),
+                Text.storable(execution.recipient().name(), 255), call.getId());
         call.setContactId(contact.id());
     }
 
     /** The latest transcript among the updates replaces the call's transcript. */
-    private void saveTranscript(Call call, List<JsonNode> updates) {
-        String text = updates.reversed().stream().map(execution -> execution.path("transcript").asString(""))
-                .filter(candidate -> !candidate.isBlank()).findFirst().orElse(null);
+    private void saveTranscript(Call call, List<BolnaExecution> updates) {
+        String text = updates.reversed().stream().map(BolnaExecution::transcript).filter(Objects::nonNull).findFirst()
+                .orElse(null);
         if (text == null) {
             return;
         }
@@ -409,57 +366,11 @@ public class CallLifecycle {
         return segments;
     }
 
-    private static String customerPhone(JsonNode execution, JsonNode telephony, String direction) {
-        String phone = "inbound".equals(direction) ? telephony.path("from_number").asString("")
-                : telephony.path("to_number").asString("");
-        if (phone.isBlank()) {
-            phone = execution.path("context_details").path("recipient_phone_number").asString("");
-        }
-        return phone.isBlank() ? null : phone;
-    }
-
-    /**
-     * Telephony duration (a number or a string) first, else the conversation duration; whole seconds,
-     * rounded up, in 64-bit arithmetic. Values that are not a finite non-negative number (a string such
-     * as "Infinity", NaN, an object) are no duration; huge ones are bounded later by the call's hold.
-     */
-    static long durationSeconds(JsonNode execution, JsonNode telephony) {
-        for (JsonNode value : new JsonNode[] { telephony.path("duration"), execution.path("conversation_duration"),
-                execution.path("conversation_time") }) {
-            long seconds = wholeSeconds(value);
-            if (seconds > 0) {
-                return seconds;
-            }
-        }
-        return 0;
-    }
-
-    private static final BigDecimal LONGEST = BigDecimal.valueOf(Long.MAX_VALUE);
-
-    private static long wholeSeconds(JsonNode value) {
-        BigDecimal seconds;
-        try {
-            if (value.isNumber()) {
-                seconds = value.decimalValue();
-            } else if (value.isString() && !value.asString().isBlank() && value.asString().length() <= 100) {
-                seconds = new BigDecimal(value.asString().trim());
-            } else {
-                return 0;
-            }
-        } catch (NumberFormatException | ArithmeticException notAFiniteNumber) {
-            return 0;
-        }
-        if (seconds.signum() <= 0) {
-            return 0;
-        }
-        if (seconds.compareTo(BigDecimal.ONE) <= 0) {
-            return 1;
-        }
-        return seconds.min(LONGEST).setScale(0, RoundingMode.CEILING).longValueExact();
-    }
-
     private static String hangupBy(String raw) {
-        String value = raw.trim().toLowerCase();
+        if (raw == null) {
+            return null;
+        }
+        String value = raw.trim().toLowerCase(Locale.ROOT);
         if (value.isEmpty()) {
             return null;
         }
@@ -470,24 +381,6 @@ public class CallLifecycle {
             return "agent";
         }
         return "system";
-    }
-
-    private static Instant eventTime(JsonNode execution) {
-        for (String field : new String[] { "updated_at", "created_at" }) {
-            String text = execution.path(field).asString("");
-            if (!text.isBlank()) {
-                try {
-                    return OffsetDateTime.parse(text).toInstant();
-                } catch (DateTimeParseException notOffset) {
-                    try {
-                        return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
-                    } catch (DateTimeParseException ignored) {
-                        // fall through to the next field
-                    }
-                }
-            }
-        }
-        return Instant.now();
     }
 
     /**

@@ -21,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.agent.AgentService;
 import ai.calling.agent.AgentService.CallableAgent;
-import ai.calling.agent.BolnaClient;
+import ai.calling.bolna.BolnaClient;
 import ai.calling.billing.HoldQuota;
 import ai.calling.call.CallDtos.CallFilter;
 import ai.calling.call.CallDtos.CallView;

@@ -22,9 +22,10 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.agent.AgentService.CallableAgent;
-import ai.calling.agent.BolnaClient;
-import ai.calling.agent.BolnaClient.Dial;
 import ai.calling.billing.CreditLedger;
+import ai.calling.bolna.BolnaClient;
+import ai.calling.bolna.BolnaClient.Dial;
+import ai.calling.bolna.CallRequest;
 import ai.calling.billing.HoldQuota;
 import ai.calling.call.internal.CallDials;
 import ai.calling.call.internal.CallSlots;
@@ -72,7 +73,7 @@ public class Dialer implements SmartLifecycle {
     }
 
     /** A dial recorded in the caller's transaction, ready to be sent once it has committed. */
-    public record RecordedDial(UUID callId, DialRequest request, Map<String, Object> bolnaBody) {
+    public record RecordedDial(UUID callId, DialRequest request, CallRequest bolnaRequest) {
     }
 
     /**
@@ -107,7 +108,8 @@ public class Dialer implements SmartLifecycle {
         List<RecordedDial> recorded = new ArrayList<>(count);
         for (DialRequest request : requests.subList(0, count)) {
             UUID callId = UUID.randomUUID();
-            recorded.add(new RecordedDial(callId, request, bolnaBody(callId, agent, request)));
+            recorded.add(new RecordedDial(callId, request, new CallRequest(agent.bolnaAgentId(), request.phoneNumber(),
+                    agent.fromPhoneNumber(), request.userData(), callId)));
         }
         List<UUID> callIds = recorded.stream().map(RecordedDial::callId).toList();
         dials.insert(userId, agent.id(), recorded.stream().map(dial -> new CallDials.NewDial(dial.callId(),
@@ -168,7 +170,7 @@ public class Dialer implements SmartLifecycle {
 
     private Sent post(RecordedDial dial) {
         try {
-            Dial answer = bolna.placeCall(dial.bolnaBody());
+            Dial answer = bolna.placeCall(dial.bolnaRequest());
             return answer.placed() ? new Sent(dial, Outcome.PLACED, answer.executionId(), null)
                     : new Sent(dial, Outcome.UNCONFIRMED, null, null);
         } catch (ApiException refused) {
@@ -184,20 +186,6 @@ public class Dialer implements SmartLifecycle {
     /** Calls in progress at Bolna that we dialled (the platform's slots in use), per account. */
     public Map<UUID, Integer> callsInProgressByAccount() {
         return slots.inUseByUser();
-    }
-
-    /** Bolna's POST /call body: the agent, the number, our user_data and the call's id as the attempt id. */
-    private static Map<String, Object> bolnaBody(UUID callId, CallableAgent agent, DialRequest request) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("agent_id", agent.bolnaAgentId());
-        body.put("recipient_phone_number", request.phoneNumber());
-        if (agent.fromPhoneNumber() != null) {
-            body.put("from_phone_number", agent.fromPhoneNumber());
-        }
-        Map<String, Object> userData = new LinkedHashMap<>(request.userData() == null ? Map.of() : request.userData());
-        userData.put("call_attempt_id", callId.toString());
-        body.put("user_data", userData);
-        return body;
     }
 
     /** Every free slot exists before the first dial. */

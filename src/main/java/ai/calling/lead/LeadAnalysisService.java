@@ -5,12 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-
-import jakarta.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +14,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.auth.UserAdministration;
@@ -64,8 +57,6 @@ public class LeadAnalysisService {
     private final ApplicationEventPublisher events;
     static final int MAX_TRIES = 5;
 
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("lead-analysis").factory());
     private final Duration retryBase;
 
     LeadAnalysisService(LeadAnalysisJobs jobs, LeadAnalysisWriter writer, OpenAiAnalyzer openAi,
@@ -94,20 +85,12 @@ public class LeadAnalysisService {
         }
     }
 
-    /** After the commit, wake the worker (the scheduled poll is the safety net). */
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
-    void wake(CallCompleted call) {
-        if (call.transcriptId() != null) {
-            worker.execute(this::runDue);
-        }
-    }
-
     /** Re-runs the analysis of a call of this user (404 for another tenant's call). */
     public void retry(UUID userId, UUID callId) {
         CallTranscript input = transcripts.forCall(callId).filter(t -> t.userId().equals(userId))
                 .orElseThrow(() -> ApiException.notFound("The transcript of this call"));
         transactions.executeWithoutResult(status -> jobs.enqueue(input.userId(), input.callId()));
-        worker.execute(this::runDue);
+        events.publishEvent(new AnalysisDue(Duration.ZERO));
     }
 
     /** Claims and runs due jobs; returns how many ran. */
@@ -162,7 +145,7 @@ public class LeadAnalysisService {
                     jobs.retryLater(job.id(), e.getMessage(), delay);
                     transcripts.markAnalysis(job.callId(), "pending");
                 });
-                worker.schedule(this::runDue, delay.toMillis() + 50, TimeUnit.MILLISECONDS);
+                events.publishEvent(new AnalysisDue(delay.plusMillis(50)));
             } else {
                 transactions.executeWithoutResult(status -> {
                     jobs.failed(job.id(), e.getMessage());
@@ -215,8 +198,7 @@ public class LeadAnalysisService {
         return json.writeValueAsString(new LinkedHashMap<>(previous));
     }
 
-    @PreDestroy
-    void stop() {
-        worker.shutdownNow();
+    /** Jobs will be due after {@code delay}: the worker runs them then (the scheduled poll is the safety net). */
+    public record AnalysisDue(Duration delay) {
     }
 }

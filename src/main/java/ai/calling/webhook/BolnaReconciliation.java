@@ -9,16 +9,15 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import ai.calling.agent.AgentService;
-import ai.calling.agent.BolnaClient;
-import ai.calling.agent.BolnaClient.BolnaNotFound;
+import ai.calling.bolna.BolnaClient;
+import ai.calling.bolna.BolnaClient.BolnaNotFound;
+import ai.calling.bolna.BolnaExecution;
 import ai.calling.call.CallDtos.UnboundDial;
 import ai.calling.call.CallDtos.UnfinishedCall;
 import ai.calling.call.CallLifecycle;
 import ai.calling.call.CallService;
 import ai.calling.common.ApiException;
 import ai.calling.config.BolnaProperties;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Calls Bolna has not told us the end of, {@code reconcile-after} after they started:
@@ -45,17 +44,15 @@ public class BolnaReconciliation {
     private final BolnaClient bolna;
     private final BolnaProperties properties;
     private final BolnaWebhookService webhooks;
-    private final JsonMapper json;
 
     BolnaReconciliation(CallService calls, CallLifecycle lifecycle, AgentService agents, BolnaClient bolna,
-            BolnaProperties properties, BolnaWebhookService webhooks, JsonMapper json) {
+            BolnaProperties properties, BolnaWebhookService webhooks) {
         this.calls = calls;
         this.lifecycle = lifecycle;
         this.agents = agents;
         this.bolna = bolna;
         this.properties = properties;
         this.webhooks = webhooks;
-        this.json = json;
     }
 
     /** Returns how many calls were settled (applied from Bolna's API or failed). */
@@ -70,8 +67,7 @@ public class BolnaReconciliation {
         }
         for (UnfinishedCall call : calls.unfinishedCalls(before, 100)) {
             try {
-                JsonNode execution = bolna.getExecution(call.executionId());
-                webhooks.receiveAndProcess(json.writeValueAsString(execution), "reconciliation");
+                webhooks.receiveAndProcess(bolna.fetchExecution(call.executionId()).json(), "reconciliation");
                 settled++;
             } catch (BolnaNotFound gone) {
                 settled += lifecycle.failUnreported(call.callId(), "Bolna does not know this execution") ? 1 : 0;
@@ -88,8 +84,7 @@ public class BolnaReconciliation {
         try {
             Optional<String> executionId = bolnaAgent == null ? Optional.empty() : findByAttempt(bolnaAgent, dial.callId());
             if (executionId.isPresent()) {
-                JsonNode execution = bolna.getExecution(executionId.get());
-                webhooks.receiveAndProcess(json.writeValueAsString(execution), "reconciliation");
+                webhooks.receiveAndProcess(bolna.fetchExecution(executionId.get()).json(), "reconciliation");
                 return true;
             }
         } catch (BolnaNotFound gone) {
@@ -105,13 +100,13 @@ public class BolnaReconciliation {
     /** The execution among the agent's latest that carries this dial's attempt id. */
     private Optional<String> findByAttempt(String bolnaAgent, UUID attempt) {
         for (int page = 1; page <= PAGES_SEARCHED; page++) {
-            JsonNode executions = bolna.agentExecutions(bolnaAgent, page);
-            for (JsonNode execution : executions.path("data")) {
-                if (CallLifecycle.attemptId(execution).filter(attempt::equals).isPresent()) {
-                    return CallLifecycle.executionId(execution);
+            BolnaClient.ExecutionPage executions = bolna.agentExecutions(bolnaAgent, page);
+            for (BolnaExecution execution : executions.executions()) {
+                if (attempt.equals(execution.recipient().callAttemptId())) {
+                    return Optional.of(execution.id());
                 }
             }
-            if (!executions.path("has_more").asBoolean(false)) {
+            if (!executions.hasMore()) {
                 break;
             }
         }

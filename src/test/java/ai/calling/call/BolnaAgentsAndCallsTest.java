@@ -153,7 +153,7 @@ class BolnaAgentsAndCallsTest {
         assertThat(renamed.status()).isEqualTo(200);
         assertThat(renamed.json().path("name").asString()).isEqualTo("New name");
         BOLNA.verify(patchRequestedFor(urlPathEqualTo("/v2/agent/" + bolnaId))
-                .withRequestBody(matchingJsonPath("$.agent_name", equalTo("New name"))));
+                .withRequestBody(matchingJsonPath("$.agent_config.agent_name", equalTo("New name"))));
 
         BOLNA.resetAll();
         BOLNA.stubFor(patch(urlPathEqualTo("/v2/agent/" + bolnaId)).willReturn(aResponse().withStatus(500)));
@@ -189,7 +189,7 @@ class BolnaAgentsAndCallsTest {
         assertThat(sync.status()).isEqualTo(200);
         assertThat(sync.json().path("repaired").toString()).isEqualTo("[\"webhook_url\"]");
         BOLNA.verify(patchRequestedFor(urlPathEqualTo("/v2/agent/" + bolnaId)).withRequestBody(matchingJsonPath(
-                "$.webhook_url", equalTo("https://api.example.test/api/webhooks/bolna?token=hook-secret"))));
+                "$.agent_config.webhook_url", equalTo("https://api.example.test/api/webhooks/bolna?token=hook-secret"))));
     }
 
     @Test

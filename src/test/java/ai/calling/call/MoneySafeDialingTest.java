@@ -4,6 +4,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -371,6 +373,21 @@ class MoneySafeDialingTest {
         Http.Response defaulted = http.post("/api/agents", Map.of("name", "Default", "welcomeMessage", "Hi",
                 "systemPrompt", "Be brief."), user.auth());
         assertThat(defaulted.json().path("maxCallDurationSeconds").asInt()).isEqualTo(600);
+
+        // PATCH cannot change a task setting: a new limit is a PUT of the whole agent
+        String bolnaAgent = bolnaAgent(agent);
+        BOLNA.stubFor(put(urlPathEqualTo("/v2/agent/" + bolnaAgent)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"agent_id\":\"" + bolnaAgent + "\"}")));
+        Http.Response longer = http.patch("/api/agents/" + agent, Map.of("maxCallDurationSeconds", 1200), user.auth());
+        assertThat(longer.status()).as(longer.body()).isEqualTo(200);
+        assertThat(longer.json().path("maxCallDurationSeconds").asInt()).isEqualTo(1200);
+        JsonNode put = JSON.readTree(BOLNA.findAll(putRequestedFor(urlPathEqualTo("/v2/agent/" + bolnaAgent))).getFirst()
+                .getBodyAsString());
+        assertThat(put.path("agent_config").path("tasks").path(0).path("task_config").path("call_terminate").asInt())
+                .isEqualTo(1200);
+        assertThat(put.path("agent_config").path("agent_name").asString()).isEqualTo("Dialler");
+        assertThat(http.patch("/api/agents/" + agent, Map.of("maxCallDurationSeconds", 4000), user.auth()).status())
+                .isEqualTo(400);
     }
 
     // --- helpers -----------------------------------------------------------------------------

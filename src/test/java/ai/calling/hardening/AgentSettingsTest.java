@@ -162,8 +162,8 @@ class AgentSettingsTest {
         assertThat(patches).hasSize(2);
         JsonNode change = JSON.readTree(patches.get(0).getBodyAsString());
         JsonNode undo = JSON.readTree(patches.get(1).getBodyAsString());
-        assertThat(change.path("agent_name").asString()).isEqualTo("After");
-        assertThat(undo.path("agent_name").asString()).isEqualTo("Before");
+        assertThat(change.path("agent_config").path("agent_name").asString()).isEqualTo("After");
+        assertThat(undo.path("agent_config").path("agent_name").asString()).isEqualTo("Before");
         assertThat(undo.path("agent_prompts").path("task_1").path("system_prompt").asString()).isEqualTo("Be brief.");
         assertThat(http.get("/api/agents/" + id, user.auth()).json().path("name").asString()).isEqualTo("Before");
     }

@@ -12,10 +12,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import jakarta.annotation.PreDestroy;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -30,7 +29,14 @@ import ai.calling.common.ApiException;
  * that fails is written again row by row, so one bad delivery cannot fail the others.
  */
 @Component
-public class WebhookJournal {
+public class WebhookJournal implements SmartLifecycle {
+
+    /**
+     * Started before the web server and stopped after it (Spring Boot stops the server in phases
+     * {@code DEFAULT_PHASE - 1024} and {@code - 2048}): requests in flight at shutdown still get their
+     * row committed.
+     */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
     static final int MAX_BATCH = 500;
     static final Duration WAIT = Duration.ofSeconds(10);
@@ -42,14 +48,13 @@ public class WebhookJournal {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(20_000);
-    private final Thread writer;
-    private volatile boolean running = true;
+    private Thread writer;
+    private volatile boolean running;
     private volatile long lastWriteNanos = System.nanoTime() - Duration.ofDays(1).toNanos();
 
     WebhookJournal(JdbcTemplate jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.transactions = transactions;
-        this.writer = Thread.ofPlatform().name("bolna-webhook-journal").daemon().start(this::writeLoop);
     }
 
     /**
@@ -150,10 +155,31 @@ public class WebhookJournal {
         }));
     }
 
-    @PreDestroy
-    void stop() throws InterruptedException {
+    @Override
+    public void start() {
+        running = true;
+        writer = Thread.ofPlatform().name("bolna-webhook-journal").daemon().start(this::writeLoop);
+    }
+
+    /** Writes what is queued, then stops (the writer loops until the queue is empty). */
+    @Override
+    public void stop() {
         running = false;
-        writer.join(Duration.ofSeconds(5));
+        try {
+            writer.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     private record Pending(UUID id, String executionId, String bolnaAgentId, String status, String source,

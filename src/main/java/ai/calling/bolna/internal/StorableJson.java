@@ -1,4 +1,4 @@
-package ai.calling.webhook.internal;
+package ai.calling.bolna.internal;
 
 import java.util.regex.Pattern;
 

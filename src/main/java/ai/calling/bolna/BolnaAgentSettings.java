@@ -1,4 +1,4 @@
-package ai.calling.agent;
+package ai.calling.bolna;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -20,7 +20,7 @@ import ai.calling.common.ApiException;
  * set. {@code call_terminate} in particular comes from the agent's maximum call duration, never from
  * {@code taskConfig}. A key outside the list, or a value outside its range, is a 400 naming it.
  */
-final class AgentSettings {
+public final class BolnaAgentSettings {
 
     static final Map<String, Rule> LLM = ordered(
             "model", text("^[A-Za-z0-9._:-]{1,64}$", "a model name of letters, digits and . _ : -"),
@@ -42,11 +42,11 @@ final class AgentSettings {
             "ambient_noise", flag(),
             "ambient_noise_track", oneOf(Set.of("office-ambience", "coffee-shop", "call-center")));
 
-    private AgentSettings() {
+    private BolnaAgentSettings() {
     }
 
     /** Throws one 400 listing every key of {@code llmConfig} and {@code taskConfig} that is not allowed. */
-    static void check(Map<String, Object> llmConfig, Map<String, Object> taskConfig) {
+    public static void check(Map<String, Object> llmConfig, Map<String, Object> taskConfig) {
         List<ApiException.FieldError> errors = new ArrayList<>();
         check("llmConfig", llmConfig, LLM, errors);
         check("taskConfig", taskConfig, TASK, errors);

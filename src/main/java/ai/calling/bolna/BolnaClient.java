@@ -1,4 +1,4 @@
-package ai.calling.agent;
+package ai.calling.bolna;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -6,6 +6,9 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -30,13 +33,16 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
+import ai.calling.bolna.internal.BolnaAgentPayload;
+import ai.calling.bolna.internal.BolnaDrift;
 import ai.calling.common.ApiException;
 import ai.calling.config.BolnaProperties;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Bolna.ai's API: bearer key, timeouts, metrics per endpoint ({@code bolna.requests}), retries with
+ * Bolna.ai's API, the one place that speaks its wire format: typed requests in ({@link AgentSpec},
+ * {@link AgentPatch}, {@link CallRequest}), typed answers out ({@link BolnaExecution}). Bearer key, timeouts, metrics per endpoint ({@code bolna.requests}), retries with
  * backoff only for idempotent requests on 5xx and timeouts. {@code POST /call} is never retried: a
  * timeout after Bolna accepted it would ring the customer twice; a lost answer is reported as an
  * unconfirmed dial instead. Bolna's errors become 502 problem details with a readable detail;
@@ -74,9 +80,10 @@ public class BolnaClient {
     }
 
     /** Creates an agent (v2); returns Bolna's agent id. */
-    public String createAgent(Map<String, Object> body) {
+    public String createAgent(AgentSpec spec) {
         JsonNode created = call("create_agent", false, () -> rest.post().uri("/v2/agent")
-                .contentType(MediaType.APPLICATION_JSON).body(body).retrieve().body(JsonNode.class));
+                .contentType(MediaType.APPLICATION_JSON).body(BolnaAgentPayload.create(spec)).retrieve()
+                .body(JsonNode.class));
         String id = created == null ? "" : created.path("agent_id").asString("");
         if (id.isBlank()) {
             throw bad("Bolna created no agent id");
@@ -84,19 +91,19 @@ public class BolnaClient {
         return id;
     }
 
-    public JsonNode getAgent(String agentId) {
-        return call("get_agent", true, () -> rest.get().uri("/v2/agent/{id}", agentId).retrieve().body(JsonNode.class));
-    }
-
-    public void patchAgent(String agentId, Map<String, Object> body) {
+    /** Changes the fields given (Bolna's PATCH); nothing when the patch is empty. */
+    public void patchAgent(String agentId, AgentPatch patch) {
+        if (patch.isEmpty()) {
+            return;
+        }
         call("patch_agent", true, () -> rest.patch().uri("/v2/agent/{id}", agentId).contentType(MediaType.APPLICATION_JSON)
-                .body(body).retrieve().toBodilessEntity());
+                .body(BolnaAgentPayload.patch(patch)).retrieve().toBodilessEntity());
     }
 
     /** Replaces the agent's whole configuration (Bolna drops whatever the body leaves out). */
-    public void putAgent(String agentId, Map<String, Object> body) {
+    public void putAgent(String agentId, AgentSpec spec) {
         call("put_agent", true, () -> rest.put().uri("/v2/agent/{id}", agentId).contentType(MediaType.APPLICATION_JSON)
-                .body(body).retrieve().toBodilessEntity());
+                .body(BolnaAgentPayload.create(spec)).retrieve().toBodilessEntity());
     }
 
     /** Deletes the agent; one that Bolna no longer knows counts as deleted. */
@@ -109,13 +116,50 @@ public class BolnaClient {
     }
 
     /**
+     * Re-reads the agent and compares every field we send it ({@code expected} as at its creation:
+     * name, greeting, webhook URL, prompt, LLM, voice, transcriber and task settings) with what Bolna
+     * has; a field Bolna does not return is not counted. What drifted is pushed back: by PATCH when
+     * PATCH can carry all of it, otherwise by a PUT of the whole configuration. Returns the drifted
+     * paths.
+     */
+    public List<String> syncAgent(String agentId, AgentSpec expected) {
+        JsonNode wanted = json.valueToTree(BolnaAgentPayload.create(expected));
+        JsonNode remote = call("get_agent", true, () -> rest.get().uri("/v2/agent/{id}", agentId).retrieve()
+                .body(JsonNode.class));
+        JsonNode config = remote.has("agent_config") ? remote.path("agent_config") : remote;
+        JsonNode prompts = remote.has("agent_prompts") ? remote.path("agent_prompts") : config.path("agent_prompts");
+        List<String> drifted = new ArrayList<>();
+        BolnaDrift.compare(wanted.path("agent_config"), config, "", drifted);
+        BolnaDrift.compare(wanted.path("agent_prompts"), prompts, "agent_prompts", drifted);
+        if (!drifted.isEmpty()) {
+            if (BolnaDrift.patchable(drifted)) {
+                call("patch_agent", true, () -> rest.patch().uri("/v2/agent/{id}", agentId)
+                        .contentType(MediaType.APPLICATION_JSON).body(BolnaDrift.patch(expected, drifted)).retrieve()
+                        .toBodilessEntity());
+            } else {
+                putAgent(agentId, expected);
+            }
+        }
+        return drifted;
+    }
+
+    /**
      * Places a call, never retried. Returns Bolna's execution id, or an unconfirmed dial when the
      * request may have reached Bolna but its answer was lost (a timeout or reset after sending, a 5xx,
      * an answer without an execution id): the customer may be ringing, so only a webhook or
      * reconciliation can tell. Throws when Bolna certainly did not place it: a 4xx (429 as 429), no
      * connection, or no API key.
      */
-    public Dial placeCall(Map<String, Object> body) {
+    public Dial placeCall(CallRequest request) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("agent_id", request.bolnaAgentId());
+        body.put("recipient_phone_number", request.to());
+        if (request.from() != null) {
+            body.put("from_phone_number", request.from());
+        }
+        Map<String, Object> userData = new LinkedHashMap<>(request.userData() == null ? Map.of() : request.userData());
+        userData.put(BolnaExecution.ATTEMPT_ID, request.attemptId().toString());
+        body.put("user_data", userData);
         if (!properties.apiConfigured()) {
             throw ApiException.unavailable("Voice calling is not configured on this server (BOLNA_API_KEY is unset)");
         }
@@ -188,20 +232,42 @@ public class BolnaClient {
         }
     }
 
-    /** One page (1-based, up to 50) of the agent's executions, newest first as Bolna lists them. */
-    public JsonNode agentExecutions(String agentId, int page) {
-        return call("agent_executions", true, () -> rest.get()
+    /** One page (1-based, up to 50) of an agent's executions, newest first as Bolna lists them. */
+    public ExecutionPage agentExecutions(String agentId, int page) {
+        JsonNode found = call("agent_executions", true, () -> rest.get()
                 .uri("/v2/agent/{id}/executions?page_number={page}&page_size=50", agentId, page).retrieve()
                 .body(JsonNode.class));
+        List<BolnaExecution> executions = new ArrayList<>();
+        for (JsonNode execution : found.path("data")) {
+            if (BolnaExecution.id(execution).isPresent()) {
+                executions.add(BolnaExecution.of(execution));
+            }
+        }
+        return new ExecutionPage(executions, found.path("has_more").asBoolean(false));
     }
 
+    /** A page of an agent's executions, and whether there are more. */
+    public record ExecutionPage(List<BolnaExecution> executions, boolean hasMore) {
+    }
+
+    /** Asks Bolna to stop a call it has queued or scheduled (it cannot stop one in progress). */
     public void stopCall(String executionId) {
         call("stop_call", false, () -> rest.post().uri("/call/{id}/stop", executionId).retrieve().toBodilessEntity());
     }
 
-    public JsonNode getExecution(String executionId) {
-        return call("get_execution", true, () -> rest.get().uri("/executions/{id}", executionId).retrieve()
-                .body(JsonNode.class));
+    /** An execution as {@code GET /executions/{id}} returns it: as JSON (to store) and read. */
+    public Fetched fetchExecution(String executionId) {
+        String body = call("get_execution", true, () -> rest.get().uri("/executions/{id}", executionId).retrieve()
+                .body(String.class));
+        try {
+            return new Fetched(body, BolnaExecution.parse(body));
+        } catch (IllegalArgumentException notAnExecution) {
+            throw bad("Bolna answered something that is not an execution");
+        }
+    }
+
+    /** A fetched execution: its JSON and its reading. */
+    public record Fetched(String json, BolnaExecution execution) {
     }
 
     private <T> T call(String endpoint, boolean idempotent, Supplier<T> request) {

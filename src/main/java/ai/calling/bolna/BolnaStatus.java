@@ -1,14 +1,14 @@
-package ai.calling.call;
+package ai.calling.bolna;
 
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * How a Bolna execution status maps onto our call: the lifecycle stage it proves (ranked, so the
- * lifecycle only moves forward) and the call status it ends in, if it is terminal.
- * The table is documented in docs/bolna-webhooks.md.
+ * lifecycle only moves forward) and the call status it ends in, if it is terminal. Parsed
+ * case-insensitively, {@code _} and {@code -} alike. The table is documented in docs/bolna-webhooks.md.
  */
-enum BolnaStatus {
+public enum BolnaStatus {
 
     SCHEDULED(0, null), QUEUED(0, null), RESCHEDULED(0, null), INITIATED(0, null),
     RINGING(1, null),
@@ -19,20 +19,20 @@ enum BolnaStatus {
     CANCELED(3, "cancelled"), STOPPED(3, "cancelled"),
     UNKNOWN(-1, null);
 
-    static final String[] LIFECYCLE = { "initiated", "ringing", "answered", "disconnected" };
+    private static final String[] LIFECYCLE = { "initiated", "ringing", "answered", "disconnected" };
 
     private static final Map<String, BolnaStatus> ALIASES = Map.of("cancelled", CANCELED, "in_progress", IN_PROGRESS,
             "no_answer", NO_ANSWER, "call_disconnected", CALL_DISCONNECTED);
 
-    final int rank;
-    final String terminalStatus;
+    private final int rank;
+    private final String terminalStatus;
 
     BolnaStatus(int rank, String terminalStatus) {
         this.rank = rank;
         this.terminalStatus = terminalStatus;
     }
 
-    static BolnaStatus of(String raw) {
+    public static BolnaStatus of(String raw) {
         if (raw == null || raw.isBlank()) {
             return UNKNOWN;
         }
@@ -47,11 +47,26 @@ enum BolnaStatus {
         }
     }
 
-    boolean terminal() {
+    public boolean terminal() {
         return terminalStatus != null;
     }
 
-    static int rankOf(String lifecycle) {
+    /** The call status a terminal status ends in (completed, failed or cancelled); null while not terminal. */
+    public String callStatus() {
+        return terminalStatus;
+    }
+
+    /** The lifecycle stage this status proves (initiated, ringing, answered, disconnected); null when unknown. */
+    public String lifecycle() {
+        return rank < 0 ? null : LIFECYCLE[rank];
+    }
+
+    /** Whether this status moves a call whose lifecycle stage is {@code current} forward. */
+    public boolean advances(String current) {
+        return rank >= 0 && rank > rankOf(current);
+    }
+
+    private static int rankOf(String lifecycle) {
         for (int i = 0; i < LIFECYCLE.length; i++) {
             if (LIFECYCLE[i].equals(lifecycle)) {
                 return i;

@@ -1,0 +1,89 @@
+package ai.calling.lead.internal;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.lead.LeadAnalysisService;
+import ai.calling.lead.LeadAnalysisService.AnalysisDue;
+
+/**
+ * The thread that runs lead analyses: woken when a call with a transcript has ended (after its
+ * commit, so its job exists), when a retry is asked for, and when a retry falls due. Started and
+ * stopped with the application: on stop it lets the analysis in hand finish (its job is claimed) for
+ * up to 30 s; queued wake-ups are dropped, the jobs stay in the table for the next start's poll.
+ */
+@Component
+class LeadAnalysisWorker implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(LeadAnalysisWorker.class);
+
+    private final LeadAnalysisService analyses;
+    private volatile ScheduledExecutorService worker;
+
+    LeadAnalysisWorker(LeadAnalysisService analyses) {
+        this.analyses = analyses;
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void callEnded(CallCompleted call) {
+        if (call.transcriptId() != null) {
+            schedule(Duration.ZERO);
+        }
+    }
+
+    @EventListener
+    void due(AnalysisDue due) {
+        schedule(due.delay());
+    }
+
+    private void schedule(Duration delay) {
+        ScheduledExecutorService current = worker;
+        if (current != null && !current.isShutdown()) {
+            current.schedule(this::runDue, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void runDue() {
+        try {
+            analyses.runDue();
+        } catch (RuntimeException e) {
+            log.error("A lead analysis run failed; the scheduled poll tries again", e);
+        }
+    }
+
+    @Override
+    public void start() {
+        worker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("lead-analysis").factory());
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService current = worker;
+        current.shutdown();
+        try {
+            if (!current.awaitTermination(30, TimeUnit.SECONDS)) {
+                current.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            current.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        worker = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return worker != null;
+    }
+}

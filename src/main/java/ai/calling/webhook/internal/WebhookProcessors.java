@@ -1,0 +1,175 @@
+package ai.calling.webhook.internal;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import ai.calling.config.BolnaProperties;
+
+/**
+ * The threads that apply stored deliveries as they arrive ({@code BOLNA_WEBHOOK_WORKERS}): each takes
+ * whatever has been queued meanwhile (up to {@value #BATCH} events) as one batch. While deliveries
+ * keep arriving, processing takes at most its share of the time (as autovacuum's cost delay does for
+ * vacuum): a burst is acknowledged first, and processed at full speed as soon as it eases. It never
+ * stops: under a flood it still runs that share of the time. Events no processor took (a full queue,
+ * a stop) are left to the sweep.
+ * <p>
+ * Stopped after the web server and the journal (phase {@link #PHASE}), so the deliveries acknowledged
+ * last are still queued to a running processor; a processor finishes its batch before it stops.
+ */
+@Component
+public class WebhookProcessors implements SmartLifecycle {
+
+    /** Stopped after the journal ({@link WebhookJournal#PHASE}), which stops after the web server. */
+    static final int PHASE = WebhookJournal.PHASE - 1024;
+    static final int BATCH = 100;
+    static final Duration BUSY_WINDOW = Duration.ofMillis(100);
+    private static final Logger log = LoggerFactory.getLogger(WebhookProcessors.class);
+
+    static final int BACKLOG_PAGE = 1000;
+
+    private final WebhookProcessing processing;
+    private final WebhookJournal journal;
+    private final WebhookEvents events;
+    private final BolnaProperties bolna;
+    private final boolean drainAtStart;
+    private final BlockingQueue<UUID> queued = new LinkedBlockingQueue<>(20_000);
+    private volatile boolean running;
+    private List<Thread> processors = List.of();
+    private Thread drain;
+
+    WebhookProcessors(WebhookProcessing processing, WebhookJournal journal, WebhookEvents events,
+            BolnaProperties bolna, @Value("${app.jobs.enabled:true}") boolean drainAtStart) {
+        this.processing = processing;
+        this.journal = journal;
+        this.events = events;
+        this.bolna = bolna;
+        this.drainAtStart = drainAtStart;
+    }
+
+    /** Queues a stored event; false when the queue is full (the sweep takes it then). */
+    public boolean offer(UUID eventId) {
+        return running && queued.offer(eventId);
+    }
+
+    private void processQueued() {
+        List<UUID> batch = new ArrayList<>(BATCH);
+        while (running) {
+            try {
+                UUID first = queued.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queued.drainTo(batch, BATCH - 1);
+                long began = System.nanoTime();
+                processing.process(batch, false);
+                yieldToDeliveries(System.nanoTime() - began);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("A webhook processor failed; its events wait for the sweep", e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void yieldToDeliveries(long batchNanos) throws InterruptedException {
+        double share = Math.clamp(bolna.webhookProcessingShare(), 0.01, 1);
+        if (share < 1 && journal.wroteWithin(BUSY_WINDOW)) {
+            TimeUnit.NANOSECONDS.sleep((long) (batchNanos * (1 - share) / share));
+        }
+    }
+
+    /**
+     * Applies every event still in state received that arrived before the start, in batches, at full
+     * speed (no staleness threshold, no yielding): after a crash the stored backlog is applied at
+     * start-up rather than 500 per 30 s sweep. Safe beside other processors and instances (events are
+     * claimed with SKIP LOCKED). Returns how many events it went through.
+     */
+    int drainBacklog() {
+        OffsetDateTime startedAt = OffsetDateTime.now();
+        List<WebhookEvents.Backlogged> page = events.backlog(startedAt, null, null, BACKLOG_PAGE);
+        int drained = 0;
+        while (running && !page.isEmpty()) {
+            List<UUID> ids = page.stream().map(WebhookEvents.Backlogged::id).toList();
+            for (int from = 0; from < ids.size(); from += BATCH) {
+                processing.process(ids.subList(from, Math.min(ids.size(), from + BATCH)), false);
+            }
+            drained += ids.size();
+            WebhookEvents.Backlogged last = page.getLast();
+            page = events.backlog(startedAt, last.receivedAt(), last.id(), BACKLOG_PAGE);
+        }
+        return drained;
+    }
+
+    private void drainAtStart() {
+        long started = System.nanoTime();
+        try {
+            int drained = drainBacklog();
+            if (drained > 0) {
+                log.info("Applied the {} Bolna deliveries stored before start-up in {} ms", drained,
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+        } catch (RuntimeException e) {
+            log.error("The start-up drain of stored Bolna deliveries stopped; the sweep goes on with them", e);
+        }
+    }
+
+    /** Starts the processors and, where the scheduled jobs run, the drain of what was stored before the start. */
+    @Override
+    public void start() {
+        running = true;
+        processors = IntStream.range(0, Math.clamp(bolna.webhookWorkers(), 1, 16))
+                .mapToObj(n -> Thread.ofPlatform().name("bolna-webhook-" + n).daemon().start(this::processQueued))
+                .toList();
+        if (drainAtStart) {
+            drain = Thread.ofPlatform().name("bolna-webhook-backlog").daemon().start(this::drainAtStart);
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        List<Thread> threads = new ArrayList<>(processors);
+        if (drain != null) {
+            threads.add(drain);
+        }
+        for (Thread processor : threads) {
+            try {
+                processor.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (!queued.isEmpty()) {
+            log.info("{} stored Bolna deliveries were not applied before the stop; the sweep applies them", queued.size());
+            queued.clear();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+}
