@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
+import ai.calling.analytics.AgentTargetsService;
 import ai.calling.common.ApiException;
 import ai.calling.config.SystemSettings;
 
@@ -35,7 +36,7 @@ public class MaintenanceJobs {
     private final Clock clock;
     private final Map<String, Supplier<String>> jobs = new LinkedHashMap<>();
 
-    MaintenanceJobs(JdbcClient jdbc, SystemSettings settings, Clock clock) {
+    MaintenanceJobs(JdbcClient jdbc, SystemSettings settings, AgentTargetsService trends, Clock clock) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.clock = clock;
@@ -53,50 +54,12 @@ public class MaintenanceJobs {
         jobs.put("cleanup_bolna_webhook_events", () -> "deleted " + jdbc.sql(
                 "SELECT cleanup_bolna_webhook_events(:days)::text").param("days",
                 settings.intValue(SystemSettings.WEBHOOK_EVENT_RETENTION_DAYS, 90)).query(String.class).single());
-        jobs.put("agent_performance_trends", () -> "rows " + jdbc.sql(TRENDS).param("today",
-                LocalDate.now(clock.withZone(ZoneOffset.UTC))).update());
+        jobs.put("agent_performance_trends", () -> "rows " + trends.computeWeeklyTrends(
+                LocalDate.now(clock.withZone(ZoneOffset.UTC))));
         jobs.put("batch_calculate_call_analytics", () -> "rows " + jdbc.sql(
                 "SELECT batch_calculate_call_analytics(:day)::text").param("day",
                 LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1)).query(String.class).single());
     }
-
-    /**
-     * Weekly trend per agent: the last 7 UTC days against the 7 before, in percent, and the agent's
-     * rank among its owner's agents by success rate.
-     */
-    static final String TRENDS = """
-            INSERT INTO agent_performance_trends (agent_id, user_id, period_start, period_end, period_type,
-                calls_change_percent, success_rate_change_percent, conversion_rate_change_percent,
-                avg_duration_change_percent, performance_rank, total_agents_count)
-            SELECT agent_id, user_id, :today - 6, :today, 'weekly',
-                   change(cur_calls, prev_calls), change(cur_success, prev_success), change(cur_conv, prev_conv),
-                   change(cur_dur, prev_dur),
-                   rank() OVER (PARTITION BY user_id ORDER BY cur_success DESC, cur_calls DESC, agent_id),
-                   count(*) OVER (PARTITION BY user_id)
-              FROM (SELECT a.id AS agent_id, a.user_id,
-                           COALESCE(sum(aa.total_calls) FILTER (WHERE aa.date > :today - 7), 0) AS cur_calls,
-                           COALESCE(sum(aa.total_calls) FILTER (WHERE aa.date <= :today - 7), 0) AS prev_calls,
-                           COALESCE(percentage(sum(aa.successful_calls) FILTER (WHERE aa.date > :today - 7),
-                                               sum(aa.total_calls) FILTER (WHERE aa.date > :today - 7)), 0) AS cur_success,
-                           COALESCE(percentage(sum(aa.successful_calls) FILTER (WHERE aa.date <= :today - 7),
-                                               sum(aa.total_calls) FILTER (WHERE aa.date <= :today - 7)), 0) AS prev_success,
-                           COALESCE(percentage(sum(aa.qualified_leads) FILTER (WHERE aa.date > :today - 7),
-                                               sum(aa.leads_generated) FILTER (WHERE aa.date > :today - 7)), 0) AS cur_conv,
-                           COALESCE(percentage(sum(aa.qualified_leads) FILTER (WHERE aa.date <= :today - 7),
-                                               sum(aa.leads_generated) FILTER (WHERE aa.date <= :today - 7)), 0) AS prev_conv,
-                           COALESCE(sum(aa.total_duration_minutes) FILTER (WHERE aa.date > :today - 7), 0) AS cur_dur,
-                           COALESCE(sum(aa.total_duration_minutes) FILTER (WHERE aa.date <= :today - 7), 0) AS prev_dur
-                      FROM agents a
-                      LEFT JOIN agent_analytics aa ON aa.agent_id = a.id AND aa.user_id = a.user_id AND aa.hour IS NULL
-                           AND aa.date > :today - 14
-                     WHERE a.is_active
-                     GROUP BY a.id, a.user_id) w
-            ON CONFLICT (agent_id, period_start, period_end, period_type) DO UPDATE SET
-                calls_change_percent = EXCLUDED.calls_change_percent,
-                success_rate_change_percent = EXCLUDED.success_rate_change_percent,
-                conversion_rate_change_percent = EXCLUDED.conversion_rate_change_percent,
-                avg_duration_change_percent = EXCLUDED.avg_duration_change_percent,
-                performance_rank = EXCLUDED.performance_rank, total_agents_count = EXCLUDED.total_agents_count""";
 
     public List<String> names() {
         return List.copyOf(jobs.keySet());

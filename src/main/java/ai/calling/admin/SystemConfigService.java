@@ -3,14 +3,10 @@ package ai.calling.admin;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -19,7 +15,6 @@ import javax.crypto.spec.SecretKeySpec;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -52,14 +47,12 @@ public class SystemConfigService {
             Map.entry("default_max_call_duration_seconds", new int[] { 30, 3600 }),
             Map.entry("max_concurrent_calls_per_user", new int[] { 0, 1000 }));
 
-    private final JdbcClient jdbc;
     private final SystemSettings settings;
     private final AdminAudit audit;
     private final byte[] encryptionKey;
 
-    SystemConfigService(JdbcClient jdbc, SystemSettings settings, AdminAudit audit,
+    SystemConfigService(SystemSettings settings, AdminAudit audit,
             @Value("${app.config-encryption-key:}") String encryptionKey) {
-        this.jdbc = jdbc;
         this.settings = settings;
         this.audit = audit;
         this.encryptionKey = encryptionKey == null || encryptionKey.isBlank() ? null
@@ -70,13 +63,11 @@ public class SystemConfigService {
     }
 
     public List<ConfigEntry> list() {
-        return jdbc.sql("SELECT config_key, config_value, is_encrypted, description, updated_at FROM system_config "
-                + "ORDER BY config_key").query(SystemConfigService::entry).list();
+        return settings.all().stream().map(SystemConfigService::entry).toList();
     }
 
     public ConfigEntry get(String key) {
-        return jdbc.sql("SELECT config_key, config_value, is_encrypted, description, updated_at FROM system_config "
-                + "WHERE config_key = :key").param("key", key).query(SystemConfigService::entry).optional()
+        return settings.find(key).map(SystemConfigService::entry)
                 .orElseThrow(() -> ApiException.notFound("The setting " + key));
     }
 
@@ -90,9 +81,7 @@ public class SystemConfigService {
         if (current.isEncrypted()) {
             stored = encrypt(stored);
         }
-        jdbc.sql("UPDATE system_config SET config_value = :value, updated_by = :admin WHERE config_key = :key")
-                .param("value", stored).param("admin", admin.id()).param("key", key).update();
-        settings.evict(key);
+        settings.store(key, stored, admin.id());
         audit.record(admin, "config.changed", "system_config", key, null,
                 Map.of("from", current.isEncrypted() ? "***" : current.value(),
                         "to", current.isEncrypted() ? "***" : stored), request);
@@ -143,11 +132,10 @@ public class SystemConfigService {
         }
     }
 
-    private static ConfigEntry entry(ResultSet rs, int n) throws SQLException {
-        boolean encrypted = rs.getBoolean("is_encrypted");
-        OffsetDateTime updated = rs.getObject("updated_at", OffsetDateTime.class);
-        return new ConfigEntry(rs.getString("config_key"), encrypted ? "***" : rs.getString("config_value"), encrypted,
-                rs.getString("description"), updated == null ? null : updated.toInstant());
+    /** An encrypted value is never returned in clear. */
+    private static ConfigEntry entry(SystemSettings.Setting setting) {
+        return new ConfigEntry(setting.key(), setting.encrypted() ? "***" : setting.value(), setting.encrypted(),
+                setting.description(), setting.updatedAt());
     }
 
     public record ConfigEntry(String key, String value, boolean isEncrypted, String description, Instant updatedAt) {

@@ -14,10 +14,12 @@ import jakarta.validation.constraints.NotNull;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 import ai.calling.agent.AgentService;
 import ai.calling.analytics.AnalyticsDtos.Target;
 import ai.calling.analytics.AnalyticsDtos.Trend;
+import ai.calling.analytics.internal.AgentTrendQueries;
 import ai.calling.common.ApiException;
 
 /**
@@ -32,10 +34,12 @@ public class AgentTargetsService {
 
     private final JdbcClient jdbc;
     private final AgentService agents;
+    private final AgentTrendQueries trendQueries;
 
-    AgentTargetsService(JdbcClient jdbc, AgentService agents) {
+    AgentTargetsService(JdbcClient jdbc, AgentService agents, AgentTrendQueries trendQueries) {
         this.jdbc = jdbc;
         this.agents = agents;
+        this.trendQueries = trendQueries;
     }
 
     public Target create(UUID userId, UUID agentId, NewTarget target) {
@@ -106,6 +110,12 @@ public class AgentTargetsService {
         if (deleted == 0) {
             throw ApiException.notFound("The target");
         }
+    }
+
+    /** Writes every active agent's weekly trend for the week ending {@code today} (the daily job); returns the rows. */
+    @Transactional
+    public int computeWeeklyTrends(LocalDate today) {
+        return trendQueries.writeWeekly(today);
     }
 
     public List<Trend> trends(UUID userId, UUID agentId) {

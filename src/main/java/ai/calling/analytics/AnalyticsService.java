@@ -61,7 +61,7 @@ public class AnalyticsService {
         });
         // the balance is always live: it is the one figure users check right after paying
         if (!computedNow[0]) {
-            return cached.withCreditsRemaining(jdbc.sql("SELECT credits FROM users WHERE id = :user")
+            return cached.withCreditsRemaining(jdbc.sql("SELECT credits FROM report_accounts WHERE id = :user")
                     .param("user", userId).query(Integer.class).single());
         }
         return cached;
@@ -102,11 +102,11 @@ public class AnalyticsService {
     public LeadsAnalytics leads(UUID userId) {
         return cached(userId + ":leads", () -> new LeadsAnalytics(
                 jdbc.sql("""
-                    SELECT least(total_score / 10, 9) * 10 AS bucket_from, count(*) AS leads FROM lead_analytics
+                    SELECT least(total_score / 10, 9) * 10 AS bucket_from, count(*) AS leads FROM report_lead_analyses
                      WHERE user_id = :user AND analysis_type = 'individual' AND total_score IS NOT NULL
                      GROUP BY 1 ORDER BY 1""").param("user", userId).query(ScoreBucket.class).list(),
                 jdbc.sql("""
-                    SELECT lead_status_tag, count(*) AS leads FROM lead_analytics
+                    SELECT lead_status_tag, count(*) AS leads FROM report_lead_analyses
                      WHERE user_id = :user AND analysis_type = 'complete' AND lead_status_tag IS NOT NULL
                      GROUP BY 1 ORDER BY 1""").param("user", userId).query(StatusTagCount.class).list(),
                 jdbc.sql("""
@@ -116,7 +116,7 @@ public class AnalyticsService {
                            count(*) FILTER (WHERE cta_followup_clicked) AS followup,
                            count(*) FILTER (WHERE cta_sample_clicked) AS sample,
                            count(*) FILTER (WHERE cta_escalated_to_human) AS human
-                      FROM lead_analytics WHERE user_id = :user AND analysis_type = 'individual'""")
+                      FROM report_lead_analyses WHERE user_id = :user AND analysis_type = 'individual'""")
                     .param("user", userId).query(CtaFunnel.class).single()));
     }
 
@@ -172,13 +172,13 @@ public class AnalyticsService {
                 best AS (
                     SELECT a.id AS agent_id, a.name, sum(aa.successful_calls) AS successful_calls,
                            sum(aa.total_calls) AS calls
-                      FROM agent_analytics aa JOIN agents a ON a.id = aa.agent_id AND a.user_id = aa.user_id
+                      FROM agent_analytics aa JOIN report_agents a ON a.id = aa.agent_id AND a.user_id = aa.user_id
                      WHERE aa.user_id = :user AND aa.hour IS NULL AND aa.date >= :last30
                      GROUP BY a.id, a.name HAVING sum(aa.total_calls) > 0
                      ORDER BY sum(aa.successful_calls)::numeric / sum(aa.total_calls) DESC, sum(aa.total_calls) DESC, a.name
                      LIMIT 1)
                 SELECT windows.*, best.agent_id, best.name AS agent_name, best.successful_calls AS agent_successful_calls,
-                       best.calls AS agent_calls, (SELECT credits FROM users WHERE id = :user) AS credits_remaining
+                       best.calls AS agent_calls, (SELECT credits FROM report_accounts WHERE id = :user) AS credits_remaining
                   FROM windows LEFT JOIN best ON true
                  ORDER BY windows.ord""")
                 .param("user", userId).param("last30", today.minusDays(29)).param("last7", today.minusDays(6))

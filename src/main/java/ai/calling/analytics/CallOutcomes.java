@@ -59,7 +59,7 @@ public class CallOutcomes {
         List<Map<String, Object>> found = jdbc.sql("""
                 SELECT l.total_score, l.lead_status_tag, l.cta_followup_clicked, l.cta_demo_clicked,
                        l.demo_book_datetime, l.smart_notification
-                  FROM lead_analytics l
+                  FROM report_lead_analyses l
                  WHERE l.call_id = :call AND l.user_id = :user AND l.analysis_type = 'individual'""")
                 .param("call", analysis.callId()).param("user", analysis.userId()).query().listOfRows();
         if (found.isEmpty()) {
@@ -75,7 +75,7 @@ public class CallOutcomes {
                                                  lead_temperature, follow_up_required, follow_up_date, next_steps)
                 SELECT c.agent_id, c.id, c.user_id, CASE c.status WHEN 'completed' THEN 'completed' ELSE 'failed' END,
                        :qualified, :temperature, :followUp, :followUpDate, :nextSteps
-                  FROM calls c WHERE c.id = :call AND c.user_id = :user
+                  FROM report_calls c WHERE c.id = :call AND c.user_id = :user
                 ON CONFLICT (call_id) DO UPDATE SET is_qualified_lead = EXCLUDED.is_qualified_lead,
                        lead_temperature = EXCLUDED.lead_temperature, follow_up_required = EXCLUDED.follow_up_required,
                        follow_up_date = EXCLUDED.follow_up_date, next_steps = EXCLUDED.next_steps""")

@@ -1,7 +1,10 @@
 package ai.calling.config;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -9,6 +12,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.stereotype.Service;
 
 import ai.calling.config.internal.SystemConfigEntry;
+import ai.calling.config.internal.SystemConfigQueries;
 import ai.calling.config.internal.SystemConfigRepository;
 
 /**
@@ -35,11 +39,32 @@ public class SystemSettings {
     public static final String MAX_CONCURRENT_CALLS_PER_USER = "max_concurrent_calls_per_user";
 
     private final SystemConfigRepository repository;
+    private final SystemConfigQueries queries;
     private final Cache<String, Optional<String>> cache = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofSeconds(30)).maximumSize(500).build();
 
-    SystemSettings(SystemConfigRepository repository) {
+    SystemSettings(SystemConfigRepository repository, SystemConfigQueries queries) {
         this.repository = repository;
+        this.queries = queries;
+    }
+
+    /** Every setting as stored (an encrypted value as its ciphertext), for the admin console. */
+    public List<Setting> all() {
+        return queries.all();
+    }
+
+    public Optional<Setting> find(String key) {
+        return queries.find(key);
+    }
+
+    /** Stores a value (already validated, and encrypted where the setting is); it applies at once. */
+    public void store(String key, String storedValue, UUID updatedBy) {
+        queries.update(key, storedValue, updatedBy);
+        evict(key);
+    }
+
+    /** One row of system_config. */
+    public record Setting(String key, String value, boolean encrypted, String description, Instant updatedAt) {
     }
 
     public int intValue(String key, int defaultValue) {

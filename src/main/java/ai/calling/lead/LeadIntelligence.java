@@ -29,7 +29,7 @@ public class LeadIntelligence {
     private static final String LEADS = """
             WITH per_phone AS (
                 SELECT phone_number, count(*) AS calls, max(created_at) AS last_call_at
-                  FROM calls WHERE user_id = :user GROUP BY phone_number)
+                  FROM report_calls WHERE user_id = :user GROUP BY phone_number)
             SELECT p.phone_number, p.calls, p.last_call_at, la.total_score, la.lead_status_tag, la.intent_score,
                    la.urgency_score, la.budget_score, la.fit_score, la.engagement_score, la.analysis_timestamp,
                    ct.id AS contact_id, ct.name AS contact_name, ct.email AS contact_email, ct.company AS contact_company,
@@ -37,7 +37,7 @@ public class LeadIntelligence {
               FROM per_phone p
               LEFT JOIN lead_analytics la ON la.user_id = :user AND la.phone_number = p.phone_number
                                           AND la.analysis_type = 'complete'
-              LEFT JOIN contacts ct ON ct.user_id = :user AND ct.phone_number = p.phone_number
+              LEFT JOIN report_contacts ct ON ct.user_id = :user AND ct.phone_number = p.phone_number
               LEFT JOIN LATERAL (SELECT follow_up_date FROM follow_ups f
                                   WHERE f.user_id = :user AND f.lead_phone = p.phone_number
                                     AND f.follow_up_status = 'pending'
@@ -101,8 +101,8 @@ public class LeadIntelligence {
                 SELECT c.id, c.status, c.call_lifecycle_status, c.lead_type, c.duration_seconds, c.credits_used,
                        c.created_at, t.content AS transcript, t.analysis_status, l.total_score, l.lead_status_tag,
                        l.smart_notification, l.cta_pricing_clicked, l.cta_demo_clicked
-                  FROM calls c
-                  LEFT JOIN transcripts t ON t.call_id = c.id
+                  FROM report_calls c
+                  LEFT JOIN report_transcripts t ON t.call_id = c.id
                   LEFT JOIN lead_analytics l ON l.call_id = c.id AND l.analysis_type = 'individual'
                  WHERE c.user_id = :user AND c.phone_number = :phone ORDER BY c.created_at, c.id""")
                 .param("user", userId).param("phone", phone).query().listOfRows();

@@ -33,14 +33,14 @@ public class PlatformQueries {
 
     public PlatformStats stats() {
         return jdbc.sql("""
-                SELECT (SELECT count(*) FROM users) AS users,
-                       (SELECT count(*) FROM users WHERE is_active) AS active_users,
-                       (SELECT count(*) FROM agents WHERE is_active) AS agents,
-                       (SELECT count(*) FROM calls WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS calls_today,
-                       (SELECT count(*) FROM calls WHERE created_at >= now() - interval '30 days') AS calls_30_days,
-                       (SELECT COALESCE(sum(duration_minutes), 0) FROM calls) AS minutes,
-                       (SELECT COALESCE(sum(amount), 0) FROM credit_transactions WHERE type = 'purchase') AS credits_sold,
-                       (SELECT COALESCE(-sum(amount), 0) FROM credit_transactions WHERE type = 'usage') AS credits_used""")
+                SELECT (SELECT count(*) FROM report_accounts) AS users,
+                       (SELECT count(*) FROM report_accounts WHERE is_active) AS active_users,
+                       (SELECT count(*) FROM report_agents WHERE is_active) AS agents,
+                       (SELECT count(*) FROM report_calls WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS calls_today,
+                       (SELECT count(*) FROM report_calls WHERE created_at >= now() - interval '30 days') AS calls_30_days,
+                       (SELECT COALESCE(sum(duration_minutes), 0) FROM report_calls) AS minutes,
+                       (SELECT COALESCE(sum(amount), 0) FROM report_credit_movements WHERE type = 'purchase') AS credits_sold,
+                       (SELECT COALESCE(-sum(amount), 0) FROM report_credit_movements WHERE type = 'usage') AS credits_used""")
                 .query((rs, row) -> new PlatformStats(rs.getLong("users"), rs.getLong("active_users"),
                         rs.getLong("agents"), rs.getLong("calls_today"), rs.getLong("calls_30_days"), rs.getLong("minutes"),
                         rs.getLong("credits_sold"), rs.getLong("credits_used"), revenueByCurrency()))
@@ -70,11 +70,11 @@ public class PlatformQueries {
                    AND (CAST(:search AS text) IS NULL OR lower(a.name) LIKE lower(:search))
                    AND (CAST(:active AS boolean) IS NULL OR a.is_active = :active)""";
         String like = search == null || search.isBlank() ? null : "%" + search.trim() + "%";
-        long total = jdbc.sql("SELECT count(*) FROM agents a" + " " + where).param("user", userId).param("search", like)
+        long total = jdbc.sql("SELECT count(*) FROM report_agents a" + " " + where).param("user", userId).param("search", like)
                 .param("active", active).query(Long.class).single();
         List<AgentSummary> items = jdbc.sql("""
                 SELECT a.id, a.user_id, u.email AS owner_email, a.name, a.agent_type, a.is_active, a.bolna_agent_id,
-                       a.created_at FROM agents a JOIN users u ON u.id = a.user_id""" + " " + where
+                       a.created_at FROM report_agents a JOIN report_accounts u ON u.id = a.user_id""" + " " + where
                         + " ORDER BY a.created_at DESC, a.id LIMIT :limit OFFSET :offset")
                 .param("user", userId).param("search", like).param("active", active).param("limit", limit)
                 .param("offset", offset).query(AgentSummary.class).list();
@@ -90,11 +90,11 @@ public class PlatformQueries {
                    AND (CAST(:to AS timestamptz) IS NULL OR c.created_at < :to)""";
         var fromTime = from == null ? null : from.atOffset(ZoneOffset.UTC);
         var toTime = to == null ? null : to.atOffset(ZoneOffset.UTC);
-        long total = jdbc.sql("SELECT count(*) FROM calls c" + " " + where).param("user", userId).param("status", status)
+        long total = jdbc.sql("SELECT count(*) FROM report_calls c" + " " + where).param("user", userId).param("status", status)
                 .param("from", fromTime).param("to", toTime).query(Long.class).single();
         List<CallSummary> items = jdbc.sql("""
                 SELECT c.id, c.user_id, c.agent_id, c.phone_number, c.status, c.call_lifecycle_status, c.lead_type,
-                       c.duration_seconds, c.credits_used, c.bolna_execution_id, c.created_at FROM calls c""" + " " + where
+                       c.duration_seconds, c.credits_used, c.bolna_execution_id, c.created_at FROM report_calls c""" + " " + where
                         + " ORDER BY c.created_at DESC, c.id LIMIT :limit OFFSET :offset")
                 .param("user", userId).param("status", status).param("from", fromTime).param("to", toTime)
                 .param("limit", limit).param("offset", offset).query(CallSummary.class).list();
@@ -107,7 +107,7 @@ public class PlatformQueries {
     public List<Revenue> revenueByCurrency() {
         return jdbc.sql("""
                 SELECT currency, sum(amount_cents) AS amount_cents, count(*) AS purchases
-                  FROM stripe_checkout_sessions WHERE credited_at IS NOT NULL GROUP BY currency ORDER BY currency""")
+                  FROM report_checkout_sessions WHERE credited_at IS NOT NULL GROUP BY currency ORDER BY currency""")
                 .query(Revenue.class).list();
     }
 

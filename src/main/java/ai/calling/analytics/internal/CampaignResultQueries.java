@@ -32,7 +32,7 @@ public class CampaignResultQueries {
                        count(*) FILTER (WHERE o.outcome = 'completed'),
                        COALESCE(round(avg(c.duration_seconds) FILTER (WHERE o.outcome = 'completed')), 0),
                        COALESCE(sum(c.credits_used), 0)
-                  FROM calls c LEFT JOIN agent_call_outcomes o ON o.call_id = c.id
+                  FROM report_calls c LEFT JOIN agent_call_outcomes o ON o.call_id = c.id
                  WHERE c.user_id = :user AND c.campaign_id = :campaign""")
                 .param("user", userId).param("campaign", campaignId)
                 .query((rs, n) -> new CallFigures(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))).single();
@@ -43,7 +43,7 @@ public class CampaignResultQueries {
                 SELECT count(*) FILTER (WHERE tag = 'Hot'), count(*) FILTER (WHERE tag = 'Warm'),
                        count(*) FILTER (WHERE tag = 'Cold')
                   FROM (SELECT DISTINCT ON (c.phone_number) la.lead_status_tag AS tag
-                          FROM lead_analytics la JOIN calls c ON c.id = la.call_id AND c.user_id = la.user_id
+                          FROM report_lead_analyses la JOIN report_calls c ON c.id = la.call_id AND c.user_id = la.user_id
                          WHERE c.user_id = :user AND c.campaign_id = :campaign AND la.analysis_type = 'individual'
                          ORDER BY c.phone_number, la.created_at DESC) latest""")
                 .param("user", userId).param("campaign", campaignId)
