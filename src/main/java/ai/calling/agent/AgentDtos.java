@@ -16,7 +16,7 @@ import ai.calling.common.BoundedJson;
 /** Request and response bodies of {@code /api/agents}. */
 public final class AgentDtos {
 
-    /** The range of an agent's hard call limit (CONTRACT.md section 5). */
+    /** The range of an agent's hard call limit. */
     public static final int MIN_CALL_SECONDS = 30;
     public static final int MAX_CALL_SECONDS = 3600;
 
@@ -51,8 +51,8 @@ public final class AgentDtos {
             @Min(MIN_CALL_SECONDS) @Max(MAX_CALL_SECONDS) Integer maxCallDurationSeconds) {
     }
 
-    /** Some character that is not whitespace, on any line. */
-    static final String NOT_BLANK = "(?s).*\\S.*";
+    /** Some character that is not whitespace, on any line (no inline flags: clients read it as ECMAScript). */
+    static final String NOT_BLANK = "[\\s\\S]*\\S[\\s\\S]*";
 
     public record AgentView(UUID id, String name, String agentType, String description, boolean isActive,
             String bolnaAgentId, String welcomeMessage, String systemPrompt, int maxCallDurationSeconds,

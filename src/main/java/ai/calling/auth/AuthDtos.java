@@ -21,8 +21,11 @@ public final class AuthDtos {
                     message = "must not contain line breaks or other control characters") String name) {
     }
 
-    /** A name is one line of printable text: it ends up in mail headers and bodies. */
-    public static final String NO_CONTROL_CHARACTERS = "[^\\p{Cntrl}\\u2028\\u2029]*";
+    /**
+     * A name is one line of printable text: it ends up in mail headers and bodies. Written in the
+     * syntax Java and ECMAScript share, since the OpenAPI document publishes it to clients.
+     */
+    public static final String NO_CONTROL_CHARACTERS = "[^\\x00-\\x1F\\x7F\\u2028\\u2029]*";
 
     public record LoginRequest(@NotBlank String email, @NotBlank String password) {
     }
@@ -43,7 +46,7 @@ public final class AuthDtos {
     public record UserView(UUID id, String email, String name, String role, int credits, boolean emailVerified) {
     }
 
-    /** Login, register and refresh answer this (CONTRACT.md section 4). */
+    /** Login, register and refresh answer this. */
     public record AuthResponse(String accessToken, String refreshToken, String tokenType, long expiresIn,
             UserView user) {
     }

@@ -121,6 +121,35 @@ class OpenApiDocumentTest {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * Clients (and Redocly) read a schema's {@code pattern} as an ECMAScript regular expression, and
+     * Bean Validation as a Java one: each must use only the syntax both share. No Unicode classes
+     * such as \\p{Cntrl}, no inline flags or other (?...) groups, no possessive quantifiers, no \\A or \\Z.
+     */
+    @Test
+    void everyPatternIsWrittenInTheSyntaxJavaAndEcmaScriptShare() {
+        java.util.regex.Pattern javaOnly = java.util.regex.Pattern.compile(
+                "\\\\[pP]\\{|\\(\\?[^:=!]|[*+?}]\\+|\\\\[AZzG]");
+        List<String> patterns = new ArrayList<>();
+        collectPatterns(document, patterns);
+        assertThat(patterns).isNotEmpty();
+        assertThat(patterns).noneMatch(pattern -> javaOnly.matcher(pattern).find());
+    }
+
+    private static void collectPatterns(JsonNode node, List<String> patterns) {
+        if (node.isObject()) {
+            node.properties().forEach(field -> {
+                if (field.getKey().equals("pattern") && field.getValue().isString()) {
+                    patterns.add(field.getValue().asString());
+                } else {
+                    collectPatterns(field.getValue(), patterns);
+                }
+            });
+        } else if (node.isArray()) {
+            node.forEach(element -> collectPatterns(element, patterns));
+        }
+    }
+
     /** The document's security matches the filter chain: an operation that claims a token refuses a call without one. */
     @Test
     void everyOperationThatDeclaresTheBearerSchemeRefusesACallWithoutAToken() {
