@@ -1,6 +1,7 @@
 package ai.calling.campaign;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Set;
 import java.util.UUID;
 
@@ -12,6 +13,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,8 +23,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
 
 import ai.calling.campaign.CampaignDtos.AddRecipientsRequest;
 import ai.calling.campaign.CampaignDtos.AddRecipientsResult;
@@ -35,8 +39,9 @@ import ai.calling.common.CurrentUser;
 import ai.calling.common.PageParams;
 import ai.calling.common.PageResponse;
 import ai.calling.common.SpreadsheetCsv;
+import ai.calling.contact.ContactCsv;
 
-/** Campaigns of the signed-in tenant (CONTRACT.md section 5, "Campaigns"). */
+/** Campaigns of the signed-in tenant (decision 0015). */
 @RestController
 @RequestMapping("/api/campaigns")
 class CampaignController {
@@ -124,6 +129,26 @@ class CampaignController {
     AddRecipientsResult addRecipients(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @Valid @RequestBody AddRecipientsRequest body) {
         return campaigns.addRecipients(user.id(), id, body);
+    }
+
+    @Operation(summary = "Add recipients to a campaign from a CSV file", description = """
+            A multipart/form-data upload with the CSV in the part "file", in the contact upload's format \
+            (the same columns and aliases: phone is required, name is the name the agent greets; email, \
+            company and notes are checked and not kept). Numbers are stored as E.164, numbers on the \
+            do-not-call list are added as skipped_dnc, a number already in the campaign or repeated in the \
+            file is skipped, and a bad row is reported in invalid as "row N" (the header is row 1). At most \
+            CAMPAIGN_MAX_RECIPIENTS_PER_UPLOAD rows.""", responses = {
+            @ApiResponse(responseCode = "200", description = "What was added, skipped and refused"),
+            @ApiResponse(responseCode = "404", description = "No such campaign"),
+            @ApiResponse(responseCode = "409", description = "The campaign has completed or been cancelled"),
+            @ApiResponse(responseCode = "413", description = "More rows or bytes than one upload takes"),
+            @ApiResponse(responseCode = "415", description = "The file is not a CSV") })
+    @PostMapping(value = "/{id}/recipients/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    AddRecipientsResult uploadRecipients(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @RequestPart("file") MultipartFile file) throws IOException {
+        try (InputStream input = ContactCsv.open(file, "recipients")) {
+            return campaigns.addRecipientsFromCsv(user.id(), id, input);
+        }
     }
 
     @Operation(summary = "List a campaign's recipients")

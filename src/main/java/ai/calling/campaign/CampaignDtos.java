@@ -13,7 +13,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-/** Request and response bodies of {@code /api/campaigns} (CONTRACT.md section 5, "Campaigns"). */
+/** Request and response bodies of {@code /api/campaigns}. */
 public final class CampaignDtos {
 
     private CampaignDtos() {

@@ -46,8 +46,6 @@ class ContactController {
 
     private static final Set<String> SORTABLE = Set.of("name", "phoneNumber", "createdAt", "updatedAt", "notConnected",
             "company");
-    private static final Set<String> CSV_TYPES = Set.of("text/csv", "application/csv", "text/plain",
-            "application/vnd.ms-excel", "text/comma-separated-values", "application/octet-stream");
 
     private final ContactService contacts;
     private final ContactCsvImport csvImport;
@@ -115,17 +113,7 @@ class ContactController {
         if (!onDuplicate.equals("skip") && !onDuplicate.equals("update")) {
             throw ApiException.invalidField("onDuplicate", "must be skip or update");
         }
-        String type = file.getContentType() == null ? "" : file.getContentType().toLowerCase().split(";")[0].trim();
-        String filename = file.getOriginalFilename() == null ? "" : file.getOriginalFilename().toLowerCase();
-        boolean csvType = CSV_TYPES.contains(type) && (!type.equals("application/octet-stream") || filename.endsWith(".csv"));
-        if (!csvType) {
-            throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type",
-                    "Upload the contacts as a CSV file (text/csv)");
-        }
-        if (file.isEmpty()) {
-            throw ApiException.badRequest("The file is empty: it needs a header row and at least one contact");
-        }
-        try (InputStream input = file.getInputStream()) {
+        try (InputStream input = ContactCsv.open(file, "contacts")) {
             return csvImport.importCsv(user.id(), input, onDuplicate.equals("update"));
         }
     }

@@ -2,6 +2,7 @@ package ai.calling.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +58,7 @@ class CampaignsTest {
         registry.add("app.bolna.base-url", BOLNA::baseUrl);
         registry.add("app.bolna.webhook-secret", () -> SECRET);
         registry.add("app.campaigns.dispatch", () -> "false");
+        registry.add("app.campaigns.max-recipients-per-upload", () -> "8");
         registry.add("app.stripe.secret-key", () -> "sk_test_fake");
         registry.add("app.stripe.webhook-secret", () -> STRIPE_SECRET);
     }
@@ -407,6 +409,59 @@ class CampaignsTest {
         assertThat(csv.contentType()).startsWith("text/csv");
         assertThat(csv.body().lines().toList()).hasSize(2);
         assertThat(csv.body()).contains("+14152009401");
+    }
+
+    @Test
+    void recipientsComeFromACsvInTheContactUploadsFormat() {
+        String campaign = campaign(null, 1);
+        String upload = "/api/campaigns/" + campaign + "/recipients/upload";
+        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", List.of("+14152009501")),
+                user.auth());
+        http.post("/api/do-not-call", Map.of("phoneNumber", "+14152009503"), user.auth());
+        String csv = """
+                Mobile;Full Name;E-mail;Company
+                (415) 200-9502;Ada;ada@example.com;Analytical
+                +1 415 200 9502;Ada again;;
+                +14152009501;Already there;;
+                +14152009503;Do not call;;
+                12;Too short;;
+                +14152009504;Bad mail;not-an-email;
+                ;;;
+                +14152009505;=cmd();;
+                """;
+
+        Http.Response result = http.upload(upload, "file", "list.csv", "text/csv", csv.getBytes(StandardCharsets.UTF_8),
+                user.auth());
+
+        assertThat(result.status()).as(result.body()).isEqualTo(200);
+        JsonNode body = result.json();
+        assertThat(body.path("added").asInt()).isEqualTo(2);
+        assertThat(body.path("skippedDuplicate").asInt()).as("one repeated in the file, one already in the campaign")
+                .isEqualTo(2);
+        assertThat(body.path("skippedDoNotCall").asInt()).isOne();
+        assertThat(body.path("invalid").findValuesAsString("value")).containsExactly("row 6", "row 7");
+        assertThat(jdbc.queryForObject("SELECT name || ' ' || time_zone FROM campaign_recipients "
+                + "WHERE campaign_id = ?::uuid AND phone_number = '+14152009502'", String.class, campaign))
+                .isEqualTo("Ada America/Los_Angeles");
+
+        SignedIn other = TestUsers.register(http);
+        assertThat(http.upload(upload, "file", "list.csv", "text/csv", "phone\n+14152009506\n".getBytes(
+                StandardCharsets.UTF_8), other.auth()).status()).as("another tenant's campaign").isEqualTo(404);
+        assertThat(http.upload(upload, "file", "list.png", "image/png", new byte[] { 1, 2 }, user.auth()).status())
+                .isEqualTo(415);
+        StringBuilder tooMany = new StringBuilder("phone\n");
+        for (int i = 0; i < 9; i++) {
+            tooMany.append("+1415200960").append(i).append('\n');
+        }
+        assertThat(http.upload(upload, "file", "big.csv", "text/csv", tooMany.toString().getBytes(StandardCharsets.UTF_8),
+                user.auth()).status()).isEqualTo(413);
+        assertThat(http.upload(upload, "file", "none.csv", "text/csv", "name\nAda\n".getBytes(StandardCharsets.UTF_8),
+                user.auth()).json().path("detail").asString()).contains("no phone number column");
+        assertThat(http.post("/api/campaigns/" + campaign + "/cancel", "", user.auth()).status()).isEqualTo(200);
+        assertThat(http.upload(upload, "file", "late.csv", "text/csv", "phone\n+14152009507\n".getBytes(
+                StandardCharsets.UTF_8), user.auth()).status()).isEqualTo(409);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM campaign_recipients WHERE campaign_id = ?::uuid",
+                Long.class, campaign)).as("nothing written by a refused upload").isEqualTo(4);
     }
 
     // --- helpers -----------------------------------------------------------------------------
