@@ -17,18 +17,45 @@ public final class AdminDtos {
     public record PlatformStats(long users, long activeUsers, @Schema(description = "active agents") long agents,
             @Schema(description = "calls created since midnight UTC") long callsToday, long calls30Days,
             @Schema(description = "call minutes, all time") long minutes, long creditsSold, long creditsUsed,
-            List<Revenue> revenueByCurrency) {
+            List<Revenue> revenueByCurrency,
+            @Schema(description = "rolling figures of the KPI view, as of its last refresh") PlatformKpis kpis) {
+    }
+
+    /**
+     * The platform's rolling figures summed over user_kpi_summary, which a job refreshes every
+     * kpi_refresh_interval_minutes: cheap at any volume, and as fresh as {@code calculatedAt}.
+     */
+    public record PlatformKpis(long calls30Days, long successfulCalls30Days, long failedCalls30Days,
+            long minutes30Days, long creditsUsed30Days, long leads30Days, long qualifiedLeads30Days,
+            long callsLast7Days, long creditsUsedLast7Days,
+            @Schema(description = "when the KPI view was last refreshed; null before its first refresh") Instant calculatedAt) {
+    }
+
+    /** One account's row of user_kpi_summary. */
+    public record UserKpis(long calls30Days, long successfulCalls30Days, BigDecimal successRate30Days,
+            long minutes30Days, long creditsUsed30Days, long leads30Days, long qualifiedLeads30Days,
+            BigDecimal conversionRate30Days, BigDecimal averageLeadScore30Days, UUID bestAgentId,
+            String bestAgentName, long callsLast7Days, long callsLifetime,
+            @Schema(description = "when these figures were computed (the view's last refresh)") Instant calculatedAt) {
     }
 
     /** Credited Stripe purchases in one currency. */
     public record Revenue(@Schema(example = "usd") String currency, long amountCents, long purchases) {
     }
 
-    /** An account with its user_stats figures. */
+    /** An account with its live user_stats counts and its KPI figures of the last refresh. */
     public record UserSummary(UUID id, String email, String name,
             @Schema(allowableValues = { "user", "admin", "super_admin" }) String role, int credits, boolean isActive,
             Instant createdAt, long agentCount, long callCount, long contactCount, long totalCreditsUsed,
-            long phoneCalls, long internetCalls, long unknownCalls, long inboundCalls, long outboundCalls) {
+            long phoneCalls, long internetCalls, long unknownCalls, long inboundCalls, long outboundCalls,
+            @Schema(description = "the account's KPI row as of the view's last refresh; null for an account created since")
+            UserKpis kpis) {
+
+        public UserSummary withKpis(UserKpis figures) {
+            return new UserSummary(id, email, name, role, credits, isActive, createdAt, agentCount, callCount,
+                    contactCount, totalCreditsUsed, phoneCalls, internetCalls, unknownCalls, inboundCalls,
+                    outboundCalls, figures);
+        }
     }
 
     /** An agent of any tenant, with its owner's e-mail. */

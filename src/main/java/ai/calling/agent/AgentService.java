@@ -68,7 +68,7 @@ public class AgentService {
         this.settings = settings;
     }
 
-    /** The webhook URL every agent gives Bolna (CONTRACT.md section 4). */
+    /** The webhook URL every agent gives Bolna (docs/bolna-webhooks.md). */
     public String webhookUrl() {
         String secret = bolnaProperties.webhookSecret() == null ? "" : bolnaProperties.webhookSecret();
         return stripSlash(application.publicBaseUrl().toString()) + "/api/webhooks/bolna?token=" + secret;

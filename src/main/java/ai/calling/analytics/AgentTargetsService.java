@@ -12,13 +12,14 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import ai.calling.agent.AgentService;
 import ai.calling.analytics.AnalyticsDtos.Target;
 import ai.calling.analytics.AnalyticsDtos.Trend;
+import ai.calling.analytics.internal.AgentTargetQueries;
+import ai.calling.analytics.internal.AgentTargetQueries.TargetRow;
 import ai.calling.analytics.internal.AgentTrendQueries;
 import ai.calling.common.ApiException;
 
@@ -32,13 +33,13 @@ public class AgentTargetsService {
 
     static final Set<String> TYPES = Set.of("daily", "weekly", "monthly");
 
-    private final JdbcClient jdbc;
     private final AgentService agents;
+    private final AgentTargetQueries targetQueries;
     private final AgentTrendQueries trendQueries;
 
-    AgentTargetsService(JdbcClient jdbc, AgentService agents, AgentTrendQueries trendQueries) {
-        this.jdbc = jdbc;
+    AgentTargetsService(AgentService agents, AgentTargetQueries targetQueries, AgentTrendQueries trendQueries) {
         this.agents = agents;
+        this.targetQueries = targetQueries;
         this.trendQueries = trendQueries;
     }
 
@@ -52,14 +53,9 @@ public class AgentTargetsService {
             throw ApiException.badRequest("Set at least one target");
         }
         try {
-            UUID id = jdbc.sql("""
-                    INSERT INTO agent_targets (agent_id, user_id, target_date, target_type, target_calls,
-                                               target_success_rate, target_leads, target_conversion_rate)
-                    VALUES (:agent, :user, :date, :type, :calls, :success, :leads, :conversion) RETURNING id""")
-                    .param("agent", agentId).param("user", userId).param("date", periodStart(target.targetDate(),
-                            target.targetType())).param("type", target.targetType()).param("calls", target.targetCalls())
-                    .param("success", target.targetSuccessRate()).param("leads", target.targetLeads())
-                    .param("conversion", target.targetConversionRate()).query(UUID.class).single();
+            UUID id = targetQueries.insert(userId, agentId, periodStart(target.targetDate(), target.targetType()),
+                    target.targetType(), target.targetCalls(), target.targetSuccessRate(), target.targetLeads(),
+                    target.targetConversionRate());
             return list(userId, agentId).stream().filter(t -> id.equals(t.id())).findFirst().orElseThrow();
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("This agent already has a " + target.targetType() + " target for that period");
@@ -68,22 +64,7 @@ public class AgentTargetsService {
 
     public List<Target> list(UUID userId, UUID agentId) {
         agents.get(userId, agentId);
-        List<TargetRow> targets = jdbc.sql("""
-                SELECT t.id, t.target_date, t.target_type, t.target_calls, t.target_success_rate, t.target_leads,
-                       t.target_conversion_rate,
-                       COALESCE(sum(aa.total_calls), 0)::int AS achieved_calls,
-                       COALESCE(sum(aa.successful_calls), 0)::int AS achieved_successful,
-                       COALESCE(sum(aa.leads_generated), 0)::int AS achieved_leads,
-                       COALESCE(sum(aa.qualified_leads), 0)::int AS achieved_qualified
-                  FROM agent_targets t
-                  LEFT JOIN agent_analytics aa ON aa.agent_id = t.agent_id AND aa.user_id = t.user_id AND aa.hour IS NULL
-                       AND aa.date >= t.target_date
-                       AND aa.date < t.target_date + CASE t.target_type WHEN 'daily' THEN INTERVAL '1 day'
-                                                                      WHEN 'weekly' THEN INTERVAL '7 days'
-                                                                      ELSE INTERVAL '1 month' END
-                 WHERE t.agent_id = :agent AND t.user_id = :user
-                 GROUP BY t.id ORDER BY t.target_date DESC, t.target_type""")
-                .param("agent", agentId).param("user", userId).query(TargetRow.class).list();
+        List<TargetRow> targets = targetQueries.withAchievement(userId, agentId);
         List<Target> result = new ArrayList<>();
         for (TargetRow t : targets) {
             int calls = t.achievedCalls();
@@ -105,9 +86,7 @@ public class AgentTargetsService {
 
     public void delete(UUID userId, UUID agentId, UUID targetId) {
         agents.get(userId, agentId);
-        int deleted = jdbc.sql("DELETE FROM agent_targets WHERE id = :id AND agent_id = :agent AND user_id = :user")
-                .param("id", targetId).param("agent", agentId).param("user", userId).update();
-        if (deleted == 0) {
+        if (!targetQueries.delete(userId, agentId, targetId)) {
             throw ApiException.notFound("The target");
         }
     }
@@ -120,12 +99,7 @@ public class AgentTargetsService {
 
     public List<Trend> trends(UUID userId, UUID agentId) {
         agents.get(userId, agentId);
-        return jdbc.sql("""
-                SELECT period_start, period_end, period_type, calls_change_percent, success_rate_change_percent,
-                       conversion_rate_change_percent, avg_duration_change_percent, performance_rank, total_agents_count
-                  FROM agent_performance_trends WHERE agent_id = :agent AND user_id = :user
-                 ORDER BY period_start DESC, period_type LIMIT 90""")
-                .param("agent", agentId).param("user", userId).query(Trend.class).list();
+        return trendQueries.trends(userId, agentId);
     }
 
     private static void part(List<Double> parts, double achieved, Number target) {
@@ -145,11 +119,6 @@ public class AgentTargetsService {
             case "monthly" -> date.withDayOfMonth(1);
             default -> date;
         };
-    }
-
-    private record TargetRow(UUID id, LocalDate targetDate, String targetType, Integer targetCalls,
-            BigDecimal targetSuccessRate, Integer targetLeads, BigDecimal targetConversionRate, int achievedCalls,
-            int achievedSuccessful, int achievedLeads, int achievedQualified) {
     }
 
     public record NewTarget(@NotNull LocalDate targetDate, @NotNull String targetType, @Min(0) Integer targetCalls,

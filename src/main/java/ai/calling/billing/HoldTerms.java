@@ -7,7 +7,7 @@ package ai.calling.billing;
  */
 public record HoldTerms(int amount, int creditsPerMinute, int maxCallDurationSeconds) {
 
-    /** The longest hard limit an agent may have (CONTRACT.md section 5): bounds calls that have no hold. */
+    /** The longest hard limit an agent may have: bounds calls that have no hold. */
     public static final int LONGEST_CALL_SECONDS = 3600;
 
     /** The terms of a call of at most {@code maxCallDurationSeconds} at {@code creditsPerMinute}. */

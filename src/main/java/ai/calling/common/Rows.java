@@ -9,13 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Rows of reporting queries as JSON-ready maps: camelCase keys (CONTRACT.md), instants for timestamps. */
+/** Rows of reporting queries as JSON-ready maps: camelCase keys as every answer, instants for timestamps. */
 public final class Rows {
 
     private Rows() {
     }
 
-    /** A JdbcClient/RowMapper-compatible mapper. */
+    /** A RowMapper-compatible mapper. */
     public static Map<String, Object> map(ResultSet rs, int rowNumber) throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         Map<String, Object> row = new LinkedHashMap<>();

@@ -14,7 +14,7 @@ import org.apache.commons.csv.CSVPrinter;
 import org.springframework.http.HttpHeaders;
 
 /**
- * A CSV download that a spreadsheet opens safely (CONTRACT.md section 5): a cell starting with
+ * A CSV download that a spreadsheet opens safely: a cell starting with
  * {@code =}, {@code +}, {@code -}, {@code @}, a tab or a carriage return is written with a leading
  * {@code '}, so it is shown as text instead of run as a formula, except a cell that is wholly a number
  * or an E.164 phone number, which cannot carry one and stays as it is. Every CSV this server writes

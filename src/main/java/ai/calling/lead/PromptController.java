@@ -19,7 +19,7 @@ import ai.calling.common.CurrentUser;
 import ai.calling.lead.PromptService.Prompts;
 import ai.calling.lead.internal.OpenAiAnalyzer.PromptCheck;
 
-/** OpenAI prompt configuration, at the paths Database.md gives. */
+/** OpenAI prompt configuration, at the original system's paths. */
 @RestController
 @RequestMapping("/api/openai-prompts")
 class PromptController {

@@ -2,6 +2,8 @@ package ai.calling.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -63,6 +65,40 @@ class AdminPlatformTest {
                 .contains("calls_agents_mismatch", "credits_ledger_mismatch");
         assertThat(http.get("/api/admin/users/" + user.id() + "/isolation-audit", admin.auth()).json().size())
                 .isGreaterThan(0);
+    }
+
+    @Test
+    void statsAndTheUserListReadTheKpiViewWithItsRefreshTime() {
+        UUID agent = UUID.randomUUID();
+        jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'Kpi agent')", agent,
+                user.id(), "bolna-" + agent);
+        jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, status, duration_minutes) "
+                + "VALUES (?, ?, ?, '+14155550161', 'completed', 3)", user.id(), agent, "exec-" + agent);
+        String listUser = "/api/admin/users?search=" + user.email();
+
+        // until the job refreshes the view, the new account has no KPI row (and says so with null)
+        assertThat(http.get(listUser, admin.auth()).json().path("items").path(0).path("kpis").isNull()).isTrue();
+
+        assertThat(http.post("/api/admin/jobs/refresh_user_kpi_summary/run", "", admin.auth()).status()).isEqualTo(200);
+        Instant refreshedAt = jdbc.queryForObject(
+                "SELECT max(calculated_at) FROM user_kpi_summary", Timestamp.class).toInstant();
+
+        var kpis = http.get(listUser, admin.auth()).json().path("items").path(0).path("kpis");
+        assertThat(kpis.path("calls30Days").asLong()).isOne();
+        assertThat(kpis.path("successfulCalls30Days").asLong()).isOne();
+        assertThat(kpis.path("minutes30Days").asLong()).isEqualTo(3);
+        assertThat(Instant.parse(kpis.path("calculatedAt").asText())).isEqualTo(refreshedAt);
+
+        var platform = http.get("/api/admin/stats", admin.auth()).json().path("kpis");
+        assertThat(Instant.parse(platform.path("calculatedAt").asText())).isEqualTo(refreshedAt);
+        assertThat(platform.path("calls30Days").asLong()).isEqualTo(
+                jdbc.queryForObject("SELECT sum(total_calls_30d) FROM user_kpi_summary", Long.class)).isPositive();
+        // a call placed after the refresh shows in the live counts, not in the KPI figures until the next one
+        jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, status) "
+                + "VALUES (?, ?, ?, '+14155550162', 'completed')", user.id(), agent, "exec2-" + agent);
+        var item = http.get(listUser, admin.auth()).json().path("items").path(0);
+        assertThat(item.path("callCount").asLong()).isEqualTo(2);
+        assertThat(item.path("kpis").path("calls30Days").asLong()).isOne();
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * table is reached through its owner's public API. A plain scan of the string literals of each
  * module's sources, no Spring and no database: it fails when new SQL reaches around an owner.
  */
+@Tag("unit")
 class TableOwnershipTest {
 
     static final Path SOURCES = Path.of("src/main/java/ai/calling");
@@ -53,7 +55,7 @@ class TableOwnershipTest {
             Map.entry("twilio_processed_calls", "admin"));
 
     /**
-     * Views any module may read: the reporting views of Database.md (and the KPI materialized view),
+     * Views any module may read: the reporting views of the original schema (and the KPI materialized view),
      * and every view of the repeatable migration that declares the read models across modules.
      */
     static final Set<String> REPORTING_VIEWS = reportingViews();
@@ -109,6 +111,29 @@ class TableOwnershipTest {
         }
         assertThat(unknown).as("names that are neither a table with an owner nor a declared reporting view").isEmpty();
         assertThat(violations).as("SQL of a module that names another module's table").isEmpty();
+    }
+
+    /** A new table gets an owner (and a line in docs/architecture.md) in the change that creates it. */
+    @Test
+    void everyTableOfTheMigrationsHasAnOwnerAndIsInTheArchitectureDocument() throws IOException {
+        Set<String> created = new TreeSet<>();
+        try (Stream<Path> migrations = Files.list(Path.of("db/migration"))) {
+            for (Path migration : migrations.filter(path -> path.toString().endsWith(".sql")).sorted().toList()) {
+                String sql = Files.readString(migration).toLowerCase();
+                Matcher create = Pattern.compile("create table (?:if not exists )?([a-z_0-9]+)").matcher(sql);
+                while (create.find()) {
+                    created.add(create.group(1));
+                }
+                Matcher drop = Pattern.compile("drop table (?:if exists )?([a-z_0-9]+)").matcher(sql);
+                while (drop.find()) {
+                    created.remove(drop.group(1));
+                }
+            }
+        }
+        assertThat(OWNERS.keySet()).as("tables with an owner").containsExactlyInAnyOrderElementsOf(created);
+        String architecture = Files.readString(Path.of("docs/architecture.md"));
+        assertThat(created).as("tables missing from docs/architecture.md")
+                .allSatisfy(table -> assertThat(architecture).containsPattern("\\b" + table + "\\b"));
     }
 
     @Test

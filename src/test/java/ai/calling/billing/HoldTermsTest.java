@@ -3,9 +3,11 @@ package ai.calling.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The arithmetic of holds and charges: started minutes, 64-bit, never above the hold. No Spring. */
+@Tag("unit")
 class HoldTermsTest {
 
     @Test

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Bolna's execution objects and statuses, read once into plain values. No Spring, no database. */
+@Tag("unit")
 class BolnaExecutionTest {
 
     @Test

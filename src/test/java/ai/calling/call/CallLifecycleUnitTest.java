@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import ai.calling.bolna.BolnaStatus;
 import ai.calling.call.internal.SpeakerSegment;
 
 /** How a call ends and how its transcript is cut into turns. No Spring, no database. */
+@Tag("unit")
 class CallLifecycleUnitTest {
 
     @Test

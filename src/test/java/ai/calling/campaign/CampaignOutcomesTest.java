@@ -2,9 +2,11 @@ package ai.calling.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A recipient's status from its call's outcome. No Spring. */
+@Tag("unit")
 class CampaignOutcomesTest {
 
     @Test

@@ -2,9 +2,11 @@ package ai.calling.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** CONTRACT.md section 5: which cells get a leading apostrophe. */
+/** Which cells of a CSV download get a leading apostrophe (the rule SpreadsheetCsv states). */
+@Tag("unit")
 class SpreadsheetCsvTest {
 
     @Test

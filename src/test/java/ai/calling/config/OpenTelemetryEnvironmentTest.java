@@ -2,9 +2,11 @@ package ai.calling.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The OTLP endpoint follows the OpenTelemetry variables' own rules; no variable, no exporter. */
+@Tag("unit")
 class OpenTelemetryEnvironmentTest {
 
     @Test

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 import java.time.Duration;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The production jar refuses to start without a JWT key of 32+ bytes, and says how to make one. */
+@Tag("unit")
 class SecurityPropertiesTest {
 
     @Test

@@ -55,7 +55,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>
  * Providers: Bolna is a WireMock fake that accepts everything (so calls to it succeed); OpenAI and
  * Stripe are not configured. The only 5xx tolerated is a 503 saying a provider is not configured:
- * nothing a client sends can cause it, and it is what CONTRACT.md section 3 prescribes.
+ * nothing a client sends can cause it, and it is what the API document promises.
  */
 @IntegrationTest
 class OpenApiFuzzTest {

@@ -20,7 +20,7 @@ import ai.calling.support.IntegrationTest;
 import ai.calling.support.TestUsers;
 import ai.calling.support.TestUsers.SignedIn;
 
-/** Issue 20, point 7: the contact, ledger and campaign recipient exports neutralise spreadsheet formulas (CONTRACT.md section 5). */
+/** Issue 20, point 7: the contact, ledger and campaign recipient exports neutralise spreadsheet formulas (the rule SpreadsheetCsv states). */
 @IntegrationTest
 class SpreadsheetExportTest {
 

@@ -20,7 +20,8 @@ import ai.calling.support.IntegrationTest;
 
 /**
  * After the application has started once on an empty database, the catalog holds every table,
- * view, materialized view, function and trigger that Database.md names (read through CONTRACT.md).
+ * view, materialized view, function and trigger of the original system's schema documentation (the
+ * catalogue below is that list, kept in the repository).
  */
 @IntegrationTest
 class SchemaCatalogTest {

@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A Bolna fake built from integrations.md, for tests that need calls to happen: agents are created,
+ * A Bolna fake built from Bolna's API reference (docs/bolna-webhooks.md), for tests that need calls to happen: agents are created,
  * {@code POST /call} answers at once with an execution id and then plays the call's lifecycle back
  * as webhooks to our endpoint ({@code ringing}, then the scripted end after {@link #callLength}),
  * {@code POST /call/{id}/stop} stops a call that has not started ringing, and
@@ -221,7 +221,7 @@ public final class FakeBolna implements AutoCloseable {
             execution.status = "ringing";
         }
         deliver(execution);
-        timers.schedule(() -> end(execution), callLength.toMillis(), TimeUnit.MILLISECONDS);
+        timers.schedule(() -> end(execution), execution.hangUpOnRing ? 0 : callLength.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void end(Execution execution) {
@@ -308,6 +308,7 @@ public final class FakeBolna implements AutoCloseable {
         volatile String status;
         volatile boolean voicemail;
         volatile int seconds;
+        volatile boolean hangUpOnRing;
         final Instant createdAt = Instant.now();
 
         Execution(String id, String agentId, String number, JsonNode userData, String outcome) {
@@ -339,9 +340,19 @@ public final class FakeBolna implements AutoCloseable {
         }
     }
 
-    /** Ends every call that is ringing now, as if they all hung up at once. */
+    /**
+     * Ends every call that is ringing now, as if they all hung up at once, and every call placed but
+     * not ringing yet as soon as it rings (on a loaded machine the ring timer may not have fired).
+     */
     public void finishRinging() {
-        executions.values().stream().filter(execution -> "ringing".equals(execution.status)).forEach(this::end);
+        executions.values().forEach(execution -> {
+            synchronized (execution) {
+                execution.hangUpOnRing = true;
+            }
+            if ("ringing".equals(execution.status)) {
+                end(execution);
+            }
+        });
     }
 
     /** Calls in progress now for one agent. */

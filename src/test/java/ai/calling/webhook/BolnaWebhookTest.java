@@ -43,7 +43,7 @@ import ai.calling.support.IntegrationTest;
 import ai.calling.support.TestUsers;
 import ai.calling.support.TestUsers.SignedIn;
 
-/** Bolna webhook ingestion over HTTP, with payloads shaped like integrations.md. */
+/** Bolna webhook ingestion over HTTP, with payloads shaped like Bolna's executions (docs/bolna-webhooks.md). */
 @IntegrationTest
 class BolnaWebhookTest {
 

@@ -1,10 +1,15 @@
 package ai.calling.admin.internal;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
+import org.springframework.jdbc.core.DataClassRowMapper;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import org.springframework.stereotype.Repository;
@@ -15,15 +20,19 @@ import ai.calling.admin.AdminDtos.CallSummary;
 import ai.calling.admin.AdminDtos.ConsistencyCheck;
 import ai.calling.admin.AdminDtos.IsolationCheck;
 import ai.calling.admin.AdminDtos.LoginStats;
+import ai.calling.admin.AdminDtos.PlatformKpis;
 import ai.calling.admin.AdminDtos.PlatformStats;
 import ai.calling.admin.AdminDtos.Revenue;
 import ai.calling.admin.AdminDtos.TriggerError;
 import ai.calling.admin.AdminDtos.TriggerStatus;
+import ai.calling.admin.AdminDtos.UserKpis;
 import ai.calling.admin.AdminDtos.UserSummary;
 
-/** Read-only platform queries over the database's own views and monitoring functions. */
+/** Read-only platform queries over the database's own views (the reporting views, user_stats, the KPI view) and monitoring functions. */
 @Repository
 public class PlatformQueries {
+
+    private static final RowMapper<UserSummary> USER_STATS = new DataClassRowMapper<>(UserSummary.class);
 
     private final JdbcClient jdbc;
 
@@ -43,7 +52,29 @@ public class PlatformQueries {
                        (SELECT COALESCE(-sum(amount), 0) FROM report_credit_movements WHERE type = 'usage') AS credits_used""")
                 .query((rs, row) -> new PlatformStats(rs.getLong("users"), rs.getLong("active_users"),
                         rs.getLong("agents"), rs.getLong("calls_today"), rs.getLong("calls_30_days"), rs.getLong("minutes"),
-                        rs.getLong("credits_sold"), rs.getLong("credits_used"), revenueByCurrency()))
+                        rs.getLong("credits_sold"), rs.getLong("credits_used"), revenueByCurrency(), platformKpis()))
+                .single();
+    }
+
+    /** The rolling figures summed over the KPI view (one row per account, refreshed by a job). */
+    PlatformKpis platformKpis() {
+        return jdbc.sql("""
+                SELECT COALESCE(sum(total_calls_30d), 0) AS calls_30_days,
+                       COALESCE(sum(successful_calls_30d), 0) AS successful_calls_30_days,
+                       COALESCE(sum(failed_calls_30d), 0) AS failed_calls_30_days,
+                       COALESCE(sum(total_duration_30d), 0) AS minutes_30_days,
+                       COALESCE(sum(total_credits_used_30d), 0) AS credits_used_30_days,
+                       COALESCE(sum(total_leads_30d), 0) AS leads_30_days,
+                       COALESCE(sum(qualified_leads_30d), 0) AS qualified_leads_30_days,
+                       COALESCE(sum(calls_last_7d), 0) AS calls_last_7_days,
+                       COALESCE(sum(credits_used_last_7d), 0) AS credits_used_last_7_days,
+                       max(calculated_at) AS calculated_at
+                  FROM user_kpi_summary""")
+                .query((rs, row) -> new PlatformKpis(rs.getLong("calls_30_days"), rs.getLong("successful_calls_30_days"),
+                        rs.getLong("failed_calls_30_days"), rs.getLong("minutes_30_days"),
+                        rs.getLong("credits_used_30_days"), rs.getLong("leads_30_days"),
+                        rs.getLong("qualified_leads_30_days"), rs.getLong("calls_last_7_days"),
+                        rs.getLong("credits_used_last_7_days"), instant(rs.getTimestamp("calculated_at"))))
                 .single();
     }
 
@@ -56,11 +87,35 @@ public class PlatformQueries {
         String like = search == null || search.isBlank() ? null : "%" + search.trim() + "%";
         long total = jdbc.sql("SELECT count(*) FROM user_stats " + where).param("search", like).param("role", role)
                 .param("active", active).query(Long.class).single();
-        List<UserSummary> items = jdbc.sql("SELECT * FROM user_stats" + " " + where
-                        + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
+        List<UserSummary> items = jdbc.sql("""
+                SELECT s.*, NULL AS kpis, k.total_calls_30d, k.successful_calls_30d, k.success_rate_30d,
+                       k.total_duration_30d, k.total_credits_used_30d, k.total_leads_30d, k.qualified_leads_30d,
+                       k.conversion_rate_30d, k.avg_lead_score_30d, k.best_performing_agent_id,
+                       k.best_performing_agent_name, k.calls_last_7d, k.total_calls_lifetime, k.calculated_at
+                  FROM (SELECT * FROM user_stats""" + " " + where
+                        + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset) s"
+                        + " LEFT JOIN user_kpi_summary k ON k.user_id = s.id ORDER BY s.created_at DESC, s.id")
                 .param("search", like).param("role", role).param("active", active).param("limit", limit)
-                .param("offset", offset).query(UserSummary.class).list();
+                .param("offset", offset).query((rs, row) -> USER_STATS.mapRow(rs, row).withKpis(userKpis(rs))).list();
         return new Page<>(items, total);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    /** The account's KPI row, or null when the account was created after the view's last refresh. */
+    private static UserKpis userKpis(ResultSet rs) throws SQLException {
+        Timestamp calculatedAt = rs.getTimestamp("calculated_at");
+        if (calculatedAt == null) {
+            return null;
+        }
+        return new UserKpis(rs.getLong("total_calls_30d"), rs.getLong("successful_calls_30d"),
+                rs.getBigDecimal("success_rate_30d"), rs.getLong("total_duration_30d"),
+                rs.getLong("total_credits_used_30d"), rs.getLong("total_leads_30d"), rs.getLong("qualified_leads_30d"),
+                rs.getBigDecimal("conversion_rate_30d"), rs.getBigDecimal("avg_lead_score_30d"),
+                rs.getObject("best_performing_agent_id", UUID.class), rs.getString("best_performing_agent_name"),
+                rs.getLong("calls_last_7d"), rs.getLong("total_calls_lifetime"), calculatedAt.toInstant());
     }
 
     /** Agents of every tenant, with their owner's e-mail. */

@@ -1,11 +1,15 @@
 package ai.calling.analytics.internal;
 
 import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** SQL of the weekly agent performance trends (agent_performance_trends), computed from the daily rollups. */
+import ai.calling.analytics.AnalyticsDtos.Trend;
+
+/** SQL of the agent performance trends (agent_performance_trends): the weekly job's write, computed from the daily rollups, and the reads. */
 @Repository
 public class AgentTrendQueries {
 
@@ -56,5 +60,15 @@ public class AgentTrendQueries {
     /** Writes the week ending {@code today} for every active agent; returns the rows written. */
     public int writeWeekly(LocalDate today) {
         return jdbc.sql(WEEKLY).param("today", today).update();
+    }
+
+    /** The agent's trends, newest first (at most 90 periods). */
+    public List<Trend> trends(UUID userId, UUID agentId) {
+        return jdbc.sql("""
+                SELECT period_start, period_end, period_type, calls_change_percent, success_rate_change_percent,
+                       conversion_rate_change_percent, avg_duration_change_percent, performance_rank, total_agents_count
+                  FROM agent_performance_trends WHERE agent_id = :agent AND user_id = :user
+                 ORDER BY period_start DESC, period_type LIMIT 90""")
+                .param("agent", agentId).param("user", userId).query(Trend.class).list();
     }
 }

@@ -18,7 +18,9 @@ import org.hibernate.annotations.UpdateTimestamp;
 import org.hibernate.type.SqlTypes;
 
 /**
- * One phone call placed or received by an agent, keyed at Bolna by its execution id. A call we dial
+ * One phone call placed or received by an agent (the columns its lifecycle and the API use; the
+ * dial's user_data is written by {@code CallDials}, and legacy columns of the original schema that nothing
+ * writes any more are not mapped), keyed at Bolna by its execution id. A call we dial
  * is written before Bolna is asked to place it, so for a moment (or, when Bolna's answer is lost,
  * until a webhook or reconciliation settles it) it has no execution id.
  */
@@ -59,8 +61,6 @@ public class Call {
 
     private String callerName;
 
-    private String callerEmail;
-
     @Column(nullable = false)
     private String leadType = "outbound";
 
@@ -77,18 +77,6 @@ public class Call {
     private String status = "in_progress";
 
     private String recordingUrl;
-
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(nullable = false)
-    private Map<String, Object> metadata = new LinkedHashMap<>();
-
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(nullable = false)
-    private Map<String, Object> bolnaCallConfig = new LinkedHashMap<>();
-
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(nullable = false)
-    private Map<String, Object> bolnaVoiceSettings = new LinkedHashMap<>();
 
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)
@@ -148,8 +136,6 @@ public class Call {
     public void setCallSource(String callSource) { this.callSource = callSource; }
     public String getCallerName() { return callerName; }
     public void setCallerName(String callerName) { this.callerName = callerName; }
-    public String getCallerEmail() { return callerEmail; }
-    public void setCallerEmail(String callerEmail) { this.callerEmail = callerEmail; }
     public String getLeadType() { return leadType; }
     public void setLeadType(String leadType) { this.leadType = leadType; }
     public int getDurationMinutes() { return durationMinutes; }
@@ -162,12 +148,6 @@ public class Call {
     public void setStatus(String status) { this.status = status; }
     public String getRecordingUrl() { return recordingUrl; }
     public void setRecordingUrl(String recordingUrl) { this.recordingUrl = recordingUrl; }
-    public Map<String, Object> getMetadata() { return metadata; }
-    public void setMetadata(Map<String, Object> metadata) { this.metadata = metadata; }
-    public Map<String, Object> getBolnaCallConfig() { return bolnaCallConfig; }
-    public void setBolnaCallConfig(Map<String, Object> config) { this.bolnaCallConfig = config; }
-    public Map<String, Object> getBolnaVoiceSettings() { return bolnaVoiceSettings; }
-    public void setBolnaVoiceSettings(Map<String, Object> settings) { this.bolnaVoiceSettings = settings; }
     public Map<String, Object> getBolnaMetadata() { return bolnaMetadata; }
     public void setBolnaMetadata(Map<String, Object> bolnaMetadata) { this.bolnaMetadata = bolnaMetadata; }
     public String getCallLifecycleStatus() { return callLifecycleStatus; }

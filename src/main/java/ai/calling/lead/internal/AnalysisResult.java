@@ -10,7 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The model's answer (CONTRACT.md section 4), checked before anything is written: one JSON object,
+ * The model's answer (docs/lead-analysis.md), checked before anything is written: one JSON object,
  * every score an integer 0..100, a status tag Hot/Warm/Cold. Unknown fields are ignored.
  */
 public record AnalysisResult(String intentLevel, int intentScore, String urgencyLevel, int urgencyScore,

@@ -2,12 +2,14 @@ package ai.calling.bolna.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** What jsonb refuses is taken out, nothing else changes. No Spring. */
+@Tag("unit")
 class StorableJsonTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();

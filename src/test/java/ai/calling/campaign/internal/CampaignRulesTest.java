@@ -13,9 +13,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Calling windows, fair shares and recipients' zones: pure rules, no Spring, no database. */
+@Tag("unit")
 class CampaignRulesTest {
 
     static final ZoneId NEW_YORK = ZoneId.of("America/New_York");

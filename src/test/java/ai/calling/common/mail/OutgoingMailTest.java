@@ -2,9 +2,11 @@ package ai.calling.common.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Issue 20, point 8: user text cannot add headers or lines to a mail. */
+@Tag("unit")
 class OutgoingMailTest {
 
     @Test

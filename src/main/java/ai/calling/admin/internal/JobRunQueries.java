@@ -1,0 +1,66 @@
+package ai.calling.admin.internal;
+
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import ai.calling.admin.MaintenanceJobs.JobRun;
+
+/** SQL of the maintenance jobs: their record in job_runs and the database functions they run. */
+@Repository
+public class JobRunQueries {
+
+    private final JdbcClient jdbc;
+
+    JobRunQueries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Records that a run started; returns its id. */
+    public UUID started(String job, String trigger) {
+        return jdbc.sql("INSERT INTO job_runs (job_name, trigger) VALUES (:name, :trigger) RETURNING id")
+                .param("name", job).param("trigger", trigger).query(UUID.class).single();
+    }
+
+    public void finished(UUID runId, long millis, String outcome, String detail) {
+        jdbc.sql("UPDATE job_runs SET duration_ms = :ms, outcome = :outcome, detail = :detail WHERE id = :id")
+                .param("ms", millis).param("outcome", outcome).param("detail", detail).param("id", runId).update();
+    }
+
+    /** When the job last started, if ever. */
+    public Optional<OffsetDateTime> lastStarted(String job) {
+        return jdbc.sql("SELECT max(started_at) FROM job_runs WHERE job_name = :name").param("name", job)
+                .query(OffsetDateTime.class).optional();
+    }
+
+    public Optional<JobRun> latest(String job) {
+        return jdbc.sql("""
+                SELECT job_name, trigger, started_at, duration_ms, outcome, detail FROM job_runs
+                 WHERE job_name = :name ORDER BY started_at DESC LIMIT 1""")
+                .param("name", job)
+                .query((rs, n) -> new JobRun(rs.getString("job_name"), rs.getString("trigger"),
+                        rs.getObject("started_at", OffsetDateTime.class).toInstant(),
+                        (Long) rs.getObject("duration_ms"), rs.getString("outcome"), rs.getString("detail")))
+                .optional();
+    }
+
+    /**
+     * Runs one of the schema's maintenance functions (a name from the job table in code, never from a
+     * request) with its optional argument; returns its result as text, empty for none.
+     */
+    public String runFunction(String function, Object argument) {
+        if (!function.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("not a function name: " + function);
+        }
+        String sql = "SELECT " + function + (argument == null ? "()" : "(:argument)") + "::text";
+        var statement = jdbc.sql(sql);
+        if (argument != null) {
+            statement = statement.param("argument", argument);
+        }
+        String result = statement.query(String.class).single();
+        return result == null ? "" : result;
+    }
+}

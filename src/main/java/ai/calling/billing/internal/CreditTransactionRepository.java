@@ -1,8 +1,0 @@
-package ai.calling.billing.internal;
-
-import java.util.UUID;
-
-import org.springframework.data.jpa.repository.JpaRepository;
-
-public interface CreditTransactionRepository extends JpaRepository<CreditTransaction, UUID> {
-}
