@@ -21,7 +21,6 @@ import jakarta.persistence.FlushModeType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -34,6 +33,7 @@ import ai.calling.bolna.BolnaStatus;
 import ai.calling.call.internal.Call;
 import ai.calling.call.internal.CallRepository;
 import ai.calling.call.internal.CallSlots;
+import ai.calling.call.internal.ExecutionLocks;
 import ai.calling.call.internal.SpeakerSegment;
 import ai.calling.call.internal.Transcript;
 import ai.calling.call.internal.TranscriptRepository;
@@ -64,11 +64,11 @@ public class CallLifecycle {
     private final ContactService contacts;
     private final CreditLedger ledger;
     private final ApplicationEventPublisher events;
-    private final JdbcClient jdbc;
+    private final ExecutionLocks executionLocks;
     private final EntityManager entityManager;
 
     CallLifecycle(CallRepository calls, CallSlots slots, TranscriptRepository transcripts, AgentService agents, ContactService contacts,
-            CreditLedger ledger, ApplicationEventPublisher events, JdbcClient jdbc, EntityManager entityManager) {
+            CreditLedger ledger, ApplicationEventPublisher events, ExecutionLocks executionLocks, EntityManager entityManager) {
         this.calls = calls;
         this.slots = slots;
         this.transcripts = transcripts;
@@ -76,7 +76,7 @@ public class CallLifecycle {
         this.contacts = contacts;
         this.ledger = ledger;
         this.events = events;
-        this.jdbc = jdbc;
+        this.executionLocks = executionLocks;
         this.entityManager = entityManager;
     }
 
@@ -95,8 +95,7 @@ public class CallLifecycle {
         for (BolnaExecution execution : executions) {
             byExecution.computeIfAbsent(execution.id(), key -> new ArrayList<>()).add(execution);
         }
-        jdbc.sql("SELECT count(pg_advisory_xact_lock(hashtextextended(id, 42))) FROM unnest(?) AS id")
-                .param(byExecution.keySet().toArray(String[]::new)).query().singleValue();
+        executionLocks.lockAll(byExecution.keySet());
         Map<String, Call> known = new HashMap<>();
         calls.findByBolnaExecutionIdIn(byExecution.keySet()).forEach(call -> known.put(call.getBolnaExecutionId(), call));
 
@@ -179,8 +178,7 @@ public class CallLifecycle {
     @Transactional
     public boolean failUnreported(UUID callId, String reason) {
         // the execution's lock first, as every other writer of a bound call takes it
-        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(bolna_execution_id, 42)) FROM calls "
-                + "WHERE id = :id AND bolna_execution_id IS NOT NULL").param("id", callId).query().listOfRows();
+        executionLocks.lockExecutionOf(callId);
         Call call = calls.lockById(callId).orElse(null);
         if (call == null || !"in_progress".equals(call.getStatus())) {
             return false;

@@ -1,50 +1,35 @@
 package ai.calling.call;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+
+import ai.calling.call.internal.CallTranscriptQueries;
 
 /** What the lead analysis reads of calls and transcripts, and the analysis status it writes back. */
 @Service
 public class CallTranscripts {
 
-    private static final String SELECT = """
-            SELECT c.id, c.user_id, c.phone_number, c.lead_type, c.created_at, c.duration_seconds, t.content
-              FROM calls c JOIN transcripts t ON t.call_id = c.id AND t.user_id = c.user_id""";
+    private final CallTranscriptQueries queries;
 
-    private final JdbcClient jdbc;
-
-    CallTranscripts(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    CallTranscripts(CallTranscriptQueries queries) {
+        this.queries = queries;
     }
 
     public Optional<CallTranscript> forCall(UUID callId) {
-        return jdbc.sql(SELECT + " WHERE c.id = :id").param("id", callId).query(CallTranscripts::row).optional();
+        return queries.forCall(callId);
     }
 
     /** Every transcribed call of this user with this number, oldest first. */
     public List<CallTranscript> history(UUID userId, String phoneNumber) {
-        return jdbc.sql(SELECT + " WHERE c.user_id = :user AND c.phone_number = :phone ORDER BY c.created_at, c.id")
-                .param("user", userId).param("phone", phoneNumber).query(CallTranscripts::row).list();
+        return queries.history(userId, phoneNumber);
     }
 
     public void markAnalysis(UUID callId, String status) {
-        jdbc.sql("UPDATE transcripts SET analysis_status = :status WHERE call_id = :call")
-                .param("status", status).param("call", callId).update();
-    }
-
-    private static CallTranscript row(ResultSet rs, int n) throws SQLException {
-        return new CallTranscript(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
-                rs.getString("phone_number"), rs.getString("lead_type"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getInt("duration_seconds"),
-                rs.getString("content"));
+        queries.markAnalysis(callId, status);
     }
 
     public record CallTranscript(UUID callId, UUID userId, String phoneNumber, String leadType, Instant startedAt,

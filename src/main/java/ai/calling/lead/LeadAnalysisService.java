@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -52,7 +51,6 @@ public class LeadAnalysisService {
     private final ContactService contacts;
     private final OpenAiProperties properties;
     private final TransactionTemplate transactions;
-    private final JdbcClient jdbc;
     private final JsonMapper json;
     private final ApplicationEventPublisher events;
     static final int MAX_TRIES = 5;
@@ -61,7 +59,7 @@ public class LeadAnalysisService {
 
     LeadAnalysisService(LeadAnalysisJobs jobs, LeadAnalysisWriter writer, OpenAiAnalyzer openAi,
             CallTranscripts transcripts, UserAdministration users, ContactService contacts, OpenAiProperties properties,
-            TransactionTemplate transactions, JdbcClient jdbc, JsonMapper json,
+            TransactionTemplate transactions, JsonMapper json,
             @Value("${app.lead-analysis.retry-base:PT30S}") Duration retryBase, ApplicationEventPublisher events) {
         this.retryBase = retryBase;
         this.events = events;
@@ -73,7 +71,6 @@ public class LeadAnalysisService {
         this.contacts = contacts;
         this.properties = properties;
         this.transactions = transactions;
-        this.jdbc = jdbc;
         this.json = json;
     }
 
@@ -127,8 +124,7 @@ public class LeadAnalysisService {
 
             transactions.executeWithoutResult(status -> {
                 writer.individual(call.userId(), call.callId(), call.phoneNumber(), individual);
-                jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 7))")
-                        .param("key", call.userId() + ":" + call.phoneNumber()).query().singleValue();
+                writer.lockLead(call.userId(), call.phoneNumber());
                 writer.complete(call.userId(), latest(history, call), call.phoneNumber(), history.size(), complete);
                 contacts.normalise(call.phoneNumber()).ifPresent(e164 -> contacts.fillBlanks(call.userId(), e164,
                         individual.name(), individual.email(), individual.companyName()));
@@ -191,11 +187,7 @@ public class LeadAnalysisService {
     }
 
     private String previousComplete(UUID userId, String phone) {
-        Map<String, Object> previous = jdbc.sql("""
-                SELECT total_score, lead_status_tag, reasoning::text AS reasoning FROM lead_analytics
-                 WHERE user_id = :user AND phone_number = :phone AND analysis_type = 'complete'""")
-                .param("user", userId).param("phone", phone).query().listOfRows().stream().findFirst().orElse(Map.of());
-        return json.writeValueAsString(new LinkedHashMap<>(previous));
+        return json.writeValueAsString(new LinkedHashMap<>(writer.previousComplete(userId, phone)));
     }
 
     /** Jobs will be due after {@code delay}: the worker runs them then (the scheduled poll is the safety net). */

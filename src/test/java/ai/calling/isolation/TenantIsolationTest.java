@@ -2,6 +2,7 @@ package ai.calling.isolation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +128,9 @@ class TenantIsolationTest {
         cases.put("POST /api/campaigns/{id}/recipients", new CrossTenantCase(this::campaign, (http, caller, id) ->
                 http.post("/api/campaigns/" + id + "/recipients", Map.of("phoneNumbers", List.of("+14155550996")),
                         caller.auth())));
+        cases.put("POST /api/campaigns/{id}/recipients/upload", new CrossTenantCase(this::campaign, (http, caller, id) ->
+                http.upload("/api/campaigns/" + id + "/recipients/upload", "file", "list.csv", "text/csv",
+                        "phone\n+14155550995\n".getBytes(StandardCharsets.UTF_8), caller.auth())));
         cases.put("GET /api/campaigns/{id}/recipients", new CrossTenantCase(this::campaign, (http, caller, id) ->
                 http.get("/api/campaigns/" + id + "/recipients", caller.auth())));
         cases.put("GET /api/campaigns/{id}/recipients/export", new CrossTenantCase(this::campaign, (http, caller, id) ->

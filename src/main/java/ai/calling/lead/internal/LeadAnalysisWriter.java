@@ -1,5 +1,6 @@
 package ai.calling.lead.internal;
 
+import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -72,5 +73,20 @@ public class LeadAnalysisWriter {
 
     private static String cut(String value, int max) {
         return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    /** Serialises the complete analysis of one lead (user and phone) until the transaction ends. */
+    public void lockLead(UUID userId, String phone) {
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 7))").param("key", userId + ":" + phone)
+                .query().singleValue();
+    }
+
+    /** The lead's complete analysis so far (score, tag, reasoning), empty before its first. */
+    public Map<String, Object> previousComplete(UUID userId, String phone) {
+        return jdbc.sql("""
+                SELECT total_score, lead_status_tag, reasoning::text AS reasoning FROM lead_analytics
+                 WHERE user_id = :user AND phone_number = :phone AND analysis_type = 'complete'""")
+                .param("user", userId).param("phone", phone).query().listOfRows().stream().findFirst()
+                .orElse(Map.of());
     }
 }
