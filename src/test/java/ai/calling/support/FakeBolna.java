@@ -54,7 +54,7 @@ public final class FakeBolna implements AutoCloseable {
     private final AtomicInteger maxInFlightTotal = new AtomicInteger();
     private final List<JsonNode> dials = new CopyOnWriteArrayList<>();
     private final AtomicInteger throttled = new AtomicInteger();
-    private volatile String webhookUrl;
+    private volatile List<String> webhookUrls = List.of();
     private volatile Duration callLength = Duration.ofMillis(50);
     private volatile Duration ringAfter = Duration.ofMillis(5);
     private volatile int accountConcurrency = Integer.MAX_VALUE;
@@ -78,7 +78,15 @@ public final class FakeBolna implements AutoCloseable {
 
     /** Where the lifecycle webhooks go (our {@code /api/webhooks/bolna?token=...}). */
     public FakeBolna webhookUrl(String url) {
-        this.webhookUrl = url;
+        return webhookUrls(url);
+    }
+
+    /**
+     * Every lifecycle webhook goes to each of these URLs in turn, as a Bolna that retries a delivery
+     * through a load balancer reaches several app instances with the same event.
+     */
+    public FakeBolna webhookUrls(String... urls) {
+        this.webhookUrls = List.of(urls);
         return this;
     }
 
@@ -257,13 +265,16 @@ public final class FakeBolna implements AutoCloseable {
     }
 
     private void deliver(Execution execution) {
-        if (webhookUrl == null) {
-            return;
-        }
         String payload = JSON.writeValueAsString(execution.payload());
+        for (String url : webhookUrls) {
+            deliver(url, payload);
+        }
+    }
+
+    private void deliver(String url, String payload) {
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(webhookUrl))
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url))
                         .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
                         .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() < 300) {
