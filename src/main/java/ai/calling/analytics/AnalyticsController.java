@@ -27,6 +27,7 @@ import ai.calling.analytics.AnalyticsDtos.OutcomeSummary;
 import ai.calling.analytics.AnalyticsDtos.Overview;
 import ai.calling.analytics.AnalyticsDtos.Target;
 import ai.calling.analytics.AnalyticsDtos.Trend;
+import ai.calling.common.ReportingRead;
 import ai.calling.common.CurrentUser;
 
 @RestController
@@ -68,6 +69,7 @@ class AnalyticsController {
     }
 
     @Operation(summary = "An agent's period-over-period trends")
+    @ReportingRead
     @GetMapping("/api/analytics/agents/{id}/trends")
     List<Trend> trends(@AuthenticationPrincipal CurrentUser user,
             @PathVariable UUID id) {
@@ -75,6 +77,7 @@ class AnalyticsController {
     }
 
     @Operation(summary = "How an agent's calls ended")
+    @ReportingRead
     @GetMapping("/api/analytics/agents/{id}/outcomes")
     OutcomeSummary outcomes(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @RequestParam(required = false) LocalDate from, @RequestParam(required = false) LocalDate to) {
@@ -82,12 +85,14 @@ class AnalyticsController {
     }
 
     @Operation(summary = "The dashboard's figures")
+    @ReportingRead
     @GetMapping("/api/dashboard/overview")
     Overview overview(@AuthenticationPrincipal CurrentUser user) {
         return analytics.overview(user.id());
     }
 
     @Operation(summary = "Calls per day, week or month")
+    @ReportingRead
     @GetMapping("/api/analytics/calls")
     List<CallPeriod> calls(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) LocalDate from,
             @RequestParam(required = false) LocalDate to, @RequestParam(required = false) String granularity) {
@@ -95,18 +100,21 @@ class AnalyticsController {
     }
 
     @Operation(summary = "Performance per agent")
+    @ReportingRead
     @GetMapping("/api/analytics/agents")
     List<AgentPerformance> agents(@AuthenticationPrincipal CurrentUser user) {
         return analytics.agents(user.id());
     }
 
     @Operation(summary = "Calls per call source")
+    @ReportingRead
     @GetMapping("/api/analytics/sources")
     List<CallSourceStats> sources(@AuthenticationPrincipal CurrentUser user) {
         return analytics.sources(user.id());
     }
 
     @Operation(summary = "Lead scores, status tags and calls to action")
+    @ReportingRead
     @GetMapping("/api/analytics/leads")
     LeadsAnalytics leads(@AuthenticationPrincipal CurrentUser user) {
         return analytics.leads(user.id());

@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
+import ai.calling.common.ReportingRead;
 import ai.calling.common.CurrentUser;
 
 @RestController
@@ -21,6 +22,7 @@ class CampaignResultsController {
     }
 
     @Operation(summary = "A campaign's results")
+    @ReportingRead
     @GetMapping("/api/analytics/campaigns/{id}")
     CampaignResults.Results results(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return results.of(user.id(), id);
