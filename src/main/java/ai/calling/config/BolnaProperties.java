@@ -26,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param webhookProcessingShare the share of the time processing may take while deliveries keep
  *                             arriving ({@code BOLNA_WEBHOOK_PROCESSING_SHARE}, above 0, at most 1 = no
  *                             yielding); it runs at full speed as soon as they ease
+ * @param webhookMaxLag        how long a stored delivery may wait for processing before processing stops
+ *                             yielding to deliveries ({@code BOLNA_WEBHOOK_MAX_LAG}): a burst is
+ *                             acknowledged first, a sustained load is applied within about this delay
  * @param maxConcurrentCalls   Bolna's account concurrency, shared by every tenant
  *                             ({@code BOLNA_MAX_CONCURRENT_CALLS}): dials we place in progress at once
  */
@@ -39,6 +42,7 @@ public record BolnaProperties(
         @DefaultValue("30m") Duration reconcileAfter,
         @DefaultValue("1") int webhookWorkers,
         @DefaultValue("0.2") double webhookProcessingShare,
+        @DefaultValue("500ms") Duration webhookMaxLag,
         @DefaultValue("50") int maxConcurrentCalls) {
 
     public boolean apiConfigured() {

@@ -22,9 +22,11 @@ import ai.calling.config.BolnaProperties;
  * The threads that apply stored deliveries as they arrive ({@code BOLNA_WEBHOOK_WORKERS}): each takes
  * whatever has been queued meanwhile (up to {@value #BATCH} events) as one batch. While deliveries
  * keep arriving, processing takes at most its share of the time (as autovacuum's cost delay does for
- * vacuum): a burst is acknowledged first, and processed at full speed as soon as it eases. It never
- * stops: under a flood it still runs that share of the time. Events no processor took (a full queue,
- * a stop) are left to the sweep.
+ * vacuum): a burst is acknowledged first, and processed at full speed as soon as it eases, or as
+ * soon as the oldest queued event has waited {@code BOLNA_WEBHOOK_MAX_LAG}: under a sustained load
+ * an event is applied (its call ended, billed, its slot freed for the next dial) within about that
+ * delay rather than falling ever further behind. Events no processor took (a full queue, a stop)
+ * are left to the sweep.
  * <p>
  * Stopped after the web server and the journal (phase {@link #PHASE}), so the deliveries acknowledged
  * last are still queued to a running processor; a processor finishes its batch before it stops.
@@ -36,6 +38,7 @@ public class WebhookProcessors implements SmartLifecycle {
     static final int PHASE = WebhookJournal.PHASE - 1024;
     static final int BATCH = 100;
     static final Duration BUSY_WINDOW = Duration.ofMillis(100);
+    static final Duration YIELD_STEP = Duration.ofMillis(20);
     private static final Logger log = LoggerFactory.getLogger(WebhookProcessors.class);
 
     static final int BACKLOG_PAGE = 1000;
@@ -45,7 +48,7 @@ public class WebhookProcessors implements SmartLifecycle {
     private final WebhookEvents events;
     private final BolnaProperties bolna;
     private final boolean drainAtStart;
-    private final BlockingQueue<UUID> queued = new LinkedBlockingQueue<>(20_000);
+    private final BlockingQueue<Queued> queued = new LinkedBlockingQueue<>(20_000);
     private volatile boolean running;
     private List<Thread> processors = List.of();
     private Thread drain;
@@ -61,21 +64,25 @@ public class WebhookProcessors implements SmartLifecycle {
 
     /** Queues a stored event; false when the queue is full (the sweep takes it then). */
     public boolean offer(UUID eventId) {
-        return running && queued.offer(eventId);
+        return running && queued.offer(new Queued(eventId, System.nanoTime()));
+    }
+
+    /** A stored event waiting for a processor, with when it was queued. */
+    private record Queued(UUID eventId, long queuedAt) {
     }
 
     private void processQueued() {
-        List<UUID> batch = new ArrayList<>(BATCH);
+        List<Queued> batch = new ArrayList<>(BATCH);
         while (running) {
             try {
-                UUID first = queued.poll(200, TimeUnit.MILLISECONDS);
+                Queued first = queued.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 queued.drainTo(batch, BATCH - 1);
                 long began = System.nanoTime();
-                processing.process(batch, false);
+                processing.process(batch.stream().map(Queued::eventId).toList(), false);
                 yieldToDeliveries(System.nanoTime() - began);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -88,11 +95,29 @@ public class WebhookProcessors implements SmartLifecycle {
         }
     }
 
+    /**
+     * Sleeps so that the batch just applied took {@code share} of the time, in short steps: the pause
+     * ends early once deliveries ease or the oldest queued event has waited too long.
+     */
     private void yieldToDeliveries(long batchNanos) throws InterruptedException {
         double share = Math.clamp(bolna.webhookProcessingShare(), 0.01, 1);
-        if (share < 1 && journal.wroteWithin(BUSY_WINDOW)) {
-            TimeUnit.NANOSECONDS.sleep((long) (batchNanos * (1 - share) / share));
+        if (share >= 1) {
+            return;
         }
+        long until = System.nanoTime() + (long) (batchNanos * (1 - share) / share);
+        while (running && journal.wroteWithin(BUSY_WINDOW) && !fallingBehind()) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, YIELD_STEP.toNanos()));
+        }
+    }
+
+    /** Whether the oldest queued event has waited longer than the lag processing allows. */
+    private boolean fallingBehind() {
+        Queued oldest = queued.peek();
+        return oldest != null && System.nanoTime() - oldest.queuedAt() > bolna.webhookMaxLag().toNanos();
     }
 
     /**
