@@ -1,5 +1,7 @@
 package ai.calling.agent;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -250,6 +252,27 @@ public class AgentService {
                 agent.getId(), agent.getUserId(), agent.getBolnaAgentId(), agent.isActive(),
                 phoneNumbers.findByAssignedToAgentId(agent.getId()).filter(n -> n.isActive())
                         .map(n -> n.getPhoneNumber()).orElse(null), agent.getMaxCallDurationSeconds())));
+    }
+
+    /**
+     * For the campaign dispatcher: these agents, as their calls need them, in one read (by id; the
+     * caller checks each belongs to the tenant it dials for).
+     */
+    public Map<UUID, CallableAgent> callables(Collection<UUID> agentIds) {
+        if (agentIds.isEmpty()) {
+            return Map.of();
+        }
+        return transactions.execute(status -> {
+            Map<UUID, String> numbers = new HashMap<>();
+            phoneNumbers.findByAssignedToAgentIdIn(agentIds).stream().filter(n -> n.isActive())
+                    .forEach(n -> numbers.put(n.getAssignedToAgentId(), n.getPhoneNumber()));
+            Map<UUID, CallableAgent> found = new HashMap<>();
+            for (Agent agent : agents.findAllById(agentIds)) {
+                found.put(agent.getId(), new CallableAgent(agent.getId(), agent.getUserId(), agent.getBolnaAgentId(),
+                        agent.isActive(), numbers.get(agent.getId()), agent.getMaxCallDurationSeconds()));
+            }
+            return found;
+        });
     }
 
     /** Resolves Bolna's agent id to ours and its owner (for webhooks). */

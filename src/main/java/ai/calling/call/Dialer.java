@@ -127,6 +127,18 @@ public class Dialer implements SmartLifecycle {
      * unconfirmed ones.
      */
     public List<Sent> send(List<RecordedDial> recorded) {
+        return send(recorded, recorded.size() == 1);
+    }
+
+    /**
+     * As {@link #send}, for dials no client waits on (a campaign's): a call that a webhook is applying
+     * an event to right now is never waited for (that webhook binds and confirms it).
+     */
+    public List<Sent> sendUnattended(List<RecordedDial> recorded) {
+        return send(recorded, false);
+    }
+
+    private List<Sent> send(List<RecordedDial> recorded, boolean waitForLockedCalls) {
         List<Sent> sent = recorded.size() == 1 ? List.of(post(recorded.getFirst())) : postAll(recorded);
         try {
             transactions.executeWithoutResult(status -> {
@@ -140,7 +152,7 @@ public class Dialer implements SmartLifecycle {
                         case REFUSED, THROTTLED -> gone.add(one.dial().callId());
                     }
                 }
-                Set<UUID> confirmed = dials.confirm(placed, sent.size() == 1);
+                Set<UUID> confirmed = dials.confirm(placed, waitForLockedCalls);
                 placed.keySet().stream().filter(call -> !confirmed.contains(call)).forEach(lost::add);
                 dials.markUnconfirmed(lost);
                 dials.forget(gone);

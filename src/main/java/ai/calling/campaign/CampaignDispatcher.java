@@ -11,6 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +61,8 @@ public class CampaignDispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CampaignDispatcher.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /** Campaigns whose dials are being sent (and their outcomes recorded) while the round goes on. */
+    private static final int SENDERS = 4;
 
     private final Campaigns campaigns;
     private final Recipients recipients;
@@ -67,6 +74,7 @@ public class CampaignDispatcher implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private volatile Thread loop;
+    private volatile ExecutorService senders;
     private volatile boolean running;
     private Duration backoff = Duration.ZERO;
 
@@ -113,36 +121,64 @@ public class CampaignDispatcher implements SmartLifecycle {
         Map<UUID, Integer> inUse = dialer.callsInProgressByAccount();
         int free = bolna.maxConcurrentCalls() - inUse.values().stream().mapToInt(Integer::intValue).sum();
         Map<UUID, Integer> shares = FairShare.allocate(free, inUse, demand);
+        Map<UUID, CallableAgent> agentsById = agents.callables(byTenant.values().stream().flatMap(List::stream)
+                .map(Campaigns.Running::agentId).collect(Collectors.toSet()));
         int sent = 0;
-        for (Map.Entry<UUID, Integer> share : shares.entrySet()) {
-            int left = share.getValue();
-            for (Campaigns.Running campaign : byTenant.get(share.getKey())) {
-                if (left <= 0) {
-                    break;
+        List<Future<?>> sending = new ArrayList<>();
+        try {
+            for (Map.Entry<UUID, Integer> share : shares.entrySet()) {
+                int left = share.getValue();
+                for (Campaigns.Running campaign : byTenant.get(share.getKey())) {
+                    if (left <= 0) {
+                        break;
+                    }
+                    int wanted = Math.min(left, Math.min(campaign.maxConcurrentCalls() - campaign.inFlight(),
+                            properties.batchSize()));
+                    CallableAgent agent = agentsById.get(campaign.agentId());
+                    int dialled = dial(campaign.id(), campaign.userId(),
+                            agent != null && agent.userId().equals(campaign.userId()) ? agent : null, wanted, now, sending);
+                    left -= dialled;
+                    sent += dialled;
                 }
-                int wanted = Math.min(left, Math.min(campaign.maxConcurrentCalls() - campaign.inFlight(),
-                        properties.batchSize()));
-                int dialled = dial(campaign.id(), campaign.userId(), wanted, now);
-                left -= dialled;
-                sent += dialled;
             }
+        } finally {
+            awaitSent(sending);
         }
         return sent;
+    }
+
+    /** The round ends when its dials are sent and their outcomes recorded (a caller of dispatchOnce sees them). */
+    private static void awaitSent(List<Future<?>> sending) {
+        for (Future<?> send : sending) {
+            try {
+                send.get();
+            } catch (ExecutionException e) {
+                log.error("Sending a campaign's dials failed; they stay recorded and are settled like unconfirmed ones",
+                        e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**
      * Claims and records up to {@code wanted} dials of one campaign in one transaction, then sends them.
      * Returns how many were sent.
      */
-    private int dial(UUID campaignId, UUID userId, int wanted, Instant now) {
+    private int dial(UUID campaignId, UUID userId, CallableAgent agent, int wanted, Instant now,
+            List<Future<?>> sending) {
         List<RecordedDial> recorded = transactions.execute(status -> {
             CampaignRow campaign = campaigns.lock(userId, campaignId).orElse(null);
             campaigns.markDispatched(campaignId, now);
             if (campaign == null || !"running".equals(campaign.status())) {
                 return List.<RecordedDial>of();
             }
-            CallableAgent agent = agents.callable(userId, campaign.agentId()).filter(CallableAgent::active).orElse(null);
-            if (agent == null) {
+            if (agent != null && !agent.id().equals(campaign.agentId())) {
+                // the campaign changed its agent since the round read it: the next round dials with the new one
+                return List.<RecordedDial>of();
+            }
+            if (agent == null || !agent.active()) {
                 campaigns.setStatus(campaignId, "paused", "agent_inactive");
                 log.info("Campaign {} paused: its agent is inactive", campaignId);
                 return List.<RecordedDial>of();
@@ -188,7 +224,8 @@ public class CampaignDispatcher implements SmartLifecycle {
         if (recorded == null || recorded.isEmpty()) {
             return 0;
         }
-        settleRefusals(dialer.send(recorded));
+        // sent while the round records the next campaign's dials; the round waits for them at its end
+        sending.add(senders.submit(() -> settleRefusals(dialer.sendUnattended(recorded))));
         return recorded.size();
     }
 
@@ -255,8 +292,10 @@ public class CampaignDispatcher implements SmartLifecycle {
         }
     }
 
+    /** The senders exist whenever the application runs (tests dispatch rounds themselves); the loop only with dispatch on. */
     @Override
     public void start() {
+        senders = Executors.newFixedThreadPool(SENDERS, Thread.ofPlatform().name("campaign-sender-", 0).daemon().factory());
         if (!properties.dispatch()) {
             return;
         }
@@ -279,10 +318,16 @@ public class CampaignDispatcher implements SmartLifecycle {
             }
         }
         loop = null;
+        ExecutorService sending = senders;
+        if (sending != null) {
+            // the last round's dials are sent and their outcomes recorded before the stop completes
+            sending.close();
+            senders = null;
+        }
     }
 
     @Override
     public boolean isRunning() {
-        return loop != null;
+        return senders != null;
     }
 }

@@ -1,5 +1,7 @@
 package ai.calling.agent.internal;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -8,6 +10,8 @@ import org.springframework.data.jpa.repository.JpaRepository;
 public interface PhoneNumberRepository extends JpaRepository<PhoneNumber, UUID> {
 
     Optional<PhoneNumber> findByAssignedToAgentId(UUID agentId);
+
+    List<PhoneNumber> findByAssignedToAgentIdIn(Collection<UUID> agentIds);
 
     boolean existsByPhoneNumberAndIsActiveTrue(String phoneNumber);
 }

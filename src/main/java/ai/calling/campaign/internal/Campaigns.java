@@ -107,7 +107,7 @@ public class Campaigns {
     }
 
     /** A running campaign as the dispatcher plans with it. */
-    public record Running(UUID id, UUID userId, int maxConcurrentCalls, int inFlight, boolean due, boolean finished) {
+    public record Running(UUID id, UUID userId, UUID agentId, int maxConcurrentCalls, int inFlight, boolean due, boolean finished) {
     }
 
     /**
@@ -117,7 +117,7 @@ public class Campaigns {
      */
     public List<Running> running(Instant now) {
         return jdbc.sql("""
-                SELECT c.id, c.user_id, c.max_concurrent_calls,
+                SELECT c.id, c.user_id, c.agent_id, c.max_concurrent_calls,
                        (SELECT count(*) FROM campaign_recipients r
                          WHERE r.campaign_id = c.id AND r.status = 'in_progress') AS in_flight,
                        EXISTS (SELECT 1 FROM campaign_recipients r
@@ -130,8 +130,8 @@ public class Campaigns {
                   FROM campaigns c WHERE c.status = 'running' ORDER BY c.last_dispatched_at NULLS FIRST, c.id""")
                 .param("now", utc(now))
                 .query((rs, n) -> new Running(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
-                        rs.getInt("max_concurrent_calls"), rs.getInt("in_flight"), rs.getBoolean("due"),
-                        rs.getBoolean("finished")))
+                        rs.getObject("agent_id", UUID.class), rs.getInt("max_concurrent_calls"), rs.getInt("in_flight"),
+                        rs.getBoolean("due"), rs.getBoolean("finished")))
                 .list();
     }
 
