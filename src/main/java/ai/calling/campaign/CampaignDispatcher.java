@@ -49,7 +49,8 @@ import ai.calling.dnc.DoNotCallList;
  * {@code maxConcurrentCalls} holds, and a pause or cancel is seen), claims due recipients with
  * {@code FOR UPDATE SKIP LOCKED} (no two instances claim one recipient), skips do-not-call numbers,
  * and records the dials through the {@link Dialer} (the account's cap and credits, the platform's
- * slots); then the dials are sent with nothing held open.</li>
+ * slots); then the dials are sent with nothing held open. Tenants' shares are dialled side by side
+ * on a few dialer threads (one tenant's campaigns in turn on one of them).</li>
  * </ol>
  * A campaign whose agent is inactive pauses ({@code agent_inactive}); one whose account cannot cover
  * the next hold pauses ({@code insufficient_credits}) and resumes after a purchase. Bolna answering
@@ -61,8 +62,8 @@ public class CampaignDispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CampaignDispatcher.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
-    /** Campaigns whose dials are being sent (and their outcomes recorded) while the round goes on. */
-    private static final int SENDERS = 4;
+    /** Tenants whose shares of a round are dialled side by side. */
+    private static final int DIALERS = 4;
 
     private final Campaigns campaigns;
     private final Recipients recipients;
@@ -74,7 +75,7 @@ public class CampaignDispatcher implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private volatile Thread loop;
-    private volatile ExecutorService senders;
+    private volatile ExecutorService dialers;
     private volatile boolean running;
     private Duration backoff = Duration.ZERO;
 
@@ -123,51 +124,57 @@ public class CampaignDispatcher implements SmartLifecycle {
         Map<UUID, Integer> shares = FairShare.allocate(free, inUse, demand);
         Map<UUID, CallableAgent> agentsById = agents.callables(byTenant.values().stream().flatMap(List::stream)
                 .map(Campaigns.Running::agentId).collect(Collectors.toSet()));
+        List<Future<Integer>> tenants = new ArrayList<>();
+        for (Map.Entry<UUID, Integer> share : shares.entrySet()) {
+            List<Campaigns.Running> theirs = byTenant.get(share.getKey());
+            tenants.add(dialers.submit(() -> dialShare(theirs, share.getValue(), agentsById, now)));
+        }
         int sent = 0;
-        List<Future<?>> sending = new ArrayList<>();
-        try {
-            for (Map.Entry<UUID, Integer> share : shares.entrySet()) {
-                int left = share.getValue();
-                for (Campaigns.Running campaign : byTenant.get(share.getKey())) {
-                    if (left <= 0) {
-                        break;
-                    }
-                    int wanted = Math.min(left, Math.min(campaign.maxConcurrentCalls() - campaign.inFlight(),
-                            properties.batchSize()));
-                    CallableAgent agent = agentsById.get(campaign.agentId());
-                    int dialled = dial(campaign.id(), campaign.userId(),
-                            agent != null && agent.userId().equals(campaign.userId()) ? agent : null, wanted, now, sending);
-                    left -= dialled;
-                    sent += dialled;
-                }
+        for (Future<Integer> tenant : tenants) {
+            try {
+                sent += tenant.get();
+            } catch (ExecutionException e) {
+                // this tenant's round failed (its transaction rolled back, or its dials stay recorded and are
+                // settled like unconfirmed ones); the other tenants' rounds stand
+                log.error("A tenant's campaign dispatch failed; the next round tries again", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
-        } finally {
-            awaitSent(sending);
         }
         return sent;
     }
 
-    /** The round ends when its dials are sent and their outcomes recorded (a caller of dispatchOnce sees them). */
-    private static void awaitSent(List<Future<?>> sending) {
-        for (Future<?> send : sending) {
-            try {
-                send.get();
-            } catch (ExecutionException e) {
-                log.error("Sending a campaign's dials failed; they stay recorded and are settled like unconfirmed ones",
-                        e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+    /**
+     * One tenant's share of a round, over its campaigns in turn (least recently served first). Tenants'
+     * shares are dialled side by side: their transactions touch different campaigns and accounts, and
+     * the platform's slots are claimed with SKIP LOCKED, so they neither wait for nor deadlock with each
+     * other, and their commits share the log's flushes.
+     */
+    private int dialShare(List<Campaigns.Running> campaignsOfTenant, int share, Map<UUID, CallableAgent> agentsById,
+            Instant now) {
+        int left = share;
+        int sent = 0;
+        for (Campaigns.Running campaign : campaignsOfTenant) {
+            if (left <= 0) {
+                break;
             }
+            int wanted = Math.min(left, Math.min(campaign.maxConcurrentCalls() - campaign.inFlight(),
+                    properties.batchSize()));
+            CallableAgent agent = agentsById.get(campaign.agentId());
+            int dialled = dial(campaign.id(), campaign.userId(),
+                    agent != null && agent.userId().equals(campaign.userId()) ? agent : null, wanted, now);
+            left -= dialled;
+            sent += dialled;
         }
+        return sent;
     }
 
     /**
      * Claims and records up to {@code wanted} dials of one campaign in one transaction, then sends them.
      * Returns how many were sent.
      */
-    private int dial(UUID campaignId, UUID userId, CallableAgent agent, int wanted, Instant now,
-            List<Future<?>> sending) {
+    private int dial(UUID campaignId, UUID userId, CallableAgent agent, int wanted, Instant now) {
         List<RecordedDial> recorded = transactions.execute(status -> {
             CampaignRow campaign = campaigns.lock(userId, campaignId).orElse(null);
             campaigns.markDispatched(campaignId, now);
@@ -224,8 +231,7 @@ public class CampaignDispatcher implements SmartLifecycle {
         if (recorded == null || recorded.isEmpty()) {
             return 0;
         }
-        // sent while the round records the next campaign's dials; the round waits for them at its end
-        sending.add(senders.submit(() -> settleRefusals(dialer.sendUnattended(recorded))));
+        settleRefusals(dialer.sendUnattended(recorded));
         return recorded.size();
     }
 
@@ -292,10 +298,10 @@ public class CampaignDispatcher implements SmartLifecycle {
         }
     }
 
-    /** The senders exist whenever the application runs (tests dispatch rounds themselves); the loop only with dispatch on. */
+    /** The dialers exist whenever the application runs (tests dispatch rounds themselves); the loop only with dispatch on. */
     @Override
     public void start() {
-        senders = Executors.newFixedThreadPool(SENDERS, Thread.ofPlatform().name("campaign-sender-", 0).daemon().factory());
+        dialers = Executors.newFixedThreadPool(DIALERS, Thread.ofPlatform().name("campaign-dialer-", 0).daemon().factory());
         if (!properties.dispatch()) {
             return;
         }
@@ -318,16 +324,16 @@ public class CampaignDispatcher implements SmartLifecycle {
             }
         }
         loop = null;
-        ExecutorService sending = senders;
-        if (sending != null) {
+        ExecutorService pool = dialers;
+        if (pool != null) {
             // the last round's dials are sent and their outcomes recorded before the stop completes
-            sending.close();
-            senders = null;
+            pool.close();
+            dialers = null;
         }
     }
 
     @Override
     public boolean isRunning() {
-        return senders != null;
+        return dialers != null;
     }
 }
