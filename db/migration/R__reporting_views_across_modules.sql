@@ -44,7 +44,7 @@ SELECT id, call_id, user_id, phone_number, analysis_type, previous_calls_analyze
 
 -- billing
 CREATE VIEW report_credit_movements AS
-SELECT id, user_id, type, amount, call_id, created_at
+SELECT id, user_id, type, amount, balance_after, description, call_id, created_at
   FROM credit_transactions;
 
 CREATE VIEW report_checkout_sessions AS
