@@ -138,14 +138,19 @@ class AuthController {
         recovery.requestPasswordReset(body.email(), request.getRemoteAddr());
     }
 
-    @Operation(summary = "Set a new password with a reset token")
+    @Operation(summary = "Set a new password with a reset token", description = """
+            The token comes from the password-reset mail: its link opens the web app's page \
+            FRONTEND_BASE_URL/reset-password?token=..., which posts the token and the new password here. \
+            Every session of the account ends.""")
     @PostMapping("/reset-password")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void resetPassword(@Valid @RequestBody ResetPasswordRequest body) {
         recovery.resetPassword(body.token(), body.newPassword());
     }
 
-    @Operation(summary = "Confirm an e-mail address")
+    @Operation(summary = "Confirm an e-mail address", description = """
+            The token comes from the verification mail: its link opens the web app's page \
+            FRONTEND_BASE_URL/verify-email?token=..., which posts the token here.""")
     @PostMapping("/verify-email")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void verifyEmail(@Valid @RequestBody VerifyEmailRequest body) {
