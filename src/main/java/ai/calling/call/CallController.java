@@ -1,11 +1,16 @@
 package ai.calling.call;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.UUID;
 
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 import org.springframework.data.domain.Sort;
@@ -35,9 +40,11 @@ import ai.calling.common.PageResponse;
 class CallController {
 
     private final CallService calls;
+    private final CallRecordings recordings;
 
-    CallController(CallService calls) {
+    CallController(CallService calls, CallRecordings recordings) {
         this.calls = calls;
+        this.recordings = recordings;
     }
 
     /** 201 when Bolna placed the call; 202 with {@code dialStatus: unconfirmed} when its answer was lost. */
@@ -80,6 +87,23 @@ class CallController {
     @GetMapping("/{id}/transcript")
     TranscriptView transcript(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return calls.transcript(user.id(), id);
+    }
+
+    @Operation(summary = "Play a call's recording", description = """
+            Streams the audio through this server (never a redirect to the provider), in the provider's content \
+            type. Honours a single Range (206 with Content-Range; Accept-Ranges: bytes).""", responses = {
+            @ApiResponse(responseCode = "200", description = "The whole recording", content = @Content(
+                    mediaType = "audio/mpeg", schema = @Schema(type = "string", format = "binary"))),
+            @ApiResponse(responseCode = "206", description = "The range asked for", content = @Content(
+                    mediaType = "audio/mpeg", schema = @Schema(type = "string", format = "binary"))),
+            @ApiResponse(responseCode = "404", description = "No such call of yours, or it has no recording"),
+            @ApiResponse(responseCode = "416", description = "The range lies outside the recording"),
+            @ApiResponse(responseCode = "502", description = "The provider failed to serve the recording") })
+    @GetMapping("/{id}/recording")
+    void recording(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
+            @Parameter(description = "One byte range, e.g. bytes=0-1023") @RequestHeader(value = "Range",
+                    required = false) String range, HttpServletResponse response) throws IOException {
+        recordings.stream(user.id(), id, range, response);
     }
 
     @Operation(summary = "Stop a call in progress")

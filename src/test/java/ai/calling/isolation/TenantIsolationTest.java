@@ -91,6 +91,8 @@ class TenantIsolationTest {
                 http.get("/api/calls/" + id + "/transcript", caller.auth())));
         cases.put("DELETE /api/auth/sessions/{id}", new CrossTenantCase(this::session, (http, caller, id) ->
                 http.delete("/api/auth/sessions/" + id, caller.auth())));
+        cases.put("GET /api/calls/{id}/recording", new CrossTenantCase(this::callWithRecording, (http, caller, id) ->
+                http.get("/api/calls/" + id + "/recording", caller.auth())));
         cases.put("POST /api/calls/{id}/stop", new CrossTenantCase(this::call, (http, caller, id) ->
                 http.post("/api/calls/" + id + "/stop", "", caller.auth())));
         cases.put("PATCH /api/follow-ups/{id}", new CrossTenantCase(this::followUp, (http, caller, id) ->
@@ -236,6 +238,12 @@ class TenantIsolationTest {
         jdbc.update("INSERT INTO campaign_recipients (campaign_id, user_id, phone_number) VALUES (?, ?, '+14155550994')",
                 id, owner.id());
         return id.toString();
+    }
+
+    private String callWithRecording(SignedIn owner) {
+        String call = call(owner);
+        jdbc.update("UPDATE calls SET recording_url = 'https://recordings.invalid/a.mp3' WHERE id = ?::uuid", call);
+        return call;
     }
 
     /** The owner's live session (signed in at registration). */
