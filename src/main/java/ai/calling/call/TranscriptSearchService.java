@@ -42,7 +42,7 @@ public class TranscriptSearchService {
             throw ApiException.invalidField("to", "must be after from");
         }
         Filter filter = new Filter(query.strip(), agentId, campaignId, from, to, leadTag);
-        return new PageResponse<>(search.page(userId, filter, page.getPageSize(), page.getOffset()),
-                page.getPageNumber(), page.getPageSize(), search.count(userId, filter));
+        TranscriptSearch.Page found = search.page(userId, filter, page.getPageSize(), page.getOffset());
+        return new PageResponse<>(found.hits(), page.getPageNumber(), page.getPageSize(), found.total());
     }
 }

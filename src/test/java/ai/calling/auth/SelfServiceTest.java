@@ -238,6 +238,33 @@ class SelfServiceTest {
     }
 
     @Test
+    void twoClosuresAtOnceCloseTheAccountOnceAndDeleteEachAgentOnce() throws Exception {
+        SignedIn user = TestUsers.register(http);
+        SignedIn second = TestUsers.login(http, user.email());
+        String agent = createAgent(user, "bolna-" + UUID.randomUUID());
+        String bolnaId = jdbc.queryForObject("SELECT bolna_agent_id FROM agents WHERE id = ?::uuid", String.class, agent);
+        BOLNA.stubFor(delete(urlPathMatching("/v2/agent/.*")).willReturn(aResponse().withStatus(200)));
+        String body = "{\"password\":\"" + TestUsers.PASSWORD + "\"}";
+
+        var start = new java.util.concurrent.CountDownLatch(1);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var first = pool.submit(() -> {
+                start.await();
+                return http.send("DELETE", "/api/auth/me", "application/json", body, user.auth()).status();
+            });
+            var other = pool.submit(() -> {
+                start.await();
+                return http.send("DELETE", "/api/auth/me", "application/json", body, second.auth()).status();
+            });
+            start.countDown();
+            assertThat(List.of(first.get(), other.get())).containsExactlyInAnyOrder(204, 401);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !jdbc.queryForObject(
+                "SELECT bolna_deletion_pending FROM agents WHERE id = ?::uuid", Boolean.class, agent));
+        BOLNA.verify(1, deleteRequestedFor(urlPathEqualTo("/v2/agent/" + bolnaId)));
+    }
+
+    @Test
     void aClosedAccountCannotBeReactivatedByAnAdmin() {
         SignedIn user = TestUsers.register(http);
         SignedIn admin = TestUsers.withRole(jdbc, TestUsers.register(http), "admin");

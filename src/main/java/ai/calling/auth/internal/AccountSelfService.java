@@ -60,7 +60,7 @@ public class AccountSelfService {
      */
     @Transactional
     public void changePassword(CurrentUser caller, String currentPassword, String newPassword) {
-        UserAccount user = own(caller);
+        UserAccount user = locked(caller);
         requirePassword(user, "currentPassword", currentPassword);
         passwordPolicy.check("newPassword", newPassword, user.getEmail());
         user.setPasswordHash(passwordEncoder.encode(newPassword));
@@ -94,7 +94,7 @@ public class AccountSelfService {
      */
     @Transactional
     public void close(CurrentUser caller, String password) {
-        UserAccount user = own(caller);
+        UserAccount user = locked(caller);
         requirePassword(user, "password", password);
         if (CurrentUser.SUPER_ADMIN.equals(user.getRole()) && users.countActiveWithRole(CurrentUser.SUPER_ADMIN) <= 1) {
             throw ApiException.conflict("This is the last active super_admin; promote another one first");
@@ -122,6 +122,18 @@ public class AccountSelfService {
         if (!passwordEncoder.matches(password, user.getPasswordHash())) {
             throw ApiException.invalidField(field, "is incorrect");
         }
+    }
+
+    /**
+     * The caller's account under its row lock; a request that waited for a closure to commit finds
+     * the account closed and answers as any request of a closed account does (401).
+     */
+    private UserAccount locked(CurrentUser caller) {
+        UserAccount user = users.lockById(caller.id()).orElseThrow(() -> ApiException.notFound("The user"));
+        if (!user.isActive() || user.getClosedAt() != null) {
+            throw ApiException.unauthorized("This account is closed or deactivated");
+        }
+        return user;
     }
 
     private UserAccount own(CurrentUser caller) {

@@ -29,18 +29,24 @@ public class TranscriptSearch {
     /**
      * The English interpretation stems and drops stop words; in a query with a quoted phrase whose
      * stop words it dropped it would match more than the phrase, so only the exact (simple) one counts.
+     * An interpretation with nothing left (only stop words or operators) matches nothing. Each is
+     * ANDed with the tenant's lexeme (V72) so that the GIN index narrows to the tenant.
      */
     private static final String ENGLISH = "websearch_to_tsquery('english', :q)";
     private static final String SIMPLE = "websearch_to_tsquery('simple', :q)";
-    private static final String ENGLISH_USABLE = "(position('\"' in :q) = 0 OR numnode(" + ENGLISH + ") = numnode("
-            + SIMPLE + "))";
-    private static final String ENGLISH_MATCH = "(" + ENGLISH_USABLE + " AND t.search_english @@ " + ENGLISH + ")";
+    private static final String TENANT = "CAST(:tenant AS tsquery)";
+    private static final String ENGLISH_USABLE = "(numnode(" + ENGLISH + ") > 0 AND (position('\"' in :q) = 0 OR numnode("
+            + ENGLISH + ") = numnode(" + SIMPLE + ")))";
+    private static final String ENGLISH_MATCH = "(" + ENGLISH_USABLE + " AND t.search_english @@ (" + ENGLISH + " && "
+            + TENANT + "))";
+    private static final String SIMPLE_MATCH = "(numnode(" + SIMPLE + ") > 0 AND t.search_simple @@ (" + SIMPLE + " && "
+            + TENANT + "))";
 
     private static final String MATCHES = """
               FROM transcripts t
               JOIN calls c ON c.id = t.call_id AND c.user_id = t.user_id
              WHERE t.user_id = :user
-               AND (%s OR t.search_simple @@ %s)
+               AND (%s OR %s)
                AND (CAST(:agent AS uuid) IS NULL OR c.agent_id = CAST(:agent AS uuid))
                AND (CAST(:campaign AS uuid) IS NULL OR c.campaign_id = CAST(:campaign AS uuid))
                AND (CAST(:from AS timestamptz) IS NULL OR c.created_at >= CAST(:from AS timestamptz))
@@ -48,7 +54,7 @@ public class TranscriptSearch {
                AND (CAST(:tag AS text) IS NULL OR EXISTS (
                     SELECT 1 FROM report_lead_analyses la
                      WHERE la.call_id = c.id AND la.user_id = t.user_id AND la.analysis_type = 'individual'
-                       AND la.lead_status_tag = CAST(:tag AS text)))""".formatted(ENGLISH_MATCH, SIMPLE);
+                       AND la.lead_status_tag = CAST(:tag AS text)))""".formatted(ENGLISH_MATCH, SIMPLE_MATCH);
 
     private final JdbcClient jdbc;
 
@@ -59,26 +65,37 @@ public class TranscriptSearch {
     public record Filter(String query, UUID agentId, UUID campaignId, Instant from, Instant to, String leadTag) {
     }
 
-    public List<TranscriptHit> page(UUID userId, Filter filter, int limit, long offset) {
-        return bind(jdbc.sql("""
+    /** One page of hits, best first, and how many there are in all. */
+    public record Page(List<TranscriptHit> hits, long total) {
+    }
+
+    public Page page(UUID userId, Filter filter, int limit, long offset) {
+        long[] total = { -1 };
+        List<TranscriptHit> hits = bind(jdbc.sql("""
                 WITH ranked AS (
                     SELECT t.content, c.id AS call_id, c.agent_id, c.phone_number, c.created_at,
                            %1$s AS english_match,
                            GREATEST(CASE WHEN %1$s THEN ts_rank_cd(t.search_english, %2$s) ELSE 0 END,
-                                    ts_rank_cd(t.search_simple, %3$s)) AS rank
+                                    ts_rank_cd(t.search_simple, %3$s)) AS rank,
+                           count(*) OVER () AS total
                     %4$s
                      ORDER BY rank DESC, c.created_at DESC, c.id
                      LIMIT :limit OFFSET :offset)
-                SELECT call_id, agent_id, phone_number, created_at,
+                SELECT call_id, agent_id, phone_number, created_at, total,
                        CASE WHEN english_match THEN ts_headline('english', content, %2$s, :options)
                             ELSE ts_headline('simple', content, %3$s, :options) END AS snippet
                   FROM ranked
                  ORDER BY rank DESC, created_at DESC, call_id""".formatted(ENGLISH_MATCH, ENGLISH, SIMPLE, MATCHES)), userId, filter)
                 .param("limit", limit).param("offset", offset).param("options", HEADLINE_OPTIONS)
-                .query((rs, n) -> new TranscriptHit(rs.getObject("call_id", UUID.class), rs.getObject("agent_id", UUID.class),
-                        rs.getString("phone_number"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                        rs.getString("snippet")))
+                .query((rs, n) -> {
+                    total[0] = rs.getLong("total");
+                    return new TranscriptHit(rs.getObject("call_id", UUID.class), rs.getObject("agent_id", UUID.class),
+                            rs.getString("phone_number"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                            rs.getString("snippet"));
+                })
                 .list();
+        // past the last page the window count is not there; the first page's emptiness is the count
+        return new Page(hits, total[0] >= 0 ? total[0] : offset == 0 ? 0 : count(userId, filter));
     }
 
     public long count(UUID userId, Filter filter) {
@@ -86,9 +103,14 @@ public class TranscriptSearch {
     }
 
     private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec sql, UUID userId, Filter f) {
-        return sql.param("q", f.query()).param("user", userId).param("agent", f.agentId())
+        return sql.param("q", f.query()).param("user", userId).param("tenant", tenantLexeme(userId)).param("agent", f.agentId())
                 .param("campaign", f.campaignId()).param("from", utc(f.from())).param("to", utc(f.to()))
                 .param("tag", f.leadTag());
+    }
+
+    /** The lexeme V72 puts in every transcript's vectors for its tenant. */
+    static String tenantLexeme(UUID userId) {
+        return "tenant" + userId.toString().replace("-", "");
     }
 
     private static OffsetDateTime utc(Instant instant) {
