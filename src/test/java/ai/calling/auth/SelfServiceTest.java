@@ -47,7 +47,8 @@ class SelfServiceTest {
         registry.add("app.bolna.api-key", () -> "bn-test-key");
         registry.add("app.bolna.base-url", BOLNA::baseUrl);
         registry.add("app.bolna.webhook-secret", () -> "hook-secret");
-        registry.add("app.bolna.read-timeout", () -> "1s");
+        // generous: the machine may be busy, and no test here needs a Bolna timeout
+        registry.add("app.bolna.read-timeout", () -> "10s");
     }
 
     @AfterAll
