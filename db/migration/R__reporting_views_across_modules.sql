@@ -5,7 +5,7 @@
 -- themselves only to their owner. Repeatable: changed views are redefined here, never in a V file.
 
 DROP VIEW IF EXISTS report_accounts, report_agents, report_calls, report_transcripts, report_contacts,
-    report_lead_analyses, report_credit_movements, report_checkout_sessions CASCADE;
+    report_lead_analyses, report_credit_movements, report_checkout_sessions, report_call_outcomes CASCADE;
 
 -- auth (and billing's balance columns)
 CREATE VIEW report_accounts AS
@@ -44,9 +44,14 @@ SELECT id, call_id, user_id, phone_number, analysis_type, previous_calls_analyze
 
 -- billing
 CREATE VIEW report_credit_movements AS
-SELECT id, user_id, type, amount, call_id, created_at
+SELECT id, user_id, type, amount, balance_after, description, call_id, created_at
   FROM credit_transactions;
 
 CREATE VIEW report_checkout_sessions AS
 SELECT session_id, user_id, package_id, credits, amount_cents, currency, created_at, credited_at, credits_refunded
   FROM stripe_checkout_sessions;
+
+-- analytics
+CREATE VIEW report_call_outcomes AS
+SELECT call_id, user_id, agent_id, outcome, created_at
+  FROM agent_call_outcomes;

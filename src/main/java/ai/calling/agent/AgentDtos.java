@@ -41,14 +41,18 @@ public final class AgentDtos {
             @BoundedJson(maxChars = 4096) Map<String, Object> taskConfig) {
     }
 
-    /** Fields left out (null) are not changed; a field given must not be blank. */
+    /**
+     * Fields left out (null) are not changed; a field given must not be blank. {@code isActive: true}
+     * brings an inactive agent back (re-created or re-synced on Bolna); {@code false} deactivates it
+     * like a delete.
+     */
     public record UpdateAgentRequest(
             @Size(min = 1, max = 100) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
             @Size(max = 2000) String description,
             @Size(min = 1, max = 1000) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String welcomeMessage,
             @Size(min = 1, max = 20000) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String systemPrompt,
             @BoundedJson(maxChars = 4096) Map<String, Object> voiceConfig,
-            @Min(MIN_CALL_SECONDS) @Max(MAX_CALL_SECONDS) Integer maxCallDurationSeconds) {
+            @Min(MIN_CALL_SECONDS) @Max(MAX_CALL_SECONDS) Integer maxCallDurationSeconds, Boolean isActive) {
     }
 
     /** Some character that is not whitespace, on any line (no inline flags: clients read it as ECMAScript). */

@@ -139,6 +139,19 @@ public class AgentService {
      */
     public AgentView update(UUID userId, UUID agentId, UpdateAgentRequest request) {
         Agent current = transactions.execute(status -> owned(userId, agentId));
+        if (Boolean.FALSE.equals(request.isActive()) && current.isActive()) {
+            delete(userId, agentId);
+            current = transactions.execute(status -> owned(userId, agentId));
+        }
+        if (!current.isActive()) {
+            return Boolean.TRUE.equals(request.isActive()) ? reactivate(userId, agentId, current, request)
+                    : transactions.execute(status -> {
+                        // Bolna has no copy of an inactive agent: the change is ours, and goes to Bolna on re-activation
+                        Agent agent = owned(userId, agentId);
+                        apply(agent, request);
+                        return view(agents.saveAndFlush(agent));
+                    });
+        }
         boolean limitChanges = request.maxCallDurationSeconds() != null
                 && request.maxCallDurationSeconds() != current.getMaxCallDurationSeconds();
         AgentPatch patch = new AgentPatch(request.name() == null ? null : request.name().trim(), request.welcomeMessage(),
@@ -152,24 +165,7 @@ public class AgentService {
         try {
             return transactions.execute(status -> {
                 Agent agent = owned(userId, agentId);
-                if (request.name() != null) {
-                    agent.setName(request.name().trim());
-                }
-                if (request.description() != null) {
-                    agent.setDescription(request.description());
-                }
-                if (request.welcomeMessage() != null) {
-                    agent.setBolnaTaskConfig(with(agent.getBolnaTaskConfig(), WELCOME, request.welcomeMessage()));
-                }
-                if (request.systemPrompt() != null) {
-                    agent.setBolnaLlmConfig(with(agent.getBolnaLlmConfig(), PROMPT, request.systemPrompt()));
-                }
-                if (request.voiceConfig() != null) {
-                    agent.setBolnaVoiceConfig(new LinkedHashMap<>(request.voiceConfig()));
-                }
-                if (request.maxCallDurationSeconds() != null) {
-                    agent.setMaxCallDurationSeconds(request.maxCallDurationSeconds());
-                }
+                apply(agent, request);
                 return view(agents.saveAndFlush(agent));
             });
         } catch (RuntimeException ourWriteFailed) {
@@ -177,6 +173,60 @@ public class AgentService {
                 putBack(current.getBolnaAgentId(), before, limitChanges, request);
             }
             throw ourWriteFailed;
+        }
+    }
+
+    /**
+     * An inactive agent comes back ({@code isActive: true}): Bolna is brought to the agent as stored
+     * here with the request's changes, by a sync of the agent Bolna still has, or, when Bolna no longer
+     * knows it (a deleted agent), by creating it anew; then our row is changed and activated. When our
+     * write fails after Bolna's, an agent created for it is deleted again.
+     */
+    private AgentView reactivate(UUID userId, UUID agentId, Agent current, UpdateAgentRequest request) {
+        AgentSpec wanted = changed(spec(current), request);
+        String bolnaId = current.getBolnaAgentId();
+        boolean created = false;
+        try {
+            bolna.syncAgent(bolnaId, wanted);
+        } catch (BolnaClient.BolnaNotFound deletedThere) {
+            bolnaId = bolna.createAgent(wanted);
+            created = true;
+        }
+        String activeId = bolnaId;
+        try {
+            return transactions.execute(status -> {
+                Agent agent = owned(userId, agentId);
+                apply(agent, request);
+                agent.setBolnaAgentId(activeId);
+                agent.setActive(true);
+                return view(agents.saveAndFlush(agent));
+            });
+        } catch (RuntimeException ourWriteFailed) {
+            if (created) {
+                removeFromBolna(activeId);
+            }
+            throw ourWriteFailed;
+        }
+    }
+
+    private static void apply(Agent agent, UpdateAgentRequest request) {
+        if (request.name() != null) {
+            agent.setName(request.name().trim());
+        }
+        if (request.description() != null) {
+            agent.setDescription(request.description());
+        }
+        if (request.welcomeMessage() != null) {
+            agent.setBolnaTaskConfig(with(agent.getBolnaTaskConfig(), WELCOME, request.welcomeMessage()));
+        }
+        if (request.systemPrompt() != null) {
+            agent.setBolnaLlmConfig(with(agent.getBolnaLlmConfig(), PROMPT, request.systemPrompt()));
+        }
+        if (request.voiceConfig() != null) {
+            agent.setBolnaVoiceConfig(new LinkedHashMap<>(request.voiceConfig()));
+        }
+        if (request.maxCallDurationSeconds() != null) {
+            agent.setMaxCallDurationSeconds(request.maxCallDurationSeconds());
         }
     }
 

@@ -54,4 +54,22 @@ public final class AuthDtos {
     public record ProfileView(UUID id, String email, String name, String role, int credits, boolean emailVerified,
             String authProvider, boolean active, Instant createdAt) {
     }
+
+    /** {@code PATCH /api/auth/me}: the fields given change. */
+    public record UpdateProfileRequest(
+            @NotBlank @Size(max = 255) @Pattern(regexp = NO_CONTROL_CHARACTERS,
+                    message = "must not contain line breaks or other control characters") String name) {
+    }
+
+    public record ChangePasswordRequest(@NotBlank String currentPassword, @NotBlank String newPassword) {
+    }
+
+    /** {@code DELETE /api/auth/me}: the password confirms the closure. */
+    public record CloseAccountRequest(@NotBlank String password) {
+    }
+
+    /** A live session of the caller; {@code current} marks the one the request came with. */
+    public record SessionView(UUID id, String ipAddress, String userAgent, Instant createdAt, Instant lastUsedAt,
+            Instant expiresAt, boolean current) {
+    }
 }

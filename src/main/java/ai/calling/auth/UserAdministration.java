@@ -83,6 +83,9 @@ public class UserAdministration {
         checkMayChange(actor, userId);
         UserAccount user = find(userId);
         AdminUserView before = view(user);
+        if (active && user.getClosedAt() != null) {
+            throw ApiException.conflict("The owner closed this account; a closed account cannot be re-activated");
+        }
         user.setActive(active);
         users.flush();
         if (!active) {

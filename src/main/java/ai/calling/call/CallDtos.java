@@ -46,6 +46,10 @@ public final class CallDtos {
     public record Segment(String speaker, String text) {
     }
 
+    /** A transcript that matched a search; {@code snippet} marks the matched words with {@code **}. */
+    public record TranscriptHit(UUID callId, UUID agentId, String phoneNumber, Instant createdAt, String snippet) {
+    }
+
     /** A recorded dial that Bolna has not been heard from about (for reconciliation). */
     public record UnboundDial(UUID callId, UUID userId, UUID agentId, Instant createdAt) {
     }

@@ -295,6 +295,17 @@ public class CallService {
         });
     }
 
+    /** Where the provider keeps the call's recording; 404 when the call is not the caller's or has none. */
+    public String recordingUrl(UUID userId, UUID callId) {
+        return transactions.execute(status -> {
+            String url = owned(userId, callId).getRecordingUrl();
+            if (url == null || url.isBlank()) {
+                throw ApiException.notFound("The recording of this call");
+            }
+            return url;
+        });
+    }
+
     /** For reconciliation: calls Bolna placed that are still in progress and started before {@code before}. */
     public List<UnfinishedCall> unfinishedCalls(Instant before, int limit) {
         return dials.unfinished(before, limit);

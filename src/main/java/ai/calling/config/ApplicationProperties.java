@@ -10,11 +10,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param publicBaseUrl public URL of this backend ({@code PUBLIC_BASE_URL}); webhook URLs given to
  *                      Bolna are built from it
+ * @param frontendBaseUrl the web app's URL ({@code FRONTEND_BASE_URL}); links in mails open its pages,
+ *                      which post the mailed token to this API
  * @param database      start-up behaviour towards the configured database
  */
 @ConfigurationProperties("app")
 public record ApplicationProperties(
         @DefaultValue("http://localhost:8080") URI publicBaseUrl,
+        @DefaultValue("http://localhost:3000") URI frontendBaseUrl,
         @DefaultValue Database database) {
 
     /**

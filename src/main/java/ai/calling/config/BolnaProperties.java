@@ -31,6 +31,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                             acknowledged first, a sustained load is applied within about this delay
  * @param maxConcurrentCalls   Bolna's account concurrency, shared by every tenant
  *                             ({@code BOLNA_MAX_CONCURRENT_CALLS}): dials we place in progress at once
+ * @param recordingHosts       the only hosts recordings are fetched from ({@code BOLNA_RECORDING_HOSTS}):
+ *                             a host name (its scheme's default port) or {@code host:port}
  */
 @ConfigurationProperties("app.bolna")
 public record BolnaProperties(
@@ -43,7 +45,8 @@ public record BolnaProperties(
         @DefaultValue("1") int webhookWorkers,
         @DefaultValue("0.2") double webhookProcessingShare,
         @DefaultValue("500ms") Duration webhookMaxLag,
-        @DefaultValue("50") int maxConcurrentCalls) {
+        @DefaultValue("50") int maxConcurrentCalls,
+        @DefaultValue("bolna-call-recordings.s3.ap-south-1.amazonaws.com") List<String> recordingHosts) {
 
     public boolean apiConfigured() {
         return Secrets.isSet(apiKey);

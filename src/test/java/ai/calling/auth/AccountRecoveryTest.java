@@ -170,6 +170,23 @@ class AccountRecoveryTest {
         return mailer.recent().stream().filter(m -> m.to().equals(email) && m.subject().equals(subject)).toList();
     }
 
+    @Test
+    void mailedLinksOpenTheWebAppWithTheTokenNeverABackendPage() {
+        TestUsers.SignedIn user = TestUsers.register(http);
+        String verification = tokenMailedTo(user.email(), "Verify your e-mail address");
+        assertThat(mailsTo(user.email(), "Verify your e-mail address").getLast().text())
+                .contains("http://localhost:3000/verify-email?token=" + verification).doesNotContain(":8080");
+
+        http.post("/api/auth/forgot-password", Map.of("email", user.email()), client);
+        String reset = tokenMailedTo(user.email(), "Reset your password");
+        assertThat(mailsTo(user.email(), "Reset your password").getLast().text())
+                .contains("http://localhost:3000/reset-password?token=" + reset).doesNotContain(":8080");
+        // the token of the link is what the API takes
+        assertThat(http.post("/api/auth/verify-email", Map.of("token", verification)).status()).isEqualTo(204);
+        assertThat(http.post("/api/auth/reset-password", Map.of("token", reset, "newPassword", "Brand-New-Secret-7"))
+                .status()).isEqualTo(204);
+    }
+
     private String tokenMailedTo(String email, String subject) {
         List<OutgoingMail> mails = mailsTo(email, subject);
         assertThat(mails).as("a mail '" + subject + "' to " + email).isNotEmpty();

@@ -340,6 +340,60 @@ class BolnaAgentsAndCallsTest {
         assertThat(http.get("/api/calls?phone=0182", user.auth()).json().path("totalItems").asLong()).isOne();
     }
 
+    @Test
+    void anInactiveAgentComesBackWithIsActiveTrueAndIsCreatedAgainOnBolna() {
+        JsonNode agent = createAgent("Old bot").json();
+        String id = agent.path("id").asString();
+        String oldBolnaId = agent.path("bolnaAgentId").asString();
+        BOLNA.stubFor(delete(urlPathMatching("/v2/agent/.*")).willReturn(aResponse().withStatus(200)));
+        assertThat(http.delete("/api/agents/" + id, user.auth()).status()).isEqualTo(204);
+        assertThat(http.get("/api/agents/" + id, user.auth()).json().path("isActive").asBoolean()).isFalse();
+        SignedIn stranger = TestUsers.register(http);
+        assertThat(http.patch("/api/agents/" + id, Map.of("isActive", true), stranger.auth()).status()).isEqualTo(404);
+        assertThat(http.patch("/api/agents/" + id, Map.of("isActive", "yes"), user.auth()).status()).isEqualTo(400);
+
+        BOLNA.resetAll();
+        BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + oldBolnaId)).willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "application/json").withBody("{\"message\":\"not found\"}")));
+        String newBolnaId = "bolna-" + UUID.randomUUID();
+        BOLNA.stubFor(post(urlPathEqualTo("/v2/agent")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"agent_id\":\"" + newBolnaId + "\",\"status\":\"created\"}")));
+
+        Http.Response back = http.patch("/api/agents/" + id, Map.of("isActive", true, "name", "Back again"),
+                user.auth());
+
+        assertThat(back.status()).as(back.body()).isEqualTo(200);
+        assertThat(back.json().path("isActive").asBoolean()).isTrue();
+        assertThat(back.json().path("name").asString()).isEqualTo("Back again");
+        assertThat(back.json().path("bolnaAgentId").asString()).isEqualTo(newBolnaId);
+        JsonNode sent = JSON.readTree(BOLNA.findAll(postRequestedFor(urlPathEqualTo("/v2/agent"))).getFirst()
+                .getBodyAsString());
+        assertThat(sent.path("agent_config").path("agent_name").asString()).isEqualTo("Back again");
+        assertThat(sent.path("agent_prompts").path("task_1").path("system_prompt").asString()).isEqualTo("Be helpful.");
+    }
+
+    @Test
+    void whenBolnaStillHasTheAgentReactivationSyncsItInsteadOfCreatingAnother() {
+        JsonNode agent = createAgent("Kept bot").json();
+        String id = agent.path("id").asString();
+        String bolnaId = agent.path("bolnaAgentId").asString();
+        jdbc.update("UPDATE agents SET is_active = false WHERE id = ?::uuid", id);
+        BOLNA.resetAll();
+        BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + bolnaId)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"agent_config\":{}}")));
+        BOLNA.stubFor(patch(urlPathEqualTo("/v2/agent/" + bolnaId)).willReturn(aResponse().withStatus(200)));
+        BOLNA.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(urlPathEqualTo("/v2/agent/" + bolnaId))
+                .willReturn(aResponse().withStatus(200)));
+
+        Http.Response back = http.patch("/api/agents/" + id, Map.of("isActive", true), user.auth());
+
+        assertThat(back.status()).as(back.body()).isEqualTo(200);
+        assertThat(back.json().path("isActive").asBoolean()).isTrue();
+        assertThat(back.json().path("bolnaAgentId").asString()).isEqualTo(bolnaId);
+        BOLNA.verify(0, postRequestedFor(urlPathEqualTo("/v2/agent")));
+    }
+
     private Http.Response createAgent(String name) {
         String bolnaId = "bolna-" + UUID.randomUUID();
         BOLNA.stubFor(post(urlPathEqualTo("/v2/agent")).willReturn(aResponse().withStatus(200)

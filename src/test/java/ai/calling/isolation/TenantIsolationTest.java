@@ -90,6 +90,10 @@ class TenantIsolationTest {
                 http.get("/api/calls/" + id, caller.auth())));
         cases.put("GET /api/calls/{id}/transcript", new CrossTenantCase(this::callWithTranscript, (http, caller, id) ->
                 http.get("/api/calls/" + id + "/transcript", caller.auth())));
+        cases.put("DELETE /api/auth/sessions/{id}", new CrossTenantCase(this::session, (http, caller, id) ->
+                http.delete("/api/auth/sessions/" + id, caller.auth())));
+        cases.put("GET /api/calls/{id}/recording", new CrossTenantCase(this::callWithRecording, (http, caller, id) ->
+                http.get("/api/calls/" + id + "/recording", caller.auth())));
         cases.put("POST /api/calls/{id}/stop", new CrossTenantCase(this::call, (http, caller, id) ->
                 http.post("/api/calls/" + id + "/stop", "", caller.auth())));
         cases.put("PATCH /api/follow-ups/{id}", new CrossTenantCase(this::followUp, (http, caller, id) ->
@@ -125,12 +129,13 @@ class TenantIsolationTest {
             cases.put("POST /api/campaigns/{id}/" + change, new CrossTenantCase(this::campaign, (http, caller, id) ->
                     http.post("/api/campaigns/" + id + "/" + change, "", caller.auth())));
         }
+        cases.put("POST /api/campaigns/{id}/recipients/upload", new CrossTenantCase(this::campaign, (http, caller, id) ->
+                http.upload("/api/campaigns/" + id + "/recipients/upload", "file", "recipients.csv", "text/csv",
+                        "phone_number\n+14155550996\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        caller.auth())));
         cases.put("POST /api/campaigns/{id}/recipients", new CrossTenantCase(this::campaign, (http, caller, id) ->
                 http.post("/api/campaigns/" + id + "/recipients", Map.of("phoneNumbers", List.of("+14155550996")),
                         caller.auth())));
-        cases.put("POST /api/campaigns/{id}/recipients/upload", new CrossTenantCase(this::campaign, (http, caller, id) ->
-                http.upload("/api/campaigns/" + id + "/recipients/upload", "file", "list.csv", "text/csv",
-                        "phone\n+14155550995\n".getBytes(StandardCharsets.UTF_8), caller.auth())));
         cases.put("GET /api/campaigns/{id}/recipients", new CrossTenantCase(this::campaign, (http, caller, id) ->
                 http.get("/api/campaigns/" + id + "/recipients", caller.auth())));
         cases.put("GET /api/campaigns/{id}/recipients/export", new CrossTenantCase(this::campaign, (http, caller, id) ->
@@ -236,6 +241,18 @@ class TenantIsolationTest {
         return id.toString();
     }
 
+    private String callWithRecording(SignedIn owner) {
+        String call = call(owner);
+        jdbc.update("UPDATE calls SET recording_url = 'https://recordings.invalid/a.mp3' WHERE id = ?::uuid", call);
+        return call;
+    }
+
+    /** The owner's live session (signed in at registration). */
+    private String session(SignedIn owner) {
+        return jdbc.queryForObject("SELECT id FROM user_sessions WHERE user_id = ? AND is_active LIMIT 1", String.class,
+                owner.id());
+    }
+
     private String callWithTranscript(SignedIn owner) {
         String call = call(owner);
         jdbc.update("INSERT INTO transcripts (call_id, user_id, content) VALUES (?::uuid, ?, 'assistant: hello')", call,
@@ -249,7 +266,7 @@ class TenantIsolationTest {
             return jdbc.queryForList("SELECT * FROM calls WHERE phone_number = ? ORDER BY id", id).toString()
                     + jdbc.queryForList("SELECT * FROM do_not_call_numbers WHERE phone_number = ? ORDER BY id", id);
         }
-        return Stream.of("contacts", "agents", "calls", "follow_ups", "customers", "lead_analytics", "campaigns")
+        return Stream.of("contacts", "agents", "calls", "follow_ups", "customers", "lead_analytics", "campaigns", "user_sessions")
                 .map(table -> jdbc.queryForList("SELECT * FROM " + table + " WHERE id = ?::uuid", id).toString())
                 .collect(Collectors.joining("|"))
                 + jdbc.queryForList("SELECT * FROM campaign_recipients WHERE campaign_id = ?::uuid ORDER BY id", id);

@@ -1,5 +1,7 @@
 package ai.calling.auth.internal;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,8 +80,7 @@ public class AccountRecoveryService {
         tokens.create(user.getId(), AuthTokenRepository.PASSWORD_RESET, Tokens.sha256(token), now.plus(Duration.ofHours(hours)));
         mailer.send(new OutgoingMail(email, "Reset your password",
                 "Someone asked to reset the password of your account. If it was you, use this token within "
-                        + hours + " hour(s):\n\n" + token + "\n\nor open " + application.publicBaseUrl()
-                        + "/reset-password?token=" + token + "\n\nIf it was not you, ignore this message."));
+                        + hours + " hour(s):\n\n" + token + "\n\nor open " + link("/reset-password", token) + "\n\nIf it was not you, ignore this message."));
     }
 
     /** Sets the new password and ends every session of the account. */
@@ -100,6 +101,17 @@ public class AccountRecoveryService {
         users.findById(userId).ifPresent(user -> user.setEmailVerified(true));
     }
 
+    /**
+     * A page of the web app ({@code FRONTEND_BASE_URL}) with the token as its {@code token} query
+     * parameter; the page posts it to {@code POST /api/auth/reset-password} or
+     * {@code POST /api/auth/verify-email}. This backend serves no such page.
+     */
+    String link(String page, String token) {
+        String base = application.frontendBaseUrl().toString();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + page + "?token="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    }
+
     /** New e-mail accounts get a verification mail once their registration has committed. */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     @Transactional(propagation = Propagation.REQUIRES_NEW)
@@ -112,6 +124,6 @@ public class AccountRecoveryService {
                 clock.instant().plus(VERIFICATION_VALIDITY));
         mailer.send(new OutgoingMail(event.email(), "Verify your e-mail address",
                 "Welcome, " + OutgoingMail.singleLine(event.name()) + ". Confirm your e-mail address with this token within 48 hours:\n\n"
-                        + token + "\n\nor open " + application.publicBaseUrl() + "/verify-email?token=" + token));
+                        + token + "\n\nor open " + link("/verify-email", token)));
     }
 }

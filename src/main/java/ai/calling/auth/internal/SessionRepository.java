@@ -3,6 +3,7 @@ package ai.calling.auth.internal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -77,6 +78,47 @@ public class SessionRepository {
     public int revokeAllOf(UUID userId) {
         return jdbc.sql("UPDATE user_sessions SET is_active = false WHERE user_id = :user AND is_active")
                 .param("user", userId).update();
+    }
+
+    /** Ends every session of the user but {@code keep} (a password change keeps the session that made it). */
+    public int revokeAllBut(UUID userId, UUID keep) {
+        return jdbc.sql("UPDATE user_sessions SET is_active = false WHERE user_id = :user AND id <> :keep AND is_active")
+                .param("user", userId).param("keep", keep).update();
+    }
+
+    /** Ends one live session of the user; 0 when it is not the user's or not live. */
+    public int revokeOwn(UUID userId, UUID sessionId) {
+        return jdbc.sql("""
+                UPDATE user_sessions SET is_active = false
+                 WHERE id = :id AND user_id = :user AND is_active AND refresh_expires_at > CURRENT_TIMESTAMP""")
+                .param("id", sessionId).param("user", userId).update();
+    }
+
+    /** The user's live sessions (active, refresh token not expired), most recently used first. */
+    public List<LiveSession> live(UUID userId, int limit, long offset) {
+        return jdbc.sql("""
+                SELECT id, host(ip_address) AS ip, user_agent, created_at, last_used_at, refresh_expires_at
+                  FROM user_sessions
+                 WHERE user_id = :user AND is_active AND refresh_expires_at > CURRENT_TIMESTAMP
+                 ORDER BY last_used_at DESC, id
+                 LIMIT :limit OFFSET :offset""")
+                .param("user", userId).param("limit", limit).param("offset", offset)
+                .query((rs, n) -> new LiveSession(rs.getObject("id", UUID.class), rs.getString("ip"),
+                        rs.getString("user_agent"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("last_used_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("refresh_expires_at", OffsetDateTime.class).toInstant()))
+                .list();
+    }
+
+    public long countLive(UUID userId) {
+        return jdbc.sql("""
+                SELECT count(*) FROM user_sessions
+                 WHERE user_id = :user AND is_active AND refresh_expires_at > CURRENT_TIMESTAMP""")
+                .param("user", userId).query(Long.class).single();
+    }
+
+    public record LiveSession(UUID id, String ip, String userAgent, Instant createdAt, Instant lastUsedAt,
+            Instant expiresAt) {
     }
 
     private static OffsetDateTime utc(Instant instant) {

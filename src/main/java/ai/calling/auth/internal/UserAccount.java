@@ -56,6 +56,9 @@ public class UserAccount {
 
     private String openaiCompletePromptId;
 
+    /** Set when the owner closed the account (then never active again); null otherwise. */
+    private Instant closedAt;
+
     @CreationTimestamp
     @Column(nullable = false, updatable = false)
     private Instant createdAt;
@@ -96,6 +99,8 @@ public class UserAccount {
     public void setOpenaiIndividualPromptId(String id) { this.openaiIndividualPromptId = id; }
     public String getOpenaiCompletePromptId() { return openaiCompletePromptId; }
     public void setOpenaiCompletePromptId(String id) { this.openaiCompletePromptId = id; }
+    public Instant getClosedAt() { return closedAt; }
+    public void setClosedAt(Instant closedAt) { this.closedAt = closedAt; }
     public Instant getCreatedAt() { return createdAt; }
     public Instant getUpdatedAt() { return updatedAt; }
 }

@@ -101,6 +101,15 @@ public class Campaigns {
                 .param("id", id).param("status", status).param("reason", pauseReason).query(Campaigns::row).single();
     }
 
+    /** Cancels every campaign of the user that has not ended; returns their ids. */
+    public List<UUID> cancelAllOf(UUID userId) {
+        return jdbc.sql("""
+                UPDATE campaigns SET status = 'cancelled', pause_reason = NULL, cancelled_at = CURRENT_TIMESTAMP,
+                       updated_at = CURRENT_TIMESTAMP
+                 WHERE user_id = :user AND status IN ('draft', 'running', 'paused') RETURNING id""")
+                .param("user", userId).query(UUID.class).list();
+    }
+
     public boolean deleteDraft(UUID userId, UUID id) {
         return jdbc.sql("DELETE FROM campaigns WHERE id = :id AND user_id = :user AND status = 'draft'")
                 .param("id", id).param("user", userId).update() == 1;

@@ -1,0 +1,110 @@
+package ai.calling.account;
+
+import java.io.OutputStream;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import ai.calling.account.internal.TenantExportQueries;
+import ai.calling.account.internal.TenantExportQueries.Section;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Everything a tenant has, as one JSON document written while it is read: the account, agents,
+ * contacts, calls, transcripts, lead analyses and the credit ledger. One read-only transaction (a
+ * consistent snapshot); rows go from the database cursor to the client one at a time, so the size of
+ * the account does not matter to the server's memory. Only the caller's own rows: every query is
+ * bound to the caller's id.
+ */
+@Service
+public class TenantExport {
+
+    private final TenantExportQueries queries;
+    private final TransactionTemplate readOnly;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    TenantExport(TenantExportQueries queries, TransactionTemplate transactions, JsonMapper json, Clock clock) {
+        this.queries = queries;
+        this.readOnly = new TransactionTemplate(transactions.getTransactionManager(), transactions);
+        this.readOnly.setReadOnly(true);
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public void write(UUID userId, OutputStream out) {
+        try (JsonGenerator generator = json.createGenerator(out)) {
+            readOnly.executeWithoutResult(tx -> {
+                generator.writeStartObject();
+                generator.writeStringProperty("exportedAt", clock.instant().toString());
+                generator.writeName(Section.ACCOUNT.field());
+                boolean[] found = { false };
+                queries.forEach(Section.ACCOUNT, userId, row -> {
+                    writeRow(generator, row);
+                    found[0] = true;
+                });
+                if (!found[0]) {
+                    generator.writeNull();
+                }
+                for (Section section : Section.values()) {
+                    if (section == Section.ACCOUNT) {
+                        continue;
+                    }
+                    generator.writeName(section.field());
+                    generator.writeStartArray();
+                    queries.forEach(section, userId, row -> writeRow(generator, row));
+                    generator.writeEndArray();
+                    generator.flush();
+                }
+                generator.writeEndObject();
+            });
+        }
+    }
+
+    /** A row as an object: columns in camelCase; times as ISO-8601 instants. */
+    private static void writeRow(JsonGenerator generator, ResultSet row) throws SQLException {
+        ResultSetMetaData meta = row.getMetaData();
+        generator.writeStartObject();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            generator.writeName(camel(meta.getColumnLabel(i)));
+            Object value = row.getObject(i);
+            if (value == null) {
+                generator.writeNull();
+            } else if (meta.getColumnType(i) == Types.TIMESTAMP_WITH_TIMEZONE
+                    || meta.getColumnType(i) == Types.TIMESTAMP) {
+                generator.writeString(row.getObject(i, OffsetDateTime.class).toInstant().toString());
+            } else if (value instanceof Boolean b) {
+                generator.writeBoolean(b);
+            } else if (value instanceof Integer n) {
+                generator.writeNumber(n);
+            } else if (value instanceof Long n) {
+                generator.writeNumber(n);
+            } else {
+                generator.writeString(value.toString());
+            }
+        }
+        generator.writeEndObject();
+    }
+
+    static String camel(String column) {
+        StringBuilder name = new StringBuilder(column.length());
+        boolean upper = false;
+        for (char c : column.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                name.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return name.toString();
+    }
+}
