@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
         PhoneProperties.class,
         BillingProperties.class,
         HttpLimitsProperties.class,
-        CampaignProperties.class })
+        CampaignProperties.class,
+        ApiKeyProperties.class })
 class ConfigurationPropertiesConfig {
 }

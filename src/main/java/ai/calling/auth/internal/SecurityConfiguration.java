@@ -19,12 +19,14 @@ import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
+import ai.calling.auth.ApiKeys;
+import ai.calling.config.ApiKeyProperties;
 import ai.calling.config.SecurityProperties;
 
 /**
  * Stateless bearer-token security. Public: sign-up and sign-in paths, the provider webhooks (they
  * authenticate themselves), health, and the API documentation. Metrics: see {@link MetricsAccess}. {@code /api/admin/**} needs admin or
- * super_admin; everything else a signed-in user. Failures are rendered by the one problem-details
+ * super_admin; everything else a signed-in user or an API key ({@link ApiKeyAuthenticationFilter}). Failures are rendered by the one problem-details
  * advice, through the handler exception resolver.
  */
 @Configuration(proxyBeanMethods = false)
@@ -50,7 +52,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, AccessTokens accessTokens, SessionRepository sessions,
-            SecurityProperties properties, MetricsAccess metrics,
+            SecurityProperties properties, MetricsAccess metrics, ApiKeys apiKeys, ApiKeyProperties apiKeyProperties,
             @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .cors(cors -> cors.configurationSource(corsSource(properties)))
@@ -77,6 +79,8 @@ class SecurityConfiguration {
                         .accessDeniedHandler((request, response, e) -> errors.resolveException(request, response, null, e)))
                 .addFilterBefore(new JwtAuthenticationFilter(accessTokens, sessions, errors),
                         UsernamePasswordAuthenticationFilter.class)
+                .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, apiKeyProperties.requestsPerMinute(), errors),
+                        JwtAuthenticationFilter.class)
                 .addFilterBefore(new AuthRateLimitFilter(properties.authRequestsPerMinute(), errors),
                         JwtAuthenticationFilter.class);
         return http.build();
