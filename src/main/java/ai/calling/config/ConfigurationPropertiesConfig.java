@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
         BillingProperties.class,
         HttpLimitsProperties.class,
         CampaignProperties.class,
-        ApiKeyProperties.class })
+        ApiKeyProperties.class,
+        OutboundWebhookProperties.class })
 class ConfigurationPropertiesConfig {
 }
