@@ -12,12 +12,17 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import ai.calling.billing.CreditsLow;
 import ai.calling.call.CallLifecycle.CallCompleted;
 import ai.calling.call.CallService;
+import ai.calling.campaign.CampaignCompleted;
+import ai.calling.campaign.CampaignService;
 import ai.calling.integration.WebhookDtos.QueuedDelivery;
 import ai.calling.integration.internal.DeliverySignal;
 import ai.calling.integration.internal.OutboxStore;
 import ai.calling.integration.internal.WebhookEndpointStore;
+import ai.calling.lead.LeadAnalysisCompleted;
+import ai.calling.lead.LeadIntelligence;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -41,15 +46,19 @@ public class OutboundEvents {
     private final OutboxStore outbox;
     private final DeliverySignal signal;
     private final CallService calls;
+    private final LeadIntelligence leads;
+    private final CampaignService campaigns;
     private final JsonMapper json;
     private final Clock clock;
 
     OutboundEvents(WebhookEndpointStore endpoints, OutboxStore outbox, DeliverySignal signal, CallService calls,
-            JsonMapper json, Clock clock) {
+            LeadIntelligence leads, CampaignService campaigns, JsonMapper json, Clock clock) {
         this.endpoints = endpoints;
         this.outbox = outbox;
         this.signal = signal;
         this.calls = calls;
+        this.leads = leads;
+        this.campaigns = campaigns;
         this.json = json;
         this.clock = clock;
     }
@@ -62,6 +71,39 @@ public class OutboundEvents {
         if (endpoints.anySubscribed(event.userId(), type)) {
             // the call as GET /api/calls/{id} shows it (campaignId included), read in this transaction
             publish(event.userId(), type, calls.get(event.userId(), event.callId()));
+        }
+    }
+
+    /** {@code lead.analyzed}: the call's analysis and the number's complete analysis. */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void on(LeadAnalysisCompleted event) {
+        if (endpoints.anySubscribed(event.userId(), LEAD_ANALYZED)) {
+            leads.analysisOfCall(event.userId(), event.callId())
+                    .ifPresent(analysis -> publish(event.userId(), LEAD_ANALYZED, analysis));
+        }
+    }
+
+    /** {@code campaign.completed}: the campaign as {@code GET /api/campaigns/{id}} shows it, with its stats. */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void on(CampaignCompleted event) {
+        if (endpoints.anySubscribed(event.userId(), CAMPAIGN_COMPLETED)) {
+            publish(event.userId(), CAMPAIGN_COMPLETED, campaigns.get(event.userId(), event.campaignId()));
+        }
+    }
+
+    /** {@code credits.low}: the balance as {@code GET /api/credits/balance} shows it, and the threshold crossed. */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void on(CreditsLow event) {
+        if (endpoints.anySubscribed(event.userId(), CREDITS_LOW)) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("credits", event.credits());
+            data.put("held", event.held());
+            data.put("available", event.available());
+            data.put("threshold", event.threshold());
+            publish(event.userId(), CREDITS_LOW, data);
         }
     }
 

@@ -25,8 +25,11 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.campaign.CampaignCompleted;
+import ai.calling.lead.LeadAnalysisCompleted;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
+import ai.calling.support.TestCredits;
 import ai.calling.support.TestUsers;
 import ai.calling.support.TestUsers.SignedIn;
 import ai.calling.support.WebhookReceiver;
@@ -318,6 +321,71 @@ class OutboundWebhooksTest {
             assertThat(response.contentType()).startsWith("application/problem+json");
         }
         assertThat(http.get("/api/webhook-endpoints", user.auth()).json().path("totalItems").asLong()).isZero();
+    }
+
+    @Test
+    void creditsLowIsSentOncePerFallBelowTheThreshold() {
+        String path = "/credits-" + UUID.randomUUID();
+        register(path, List.of("credits.low"));
+        SignedIn admin = TestUsers.withRole(jdbc, TestUsers.register(http), "super_admin");
+        TestCredits.setBalance(jdbc, user.id(), 100);
+        int threshold = jdbc.queryForObject("SELECT config_value::int FROM system_config "
+                + "WHERE config_key = 'low_credit_threshold'", Integer.class);
+
+        assertThat(adjust(admin, -(100 - threshold))).isEqualTo(201);
+        assertThat(adjust(admin, -1)).isEqualTo(201);
+        assertThat(adjust(admin, -1)).isEqualTo(201);
+
+        JsonNode body = JSON.readTree(awaitOne(path).body());
+        assertThat(body.path("type").asString()).isEqualTo("credits.low");
+        assertThat(body.path("data").path("available").asInt()).isEqualTo(threshold - 1);
+        assertThat(body.path("data").path("threshold").asInt()).isEqualTo(threshold);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbound_events WHERE user_id = ? AND type = 'credits.low'",
+                Long.class, user.id())).isEqualTo(1);
+        // back above and below again: a second fall, a second event
+        assertThat(adjust(admin, 10)).isEqualTo(201);
+        assertThat(adjust(admin, -10)).isEqualTo(201);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> RECEIVER.received(path).size() == 2);
+    }
+
+    @Test
+    void leadAnalyzedCarriesTheAnalysisAndCampaignCompletedItsStats() {
+        String leads = "/lead-" + UUID.randomUUID();
+        String campaigns = "/campaign-" + UUID.randomUUID();
+        register(leads, List.of("lead.analyzed"));
+        register(campaigns, List.of("campaign.completed"));
+        UUID call = completeACall("completed", 33);
+        jdbc.update("""
+                INSERT INTO lead_analytics (call_id, user_id, phone_number, analysis_type, intent_score, total_score,
+                                            lead_status_tag, reasoning, smart_notification)
+                VALUES (?, ?, '+14155550111', 'individual', 80, 78, 'Hot', '{"intent": "asked for pricing"}',
+                        'Wants pricing')""", call, user.id());
+        String campaign = http.post("/api/campaigns", Map.of("name", "Spring", "agentId", agent.toString(),
+                "timezone", "America/New_York", "callingWindow", Map.of("start", "09:00", "end", "17:00", "days",
+                        List.of("MON")), "maxConcurrentCalls", 2), user.auth()).json().path("id").asString();
+        assertThat(campaign).isNotBlank();
+
+        // as the lead module and the campaign dispatcher publish them, inside their transactions
+        transactions.executeWithoutResult(status -> {
+            events.publishEvent(new LeadAnalysisCompleted(user.id(), call));
+            events.publishEvent(new CampaignCompleted(user.id(), UUID.fromString(campaign)));
+        });
+
+        JsonNode lead = JSON.readTree(awaitOne(leads).body());
+        assertThat(lead.path("type").asString()).isEqualTo("lead.analyzed");
+        assertThat(lead.path("data").path("callId").asString()).isEqualTo(call.toString());
+        assertThat(lead.path("data").path("analysis").path("totalScore").asInt()).isEqualTo(78);
+        assertThat(lead.path("data").path("analysis").path("leadStatusTag").asString()).isEqualTo("Hot");
+        assertThat(lead.path("data").path("analysis").path("reasoning").path("intent").asString()).isEqualTo("asked for pricing");
+        JsonNode completed = JSON.readTree(awaitOne(campaigns).body());
+        assertThat(completed.path("type").asString()).isEqualTo("campaign.completed");
+        assertThat(completed.path("data").path("id").asString()).isEqualTo(campaign);
+        assertThat(completed.path("data").path("stats").has("total")).isTrue();
+    }
+
+    private int adjust(SignedIn admin, int amount) {
+        return http.post("/api/admin/users/" + user.id() + "/credits", Map.of("amount", amount, "reason", "test"),
+                admin.auth()).status();
     }
 
     private JsonNode register(String path, List<String> types) {
