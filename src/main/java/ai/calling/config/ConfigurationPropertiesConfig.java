@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Configuration;
         HttpLimitsProperties.class,
         CampaignProperties.class,
         ApiKeyProperties.class,
-        OutboundWebhookProperties.class })
+        OutboundWebhookProperties.class,
+        LiveEventProperties.class })
 class ConfigurationPropertiesConfig {
 }

@@ -19,8 +19,8 @@ import ai.calling.campaign.CampaignCompleted;
 import ai.calling.campaign.CampaignService;
 import ai.calling.integration.WebhookDtos.QueuedDelivery;
 import ai.calling.integration.internal.DeliverySignal;
+import ai.calling.integration.internal.LiveEventHub;
 import ai.calling.integration.internal.OutboxStore;
-import ai.calling.integration.internal.WebhookEndpointStore;
 import ai.calling.lead.LeadAnalysisCompleted;
 import ai.calling.lead.LeadIntelligence;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The transactional outbox: the owning modules publish their events synchronously inside the
  * transaction of the change, and these listeners write the outbound event and its deliveries in
  * that same transaction ({@code MANDATORY}: there is always one), so an event exists if and only if
- * its change committed. A tenant without a subscribed endpoint costs one indexed lookup and nothing
- * is written. The delivery worker is woken once the transaction has committed.
+ * its change committed. A tenant without a subscribed endpoint or a recent live events reader costs
+ * one indexed lookup and nothing is written. The delivery worker is woken once the transaction has committed.
  */
 @Service
 public class OutboundEvents {
@@ -42,20 +42,20 @@ public class OutboundEvents {
     public static final String CREDITS_LOW = "credits.low";
     static final String WEBHOOK_TEST = "webhook.test";
 
-    private final WebhookEndpointStore endpoints;
     private final OutboxStore outbox;
     private final DeliverySignal signal;
+    private final LiveEventHub hub;
     private final CallService calls;
     private final LeadIntelligence leads;
     private final CampaignService campaigns;
     private final JsonMapper json;
     private final Clock clock;
 
-    OutboundEvents(WebhookEndpointStore endpoints, OutboxStore outbox, DeliverySignal signal, CallService calls,
+    OutboundEvents(OutboxStore outbox, DeliverySignal signal, LiveEventHub hub, CallService calls,
             LeadIntelligence leads, CampaignService campaigns, JsonMapper json, Clock clock) {
-        this.endpoints = endpoints;
         this.outbox = outbox;
         this.signal = signal;
+        this.hub = hub;
         this.calls = calls;
         this.leads = leads;
         this.campaigns = campaigns;
@@ -68,7 +68,7 @@ public class OutboundEvents {
     @Transactional(propagation = Propagation.MANDATORY)
     public void on(CallCompleted event) {
         String type = "completed".equals(event.status()) ? CALL_COMPLETED : CALL_FAILED;
-        if (endpoints.anySubscribed(event.userId(), type)) {
+        if (wanted(event.userId(), type)) {
             // the call as GET /api/calls/{id} shows it (campaignId included), read in this transaction
             publish(event.userId(), type, calls.get(event.userId(), event.callId()));
         }
@@ -78,7 +78,7 @@ public class OutboundEvents {
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
     public void on(LeadAnalysisCompleted event) {
-        if (endpoints.anySubscribed(event.userId(), LEAD_ANALYZED)) {
+        if (wanted(event.userId(), LEAD_ANALYZED)) {
             leads.analysisOfCall(event.userId(), event.callId())
                     .ifPresent(analysis -> publish(event.userId(), LEAD_ANALYZED, analysis));
         }
@@ -88,7 +88,7 @@ public class OutboundEvents {
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
     public void on(CampaignCompleted event) {
-        if (endpoints.anySubscribed(event.userId(), CAMPAIGN_COMPLETED)) {
+        if (wanted(event.userId(), CAMPAIGN_COMPLETED)) {
             publish(event.userId(), CAMPAIGN_COMPLETED, campaigns.get(event.userId(), event.campaignId()));
         }
     }
@@ -97,7 +97,7 @@ public class OutboundEvents {
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
     public void on(CreditsLow event) {
-        if (endpoints.anySubscribed(event.userId(), CREDITS_LOW)) {
+        if (wanted(event.userId(), CREDITS_LOW)) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("credits", event.credits());
             data.put("held", event.held());
@@ -105,6 +105,11 @@ public class OutboundEvents {
             data.put("threshold", event.threshold());
             publish(event.userId(), CREDITS_LOW, data);
         }
+    }
+
+    /** Whether anyone takes the tenant's events of this type: a subscribed endpoint, or a recent live reader. */
+    private boolean wanted(UUID userId, String type) {
+        return outbox.wanted(userId, type, hub.readerWindow());
     }
 
     /** Writes an event of this type and its deliveries to the tenant's subscribed endpoints. */

@@ -51,7 +51,7 @@ class TableOwnershipTest {
             Map.entry("do_not_call_numbers", "dnc"),
             Map.entry("webhook_endpoints", "integration"), Map.entry("outbound_events", "integration"),
             Map.entry("webhook_deliveries", "integration"), Map.entry("webhook_delivery_attempts", "integration"),
-            Map.entry("integration_notifications", "integration"),
+            Map.entry("integration_notifications", "integration"), Map.entry("live_event_readers", "integration"),
             Map.entry("system_config", "config"), Map.entry("shedlock", "config"),
             Map.entry("admin_audit_log", "common"),
             Map.entry("job_runs", "admin"), Map.entry("trigger_error_log", "admin"), Map.entry("migration_status", "admin"),

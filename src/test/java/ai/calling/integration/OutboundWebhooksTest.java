@@ -161,7 +161,8 @@ class OutboundWebhooksTest {
     @Test
     void redirectsAreNotFollowedAndLargeAnswersAreCut() {
         String redirecting = "/redirecting-" + UUID.randomUUID();
-        RECEIVER.answer(redirecting, 302);
+        // redirected on every attempt of the next half minute (1 s, 4 s, 16 s later)
+        RECEIVER.answer(redirecting, 302, 302, 302, 302);
         JsonNode endpoint = register(redirecting, List.of("call.completed"));
         String large = "/large-" + UUID.randomUUID();
         RECEIVER.largeBody(large, 5_000_000);

@@ -30,11 +30,63 @@ public class OutboxStore {
         this.jdbc = jdbc;
     }
 
-    /** Writes an event; returns its id. */
+    /**
+     * Writes an event and notifies every instance's live event streams (NOTIFY is delivered at commit,
+     * and not at all on rollback); returns its id.
+     */
     public UUID insertEvent(UUID userId, String type, String payloadJson) {
-        return jdbc.sql("INSERT INTO outbound_events (user_id, type, payload) VALUES (:user, :type, CAST(:payload AS jsonb)) "
-                + "RETURNING id").param("user", userId).param("type", type).param("payload", payloadJson)
-                .query(UUID.class).single();
+        return jdbc.sql("""
+                WITH event AS (INSERT INTO outbound_events (user_id, type, payload)
+                               VALUES (:user, :type, CAST(:payload AS jsonb)) RETURNING id, user_id)
+                SELECT id FROM event, LATERAL (SELECT pg_notify('outbound_events', user_id || ':' || id)) notified""")
+                .param("user", userId).param("type", type).param("payload", payloadJson).query(UUID.class).single();
+    }
+
+    /** Whether the tenant's events are wanted: an enabled endpoint subscribes to the type, or a live reader was seen within the window. */
+    public boolean wanted(UUID userId, String type, Duration readerWindow) {
+        return jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM webhook_endpoints WHERE user_id = :user AND enabled AND :type = ANY(events))
+                    OR EXISTS (SELECT 1 FROM live_event_readers WHERE user_id = :user
+                                  AND last_seen_at > now() - make_interval(secs => :window))""")
+                .param("user", userId).param("type", type).param("window", readerWindow.toMillis() / 1000.0)
+                .query(Boolean.class).single();
+    }
+
+    /** Records that the tenant reads live events now. */
+    public void readerSeen(UUID userId) {
+        jdbc.sql("INSERT INTO live_event_readers (user_id) VALUES (:user) "
+                + "ON CONFLICT (user_id) DO UPDATE SET last_seen_at = now()").param("user", userId).update();
+    }
+
+    /** One event of the tenant for a live stream; empty when gone or another tenant's. */
+    public Optional<LiveEvent> event(UUID userId, UUID eventId) {
+        return jdbc.sql("SELECT id, seq, type, payload::text AS body FROM outbound_events WHERE id = :id AND user_id = :user")
+                .param("id", eventId).param("user", userId).query(OutboxStore::liveEvent).optional();
+    }
+
+    /** The sequence number of one of the tenant's events, to resume after it. */
+    public Optional<Long> seqOf(UUID userId, UUID eventId) {
+        return jdbc.sql("SELECT seq FROM outbound_events WHERE id = :id AND user_id = :user")
+                .param("id", eventId).param("user", userId).query(Long.class).optional();
+    }
+
+    /** The tenant's events after {@code afterSeq} within the window, in order (test events excluded). */
+    public List<LiveEvent> eventsAfter(UUID userId, long afterSeq, Duration window, int limit) {
+        return jdbc.sql("""
+                SELECT id, seq, type, payload::text AS body FROM outbound_events
+                 WHERE user_id = :user AND seq > :after AND type <> 'webhook.test'
+                   AND created_at > now() - make_interval(secs => :window)
+                 ORDER BY seq LIMIT :limit""")
+                .param("user", userId).param("after", afterSeq).param("window", window.toMillis() / 1000.0)
+                .param("limit", limit).query(OutboxStore::liveEvent).list();
+    }
+
+    private static LiveEvent liveEvent(ResultSet rs, int n) throws SQLException {
+        return new LiveEvent(rs.getObject("id", UUID.class), rs.getLong("seq"), rs.getString("type"), rs.getString("body"));
+    }
+
+    /** An event as a live stream sends it. */
+    public record LiveEvent(UUID id, long seq, String type, String body) {
     }
 
     /** One delivery of the event to each of the tenant's enabled endpoints subscribed to its type. */

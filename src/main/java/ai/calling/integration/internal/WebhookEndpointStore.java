@@ -98,12 +98,6 @@ public class WebhookEndpointStore {
                 .query((rs, n) -> rs.getObject(1, OffsetDateTime.class).toInstant()).optional();
     }
 
-    /** Whether the tenant has an enabled endpoint subscribed to this event type. */
-    public boolean anySubscribed(UUID userId, String type) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM webhook_endpoints WHERE user_id = :user AND enabled "
-                + "AND :type = ANY(events))").param("user", userId).param("type", type).query(Boolean.class).single();
-    }
-
     /**
      * A failed attempt: starts or continues the endpoint's failure streak. True when the streak has
      * lasted {@code disableAfter}: the caller disables the endpoint.
