@@ -55,6 +55,8 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX idx_webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX idx_webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, seq);
 CREATE INDEX idx_webhook_deliveries_event ON webhook_deliveries (event_id);
+-- the head of each endpoint's queue, for leasing
+CREATE INDEX idx_webhook_deliveries_pending_endpoint ON webhook_deliveries (endpoint_id, seq) WHERE status = 'pending';
 
 CREATE TABLE webhook_delivery_attempts (
     id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryFor         how long a delivery is retried before it is given up (at least 24 hours)
  * @param disableAfter     how long an endpoint may fail without one success before it is disabled
  * @param maxEndpointsPerUser endpoints one account may register
+ * @param retention        how long delivered (or given up) events and their delivery logs are kept
  */
 @ConfigurationProperties("app.outbound-webhooks")
 public record OutboundWebhookProperties(
@@ -34,7 +35,8 @@ public record OutboundWebhookProperties(
         @DefaultValue("6h") Duration maxRetryDelay,
         @DefaultValue("72h") Duration retryFor,
         @DefaultValue("72h") Duration disableAfter,
-        @DefaultValue("20") int maxEndpointsPerUser) {
+        @DefaultValue("20") int maxEndpointsPerUser,
+        @DefaultValue("30d") Duration retention) {
 
     public OutboundWebhookProperties {
         allowedNetworks = allowedNetworks == null ? List.of()

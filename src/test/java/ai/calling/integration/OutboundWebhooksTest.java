@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.call.CallLifecycle.CallCompleted;
 import ai.calling.campaign.CampaignCompleted;
+import ai.calling.integration.internal.OutboxStore;
 import ai.calling.lead.LeadAnalysisCompleted;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
@@ -66,6 +68,9 @@ class OutboundWebhooksTest {
 
     @Autowired
     ApplicationEventPublisher events;
+
+    @Autowired
+    OutboxStore outbox;
 
     Http http;
     SignedIn user;
@@ -382,6 +387,64 @@ class OutboundWebhooksTest {
         assertThat(completed.path("type").asString()).isEqualTo("campaign.completed");
         assertThat(completed.path("data").path("id").asString()).isEqualTo(campaign);
         assertThat(completed.path("data").path("stats").has("total")).isTrue();
+    }
+
+    @Test
+    void oldEventsGoWithTheirLogsButNotWhilePending() {
+        JsonNode endpoint = register("/old-" + UUID.randomUUID(), List.of("call.completed"));
+        String done = oldEvent(endpoint.path("id").asString(), "succeeded");
+        String pending = oldEvent(endpoint.path("id").asString(), "pending");
+        String recent = jdbc.queryForObject("INSERT INTO outbound_events (user_id, type, payload) VALUES (?, "
+                + "'call.completed', '{}') RETURNING id::text", String.class, user.id());
+
+        while (outbox.prune(Duration.ofDays(30), 1000) == 1000) {
+            // other tests' old events, if any
+        }
+
+        assertThat(jdbc.queryForList("SELECT id::text FROM outbound_events WHERE id IN (?::uuid, ?::uuid, ?::uuid)",
+                String.class, done, pending, recent)).containsExactlyInAnyOrder(pending, recent);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM webhook_deliveries WHERE event_id = ?::uuid", Long.class,
+                done)).isZero();
+    }
+
+    private String oldEvent(String endpointId, String status) {
+        String event = jdbc.queryForObject("INSERT INTO outbound_events (user_id, type, payload, created_at) VALUES (?, "
+                + "'call.completed', '{}', now() - interval '31 days') RETURNING id::text", String.class, user.id());
+        jdbc.update("INSERT INTO webhook_deliveries (event_id, endpoint_id, user_id, status, next_attempt_at) "
+                + "VALUES (?::uuid, ?::uuid, ?, ?, now() + interval '1 day')", event, endpointId, user.id(), status);
+        return event;
+    }
+
+    @Test
+    void concurrentWorkersDeliverEachEventOnceAndEachEndpointInOrder() {
+        List<String> paths = new ArrayList<>();
+        List<String> endpointIds = new ArrayList<>();
+        for (int e = 0; e < 4; e++) {
+            paths.add("/busy-" + e + "-" + UUID.randomUUID());
+            endpointIds.add(register(paths.getLast(), List.of("call.completed")).path("id").asString());
+        }
+        jdbc.update("UPDATE webhook_endpoints SET enabled = false WHERE user_id = ?", user.id());
+        jdbc.update("""
+                WITH events AS (
+                    INSERT INTO outbound_events (user_id, type, payload)
+                    SELECT ?, 'call.completed', jsonb_build_object('type', 'call.completed', 'data', jsonb_build_object('n', n))
+                      FROM generate_series(1, 200) n RETURNING id, seq)
+                INSERT INTO webhook_deliveries (event_id, endpoint_id, user_id)
+                SELECT id, (?::uuid[])[1 + seq % 4], ? FROM events ORDER BY seq""", user.id(),
+                endpointIds.stream().map(UUID::fromString).toArray(UUID[]::new), user.id());
+        // all due at once: every worker of every running instance competes for them
+        jdbc.update("UPDATE webhook_endpoints SET enabled = true WHERE user_id = ?", user.id());
+
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> paths.stream()
+                .mapToInt(path -> RECEIVER.received(path).size()).sum() >= 200);
+        for (String path : paths) {
+            List<Received> received = RECEIVER.received(path);
+            assertThat(received).extracting(Received::webhookId).doesNotHaveDuplicates().hasSize(50);
+            List<Integer> order = received.stream().map(r -> JSON.readTree(r.body()).path("data").path("n").asInt()).toList();
+            assertThat(order).isSorted();
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM webhook_deliveries WHERE user_id = ? AND attempts <> 1",
+                Long.class, user.id())).isZero();
     }
 
     private int adjust(SignedIn admin, int amount) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ import ai.calling.config.OutboundWebhookProperties;
 class DeliveryWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+    private static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
     private final OutboxStore outbox;
     private final WebhookEndpointStore endpoints;
@@ -42,6 +44,7 @@ class DeliveryWorker implements SmartLifecycle {
     private final Duration lease;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
+    private final AtomicLong lastPrune = new AtomicLong(System.nanoTime() - Duration.ofHours(1).toNanos());
 
     DeliveryWorker(OutboxStore outbox, WebhookEndpointStore endpoints, WebhookSender sender, DeliverySignal signal,
             OutboundWebhookProperties properties, TransactionTemplate transactions, UserAdministration users,
@@ -96,6 +99,7 @@ class DeliveryWorker implements SmartLifecycle {
         while (running) {
             try {
                 if (!deliverOne()) {
+                    pruneWhenDue();
                     signal.await(properties.pollInterval());
                 }
             } catch (InterruptedException e) {
@@ -110,6 +114,19 @@ class DeliveryWorker implements SmartLifecycle {
                 }
             }
         }
+    }
+
+    /** When idle, at most once an hour per instance: old events and their logs go (bounded batches). */
+    private void pruneWhenDue() {
+        long now = System.nanoTime();
+        long last = lastPrune.get();
+        if (now - last < PRUNE_EVERY.toNanos() || !lastPrune.compareAndSet(last, now)) {
+            return;
+        }
+        int pruned;
+        do {
+            pruned = outbox.prune(properties.retention(), 5_000);
+        } while (pruned == 5_000 && running);
     }
 
     /** Leases and attempts one delivery; false when none was due. */

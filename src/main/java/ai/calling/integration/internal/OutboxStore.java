@@ -111,22 +111,25 @@ public class OutboxStore {
      * own transaction: no connection is held once it returns.
      */
     public List<Leased> lease(int limit, Duration lease) {
+        // The lease state is checked again at the locking level: under READ COMMITTED, PostgreSQL re-reads a
+        // row a concurrent worker has just leased only for the conditions of the query that locks it.
         return jdbc.sql("""
+                WITH busy AS (SELECT DISTINCT endpoint_id FROM webhook_deliveries
+                               WHERE status = 'pending' AND leased_until >= now()),
+                     heads AS (SELECT DISTINCT ON (p.endpoint_id) p.id, p.next_attempt_at
+                                 FROM webhook_deliveries p JOIN webhook_endpoints pw ON pw.id = p.endpoint_id AND pw.enabled
+                                WHERE p.status = 'pending' AND p.next_attempt_at <= now()
+                                  AND (p.leased_until IS NULL OR p.leased_until < now())
+                                  AND p.endpoint_id NOT IN (SELECT endpoint_id FROM busy)
+                                ORDER BY p.endpoint_id, p.seq)
                 UPDATE webhook_deliveries d
                    SET leased_until = now() + make_interval(secs => :lease), attempts = d.attempts + 1
                   FROM outbound_events e, webhook_endpoints w
                  WHERE d.id IN (SELECT c.id FROM webhook_deliveries c
-                                 WHERE c.id IN (SELECT first.id FROM (
-                                         SELECT DISTINCT ON (p.endpoint_id) p.id, p.next_attempt_at
-                                           FROM webhook_deliveries p JOIN webhook_endpoints pw ON pw.id = p.endpoint_id
-                                          WHERE p.status = 'pending' AND p.next_attempt_at <= now() AND pw.enabled
-                                            AND (p.leased_until IS NULL OR p.leased_until < now())
-                                            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries f
-                                                             WHERE f.endpoint_id = p.endpoint_id AND f.status = 'pending'
-                                                               AND f.leased_until >= now())
-                                          ORDER BY p.endpoint_id, p.seq) first
-                                        ORDER BY first.next_attempt_at LIMIT :limit)
-                                   FOR UPDATE SKIP LOCKED)
+                                 WHERE c.id IN (SELECT id FROM heads ORDER BY next_attempt_at LIMIT :limit)
+                                   AND c.status = 'pending' AND (c.leased_until IS NULL OR c.leased_until < now())
+                                   FOR UPDATE OF c SKIP LOCKED)
+                   AND d.status = 'pending' AND (d.leased_until IS NULL OR d.leased_until < now())
                    AND e.id = d.event_id AND w.id = d.endpoint_id
                 RETURNING d.id, d.attempts, d.created_at, d.user_id, e.id AS event_id, e.payload::text AS body,
                           w.id AS endpoint_id, w.url, w.secret,
@@ -174,6 +177,20 @@ public class OutboxStore {
                 .param("retryFor", retryFor.toMillis() / 1000.0).param("retryAfter", retryAfter.toMillis() / 1000.0)
                 .param("at", utc(at)).param("response", responseStatus).param("duration", durationMs)
                 .param("error", error).param("id", deliveryId).query(String.class).optional().orElse("failed");
+    }
+
+    /**
+     * Deletes (with their deliveries and attempts) up to {@code batch} events older than {@code keep}
+     * that no pending delivery still needs; returns how many.
+     */
+    public int prune(Duration keep, int batch) {
+        return jdbc.sql("""
+                DELETE FROM outbound_events WHERE id IN (
+                    SELECT e.id FROM outbound_events e
+                     WHERE e.created_at < now() - make_interval(secs => :keep)
+                       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.status = 'pending')
+                     LIMIT :batch)""")
+                .param("keep", keep.toMillis() / 1000.0).param("batch", batch).update();
     }
 
     /** Queues a delivery of the endpoint again, now; empty when not the tenant's or in flight right now. */
