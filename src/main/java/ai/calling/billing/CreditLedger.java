@@ -78,6 +78,7 @@ public class CreditLedger {
     @Transactional(propagation = Propagation.MANDATORY)
     public void hold(UUID userId, List<UUID> callIds, HoldTerms terms) {
         holds.insert(userId, callIds, terms);
+        publishIfLow(userId, (long) callIds.size() * terms.amount());
     }
 
     /**
@@ -88,6 +89,7 @@ public class CreditLedger {
     public HoldTerms holdStarted(UUID userId, UUID callId, int maxCallDurationSeconds) {
         HoldTerms terms = HoldTerms.of(maxCallDurationSeconds, creditsPerMinute());
         holds.insert(userId, List.of(callId), terms);
+        publishIfLow(userId, terms.amount());
         return terms;
     }
 
@@ -117,7 +119,8 @@ public class CreditLedger {
     public void settle(UUID userId, UUID callId, int credits, String description) {
         holds.release(callId);
         if (credits > 0) {
-            debitUsage(userId, callId, credits, description);
+            // the released hold covered at least this cost: available credits do not fall here
+            debit(userId, callId, credits, description);
         }
     }
 
@@ -153,8 +156,34 @@ public class CreditLedger {
             throw new IllegalArgumentException("usage cannot be negative, got " + credits);
         }
         lock(userId);
+        return repository.usageOf(callId).map(CreditLedger::movement).orElseGet(() -> {
+            Movement debited = movement(move(userId, USAGE, -credits, description, null, callId, null));
+            publishIfLow(userId, credits);
+            return debited;
+        });
+    }
+
+    private Movement debit(UUID userId, UUID callId, int credits, String description) {
+        lock(userId);
         return repository.usageOf(callId).map(CreditLedger::movement)
                 .orElseGet(() -> movement(move(userId, USAGE, -credits, description, null, callId, null)));
+    }
+
+    /**
+     * Publishes {@link CreditsLow} when what just happened (a fall of the available credits by
+     * {@code fall}, under the account's lock) took them from at least the threshold to below it.
+     */
+    private void publishIfLow(UUID userId, long fall) {
+        int threshold = settings.intValue(SystemSettings.LOW_CREDIT_THRESHOLD, 50);
+        if (threshold <= 0 || fall <= 0) {
+            return;
+        }
+        int credits = balance(userId);
+        long held = holds.held(userId);
+        long available = credits - held;
+        if (available < threshold && available + fall >= threshold) {
+            events.publishEvent(new CreditsLow(userId, credits, held, available, threshold));
+        }
     }
 
     /** Credits a paid Stripe payment once per payment id. */
@@ -169,8 +198,13 @@ public class CreditLedger {
     @Transactional
     public Movement refund(UUID userId, int credits, String stripeRefundId, String description) {
         lock(userId);
-        return repository.byStripeId(REFUND, stripeRefundId).map(CreditLedger::movement)
-                .orElseGet(() -> movement(move(userId, REFUND, -credits, description, stripeRefundId, null, null)));
+        Movement movement = repository.byStripeId(REFUND, stripeRefundId).map(CreditLedger::movement)
+                .orElseGet(() -> {
+                    Movement refunded = movement(move(userId, REFUND, -credits, description, stripeRefundId, null, null));
+                    publishIfLow(userId, credits);
+                    return refunded;
+                });
+        return movement;
     }
 
     /**
@@ -188,7 +222,9 @@ public class CreditLedger {
             throw new ApiException(HttpStatus.CONFLICT, "Conflict", "The adjustment would take the available credits ("
                     + available + ") below zero");
         }
-        return movement(move(userId, ADMIN_ADJUSTMENT, amount, reason, null, null, adminId));
+        Movement movement = movement(move(userId, ADMIN_ADJUSTMENT, amount, reason, null, null, adminId));
+        publishIfLow(userId, -amount);
+        return movement;
     }
 
     @Transactional(readOnly = true)

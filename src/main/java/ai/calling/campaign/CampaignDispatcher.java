@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -73,6 +74,7 @@ public class CampaignDispatcher implements SmartLifecycle {
     private final BolnaProperties bolna;
     private final CampaignProperties properties;
     private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
     private volatile Thread loop;
     private volatile ExecutorService dialers;
@@ -81,7 +83,7 @@ public class CampaignDispatcher implements SmartLifecycle {
 
     CampaignDispatcher(Campaigns campaigns, Recipients recipients, Dialer dialer, AgentService agents,
             DoNotCallList doNotCall, BolnaProperties bolna, CampaignProperties properties,
-            TransactionTemplate transactions, Clock clock) {
+            TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock) {
         this.campaigns = campaigns;
         this.recipients = recipients;
         this.dialer = dialer;
@@ -90,6 +92,7 @@ public class CampaignDispatcher implements SmartLifecycle {
         this.bolna = bolna;
         this.properties = properties;
         this.transactions = transactions;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -105,7 +108,14 @@ public class CampaignDispatcher implements SmartLifecycle {
         Map<UUID, List<Campaigns.Running>> byTenant = new LinkedHashMap<>();
         for (Campaigns.Running campaign : running) {
             if (campaign.finished()) {
-                if (campaigns.completeIfFinished(campaign.id())) {
+                if (Boolean.TRUE.equals(transactions.execute(status -> {
+                    boolean completed = campaigns.completeIfFinished(campaign.id());
+                    if (completed) {
+                        // in the completing transaction: the outbound campaign.completed event commits with it
+                        events.publishEvent(new CampaignCompleted(campaign.userId(), campaign.id()));
+                    }
+                    return completed;
+                }))) {
                     log.info("Campaign {} completed", campaign.id());
                 }
                 continue;

@@ -14,6 +14,9 @@ import org.springframework.context.annotation.Configuration;
         BillingProperties.class,
         HttpLimitsProperties.class,
         CampaignProperties.class,
-        ReplicaProperties.class })
+        ReplicaProperties.class,
+        ApiKeyProperties.class,
+        OutboundWebhookProperties.class,
+        LiveEventProperties.class })
 class ConfigurationPropertiesConfig {
 }

@@ -37,6 +37,7 @@ public class SystemSettings {
     public static final String WEBHOOK_EVENT_RETENTION_DAYS = "webhook_event_retention_days";
     public static final String DEFAULT_MAX_CALL_DURATION_SECONDS = "default_max_call_duration_seconds";
     public static final String MAX_CONCURRENT_CALLS_PER_USER = "max_concurrent_calls_per_user";
+    public static final String LOW_CREDIT_THRESHOLD = "low_credit_threshold";
 
     private final SystemConfigRepository repository;
     private final SystemConfigQueries queries;

@@ -2,8 +2,10 @@ package ai.calling.lead;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.data.domain.PageRequest;
@@ -14,7 +16,9 @@ import ai.calling.common.ApiException;
 import ai.calling.common.PageResponse;
 import ai.calling.common.Rows;
 import ai.calling.contact.ContactService;
+import ai.calling.lead.internal.LeadAnalysisQueries;
 import ai.calling.lead.internal.LeadQueries;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Leads are the phone numbers a user has called: one row each with its latest complete analysis,
@@ -25,10 +29,43 @@ public class LeadIntelligence {
 
     private final LeadQueries queries;
     private final ContactService contacts;
+    private final LeadAnalysisQueries analyses;
+    private final JsonMapper json;
 
-    LeadIntelligence(LeadQueries queries, ContactService contacts) {
+    LeadIntelligence(LeadQueries queries, ContactService contacts, LeadAnalysisQueries analyses, JsonMapper json) {
         this.queries = queries;
         this.contacts = contacts;
+        this.analyses = analyses;
+        this.json = json;
+    }
+
+    /**
+     * The lead analysis of one call as customers' systems receive it: the call's own analysis and the
+     * number's complete analysis (over all its calls), reasoning and CTA interactions as JSON objects.
+     * Empty when the call has no analysis.
+     */
+    @Transactional(readOnly = true)
+    public Optional<Map<String, Object>> analysisOfCall(UUID userId, UUID callId) {
+        return analyses.individual(userId, callId).map(individual -> {
+            Map<String, Object> lead = new LinkedHashMap<>();
+            lead.put("callId", callId);
+            lead.put("phoneNumber", individual.get("phoneNumber"));
+            lead.put("analysis", withJson(individual));
+            Object phone = individual.get("phoneNumber");
+            lead.put("completeAnalysis", phone == null ? null
+                    : analyses.complete(userId, phone.toString()).map(this::withJson).orElse(null));
+            return lead;
+        });
+    }
+
+    private Map<String, Object> withJson(Map<String, Object> row) {
+        Map<String, Object> converted = new LinkedHashMap<>(row);
+        for (String column : List.of("reasoning", "ctaInteractions")) {
+            if (converted.get(column) instanceof String text) {
+                converted.put(column, json.readTree(text));
+            }
+        }
+        return converted;
     }
 
     @Transactional(readOnly = true)

@@ -33,7 +33,7 @@ class TableOwnershipTest {
     static final Map<String, String> OWNERS = Map.ofEntries(
             Map.entry("users", "auth"), Map.entry("user_sessions", "auth"), Map.entry("rotated_refresh_tokens", "auth"),
             Map.entry("login_attempts", "auth"), Map.entry("password_reset_attempts", "auth"),
-            Map.entry("auth_tokens", "auth"),
+            Map.entry("auth_tokens", "auth"), Map.entry("api_keys", "auth"),
             Map.entry("agents", "agent"), Map.entry("phone_numbers", "agent"),
             Map.entry("calls", "call"), Map.entry("transcripts", "call"), Map.entry("idempotency_keys", "call"),
             Map.entry("call_slots", "call"),
@@ -49,6 +49,9 @@ class TableOwnershipTest {
             Map.entry("bolna_webhook_events", "webhook"),
             Map.entry("campaigns", "campaign"), Map.entry("campaign_recipients", "campaign"),
             Map.entry("do_not_call_numbers", "dnc"),
+            Map.entry("webhook_endpoints", "integration"), Map.entry("outbound_events", "integration"),
+            Map.entry("webhook_deliveries", "integration"), Map.entry("webhook_delivery_attempts", "integration"),
+            Map.entry("integration_notifications", "integration"), Map.entry("live_event_readers", "integration"),
             Map.entry("system_config", "config"), Map.entry("shedlock", "config"),
             Map.entry("admin_audit_log", "common"),
             Map.entry("job_runs", "admin"), Map.entry("trigger_error_log", "admin"), Map.entry("migration_status", "admin"),

@@ -18,6 +18,7 @@ import org.springframework.test.context.TestPropertySource;
 import ai.calling.billing.CreditLedger;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
+import ai.calling.support.WebhookReceiver;
 
 /**
  * Webhook ingestion: 10,000 lifecycle events (5 per call, 2,000 calls of 10 users) posted over
@@ -32,6 +33,9 @@ class WebhookBenchmark {
 
     static final int CALLS = 2000;
     static final String[] STATUSES = { "initiated", "ringing", "in-progress", "call-disconnected", "completed" };
+    static final boolean ENDPOINT = Boolean.getBoolean("bench.webhook-endpoint");
+    /** The customers' server when accounts have an endpoint (outbound webhooks are delivered meanwhile). */
+    static final WebhookReceiver RECEIVER = new WebhookReceiver();
 
     @LocalServerPort
     int port;
@@ -84,6 +88,8 @@ class WebhookBenchmark {
         Long completed = jdbc.queryForObject("SELECT count(*) FROM calls WHERE user_id = ANY(?) AND status = 'completed'",
                 Long.class, (Object) users.toArray(UUID[]::new));
         System.out.printf("webhook_calls_completed=%d%n", completed);
+        System.out.printf("webhook_outbound_events=%d%n", jdbc.queryForObject(
+                "SELECT count(*) FROM outbound_events WHERE user_id = ANY(?)", Long.class, (Object) users.toArray(UUID[]::new)));
         Long drift = jdbc.queryForObject("""
                 SELECT count(*) FROM users u WHERE u.id = ANY(?) AND u.credits <>
                        (SELECT COALESCE(sum(amount), 0) FROM credit_transactions t WHERE t.user_id = u.id)""",
@@ -140,6 +146,12 @@ class WebhookBenchmark {
             ledger.purchase(user, 100_000, "bench-" + user, "Bench credits");
             jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'A')", agent, user,
                     "bolna-" + agent);
+            if (ENDPOINT) {
+                // -Dbench.webhook-endpoint=true: each account has one endpoint subscribed to its calls' events
+                jdbc.update("INSERT INTO webhook_endpoints (user_id, url, events, secret) VALUES (?, ?, "
+                        + "ARRAY['call.completed','call.failed']::varchar[], ?)", user, RECEIVER.url("/bench"),
+                        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+            }
             for (int c = 0; c < CALLS / 10; c++) {
                 String execution = executionPrefix + UUID.randomUUID();
                 String phone = "+1415" + (2_000_000 + u * 1000 + c);

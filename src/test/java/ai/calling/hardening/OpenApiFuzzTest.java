@@ -167,7 +167,9 @@ class OpenApiFuzzTest {
     private List<Operation> operations() {
         List<Operation> operations = new ArrayList<>();
         docs.path("paths").properties().forEach(path -> path.getValue().properties().forEach(method -> {
-            if (List.of("get", "post", "put", "patch", "delete").contains(method.getKey())) {
+            // a stream (GET /api/events) never ends: it has its own tests
+            boolean stream = method.getValue().path("responses").path("200").path("content").has("text/event-stream");
+            if (List.of("get", "post", "put", "patch", "delete").contains(method.getKey()) && !stream) {
                 operations.add(new Operation(method.getKey().toUpperCase(), path.getKey(), method.getValue()));
             }
         }));

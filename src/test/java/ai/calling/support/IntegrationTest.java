@@ -36,7 +36,11 @@ import org.springframework.test.context.ContextConfiguration;
                 // several cached contexts share one PostgreSQL: keep each pool small, and let a context
                 // that is not running tests shrink back to one connection
                 "spring.datasource.hikari.maximum-pool-size=10", "spring.datasource.hikari.minimum-idle=1",
-                "spring.datasource.hikari.idle-timeout=10000" })
+                "spring.datasource.hikari.idle-timeout=10000",
+                // outbound webhooks reach the tests' local receivers; retries come back within seconds. Every
+                // context of the suite delivers the one outbox, so they all share these settings
+                "app.outbound-webhooks.allowed-networks=127.0.0.0/8", "app.outbound-webhooks.first-retry-delay=1s",
+                "app.outbound-webhooks.poll-interval=100ms", "app.live-events.heartbeat=1s" })
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 @ExtendWith(LedgerInvariantsExtension.class)
 public @interface IntegrationTest {

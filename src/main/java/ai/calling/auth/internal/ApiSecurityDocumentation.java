@@ -3,6 +3,8 @@ package ai.calling.auth.internal;
 import java.util.List;
 
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 
@@ -14,8 +16,8 @@ import org.springframework.util.AntPathMatcher;
 import ai.calling.common.OrderedOpenApiCustomizer;
 
 /**
- * The document's security: the bearer JWT scheme (Swagger UI's Authorize button), required by
- * every operation except the ones the filter chain lets through without a token
+ * The document's security: the bearer JWT scheme (Swagger UI's Authorize button) or an API key,
+ * required by every operation (the JWT alone where keys are refused) except the ones the filter chain lets through without a token
  * (SecurityConfiguration's public paths), which say so with an empty requirement.
  * {@code OpenApiDocumentTest} calls every operation that claims to need a token without one and
  * expects 401, so the document cannot drift from the filter chain.
@@ -24,6 +26,7 @@ import ai.calling.common.OrderedOpenApiCustomizer;
 class ApiSecurityDocumentation {
 
     static final String BEARER = "bearerAuth";
+    static final String API_KEY = "apiKey";
 
     /** Public without a token for any method, beside the POST-only PUBLIC_AUTH_PATHS and webhooks. */
     private static final List<String> PUBLIC_ANY_METHOD = List.of("/api/auth/oauth2/**");
@@ -37,13 +40,32 @@ class ApiSecurityDocumentation {
             openApi.getComponents().addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP)
                     .scheme("bearer").bearerFormat("JWT")
                     .description("The accessToken of POST /api/auth/login, /register or /refresh (15 minutes)"));
-            openApi.setSecurity(List.of(new SecurityRequirement().addList(BEARER)));
+            openApi.getComponents().addSecuritySchemes(API_KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP)
+                    .scheme("bearer").bearerFormat("ca_...")
+                    .description("An API key of POST /api/api-keys, sent as Authorization: Bearer ca_...; it acts as"
+                            + " its owner with the role user, and is refused (403) on /api/auth/**, /api/api-keys/**"
+                            + " and /api/admin/**"));
+            // either scheme, except where an API key is refused
+            openApi.setSecurity(List.of(new SecurityRequirement().addList(BEARER), new SecurityRequirement().addList(API_KEY)));
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
                 if (isPublic(path, method)) {
                     operation.setSecurity(List.of());
+                } else if (refusesApiKeys(path)) {
+                    operation.setSecurity(List.of(new SecurityRequirement().addList(BEARER)));
+                    if (operation.getResponses() == null) {
+                        operation.setResponses(new ApiResponses());
+                    }
+                    if (!operation.getResponses().containsKey("403")) {
+                        operation.getResponses().addApiResponse("403", new ApiResponse()
+                                .description("Refused to an API key (sign in), or the caller's role does not allow this"));
+                    }
                 }
             }));
         });
+    }
+
+    static boolean refusesApiKeys(String path) {
+        return List.of(ApiKeyAuthenticationFilter.REFUSED_PATHS).stream().anyMatch(pattern -> PATHS.match(pattern, path));
     }
 
     static boolean isPublic(String path, PathItem.HttpMethod method) {

@@ -15,6 +15,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
+import ai.calling.auth.ApiKeys;
 import ai.calling.common.CurrentUser;
 
 /**
@@ -41,7 +42,8 @@ class JwtAuthenticationFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                && !ApiKeys.looksLikeKey(header.substring(BEARER.length()).trim())) {
             try {
                 accessTokens.verify(header.substring(BEARER.length()).trim())
                         .flatMap(token -> sessions.activeRole(token.sessionId(), token.userId())

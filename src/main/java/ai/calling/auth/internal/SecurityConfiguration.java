@@ -2,6 +2,8 @@ package ai.calling.auth.internal;
 
 import java.util.List;
 
+import jakarta.servlet.DispatcherType;
+
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,12 +21,14 @@ import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
+import ai.calling.auth.ApiKeys;
+import ai.calling.config.ApiKeyProperties;
 import ai.calling.config.SecurityProperties;
 
 /**
  * Stateless bearer-token security. Public: sign-up and sign-in paths, the provider webhooks (they
  * authenticate themselves), health, and the API documentation. Metrics: see {@link MetricsAccess}. {@code /api/admin/**} needs admin or
- * super_admin; everything else a signed-in user. Failures are rendered by the one problem-details
+ * super_admin; everything else a signed-in user or an API key ({@link ApiKeyAuthenticationFilter}). Failures are rendered by the one problem-details
  * advice, through the handler exception resolver.
  */
 @Configuration(proxyBeanMethods = false)
@@ -50,7 +54,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, AccessTokens accessTokens, SessionRepository sessions,
-            SecurityProperties properties, MetricsAccess metrics,
+            SecurityProperties properties, MetricsAccess metrics, ApiKeys apiKeys, ApiKeyProperties apiKeyProperties,
             @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .cors(cors -> cors.configurationSource(corsSource(properties)))
@@ -64,6 +68,8 @@ class SecurityConfiguration {
                                 "default-src 'self'; frame-ancestors 'none'; object-src 'none'")))
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
+                        // the dispatch that ends a stream (GET /api/events): its request was authorized when it began
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()
                         .requestMatchers(HttpMethod.POST, PUBLIC_AUTH_PATHS).permitAll()
                         .requestMatchers("/api/auth/oauth2/**", "/oauth2/**", "/login/oauth2/**").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/webhooks/**").permitAll()
@@ -77,6 +83,8 @@ class SecurityConfiguration {
                         .accessDeniedHandler((request, response, e) -> errors.resolveException(request, response, null, e)))
                 .addFilterBefore(new JwtAuthenticationFilter(accessTokens, sessions, errors),
                         UsernamePasswordAuthenticationFilter.class)
+                .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, apiKeyProperties.requestsPerMinute(), errors),
+                        JwtAuthenticationFilter.class)
                 .addFilterBefore(new AuthRateLimitFilter(properties.authRequestsPerMinute(), errors),
                         JwtAuthenticationFilter.class);
         return http.build();

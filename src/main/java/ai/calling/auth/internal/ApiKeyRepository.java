@@ -1,0 +1,93 @@
+package ai.calling.auth.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import ai.calling.auth.ApiKeys.ApiKeyView;
+
+/** api_keys: hashes of customers' API keys, found by their prefix. */
+@Repository
+public class ApiKeyRepository {
+
+    private static final String COLUMNS = "id, name, prefix, created_at, last_used_at";
+
+    private final JdbcClient jdbc;
+
+    ApiKeyRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts a key; empty when its prefix is taken (a collision of random prefixes: the caller draws again). */
+    public Optional<ApiKeyView> insert(UUID userId, String name, String prefix, String keyHash) {
+        return jdbc.sql("INSERT INTO api_keys (user_id, name, prefix, key_hash) VALUES (:user, :name, :prefix, :hash) "
+                + "ON CONFLICT (prefix) DO NOTHING RETURNING " + COLUMNS)
+                .param("user", userId).param("name", name).param("prefix", prefix).param("hash", keyHash)
+                .query(ApiKeyRepository::view).optional();
+    }
+
+    /** Locks the owner's row so that concurrent creations count the keys one after the other. */
+    public int lockAndCountActive(UUID userId) {
+        jdbc.sql("SELECT id FROM users WHERE id = :user FOR UPDATE").param("user", userId).query(UUID.class).optional();
+        return jdbc.sql("SELECT count(*) FROM api_keys WHERE user_id = :user AND revoked_at IS NULL")
+                .param("user", userId).query(Integer.class).single();
+    }
+
+    /** The unrevoked key with this prefix, when its owner is active. */
+    public Optional<StoredKey> findUsable(String prefix) {
+        return jdbc.sql("""
+                SELECT k.id, k.user_id, k.key_hash, k.last_used_at FROM api_keys k JOIN users u ON u.id = k.user_id
+                 WHERE k.prefix = :prefix AND k.revoked_at IS NULL AND u.is_active""")
+                .param("prefix", prefix)
+                .query((rs, n) -> new StoredKey(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
+                        rs.getString("key_hash"), instant(rs, "last_used_at")))
+                .optional();
+    }
+
+    /** Records a use, unless one was recorded within the last minute (by any instance). */
+    public void touch(UUID keyId, Instant now) {
+        jdbc.sql("""
+                UPDATE api_keys SET last_used_at = :now
+                 WHERE id = :id AND (last_used_at IS NULL OR last_used_at <= :now - INTERVAL '1 minute')""")
+                .param("now", now.atOffset(ZoneOffset.UTC)).param("id", keyId).update();
+    }
+
+    public boolean revoke(UUID userId, UUID keyId) {
+        return jdbc.sql("UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP WHERE id = :id AND user_id = :user "
+                + "AND revoked_at IS NULL").param("id", keyId).param("user", userId).update() > 0;
+    }
+
+    public long countActive(UUID userId) {
+        return jdbc.sql("SELECT count(*) FROM api_keys WHERE user_id = :user AND revoked_at IS NULL")
+                .param("user", userId).query(Long.class).single();
+    }
+
+    /** The owner's unrevoked keys, newest first. */
+    public List<ApiKeyView> page(UUID userId, int limit, long offset) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM api_keys WHERE user_id = :user AND revoked_at IS NULL "
+                + "ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
+                .param("user", userId).param("limit", limit).param("offset", offset)
+                .query(ApiKeyRepository::view).list();
+    }
+
+    private static ApiKeyView view(ResultSet rs, int n) throws SQLException {
+        return new ApiKeyView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("prefix"),
+                instant(rs, "created_at"), instant(rs, "last_used_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    public record StoredKey(UUID id, UUID userId, String keyHash, Instant lastUsedAt) {
+    }
+}
