@@ -173,6 +173,8 @@ class SelfServiceTest {
         String otherAgent = createAgent(other, "bolna-" + UUID.randomUUID());
         insertCall(other.id(), UUID.fromString(otherAgent), "+14155550199", "Another tenant's words");
         BOLNA.stubFor(delete(urlPathMatching("/v2/agent/.*")).willReturn(aResponse().withStatus(200)));
+        String key = http.post("/api/api-keys", Map.of("name", "CRM"), user.auth()).json().path("key").asString();
+        assertThat(http.get("/api/contacts", Http.bearer(key)).status()).isEqualTo(200);
 
         Http.Response wrong = http.send("DELETE", "/api/auth/me", "application/json",
                 "{\"password\":\"Not-The-Password-1\"}", user.auth());
@@ -190,6 +192,10 @@ class SelfServiceTest {
                 .isEqualTo(401);
         assertThat(jdbc.queryForObject("SELECT NOT is_active AND closed_at IS NOT NULL FROM users WHERE id = ?",
                 Boolean.class, user.id())).isTrue();
+        // the account's API keys fail at once and are revoked
+        assertThat(http.get("/api/contacts", Http.bearer(key)).status()).isEqualTo(401);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL",
+                Long.class, user.id())).isZero();
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> BOLNA.verify(1, deleteRequestedFor(urlPathEqualTo("/v2/agent/" + bolnaId))));
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(

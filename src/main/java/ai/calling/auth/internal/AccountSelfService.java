@@ -29,17 +29,19 @@ public class AccountSelfService {
     private final UserAccountRepository users;
     private final SessionRepository sessions;
     private final AuthTokenRepository tokens;
+    private final ApiKeyRepository apiKeys;
     private final PasswordPolicy passwordPolicy;
     private final PasswordEncoder passwordEncoder;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     AccountSelfService(UserAccountRepository users, SessionRepository sessions, AuthTokenRepository tokens,
-            PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, ApplicationEventPublisher events,
+            ApiKeyRepository apiKeys, PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, ApplicationEventPublisher events,
             Clock clock) {
         this.users = users;
         this.sessions = sessions;
         this.tokens = tokens;
+        this.apiKeys = apiKeys;
         this.passwordPolicy = passwordPolicy;
         this.passwordEncoder = passwordEncoder;
         this.events = events;
@@ -109,6 +111,8 @@ public class AccountSelfService {
         user.setOpenaiCompletePromptId(null);
         users.flush();
         sessions.revokeAllOf(user.getId());
+        // an inactive owner's keys fail already; revoked, they stay dead should the account ever come back
+        apiKeys.revokeAll(user.getId());
         tokens.retireUnused(user.getId(), AuthTokenRepository.PASSWORD_RESET);
         tokens.retireUnused(user.getId(), AuthTokenRepository.EMAIL_VERIFICATION);
         events.publishEvent(new AccountClosed(user.getId(), now));

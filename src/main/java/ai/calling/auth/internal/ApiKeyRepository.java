@@ -65,6 +65,12 @@ public class ApiKeyRepository {
                 + "AND revoked_at IS NULL").param("id", keyId).param("user", userId).update() > 0;
     }
 
+    /** Revokes every key of this owner (its account is being closed). */
+    public int revokeAll(UUID userId) {
+        return jdbc.sql("UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP WHERE user_id = :user AND revoked_at IS NULL")
+                .param("user", userId).update();
+    }
+
     public long countActive(UUID userId) {
         return jdbc.sql("SELECT count(*) FROM api_keys WHERE user_id = :user AND revoked_at IS NULL")
                 .param("user", userId).query(Long.class).single();
