@@ -23,7 +23,9 @@ class UnitLayerTest {
 
     /** What a unit test must not use: Spring's test support, our integration harness, JDBC, fakes that listen. */
     static final Pattern HEAVY = Pattern.compile("org\\.springframework\\.(boot\\.test|test)\\b|@IntegrationTest"
-            + "|ai\\.calling\\.support\\.(TestDatabase|FakeBolna|Http)\\b|java\\.sql\\.|DriverManager|HttpServer");
+            + "|ai\\.calling\\.support\\.(TestDatabase|FakeBolna|Http)\\b"
+            // an SQLException is a value a unit test may build; a connection, statement or result set is JDBC
+            + "|java\\.sql\\.(Connection|Statement|PreparedStatement|ResultSet)\\b|javax\\.sql\\.|DriverManager|HttpServer");
 
     @Test
     void unitTaggedClassesNeedNeitherSpringNorADatabase() throws IOException {

@@ -72,6 +72,23 @@ class TenantIsolationTest {
     /** Cross-tenant cases, keyed by "METHOD /path/{pattern}". */
     Map<String, CrossTenantCase> cases() {
         Map<String, CrossTenantCase> cases = new LinkedHashMap<>();
+        cases.put("DELETE /api/api-keys/{id}", new CrossTenantCase(this::apiKey, (http, caller, id) ->
+                http.delete("/api/api-keys/" + id, caller.auth())));
+        cases.put("GET /api/webhook-endpoints/{id}", new CrossTenantCase(this::webhookEndpoint, (http, caller, id) ->
+                http.get("/api/webhook-endpoints/" + id, caller.auth())));
+        cases.put("PATCH /api/webhook-endpoints/{id}", new CrossTenantCase(this::webhookEndpoint, (http, caller, id) ->
+                http.patch("/api/webhook-endpoints/" + id, Map.of("description", "Taken over"), caller.auth())));
+        cases.put("DELETE /api/webhook-endpoints/{id}", new CrossTenantCase(this::webhookEndpoint, (http, caller, id) ->
+                http.delete("/api/webhook-endpoints/" + id, caller.auth())));
+        cases.put("GET /api/webhook-endpoints/{id}/deliveries", new CrossTenantCase(this::webhookEndpoint,
+                (http, caller, id) -> http.get("/api/webhook-endpoints/" + id + "/deliveries", caller.auth())));
+        for (String action : List.of("rotate-secret", "test")) {
+            cases.put("POST /api/webhook-endpoints/{id}/" + action, new CrossTenantCase(this::webhookEndpoint,
+                    (http, caller, id) -> http.post("/api/webhook-endpoints/" + id + "/" + action, "", caller.auth())));
+        }
+        cases.put("POST /api/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver", new CrossTenantCase(
+                this::webhookEndpoint, (http, caller, id) -> http.post("/api/webhook-endpoints/" + id + "/deliveries/"
+                        + UUID.randomUUID() + "/redeliver", "", caller.auth())));
         cases.put("GET /api/contacts/{id}", new CrossTenantCase(this::contact, (http, caller, id) ->
                 http.get("/api/contacts/" + id, caller.auth())));
         cases.put("PATCH /api/contacts/{id}", new CrossTenantCase(this::contact, (http, caller, id) ->
@@ -207,6 +224,15 @@ class TenantIsolationTest {
         }));
     }
 
+    private String apiKey(SignedIn owner) {
+        return new Http(port).post("/api/api-keys", Map.of("name", "Owned"), owner.auth()).json().path("id").asString();
+    }
+
+    private String webhookEndpoint(SignedIn owner) {
+        return new Http(port).post("/api/webhook-endpoints", Map.of("url", "http://127.0.0.1:9/owned", "events",
+                List.of("call.completed")), owner.auth()).json().path("id").asString();
+    }
+
     private String contact(SignedIn owner) {
         UUID id = UUID.randomUUID();
         jdbc.update("INSERT INTO contacts (id, user_id, name, phone_number) VALUES (?, ?, 'Owned', '+14155550999')",
@@ -266,8 +292,11 @@ class TenantIsolationTest {
             return jdbc.queryForList("SELECT * FROM calls WHERE phone_number = ? ORDER BY id", id).toString()
                     + jdbc.queryForList("SELECT * FROM do_not_call_numbers WHERE phone_number = ? ORDER BY id", id);
         }
-        return Stream.of("contacts", "agents", "calls", "follow_ups", "customers", "lead_analytics", "campaigns", "user_sessions")
-                .map(table -> jdbc.queryForList("SELECT * FROM " + table + " WHERE id = ?::uuid", id).toString())
+        return Stream.of("contacts", "agents", "calls", "follow_ups", "customers", "lead_analytics", "campaigns", "user_sessions",
+                        "api_keys", "webhook_endpoints")
+                // each row as PostgreSQL writes it: array columns read through JDBC print differently from read to read
+                .map(table -> jdbc.queryForList("SELECT t::text FROM " + table + " t WHERE id = ?::uuid", String.class, id)
+                        .toString())
                 .collect(Collectors.joining("|"))
                 + jdbc.queryForList("SELECT * FROM campaign_recipients WHERE campaign_id = ?::uuid ORDER BY id", id);
     }

@@ -32,9 +32,16 @@ public final class DatabaseFailures {
             if (t instanceof SQLException sql && sql.getSQLState() != null && connectionState(sql.getSQLState())) {
                 return true;
             }
+            if (t instanceof SQLException && CLOSED_BY_POOL.equals(t.getMessage())) {
+                // Hikari's answer on a connection it closed after the database dropped it: a rollback then
+                // fails with this and hides the original connection error
+                return true;
+            }
         }
         return false;
     }
+
+    private static final String CLOSED_BY_POOL = "Connection is closed";
 
     /**
      * The SQLSTATE of a value the database refused to store (class 22, data exception: a NUL
