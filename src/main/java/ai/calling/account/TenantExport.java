@@ -14,6 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.account.internal.TenantExportQueries;
 import ai.calling.account.internal.TenantExportQueries.Section;
+import ai.calling.common.Rows;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -74,7 +75,7 @@ public class TenantExport {
         ResultSetMetaData meta = row.getMetaData();
         generator.writeStartObject();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
-            generator.writeName(camel(meta.getColumnLabel(i)));
+            generator.writeName(Rows.camelCase(meta.getColumnLabel(i)));
             Object value = row.getObject(i);
             if (value == null) {
                 generator.writeNull();
@@ -92,19 +93,5 @@ public class TenantExport {
             }
         }
         generator.writeEndObject();
-    }
-
-    static String camel(String column) {
-        StringBuilder name = new StringBuilder(column.length());
-        boolean upper = false;
-        for (char c : column.toCharArray()) {
-            if (c == '_') {
-                upper = true;
-            } else {
-                name.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
-        }
-        return name.toString();
     }
 }

@@ -45,7 +45,8 @@ public final class Rows {
         return value;
     }
 
-    static String camelCase(String snake) {
+    /** A column's name as a JSON field: snake_case to camelCase. */
+    public static String camelCase(String snake) {
         StringBuilder name = new StringBuilder();
         boolean upper = false;
         for (char c : snake.toCharArray()) {

@@ -44,7 +44,7 @@ public record BolnaProperties(
         @DefaultValue("30m") Duration reconcileAfter,
         @DefaultValue("1") int webhookWorkers,
         @DefaultValue("0.2") double webhookProcessingShare,
-        @DefaultValue("500ms") Duration webhookMaxLag,
+        @DefaultValue("30s") Duration webhookMaxLag,
         @DefaultValue("50") int maxConcurrentCalls,
         @DefaultValue("bolna-call-recordings.s3.ap-south-1.amazonaws.com") List<String> recordingHosts) {
 
