@@ -298,10 +298,9 @@ public class AgentService {
 
     /** For the calls feature: the caller's agent, as the call needs it. */
     public Optional<CallableAgent> callable(UUID userId, UUID agentId) {
-        return transactions.execute(status -> agents.findByIdAndUserId(agentId, userId).map(agent -> new CallableAgent(
-                agent.getId(), agent.getUserId(), agent.getBolnaAgentId(), agent.isActive(),
+        return transactions.execute(status -> agents.findByIdAndUserId(agentId, userId).map(agent -> callable(agent,
                 phoneNumbers.findByAssignedToAgentId(agent.getId()).filter(n -> n.isActive())
-                        .map(n -> n.getPhoneNumber()).orElse(null), agent.getMaxCallDurationSeconds())));
+                        .map(n -> n.getPhoneNumber()).orElse(null))));
     }
 
     /**
@@ -318,8 +317,7 @@ public class AgentService {
                     .forEach(n -> numbers.put(n.getAssignedToAgentId(), n.getPhoneNumber()));
             Map<UUID, CallableAgent> found = new HashMap<>();
             for (Agent agent : agents.findAllById(agentIds)) {
-                found.put(agent.getId(), new CallableAgent(agent.getId(), agent.getUserId(), agent.getBolnaAgentId(),
-                        agent.isActive(), numbers.get(agent.getId()), agent.getMaxCallDurationSeconds()));
+                found.put(agent.getId(), callable(agent, numbers.get(agent.getId())));
             }
             return found;
         });
@@ -327,9 +325,13 @@ public class AgentService {
 
     /** Resolves Bolna's agent id to ours and its owner (for webhooks). */
     public Optional<CallableAgent> byBolnaId(String bolnaAgentId) {
-        return transactions.execute(status -> agents.findByBolnaAgentId(bolnaAgentId).map(agent -> new CallableAgent(
-                agent.getId(), agent.getUserId(), agent.getBolnaAgentId(), agent.isActive(), null,
-                agent.getMaxCallDurationSeconds())));
+        return transactions.execute(status -> agents.findByBolnaAgentId(bolnaAgentId).map(agent -> callable(agent, null)));
+    }
+
+    /** An agent as a call needs it, with the number it calls from (null: Bolna's default). */
+    private static CallableAgent callable(Agent agent, String fromPhoneNumber) {
+        return new CallableAgent(agent.getId(), agent.getUserId(), agent.getBolnaAgentId(), agent.isActive(),
+                fromPhoneNumber, agent.getMaxCallDurationSeconds());
     }
 
     private Agent owned(UUID userId, UUID agentId) {
