@@ -16,6 +16,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import ai.calling.common.CurrentUser;
+import ai.calling.common.RequiresTeamRole;
+import ai.calling.common.TeamRole;
 
 @RestController
 class AccountExportController {
@@ -32,6 +34,7 @@ class AccountExportController {
             creditTransactions (the ledger). Only your own data.""", responses = @ApiResponse(responseCode = "200",
             description = "The export", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
                     schema = @Schema(implementation = AccountExportDocument.class))))
+    @RequiresTeamRole(TeamRole.OWNER)
     @GetMapping("/api/auth/me/export")
     void export(@AuthenticationPrincipal CurrentUser user, HttpServletResponse response) throws IOException {
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);

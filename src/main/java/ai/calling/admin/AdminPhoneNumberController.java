@@ -115,7 +115,7 @@ class AdminPhoneNumberController {
 
         @Transactional
         PhoneNumberView create(CurrentUser admin, String name, String phoneNumber, HttpServletRequest request) {
-            PhoneNumberView created = numbers.create(admin.id(), name, phoneNumber);
+            PhoneNumberView created = numbers.create(admin.memberId(), name, phoneNumber);
             audit.record(admin, "phone_number.created", "phone_number", created.id().toString(), null,
                     Map.of("phoneNumber", created.phoneNumber(), "name", created.name()), request);
             return created;

@@ -78,7 +78,7 @@ class AdminUserService {
     Movement adjustCredits(CurrentUser actor, UUID userId, int amount, String reason, HttpServletRequest request) {
         UserAdministration.checkNotOwn(actor, userId, "credits");
         users.checkMayChange(actor, userId);
-        Movement movement = ledger.adjust(userId, amount, reason.trim(), actor.id());
+        Movement movement = ledger.adjust(userId, amount, reason.trim(), actor.memberId());
         audit.record(actor, "credits.adjusted", "user", userId.toString(), userId,
                 Map.of("amount", amount, "reason", reason.trim(), "balanceAfter", movement.balanceAfter(),
                         "transactionId", movement.id().toString()), request);

@@ -81,7 +81,7 @@ public class SystemConfigService {
         if (current.isEncrypted()) {
             stored = encrypt(stored);
         }
-        settings.store(key, stored, admin.id());
+        settings.store(key, stored, admin.memberId());
         audit.record(admin, "config.changed", "system_config", key, null,
                 Map.of("from", current.isEncrypted() ? "***" : current.value(),
                         "to", current.isEncrypted() ? "***" : stored), request);

@@ -27,9 +27,12 @@ import ai.calling.agent.AgentDtos.UpdateAgentRequest;
 import ai.calling.common.CurrentUser;
 import ai.calling.common.PageParams;
 import ai.calling.common.PageResponse;
+import ai.calling.common.RequiresTeamRole;
+import ai.calling.common.TeamRole;
 
 @RestController
 @RequestMapping("/api/agents")
+@RequiresTeamRole(TeamRole.ADMIN)
 class AgentController {
 
     private final AgentService agents;
@@ -46,6 +49,7 @@ class AgentController {
     }
 
     @Operation(summary = "List your agents")
+    @RequiresTeamRole(TeamRole.VIEWER)
     @GetMapping
     PageResponse<AgentView> list(@AuthenticationPrincipal CurrentUser user, @RequestParam(required = false) String search,
             @RequestParam(required = false) Boolean isActive, @RequestParam(required = false) Integer page,
@@ -55,6 +59,7 @@ class AgentController {
     }
 
     @Operation(summary = "Read an agent")
+    @RequiresTeamRole(TeamRole.VIEWER)
     @GetMapping("/{id}")
     AgentView get(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {
         return agents.get(user.id(), id);

@@ -29,6 +29,8 @@ import ai.calling.analytics.AnalyticsDtos.Target;
 import ai.calling.analytics.AnalyticsDtos.Trend;
 import ai.calling.common.ReportingRead;
 import ai.calling.common.CurrentUser;
+import ai.calling.common.RequiresTeamRole;
+import ai.calling.common.TeamRole;
 
 @RestController
 class AnalyticsController {
@@ -44,6 +46,7 @@ class AnalyticsController {
     }
 
     @Operation(summary = "Set a goal for an agent")
+    @RequiresTeamRole(TeamRole.ADMIN)
     @PostMapping("/api/agents/{id}/targets")
     @ResponseStatus(HttpStatus.CREATED)
     Target createTarget(@AuthenticationPrincipal CurrentUser user,
@@ -60,6 +63,7 @@ class AnalyticsController {
     }
 
     @Operation(summary = "Delete an agent's goal")
+    @RequiresTeamRole(TeamRole.ADMIN)
     @DeleteMapping("/api/agents/{id}/targets/{targetId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void deleteTarget(@AuthenticationPrincipal CurrentUser user,

@@ -27,10 +27,13 @@ import ai.calling.auth.ApiKeys.CreatedApiKey;
 import ai.calling.common.CurrentUser;
 import ai.calling.common.PageParams;
 import ai.calling.common.PageResponse;
+import ai.calling.common.RequiresTeamRole;
+import ai.calling.common.TeamRole;
 
 /** The caller's API keys; managed with a signed-in session only (an API key is refused here, 403). */
 @RestController
 @RequestMapping("/api/api-keys")
+@RequiresTeamRole(TeamRole.ADMIN)
 class ApiKeyController {
 
     private final ApiKeys keys;
@@ -44,7 +47,7 @@ class ApiKeyController {
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     CreatedApiKey create(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody NewApiKey body) {
-        return keys.create(user.id(), body.name());
+        return keys.create(user.id(), user.memberId(), body.name());
     }
 
     @Operation(summary = "List your API keys (by prefix)")

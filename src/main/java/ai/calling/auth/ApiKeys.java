@@ -19,13 +19,15 @@ import ai.calling.auth.internal.ApiKeyRepository.StoredKey;
 import ai.calling.common.ApiException;
 import ai.calling.common.Hashes;
 import ai.calling.common.PageResponse;
+import ai.calling.common.TeamRole;
 import ai.calling.config.ApiKeyProperties;
 
 /**
  * API keys for customers' servers: {@code ca_} and 32 random bytes in base64url. Only the SHA-256
  * of a key is stored; its first {@value #PREFIX_LENGTH} characters (the prefix, shown in lists)
- * find the row, and the hash is compared in constant time. A key acts as its owner with the role
- * {@code user}; it stops working at once when revoked or when its owner is deactivated.
+ * find the row, and the hash is compared in constant time. A key acts in its workspace for the
+ * member who created it, with that member's current team role and the platform role {@code user};
+ * it stops working at once when revoked, when the workspace is closed or when its creator leaves.
  */
 @Service
 public class ApiKeys {
@@ -50,7 +52,7 @@ public class ApiKeys {
 
     /** Creates a key for the caller; the answer is the only place its secret ever appears. 409 over the cap. */
     @Transactional
-    public CreatedApiKey create(UUID userId, String name) {
+    public CreatedApiKey create(UUID userId, UUID createdBy, String name) {
         if (keys.lockAndCountActive(userId) >= properties.maxPerUser()) {
             throw ApiException.conflict("An account holds at most " + properties.maxPerUser()
                     + " API keys; revoke one first");
@@ -59,7 +61,7 @@ public class ApiKeys {
             byte[] secret = new byte[SECRET_BYTES];
             random.nextBytes(secret);
             String key = KEY_START + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-            Optional<ApiKeyView> created = keys.insert(userId, name.trim(), key.substring(0, PREFIX_LENGTH),
+            Optional<ApiKeyView> created = keys.insert(userId, createdBy, name.trim(), key.substring(0, PREFIX_LENGTH),
                     Hashes.sha256(key));
             if (created.isPresent()) {
                 ApiKeyView view = created.get();
@@ -107,10 +109,12 @@ public class ApiKeys {
         if (found.lastUsedAt() == null || !found.lastUsedAt().isAfter(now.minus(LAST_USED_RESOLUTION))) {
             keys.touch(found.id(), now);
         }
-        return Optional.of(new Authenticated(found.id(), found.userId()));
+        return Optional.of(new Authenticated(found.id(), found.userId(), found.createdBy(),
+                TeamRole.fromWire(found.teamRole()).orElseThrow()));
     }
 
-    public record Authenticated(UUID keyId, UUID userId) {
+    /** A verified key: its workspace ({@code userId}), its creator and the creator's role there now. */
+    public record Authenticated(UUID keyId, UUID userId, UUID createdBy, TeamRole teamRole) {
     }
 
     /** A key as lists show it: never the secret. */

@@ -42,9 +42,12 @@ import ai.calling.auth.internal.AuthService;
 import ai.calling.common.CurrentUser;
 import ai.calling.common.PageParams;
 import ai.calling.common.PageResponse;
+import ai.calling.common.RequiresTeamRole;
+import ai.calling.common.TeamRole;
 
 @RestController
 @RequestMapping("/api/auth")
+@RequiresTeamRole(TeamRole.VIEWER)
 class AuthController {
 
     private final AuthService auth;
@@ -124,6 +127,7 @@ class AuthController {
             on Bolna, its campaigns stop; the ledger and the call records stay (without the contacts' names, \
             e-mails, transcripts and recordings). Export your data first (GET /api/auth/me/export).""",
             responses = @ApiResponse(responseCode = "409", description = "The last active super_admin"))
+    @RequiresTeamRole(TeamRole.OWNER)
     @DeleteMapping("/me")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void closeAccount(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody CloseAccountRequest body) {

@@ -42,8 +42,13 @@ public final class AuthDtos {
     public record VerifyEmailRequest(@NotBlank String token) {
     }
 
-    /** The user as the auth answers carry it. */
-    public record UserView(UUID id, String email, String name, String role, int credits, boolean emailVerified) {
+    /**
+     * The user as the auth answers carry it. {@code role} is the platform role; {@code workspaceId}
+     * and {@code teamRole} say where the user acts; {@code credits} are the workspace's, which every
+     * member spends.
+     */
+    public record UserView(UUID id, String email, String name, String role, int credits, boolean emailVerified,
+            UUID workspaceId, String teamRole) {
     }
 
     /** Login, register and refresh answer this. */
@@ -52,7 +57,7 @@ public final class AuthDtos {
     }
 
     public record ProfileView(UUID id, String email, String name, String role, int credits, boolean emailVerified,
-            String authProvider, boolean active, Instant createdAt) {
+            String authProvider, boolean active, Instant createdAt, UUID workspaceId, String teamRole) {
     }
 
     /** {@code PATCH /api/auth/me}: the fields given change. */

@@ -51,7 +51,7 @@ public class UserAdministration {
 
     /** No admin changes its own credits, role or active flag (403): another admin has to. */
     public static void checkNotOwn(CurrentUser actor, UUID userId, String what) {
-        if (actor.id().equals(userId)) {
+        if (actor.memberId().equals(userId)) {
             throw ApiException.forbidden("No admin may change its own " + what + "; ask another admin");
         }
     }

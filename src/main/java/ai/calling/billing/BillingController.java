@@ -32,6 +32,8 @@ import ai.calling.common.PageParams;
 import ai.calling.common.PageResponse;
 import ai.calling.common.SpreadsheetCsv;
 import ai.calling.config.BillingProperties.CreditPackage;
+import ai.calling.common.RequiresTeamRole;
+import ai.calling.common.TeamRole;
 
 /** Balance, history, packages, checkout, and Stripe's webhook. */
 @RestController
@@ -90,6 +92,7 @@ class BillingController {
     }
 
     @Operation(summary = "Buy credits (Stripe Checkout)")
+    @RequiresTeamRole(TeamRole.OWNER)
     @PostMapping("/api/billing/checkout")
     @ResponseStatus(HttpStatus.CREATED)
     BillingService.Checkout checkout(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody CheckoutRequest body) {

@@ -71,7 +71,7 @@ class CallController {
     @PostMapping
     ResponseEntity<CallView> start(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody StartCallRequest body,
             @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
-        CallService.Started started = calls.start(user.id(), body, idempotencyKey);
+        CallService.Started started = calls.start(user.id(), user.memberId(), body, idempotencyKey);
         return ResponseEntity.status(started.status()).body(started.call());
     }
 

@@ -112,13 +112,13 @@ public class CallService {
      * under the same key is 422. Refusals before anything was sent (400, 402, 404, 409, 429) keep
      * nothing, so the same key may be used again once the cause is gone.
      */
-    public Started start(UUID userId, StartCallRequest request, String idempotencyKey) {
+    public Started start(UUID userId, UUID memberId, StartCallRequest request, String idempotencyKey) {
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey;
         if (key != null && key.length() > 255) {
             throw ApiException.invalidField("Idempotency-Key", "must be at most 255 characters");
         }
         String hash = key == null ? null : Hashes.sha256(canonicalJson.writeValueAsString(request));
-        Recorded recorded = transactions.execute(status -> record(userId, request, key, hash));
+        Recorded recorded = transactions.execute(status -> record(userId, memberId, request, key, hash));
         if (recorded.replay() != null) {
             return replay(userId, key, recorded.replay());
         }
@@ -126,7 +126,7 @@ public class CallService {
     }
 
     /** The first transaction: the Idempotency-Key, the checks, and the dial recorded with its hold and slot. */
-    private Recorded record(UUID userId, StartCallRequest request, String key, String hash) {
+    private Recorded record(UUID userId, UUID memberId, StartCallRequest request, String key, String hash) {
         if (key != null) {
             idempotency.lock(userId, key);
             Optional<IdempotencyKeys.Stored> stored = idempotency.find(userId, key);
@@ -155,7 +155,7 @@ public class CallService {
         }
         String callerName = request.name() != null ? request.name() : contact == null ? null : contact.name();
         Dialer.Recording recording = dialer.record(userId, agent, List.of(new Dialer.DialRequest(e164,
-                contact == null ? null : contact.id(), callerName, userData, null, null)));
+                contact == null ? null : contact.id(), callerName, userData, null, null, memberId)));
         if (recording.recorded().isEmpty()) {
             throw refusal(recording);
         }

@@ -67,9 +67,12 @@ public class Dialer implements SmartLifecycle {
         this.transactions = transactions;
     }
 
-    /** A dial to record: the number (E.164), and what the call is for. */
+    /**
+     * A dial to record: the number (E.164), what the call is for, and the member who asked for it
+     * ({@code createdBy}; null for a campaign's dials, which the campaign accounts for).
+     */
     public record DialRequest(String phoneNumber, UUID contactId, String callerName, Map<String, Object> userData,
-            UUID campaignId, UUID campaignRecipientId) {
+            UUID campaignId, UUID campaignRecipientId, UUID createdBy) {
     }
 
     /** A dial recorded in the caller's transaction, ready to be sent once it has committed. */
@@ -114,7 +117,8 @@ public class Dialer implements SmartLifecycle {
         List<UUID> callIds = recorded.stream().map(RecordedDial::callId).toList();
         dials.insert(userId, agent.id(), recorded.stream().map(dial -> new CallDials.NewDial(dial.callId(),
                 dial.request().phoneNumber(), dial.request().contactId(), dial.request().callerName(),
-                dial.request().userData(), dial.request().campaignId(), dial.request().campaignRecipientId())).toList());
+                dial.request().userData(), dial.request().campaignId(), dial.request().campaignRecipientId(),
+                dial.request().createdBy())).toList());
         ledger.hold(userId, callIds, quota.terms());
         slots.assign(free, callIds);
         return new Recording(recorded, limit, quota);

@@ -60,7 +60,7 @@ class CampaignController {
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     CampaignView create(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody CreateCampaignRequest body) {
-        return campaigns.create(user.id(), body);
+        return campaigns.create(user.id(), user.memberId(), body);
     }
 
     @Operation(summary = "List your campaigns")

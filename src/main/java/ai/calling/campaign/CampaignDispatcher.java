@@ -220,7 +220,7 @@ public class CampaignDispatcher implements SmartLifecycle {
                 } else {
                     requests.add(new DialRequest(recipient.phoneNumber(), recipient.contactId(), recipient.name(),
                             recipient.name() == null ? Map.of() : Map.of("name", recipient.name()), campaignId,
-                            recipient.id()));
+                            recipient.id(), null));
                 }
             }
             recipients.markDoNotCall(skipped);

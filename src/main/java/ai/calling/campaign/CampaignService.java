@@ -85,11 +85,11 @@ public class CampaignService {
         this.transactions = transactions;
     }
 
-    public CampaignView create(UUID userId, CreateCampaignRequest request) {
+    public CampaignView create(UUID userId, UUID memberId, CreateCampaignRequest request) {
         Campaigns.Settings settings = settings(userId, request.name(), request.agentId(), request.timezone(),
                 request.callingWindow(), request.maxConcurrentCalls(), request.retry() == null ? NO_RETRIES
                         : request.retry());
-        return transactions.execute(status -> view(campaigns.insert(userId, settings)));
+        return transactions.execute(status -> view(campaigns.insert(userId, memberId, settings)));
     }
 
     public CampaignView get(UUID userId, UUID id) {

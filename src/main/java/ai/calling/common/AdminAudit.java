@@ -38,7 +38,7 @@ public class AdminAudit {
     @Transactional(propagation = Propagation.MANDATORY)
     public void record(CurrentUser actor, String action, String resourceType, String resourceId, UUID targetUserId,
             Map<String, ?> details, HttpServletRequest request) {
-        queries.append(actor.id(), action, resourceType, resourceId, targetUserId,
+        queries.append(actor.memberId(), action, resourceType, resourceId, targetUserId,
                 json.writeValueAsString(details == null ? Map.of() : details),
                 request == null ? null : request.getRemoteAddr(),
                 request == null ? null : request.getHeader(HttpHeaders.USER_AGENT));

@@ -5,17 +5,25 @@ import java.util.UUID;
 /**
  * The signed-in caller, as the security filter established it for this request. Controllers take
  * it with {@code @AuthenticationPrincipal CurrentUser user} and pass {@code user.id()} down: every
- * user-scoped query filters by it.
+ * tenant-scoped query filters by it. In a team, {@code id} is the workspace (the tenant key every
+ * member acts in) and {@code memberId} the person; for a one-person workspace they are the same.
  *
- * @param id        the user's id, the tenant key
- * @param role      user, admin or super_admin, read from the database on every request
- * @param sessionId the session the access token belongs to
+ * @param id        the workspace's id, the tenant key
+ * @param role      the platform role: user, admin or super_admin, read from the database on every request
+ * @param sessionId the session the access token belongs to (null for an API key)
+ * @param memberId  the account of the person (or of the API key's creator) acting
+ * @param teamRole  the person's role in the workspace, read from the database on every request
  */
-public record CurrentUser(UUID id, String role, UUID sessionId) {
+public record CurrentUser(UUID id, String role, UUID sessionId, UUID memberId, TeamRole teamRole) {
 
     public static final String USER = "user";
     public static final String ADMIN = "admin";
     public static final String SUPER_ADMIN = "super_admin";
+
+    /** The owner of a one-person workspace (jobs, bootstrap and tests acting for an account). */
+    public CurrentUser(UUID id, String role, UUID sessionId) {
+        this(id, role, sessionId, id, TeamRole.OWNER);
+    }
 
     public boolean isAdmin() {
         return ADMIN.equals(role) || SUPER_ADMIN.equals(role);

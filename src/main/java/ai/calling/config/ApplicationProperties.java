@@ -1,6 +1,8 @@
 package ai.calling.config;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -19,6 +21,13 @@ public record ApplicationProperties(
         @DefaultValue("http://localhost:8080") URI publicBaseUrl,
         @DefaultValue("http://localhost:3000") URI frontendBaseUrl,
         @DefaultValue Database database) {
+
+    /** A page of the web app with a mailed token as its {@code token} query parameter. */
+    public String frontendLink(String page, String token) {
+        String base = frontendBaseUrl.toString();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + page + "?token="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    }
 
     /**
      * @param createIfMissing create the configured database at start-up when the server is

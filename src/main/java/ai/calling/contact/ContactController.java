@@ -59,7 +59,7 @@ class ContactController {
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     ContactView create(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody CreateContactRequest body) {
-        return contacts.create(user.id(), body);
+        return contacts.create(user.id(), user.memberId(), body);
     }
 
     @Operation(summary = "List your contacts")

@@ -48,7 +48,7 @@ public class ContactService {
     }
 
     @Transactional
-    public ContactView create(UUID userId, CreateContactRequest request) {
+    public ContactView create(UUID userId, UUID memberId, CreateContactRequest request) {
         String e164 = PhoneNumbers.requireE164("phoneNumber", request.phoneNumber(), phone.defaultRegion());
         rejectTaken(userId, e164, null);
         Contact contact = new Contact(userId, e164, trimToNull(request.name()));
@@ -56,6 +56,7 @@ public class ContactService {
         contact.setCompany(trimToNull(request.company()));
         contact.setNotes(trimToNull(request.notes()));
         contact.setCustomer(Boolean.TRUE.equals(request.isCustomer()));
+        contact.setCreatedBy(memberId);
         return view(saveUnique(contact, userId));
     }
 

@@ -38,7 +38,7 @@ class DoNotCallController {
     @PostMapping("/api/do-not-call")
     @ResponseStatus(HttpStatus.CREATED)
     Entry add(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody NumberToList body) {
-        return list.add(user.id(), body.phoneNumber(), body.reason(), user.id());
+        return list.add(user.id(), body.phoneNumber(), body.reason(), user.memberId());
     }
 
     @Operation(summary = "List your do-not-call list")

@@ -71,7 +71,7 @@ public class DoNotCallList {
     /** An admin adds a number to the platform's list, audited in the same transaction. */
     @Transactional
     public Entry addToPlatform(CurrentUser admin, String rawPhoneNumber, String reason, HttpServletRequest request) {
-        Entry entry = add(null, rawPhoneNumber, reason, admin.id());
+        Entry entry = add(null, rawPhoneNumber, reason, admin.memberId());
         audit.record(admin, "do_not_call.added", "do_not_call", entry.phoneNumber(), null,
                 Map.of("reason", entry.reason() == null ? "" : entry.reason()), request);
         return entry;

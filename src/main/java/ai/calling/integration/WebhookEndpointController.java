@@ -31,10 +31,13 @@ import ai.calling.integration.WebhookDtos.EndpointView;
 import ai.calling.integration.WebhookDtos.QueuedDelivery;
 import ai.calling.integration.WebhookDtos.RotatedSecret;
 import ai.calling.integration.WebhookDtos.UpdateEndpointRequest;
+import ai.calling.common.RequiresTeamRole;
+import ai.calling.common.TeamRole;
 
 /** Outbound webhooks: the caller's endpoints, their delivery logs, test events, redelivery and secret rotation. */
 @RestController
 @RequestMapping("/api/webhook-endpoints")
+@RequiresTeamRole(TeamRole.ADMIN)
 class WebhookEndpointController {
 
     private final WebhookEndpoints endpoints;

@@ -44,12 +44,12 @@ public class FollowUpService {
     }
 
     @Transactional
-    public FollowUpView create(UUID userId, NewFollowUp request) {
+    public FollowUpView create(UUID userId, UUID memberId, NewFollowUp request) {
         String e164 = PhoneNumbers.requireE164("leadPhone", request.leadPhone(), phone.defaultRegion());
         if (request.followUpDate().isBefore(LocalDate.now(clock.withZone(ZoneOffset.UTC)))) {
             throw ApiException.invalidField("followUpDate", "must be today or later");
         }
-        FollowUp followUp = new FollowUp(userId, e164, request.followUpDate(), userId);
+        FollowUp followUp = new FollowUp(userId, e164, request.followUpDate(), memberId);
         followUp.setLeadName(blankToNull(request.leadName()));
         followUp.setLeadEmail(blankToNull(request.leadEmail()));
         followUp.setRemark(blankToNull(request.remark()));
@@ -83,12 +83,12 @@ public class FollowUpService {
     }
 
     @Transactional
-    public FollowUpView changeStatus(UUID userId, UUID followUpId, String status) {
+    public FollowUpView changeStatus(UUID userId, UUID memberId, UUID followUpId, String status) {
         if (status == null || !STATUSES.contains(status)) {
             throw ApiException.invalidField("status", "must be pending, completed or cancelled");
         }
         FollowUp followUp = owned(userId, followUpId);
-        followUp.changeStatus(status, userId, Instant.now(clock));
+        followUp.changeStatus(status, memberId, Instant.now(clock));
         return view(followUps.saveAndFlush(followUp));
     }
 

@@ -80,7 +80,7 @@ class LeadController {
     @PostMapping("/api/follow-ups")
     @ResponseStatus(HttpStatus.CREATED)
     FollowUpView createFollowUp(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody NewFollowUp body) {
-        return followUps.create(user.id(), body);
+        return followUps.create(user.id(), user.memberId(), body);
     }
 
     @Operation(summary = "List your follow-ups")
@@ -97,7 +97,7 @@ class LeadController {
     @PatchMapping("/api/follow-ups/{id}")
     FollowUpView changeFollowUp(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id,
             @RequestBody Map<String, String> body) {
-        return followUps.changeStatus(user.id(), id, body.get("status"));
+        return followUps.changeStatus(user.id(), user.memberId(), id, body.get("status"));
     }
 
     @Operation(summary = "Delete a follow-up")

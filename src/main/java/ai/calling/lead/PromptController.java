@@ -18,6 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 import ai.calling.common.CurrentUser;
 import ai.calling.lead.PromptService.Prompts;
 import ai.calling.lead.internal.OpenAiAnalyzer.PromptCheck;
+import ai.calling.common.RequiresTeamRole;
+import ai.calling.common.TeamRole;
 
 /** OpenAI prompt configuration, at the original system's paths. */
 @RestController
@@ -37,24 +39,28 @@ class PromptController {
     }
 
     @Operation(summary = "Set your analysis prompts")
+    @RequiresTeamRole(TeamRole.ADMIN)
     @PutMapping("/my-prompts")
     Prompts setMine(@AuthenticationPrincipal CurrentUser user, @RequestBody PromptIdsBody body) {
         return prompts.set(user.id(), body.individualPromptId(), body.completePromptId());
     }
 
     @Operation(summary = "Check a prompt id with OpenAI")
+    @RequiresTeamRole(TeamRole.ADMIN)
     @PostMapping("/validate")
     PromptCheck validate(@RequestBody ValidateBody body) {
         return prompts.validate(body.promptId());
     }
 
     @Operation(summary = "Read an account's analysis prompts")
+    @RequiresTeamRole(TeamRole.VIEWER)
     @GetMapping("/admin/users/{userId}/prompts")
     Prompts ofUser(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID userId) {
         return prompts.promptsForAdmin(admin, userId);
     }
 
     @Operation(summary = "Set an account's analysis prompts")
+    @RequiresTeamRole(TeamRole.VIEWER)
     @PutMapping("/admin/users/{userId}/prompts")
     Prompts setOfUser(@AuthenticationPrincipal CurrentUser admin, @PathVariable UUID userId,
             @RequestBody PromptIdsBody body, HttpServletRequest request) {

@@ -33,7 +33,8 @@ class TableOwnershipTest {
     static final Map<String, String> OWNERS = Map.ofEntries(
             Map.entry("users", "auth"), Map.entry("user_sessions", "auth"), Map.entry("rotated_refresh_tokens", "auth"),
             Map.entry("login_attempts", "auth"), Map.entry("password_reset_attempts", "auth"),
-            Map.entry("auth_tokens", "auth"), Map.entry("api_keys", "auth"),
+            Map.entry("auth_tokens", "auth"), Map.entry("api_keys", "auth"), Map.entry("team_members", "auth"),
+            Map.entry("team_invitations", "team"), Map.entry("team_audit_log", "team"),
             Map.entry("agents", "agent"), Map.entry("phone_numbers", "agent"),
             Map.entry("calls", "call"), Map.entry("transcripts", "call"), Map.entry("idempotency_keys", "call"),
             Map.entry("call_slots", "call"),

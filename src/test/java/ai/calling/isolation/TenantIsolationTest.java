@@ -23,10 +23,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
+import ai.calling.common.mail.LoggingMailer;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
+import ai.calling.support.TestTeams;
 import ai.calling.support.TestUsers;
 import ai.calling.support.TestUsers.SignedIn;
+import ai.calling.team.TeamRoleMatrixTest;
 
 /**
  * Tenant isolation by construction: every endpoint of ours whose path takes a variable is found in
@@ -68,6 +71,9 @@ class TenantIsolationTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    LoggingMailer mailer;
 
     /** Cross-tenant cases, keyed by "METHOD /path/{pattern}". */
     Map<String, CrossTenantCase> cases() {
@@ -167,7 +173,24 @@ class TenantIsolationTest {
             call(owner);
             return "+14155550998";
         }, (http, caller, id) -> http.get("/api/leads/" + id, caller.auth())));
+        cases.put("PATCH /api/team/members/{userId}", new CrossTenantCase(this::teamMember, (http, caller, id) ->
+                http.patch("/api/team/members/" + id, Map.of("teamRole", "viewer"), caller.auth())));
+        cases.put("DELETE /api/team/members/{userId}", new CrossTenantCase(this::teamMember, (http, caller, id) ->
+                http.delete("/api/team/members/" + id, caller.auth())));
+        cases.put("DELETE /api/team/invitations/{id}", new CrossTenantCase(this::invitation, (http, caller, id) ->
+                http.delete("/api/team/invitations/" + id, caller.auth())));
+        cases.put("POST /api/team/invitations/{id}/resend", new CrossTenantCase(this::invitation, (http, caller, id) ->
+                http.post("/api/team/invitations/" + id + "/resend", "", caller.auth())));
         return cases;
+    }
+
+    private String teamMember(SignedIn owner) {
+        return TestTeams.join(new Http(port), mailer, owner, "member").id().toString();
+    }
+
+    private String invitation(SignedIn owner) {
+        return new Http(port).post("/api/team/invitations", Map.of("email", "invited-" + UUID.randomUUID()
+                + "@example.test", "teamRole", "viewer"), owner.auth()).json().path("id").asString();
     }
 
     private String followUp(SignedIn owner) {
@@ -203,24 +226,39 @@ class TenantIsolationTest {
                 .containsAll(cases().keySet()).containsAll(NOT_TENANT_SCOPED.keySet());
     }
 
+    /**
+     * Each role of another workspace (its owner, an admin, a member, a viewer) asks for the resource:
+     * 404 exactly like a missing id where the role may call the endpoint, and where it may not, the
+     * same 403 a missing id gets; either way the owner's resource is untouched.
+     */
     @TestFactory
-    Stream<DynamicTest> anotherTenantsIdAnswers404LikeAMissingOne() {
+    Stream<DynamicTest> everyRoleOfAnotherWorkspaceGets404ForItsIdsLikeAMissingOne() {
         Http http = new Http(port);
+        SignedIn strangersOwner = TestUsers.register(http);
+        Map<String, SignedIn> workspaceB = Map.of(TeamRoleMatrixTest.OWNER, strangersOwner,
+                TeamRoleMatrixTest.ADMIN, TestTeams.join(http, mailer, strangersOwner, TeamRoleMatrixTest.ADMIN),
+                TeamRoleMatrixTest.MEMBER, TestTeams.join(http, mailer, strangersOwner, TeamRoleMatrixTest.MEMBER),
+                TeamRoleMatrixTest.VIEWER, TestTeams.join(http, mailer, strangersOwner, TeamRoleMatrixTest.VIEWER));
         return cases().entrySet().stream().map(entry -> DynamicTest.dynamicTest(entry.getKey(), () -> {
             SignedIn owner = TestUsers.register(http);
-            SignedIn stranger = TestUsers.register(http);
             CrossTenantCase scenario = entry.getValue();
             String id = scenario.owned().apply(owner);
             String before = snapshot(id);
+            String required = TeamRoleMatrixTest.EXPECTED.get(entry.getKey());
+            assertThat(required).as("the role table names this endpoint").isNotNull();
 
-            Http.Response strangers = scenario.request().send(http, stranger, id);
-            Http.Response missing = scenario.request().send(http, stranger, UUID.randomUUID().toString());
+            for (String role : TeamRoleMatrixTest.ROLES) {
+                SignedIn stranger = workspaceB.get(role);
+                Http.Response strangers = scenario.request().send(http, stranger, id);
+                Http.Response missing = scenario.request().send(http, stranger, UUID.randomUUID().toString());
 
-            assertThat(strangers.status()).as(strangers.body()).isEqualTo(404);
-            assertThat(strangers.contentType()).startsWith("application/problem+json");
-            assertThat(missing.status()).isEqualTo(404);
-            assertThat(strangers.json().path("title").asString()).isEqualTo(missing.json().path("title").asString());
-            assertThat(snapshot(id)).as("the owner's resource is untouched").isEqualTo(before);
+                boolean allowed = TeamRoleMatrixTest.ROLES.indexOf(role) >= TeamRoleMatrixTest.ROLES.indexOf(required);
+                assertThat(strangers.status()).as(role + ": " + strangers.body()).isEqualTo(allowed ? 404 : 403);
+                assertThat(strangers.contentType()).startsWith("application/problem+json");
+                assertThat(missing.status()).as(role).isEqualTo(strangers.status());
+                assertThat(strangers.json().path("title").asString()).isEqualTo(missing.json().path("title").asString());
+                assertThat(snapshot(id)).as("the owner's resource is untouched by the " + role).isEqualTo(before);
+            }
         }));
     }
 
@@ -293,12 +331,13 @@ class TenantIsolationTest {
                     + jdbc.queryForList("SELECT * FROM do_not_call_numbers WHERE phone_number = ? ORDER BY id", id);
         }
         return Stream.of("contacts", "agents", "calls", "follow_ups", "customers", "lead_analytics", "campaigns", "user_sessions",
-                        "api_keys", "webhook_endpoints")
+                        "api_keys", "webhook_endpoints", "team_invitations", "users")
                 // each row as PostgreSQL writes it: array columns read through JDBC print differently from read to read
                 .map(table -> jdbc.queryForList("SELECT t::text FROM " + table + " t WHERE id = ?::uuid", String.class, id)
                         .toString())
                 .collect(Collectors.joining("|"))
-                + jdbc.queryForList("SELECT * FROM campaign_recipients WHERE campaign_id = ?::uuid ORDER BY id", id);
+                + jdbc.queryForList("SELECT * FROM campaign_recipients WHERE campaign_id = ?::uuid ORDER BY id", id)
+                + jdbc.queryForList("SELECT t::text FROM team_members t WHERE user_id = ?::uuid", String.class, id);
     }
 
     private Set<String> idTakingEndpoints() {

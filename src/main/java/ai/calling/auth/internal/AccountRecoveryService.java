@@ -1,7 +1,5 @@
 package ai.calling.auth.internal;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,9 +105,7 @@ public class AccountRecoveryService {
      * {@code POST /api/auth/verify-email}. This backend serves no such page.
      */
     String link(String page, String token) {
-        String base = application.frontendBaseUrl().toString();
-        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + page + "?token="
-                + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        return application.frontendLink(page, token);
     }
 
     /** New e-mail accounts get a verification mail once their registration has committed. */

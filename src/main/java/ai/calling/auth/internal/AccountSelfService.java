@@ -16,6 +16,7 @@ import ai.calling.auth.AuthDtos.SessionView;
 import ai.calling.common.ApiException;
 import ai.calling.common.CurrentUser;
 import ai.calling.common.PageResponse;
+import ai.calling.common.TeamRole;
 
 /**
  * What a signed-in user does to their own account: name, password, sessions, closure. Every change
@@ -33,11 +34,13 @@ public class AccountSelfService {
     private final PasswordPolicy passwordPolicy;
     private final PasswordEncoder passwordEncoder;
     private final ApplicationEventPublisher events;
+    private final MembershipRepository memberships;
     private final Clock clock;
 
     AccountSelfService(UserAccountRepository users, SessionRepository sessions, AuthTokenRepository tokens,
             ApiKeyRepository apiKeys, PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, ApplicationEventPublisher events,
-            Clock clock) {
+            MembershipRepository memberships, Clock clock) {
+        this.memberships = memberships;
         this.users = users;
         this.sessions = sessions;
         this.tokens = tokens;
@@ -53,7 +56,7 @@ public class AccountSelfService {
         UserAccount user = own(caller);
         user.setName(name.trim());
         users.flush();
-        return profile(user);
+        return profile(user, memberships.placement(user.getId()).orElseThrow());
     }
 
     /**
@@ -73,38 +76,56 @@ public class AccountSelfService {
 
     @Transactional(readOnly = true)
     public PageResponse<SessionView> sessions(CurrentUser caller, PageRequest page) {
-        var items = sessions.live(caller.id(), page.getPageSize(), page.getOffset()).stream()
+        var items = sessions.live(caller.memberId(), page.getPageSize(), page.getOffset()).stream()
                 .map(s -> new SessionView(s.id(), s.ip(), s.userAgent(), s.createdAt(), s.lastUsedAt(), s.expiresAt(),
                         s.id().equals(caller.sessionId())))
                 .toList();
-        return new PageResponse<>(items, page.getPageNumber(), page.getPageSize(), sessions.countLive(caller.id()));
+        return new PageResponse<>(items, page.getPageNumber(), page.getPageSize(), sessions.countLive(caller.memberId()));
     }
 
     /** Ends one of the caller's live sessions (the current one too: that is a sign-out); 404 otherwise. */
     @Transactional
     public void endSession(CurrentUser caller, UUID sessionId) {
-        if (sessions.revokeOwn(caller.id(), sessionId) == 0) {
+        if (sessions.revokeOwn(caller.memberId(), sessionId) == 0) {
             throw ApiException.notFound("The session");
         }
     }
 
     /**
-     * Closes the account for good: the password confirms it; the account becomes inactive (no
-     * sign-in, no token, no key of its works any more), its name and e-mail are erased, every
-     * session ends, and {@link AccountClosed} tells the other modules to erase and stop what is
-     * theirs, in this same transaction. The last active super_admin cannot close their account (409).
+     * Closes the workspace for good, which only its owner may do: the owner's password confirms it;
+     * every account of the workspace becomes inactive (no sign-in, no token, no key of theirs works
+     * any more), their names and e-mails are erased, every session ends, and {@link AccountClosed}
+     * tells the other modules to erase and stop what is the workspace's, in this same transaction.
+     * The last active super_admin cannot close their account (409).
      */
     @Transactional
     public void close(CurrentUser caller, String password) {
-        UserAccount user = locked(caller);
-        requirePassword(user, "password", password);
-        if (CurrentUser.SUPER_ADMIN.equals(user.getRole()) && users.countActiveWithRole(CurrentUser.SUPER_ADMIN) <= 1) {
-            throw ApiException.conflict("This is the last active super_admin; promote another one first");
+        UserAccount workspace = users.lockById(caller.id()).orElseThrow(() -> ApiException.notFound("The user"));
+        UserAccount owner = locked(caller);
+        if (caller.teamRole() != TeamRole.OWNER) {
+            throw ApiException.forbidden("Only the workspace's owner can close it; leave the team instead");
         }
+        requirePassword(owner, "password", password);
         Instant now = clock.instant();
+        for (UUID memberId : memberships.memberIds(workspace.getId())) {
+            UserAccount member = users.lockById(memberId).orElseThrow();
+            if (CurrentUser.SUPER_ADMIN.equals(member.getRole()) && member.isActive()
+                    && users.countActiveWithRole(CurrentUser.SUPER_ADMIN) <= 1) {
+                throw ApiException.conflict("This is the last active super_admin; promote another one first");
+            }
+            closeAccount(member, now, CLOSED_NAME);
+        }
+        events.publishEvent(new AccountClosed(workspace.getId(), now));
+    }
+
+    /**
+     * Ends an account: inactive, e-mail erased (it can be used for a new account), password and
+     * prompts gone, every session ended, every key it made or its workspace holds revoked.
+     */
+    public void closeAccount(UserAccount user, Instant now, String keptName) {
         user.setActive(false);
         user.setClosedAt(now);
-        user.setName(CLOSED_NAME);
+        user.setName(keptName);
         user.setEmail("closed-" + user.getId() + "@closed.invalid");
         user.setPasswordHash(null);
         user.setOpenaiIndividualPromptId(null);
@@ -113,9 +134,9 @@ public class AccountSelfService {
         sessions.revokeAllOf(user.getId());
         // an inactive owner's keys fail already; revoked, they stay dead should the account ever come back
         apiKeys.revokeAll(user.getId());
+        apiKeys.revokeCreatedBy(user.getId());
         tokens.retireUnused(user.getId(), AuthTokenRepository.PASSWORD_RESET);
         tokens.retireUnused(user.getId(), AuthTokenRepository.EMAIL_VERIFICATION);
-        events.publishEvent(new AccountClosed(user.getId(), now));
     }
 
     private void requirePassword(UserAccount user, String field, String password) {
@@ -133,7 +154,7 @@ public class AccountSelfService {
      * the account closed and answers as any request of a closed account does (401).
      */
     private UserAccount locked(CurrentUser caller) {
-        UserAccount user = users.lockById(caller.id()).orElseThrow(() -> ApiException.notFound("The user"));
+        UserAccount user = users.lockById(caller.memberId()).orElseThrow(() -> ApiException.notFound("The user"));
         if (!user.isActive() || user.getClosedAt() != null) {
             throw ApiException.unauthorized("This account is closed or deactivated");
         }
@@ -141,11 +162,12 @@ public class AccountSelfService {
     }
 
     private UserAccount own(CurrentUser caller) {
-        return users.findById(caller.id()).orElseThrow(() -> ApiException.notFound("The user"));
+        return users.findById(caller.memberId()).orElseThrow(() -> ApiException.notFound("The user"));
     }
 
-    static ProfileView profile(UserAccount user) {
-        return new ProfileView(user.getId(), user.getEmail(), user.getName(), user.getRole(), user.getCredits(),
-                user.isEmailVerified(), user.getAuthProvider(), user.isActive(), user.getCreatedAt());
+    static ProfileView profile(UserAccount user, MembershipRepository.Placement placement) {
+        return new ProfileView(user.getId(), user.getEmail(), user.getName(), user.getRole(), placement.credits(),
+                user.isEmailVerified(), user.getAuthProvider(), user.isActive(), user.getCreatedAt(),
+                placement.workspaceId(), placement.teamRole().wireName());
     }
 }

@@ -33,16 +33,16 @@ import ai.calling.common.ApiException;
 import ai.calling.common.CurrentUser;
 
 /**
- * Authenticates {@code Authorization: Bearer ca_...}: an API key acts as its owner with the role
- * {@code user}, never more, whatever the owner's own role. It is refused (403) where only a person
- * may act: sign-in and account paths, key management (a leaked key must not mint more keys), and
- * the admin console. Each key has its own token bucket ({@code API_KEY_REQUESTS_PER_MINUTE}). A
+ * Authenticates {@code Authorization: Bearer ca_...}: an API key acts in its workspace for the member
+ * who created it, with that member's current team role and the platform role {@code user}, never
+ * more. It is refused (403) where only a person may act: sign-in and account paths, key management
+ * (a leaked key must not mint more keys), the team's members and invitations, and the admin console. Each key has its own token bucket ({@code API_KEY_REQUESTS_PER_MINUTE}). A
  * key that does not verify leaves the request anonymous: protected paths then answer 401.
  */
 class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "Bearer ";
-    static final String[] REFUSED_PATHS = { "/api/auth/**", "/api/api-keys/**", "/api/admin/**" };
+    static final String[] REFUSED_PATHS = { "/api/auth/**", "/api/api-keys/**", "/api/admin/**", "/api/team/**" };
 
     private final ApiKeys keys;
     private final int requestsPerMinute;
@@ -95,7 +95,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
                     ApiException.tooManyRequests("Too many requests with this API key; slow down", retryAfter));
             return;
         }
-        CurrentUser user = new CurrentUser(key.userId(), CurrentUser.USER, null);
+        CurrentUser user = new CurrentUser(key.userId(), CurrentUser.USER, null, key.createdBy(), key.teamRole());
         SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken(user, null,
                 List.of(new SimpleGrantedAuthority("ROLE_USER"))));
         chain.doFilter(request, response);

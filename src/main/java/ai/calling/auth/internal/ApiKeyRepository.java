@@ -27,10 +27,11 @@ public class ApiKeyRepository {
     }
 
     /** Inserts a key; empty when its prefix is taken (a collision of random prefixes: the caller draws again). */
-    public Optional<ApiKeyView> insert(UUID userId, String name, String prefix, String keyHash) {
-        return jdbc.sql("INSERT INTO api_keys (user_id, name, prefix, key_hash) VALUES (:user, :name, :prefix, :hash) "
-                + "ON CONFLICT (prefix) DO NOTHING RETURNING " + COLUMNS)
-                .param("user", userId).param("name", name).param("prefix", prefix).param("hash", keyHash)
+    public Optional<ApiKeyView> insert(UUID userId, UUID createdBy, String name, String prefix, String keyHash) {
+        return jdbc.sql("INSERT INTO api_keys (user_id, created_by, name, prefix, key_hash) "
+                + "VALUES (:user, :createdBy, :name, :prefix, :hash) ON CONFLICT (prefix) DO NOTHING RETURNING " + COLUMNS)
+                .param("user", userId).param("createdBy", createdBy).param("name", name).param("prefix", prefix)
+                .param("hash", keyHash)
                 .query(ApiKeyRepository::view).optional();
     }
 
@@ -41,14 +42,21 @@ public class ApiKeyRepository {
                 .param("user", userId).query(Integer.class).single();
     }
 
-    /** The unrevoked key with this prefix, when its owner is active. */
+    /**
+     * The unrevoked key with this prefix, when its workspace is active and the member who created
+     * it is still an active member of that workspace, with that member's current role.
+     */
     public Optional<StoredKey> findUsable(String prefix) {
         return jdbc.sql("""
-                SELECT k.id, k.user_id, k.key_hash, k.last_used_at FROM api_keys k JOIN users u ON u.id = k.user_id
-                 WHERE k.prefix = :prefix AND k.revoked_at IS NULL AND u.is_active""")
+                SELECT k.id, k.user_id, k.created_by, m.team_role, k.key_hash, k.last_used_at
+                  FROM api_keys k JOIN users u ON u.id = k.user_id
+                  JOIN team_members m ON m.user_id = k.created_by AND m.workspace_id = k.user_id
+                  JOIN users c ON c.id = k.created_by
+                 WHERE k.prefix = :prefix AND k.revoked_at IS NULL AND u.is_active AND c.is_active""")
                 .param("prefix", prefix)
                 .query((rs, n) -> new StoredKey(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
-                        rs.getString("key_hash"), instant(rs, "last_used_at")))
+                        rs.getObject("created_by", UUID.class), rs.getString("team_role"), rs.getString("key_hash"),
+                        instant(rs, "last_used_at")))
                 .optional();
     }
 
@@ -69,6 +77,12 @@ public class ApiKeyRepository {
     public int revokeAll(UUID userId) {
         return jdbc.sql("UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP WHERE user_id = :user AND revoked_at IS NULL")
                 .param("user", userId).update();
+    }
+
+    /** Revokes every key a member created (they are leaving the workspace). */
+    public int revokeCreatedBy(UUID memberId) {
+        return jdbc.sql("UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP WHERE created_by = :member "
+                + "AND revoked_at IS NULL").param("member", memberId).update();
     }
 
     public long countActive(UUID userId) {
@@ -94,6 +108,6 @@ public class ApiKeyRepository {
         return value == null ? null : value.toInstant();
     }
 
-    public record StoredKey(UUID id, UUID userId, String keyHash, Instant lastUsedAt) {
+    public record StoredKey(UUID id, UUID userId, UUID createdBy, String teamRole, String keyHash, Instant lastUsedAt) {
     }
 }

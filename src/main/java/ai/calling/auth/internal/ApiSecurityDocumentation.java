@@ -42,9 +42,9 @@ class ApiSecurityDocumentation {
                     .description("The accessToken of POST /api/auth/login, /register or /refresh (15 minutes)"));
             openApi.getComponents().addSecuritySchemes(API_KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP)
                     .scheme("bearer").bearerFormat("ca_...")
-                    .description("An API key of POST /api/api-keys, sent as Authorization: Bearer ca_...; it acts as"
-                            + " its owner with the role user, and is refused (403) on /api/auth/**, /api/api-keys/**"
-                            + " and /api/admin/**"));
+                    .description("An API key of POST /api/api-keys, sent as Authorization: Bearer ca_...; it acts in"
+                            + " its workspace with the team role of the member who made it (platform role user), and is"
+                            + " refused (403) on /api/auth/**, /api/api-keys/**, /api/team/** and /api/admin/**"));
             // either scheme, except where an API key is refused
             openApi.setSecurity(List.of(new SecurityRequirement().addList(BEARER), new SecurityRequirement().addList(API_KEY)));
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {

@@ -20,7 +20,10 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 
 import ai.calling.common.ApiException;
 
-/** Per client IP token bucket on {@code /api/auth/**}: a steady trickle, no bursts of guessing. */
+/**
+ * Per client IP token bucket on {@code /api/auth/**} and the acceptance of invitations: a steady
+ * trickle, no bursts of guessing.
+ */
 class AuthRateLimitFilter extends OncePerRequestFilter {
 
     private final int requestsPerMinute;
@@ -35,7 +38,8 @@ class AuthRateLimitFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/auth/");
+        return !request.getRequestURI().startsWith("/api/auth/")
+                && !request.getRequestURI().equals("/api/team/invitations/accept");
     }
 
     @Override

@@ -20,6 +20,7 @@ import ai.calling.common.CurrentUser;
 import ai.calling.auth.UserRegistered;
 import ai.calling.billing.CreditLedger;
 import ai.calling.common.ApiException;
+import ai.calling.common.TeamRole;
 import ai.calling.config.SystemSettings;
 
 /** Sign-up, sign-in, token refresh with rotation, sign-out. */
@@ -39,13 +40,15 @@ public class AuthService {
     private final CreditLedger ledger;
     private final SystemSettings settings;
     private final ApplicationEventPublisher events;
+    private final MembershipRepository memberships;
     private final Clock clock;
     private final String timingDummyHash;
 
     AuthService(UserAccountRepository users, SessionRepository sessions, LoginAttemptRepository attempts,
             LoginThrottle throttle, PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder,
             AccessTokens accessTokens, CreditLedger ledger, SystemSettings settings, ApplicationEventPublisher events,
-            Clock clock) {
+            MembershipRepository memberships, Clock clock) {
+        this.memberships = memberships;
         this.users = users;
         this.sessions = sessions;
         this.attempts = attempts;
@@ -109,6 +112,30 @@ public class AuthService {
         return user;
     }
 
+    /**
+     * The account of someone who accepted an invitation, in the caller's transaction: its e-mail is
+     * proven by the invitation's token, it gets no welcome bonus (it spends the workspace's credits)
+     * and it joins the workspace with the invited role. 409 if the e-mail was taken meanwhile.
+     */
+    public AuthResponse createMemberAccount(UUID workspaceId, TeamRole role, UUID invitedBy, String email,
+            String rawName, String password, ClientInfo client) {
+        passwordPolicy.check("password", password, email);
+        if (users.findByEmail(email).isPresent()) {
+            throw ApiException.conflict("An account with this e-mail address already exists");
+        }
+        UserAccount user = new UserAccount(email, rawName.trim(), 0);
+        user.setPasswordHash(passwordEncoder.encode(password));
+        user.setAuthProvider("email");
+        user.setEmailVerified(true);
+        try {
+            user = users.saveAndFlush(user);
+        } catch (DataIntegrityViolationException raceLost) {
+            throw ApiException.conflict("An account with this e-mail address already exists");
+        }
+        memberships.join(user.getId(), workspaceId, role, invitedBy);
+        return openSession(user, client);
+    }
+
     /** Not transactional: the attempt rows must stay written when the answer is an error. */
     public AuthResponse login(String rawEmail, String password, ClientInfo client) {
         String email = normaliseEmail(rawEmail);
@@ -170,9 +197,8 @@ public class AuthService {
 
     @Transactional(readOnly = true)
     public ProfileView profile(CurrentUser caller) {
-        UserAccount user = users.findById(caller.id()).orElseThrow(() -> ApiException.notFound("The user"));
-        return new ProfileView(user.getId(), user.getEmail(), user.getName(), user.getRole(), user.getCredits(),
-                user.isEmailVerified(), user.getAuthProvider(), user.isActive(), user.getCreatedAt());
+        UserAccount user = users.findById(caller.memberId()).orElseThrow(() -> ApiException.notFound("The user"));
+        return AccountSelfService.profile(user, placement(user));
     }
 
     /** Opens a session for a user who has just proven who they are (password or social sign-in). */
@@ -188,9 +214,16 @@ public class AuthService {
     }
 
     private AuthResponse response(AccessTokens.Issued access, String refreshToken, UserAccount user) {
+        MembershipRepository.Placement placement = placement(user);
         return new AuthResponse(access.token(), refreshToken, "Bearer", accessTokens.ttl().toSeconds(),
-                new UserView(user.getId(), user.getEmail(), user.getName(), user.getRole(), user.getCredits(),
-                        user.isEmailVerified()));
+                new UserView(user.getId(), user.getEmail(), user.getName(), user.getRole(), placement.credits(),
+                        user.isEmailVerified(), placement.workspaceId(), placement.teamRole().wireName()));
+    }
+
+    /** Where the account acts; an account without a workspace (removed from its team) cannot sign in. */
+    MembershipRepository.Placement placement(UserAccount user) {
+        return memberships.placement(user.getId())
+                .orElseThrow(() -> ApiException.unauthorized("This account no longer belongs to a workspace"));
     }
 
     /** Where a request came from, as recorded with sessions and attempts. */

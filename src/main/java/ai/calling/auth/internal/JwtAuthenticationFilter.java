@@ -17,11 +17,13 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 
 import ai.calling.auth.ApiKeys;
 import ai.calling.common.CurrentUser;
+import ai.calling.common.TeamRole;
 
 /**
  * Authenticates {@code Authorization: Bearer <access token>}: the JWT must verify, and its session
- * and user must still be active in the database, so sign-out, reuse detection and deactivation take
- * effect on the very next request. The role comes from the database, not the token. A missing or
+ * and user (and their workspace) must still be active in the database, so sign-out, reuse detection,
+ * deactivation and removal from the team take effect on the very next request. The roles, platform
+ * and team, come from the database, not the token. A missing or
  * bad token leaves the request anonymous; protected paths then answer 401.
  */
 class JwtAuthenticationFilter extends OncePerRequestFilter {
@@ -46,8 +48,9 @@ class JwtAuthenticationFilter extends OncePerRequestFilter {
                 && !ApiKeys.looksLikeKey(header.substring(BEARER.length()).trim())) {
             try {
                 accessTokens.verify(header.substring(BEARER.length()).trim())
-                        .flatMap(token -> sessions.activeRole(token.sessionId(), token.userId())
-                                .map(role -> new CurrentUser(token.userId(), role, token.sessionId())))
+                        .flatMap(token -> sessions.activeIdentity(token.sessionId(), token.userId())
+                                .map(who -> new CurrentUser(who.workspaceId(), who.role(), token.sessionId(),
+                                        token.userId(), TeamRole.fromWire(who.teamRole()).orElseThrow())))
                         .ifPresent(JwtAuthenticationFilter::authenticate);
             } catch (RuntimeException sessionLookupFailed) {
                 // the database is out of reach, typically: answered by the one advice (503, Retry-After)

@@ -35,7 +35,8 @@ import ai.calling.config.SecurityProperties;
 class SecurityConfiguration {
 
     static final String[] PUBLIC_AUTH_PATHS = { "/api/auth/register", "/api/auth/login", "/api/auth/refresh",
-            "/api/auth/forgot-password", "/api/auth/reset-password", "/api/auth/verify-email" };
+            "/api/auth/forgot-password", "/api/auth/reset-password", "/api/auth/verify-email",
+            "/api/team/invitations/accept" };
 
     @Bean
     PasswordEncoder passwordEncoder() {

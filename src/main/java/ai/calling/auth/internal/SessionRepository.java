@@ -33,12 +33,24 @@ public class SessionRepository {
                 .update();
     }
 
-    /** The role of the session's user when both the session and the user are active. */
-    public Optional<String> activeRole(UUID sessionId, UUID userId) {
+    /**
+     * Who the session's user is right now, when the session, the user and their workspace are all
+     * active: their platform role, the workspace they act in and their role there. A removed member
+     * has no workspace any more, so their next request is anonymous (401).
+     */
+    public Optional<ActiveIdentity> activeIdentity(UUID sessionId, UUID userId) {
         return jdbc.sql("""
-                SELECT u.role FROM user_sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.id = :id AND s.user_id = :user AND s.is_active AND u.is_active""")
-                .param("id", sessionId).param("user", userId).query(String.class).optional();
+                SELECT u.role, m.workspace_id, m.team_role
+                  FROM user_sessions s JOIN users u ON u.id = s.user_id
+                  JOIN team_members m ON m.user_id = u.id JOIN users w ON w.id = m.workspace_id
+                 WHERE s.id = :id AND s.user_id = :user AND s.is_active AND u.is_active AND w.is_active""")
+                .param("id", sessionId).param("user", userId)
+                .query((rs, n) -> new ActiveIdentity(rs.getString("role"), rs.getObject("workspace_id", UUID.class),
+                        rs.getString("team_role")))
+                .optional();
+    }
+
+    public record ActiveIdentity(String role, UUID workspaceId, String teamRole) {
     }
 
     /** The session currently holding this refresh token, locked until the transaction ends. */

@@ -37,15 +37,15 @@ public class CallDials {
 
     /** A dial to write before it is sent: status in_progress, dial_status dialing, no execution id yet. */
     public record NewDial(UUID callId, String phoneNumber, UUID contactId, String callerName,
-            Map<String, Object> userData, UUID campaignId, UUID campaignRecipientId) {
+            Map<String, Object> userData, UUID campaignId, UUID campaignRecipientId, UUID createdBy) {
     }
 
     /** Writes the calls of dials about to be sent, in one batch. */
     public void insert(UUID userId, UUID agentId, List<NewDial> dials) {
         batches.batchUpdate("""
                 INSERT INTO calls (id, user_id, agent_id, phone_number, contact_id, caller_name, lead_type, call_source,
-                                   dial_status, metadata, campaign_id, campaign_recipient_id)
-                VALUES (?, ?, ?, ?, ?, ?, 'outbound', 'phone', 'dialing', CAST(? AS jsonb), ?, ?)""", dials, dials.size(),
+                                   dial_status, metadata, campaign_id, campaign_recipient_id, created_by)
+                VALUES (?, ?, ?, ?, ?, ?, 'outbound', 'phone', 'dialing', CAST(? AS jsonb), ?, ?, ?)""", dials, dials.size(),
                 (ps, dial) -> {
                     ps.setObject(1, dial.callId());
                     ps.setObject(2, userId);
@@ -57,6 +57,7 @@ public class CallDials {
                             dial.userData() == null ? Map.of() : dial.userData())));
                     ps.setObject(8, dial.campaignId());
                     ps.setObject(9, dial.campaignRecipientId());
+                    ps.setObject(10, dial.createdBy());
                 });
     }
 

@@ -36,15 +36,16 @@ public class Campaigns {
             int retryDelayMinutes) {
     }
 
-    public CampaignRow insert(UUID userId, Settings s) {
+    public CampaignRow insert(UUID userId, UUID createdBy, Settings s) {
         return jdbc.sql("""
-                INSERT INTO campaigns (user_id, agent_id, name, timezone, window_start, window_end, window_days,
-                                       max_concurrent_calls, retry_max_attempts, retry_on, retry_delay_minutes)
-                VALUES (:user, :agent, :name, :timezone, :start, :end, CAST(:days AS smallint[]), :max, :attempts,
-                        CAST(:retryOn AS varchar[]), :delay)
+                INSERT INTO campaigns (user_id, created_by, agent_id, name, timezone, window_start, window_end,
+                                       window_days, max_concurrent_calls, retry_max_attempts, retry_on,
+                                       retry_delay_minutes)
+                VALUES (:user, :createdBy, :agent, :name, :timezone, :start, :end, CAST(:days AS smallint[]), :max,
+                        :attempts, CAST(:retryOn AS varchar[]), :delay)
                 RETURNING\s""" + COLUMNS)
-                .param("user", userId).param("agent", s.agentId()).param("name", s.name()).param("timezone", s.timezone())
-                .param("start", s.windowStart()).param("end", s.windowEnd())
+                .param("user", userId).param("createdBy", createdBy).param("agent", s.agentId()).param("name", s.name())
+                .param("timezone", s.timezone()).param("start", s.windowStart()).param("end", s.windowEnd())
                 .param("days", s.windowDays().toArray(Integer[]::new)).param("max", s.maxConcurrentCalls())
                 .param("attempts", s.retryMaxAttempts()).param("retryOn", s.retryOn().toArray(String[]::new))
                 .param("delay", s.retryDelayMinutes()).query(Campaigns::row).single();

@@ -49,6 +49,10 @@ public class Contact {
     @Column(nullable = false)
     private int notConnected;
 
+    /** The member who created the contact by hand; null when imported in bulk or auto-created. */
+    @Column(updatable = false)
+    private UUID createdBy;
+
     @CreationTimestamp
     @Column(nullable = false, updatable = false)
     private Instant createdAt;
@@ -68,6 +72,8 @@ public class Contact {
 
     public UUID getId() { return id; }
     public UUID getUserId() { return userId; }
+    public UUID getCreatedBy() { return createdBy; }
+    public void setCreatedBy(UUID createdBy) { this.createdBy = createdBy; }
     public String getName() { return name; }
     public void setName(String name) { this.name = name; }
     public String getPhoneNumber() { return phoneNumber; }
