@@ -29,11 +29,12 @@ public final class CallDtos {
      * minutes, credits used, recording, contact and the state of its lead analysis. {@code dialStatus}
      * (calls we dialled only) is {@code confirmed} once Bolna placed the call, {@code unconfirmed} while
      * Bolna's answer is missing; {@code bolnaExecutionId} is null until then. {@code campaignId} names the
-     * campaign that placed the call.
+     * campaign that placed the call, {@code createdBy} the member who asked for it (null for a
+     * campaign's calls and inbound ones).
      */
     public record CallView(UUID id, UUID agentId, UUID contactId, String phoneNumber, String callerName, String status,
             String lifecycleStatus, String leadType, String callSource, String bolnaExecutionId, String dialStatus,
-            UUID campaignId, int durationSeconds,
+            UUID campaignId, UUID createdBy, int durationSeconds,
             int billedMinutes, int creditsUsed, String recordingUrl, String hangupBy, String hangupReason,
             Integer hangupProviderCode, Instant ringingStartedAt, Instant answeredAt, Instant disconnectedAt,
             Instant completedAt, String analysisStatus, Instant createdAt, Instant updatedAt) {

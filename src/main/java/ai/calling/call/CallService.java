@@ -363,7 +363,7 @@ public class CallService {
                 : "unconfirmed";
         return new CallView(c.getId(), c.getAgentId(), c.getContactId(), c.getPhoneNumber(), c.getCallerName(),
                 c.getStatus(), c.getCallLifecycleStatus(), c.getLeadType(), c.getCallSource(), c.getBolnaExecutionId(),
-                dialStatus, c.getCampaignId(), c.getDurationSeconds(), c.getDurationMinutes(), c.getCreditsUsed(), c.getRecordingUrl(),
+                dialStatus, c.getCampaignId(), c.getCreatedBy(), c.getDurationSeconds(), c.getDurationMinutes(), c.getCreditsUsed(), c.getRecordingUrl(),
                 c.getHangupBy(), c.getHangupReason(), c.getHangupProviderCode(), c.getRingingStartedAt(),
                 c.getCallAnsweredAt(), c.getCallDisconnectedAt(), c.getCompletedAt(), analysisStatus, c.getCreatedAt(),
                 c.getUpdatedAt());

@@ -61,7 +61,7 @@ public final class CampaignDtos {
 
     public record CampaignView(UUID id, String name, UUID agentId, String status, String pauseReason, String timezone,
             CallingWindowDto callingWindow, int maxConcurrentCalls, RetryPolicy retry, Stats stats, Instant createdAt,
-            Instant updatedAt, Instant startedAt, Instant completedAt, Instant cancelledAt) {
+            Instant updatedAt, Instant startedAt, Instant completedAt, Instant cancelledAt, UUID createdBy) {
     }
 
     /** Recipients per status ({@code pending} includes those waiting for a retry). */

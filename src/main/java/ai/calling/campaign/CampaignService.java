@@ -333,7 +333,7 @@ public class CampaignService {
     private CampaignView view(CampaignRow c) {
         return new CampaignView(c.id(), c.name(), c.agentId(), c.status(), c.pauseReason(), c.timezone(), window(c),
                 c.maxConcurrentCalls(), retry(c), recipients.stats(c.id()), c.createdAt(), c.updatedAt(), c.startedAt(),
-                c.completedAt(), c.cancelledAt());
+                c.completedAt(), c.cancelledAt(), c.createdBy());
     }
 
     private static CallingWindowDto window(CampaignRow c) {

@@ -40,7 +40,7 @@ public final class ContactDtos {
 
     public record ContactView(UUID id, String name, String phoneNumber, String email, String company, String notes,
             boolean isCustomer, boolean isAutoCreated, String autoCreationSource, UUID autoCreatedFromCallId,
-            int notConnected, Instant createdAt, Instant updatedAt) {
+            int notConnected, Instant createdAt, Instant updatedAt, UUID createdBy) {
     }
 
     /** Which contacts a list or an export covers. */

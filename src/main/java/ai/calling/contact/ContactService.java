@@ -208,7 +208,7 @@ public class ContactService {
     static ContactView view(Contact c) {
         return new ContactView(c.getId(), c.getName(), c.getPhoneNumber(), c.getEmail(), c.getCompany(), c.getNotes(),
                 c.isCustomer(), c.isAutoCreated(), c.getAutoCreationSource(), c.getAutoCreatedFromCallId(),
-                c.getNotConnected(), c.getCreatedAt(), c.getUpdatedAt());
+                c.getNotConnected(), c.getCreatedAt(), c.getUpdatedAt(), c.getCreatedBy());
     }
 
     private static String trimToNull(String value) {

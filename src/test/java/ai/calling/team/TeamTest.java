@@ -129,8 +129,14 @@ class TeamTest {
                 .isZero();
 
         // the member works with contacts but manages neither members nor keys nor agents
-        assertThat(http.post("/api/contacts", Map.of("phoneNumber", "+14155550101"), member.auth()).status())
-                .isEqualTo(201);
+        Http.Response contact = http.post("/api/contacts", Map.of("phoneNumber", "+14155550101"), member.auth());
+        assertThat(contact.status()).isEqualTo(201);
+        assertThat(contact.json().path("createdBy").asString()).isEqualTo(member.id().toString());
+        Http.Response campaign = http.post("/api/campaigns", Map.of("name", "Members' list", "agentId", agent,
+                "timezone", "UTC", "callingWindow", Map.of("start", "09:00", "end", "17:00", "days", List.of("MON")),
+                "maxConcurrentCalls", 1), member.auth());
+        assertThat(campaign.status()).as(campaign.body()).isEqualTo(201);
+        assertThat(campaign.json().path("createdBy").asString()).isEqualTo(member.id().toString());
         for (Http.Response refused : List.of(
                 http.post("/api/team/invitations", Map.of("email", "x-" + UUID.randomUUID() + "@example.test",
                         "teamRole", "viewer"), member.auth()),
@@ -157,6 +163,7 @@ class TeamTest {
                 member.auth());
 
         assertThat(call.status()).as(call.body()).isEqualTo(201);
+        assertThat(call.json().path("createdBy").asString()).isEqualTo(member.id().toString());
         String callId = call.json().path("id").asString();
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "completed".equals(jdbc.queryForObject(
                 "SELECT status FROM calls WHERE id = ?::uuid", String.class, callId)));

@@ -53,6 +53,10 @@ public class Call {
     @Column(updatable = false)
     private UUID campaignRecipientId;
 
+    /** The member who asked for the call; null for a campaign's dials and calls Bolna reported on its own. */
+    @Column(updatable = false)
+    private UUID createdBy;
+
     @Column(nullable = false)
     private String phoneNumber;
 
@@ -128,6 +132,7 @@ public class Call {
     public void setBolnaExecutionId(String executionId) { this.bolnaExecutionId = executionId; }
     public String getDialStatus() { return dialStatus; }
     public UUID getCampaignId() { return campaignId; }
+    public UUID getCreatedBy() { return createdBy; }
     public UUID getCampaignRecipientId() { return campaignRecipientId; }
     public void setDialStatus(String dialStatus) { this.dialStatus = dialStatus; }
     public String getPhoneNumber() { return phoneNumber; }

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 public record CampaignRow(UUID id, UUID userId, UUID agentId, String name, String status, String pauseReason,
         String timezone, LocalTime windowStart, LocalTime windowEnd, List<Integer> windowDays, int maxConcurrentCalls,
         int retryMaxAttempts, List<String> retryOn, int retryDelayMinutes, Instant startedAt, Instant completedAt,
-        Instant cancelledAt, Instant createdAt, Instant updatedAt) {
+        Instant cancelledAt, Instant createdAt, Instant updatedAt, UUID createdBy) {
 
     public CallingWindow window() {
         return new CallingWindow(windowStart, windowEnd, windowDays.stream().map(DayOfWeek::of)

@@ -22,7 +22,7 @@ public class Campaigns {
     private static final String COLUMNS = """
             id, user_id, agent_id, name, status, pause_reason, timezone, window_start, window_end, window_days,
             max_concurrent_calls, retry_max_attempts, retry_on, retry_delay_minutes, started_at, completed_at,
-            cancelled_at, created_at, updated_at""";
+            cancelled_at, created_at, updated_at, created_by""";
 
     private final JdbcClient jdbc;
 
@@ -186,7 +186,8 @@ public class Campaigns {
                 rs.getInt("max_concurrent_calls"), rs.getInt("retry_max_attempts"),
                 Arrays.stream((Object[]) array(rs.getArray("retry_on"))).map(String::valueOf).toList(),
                 rs.getInt("retry_delay_minutes"), instant(rs, "started_at"), instant(rs, "completed_at"),
-                instant(rs, "cancelled_at"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                instant(rs, "cancelled_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                rs.getObject("created_by", UUID.class));
     }
 
     private static Object array(Array array) throws SQLException {
