@@ -15,4 +15,5 @@ echo "$OUT"
 BASE=$(bash ../shared/bench/pg-insert-baseline.sh 10 | sed -n 's/baseline_tps=//p')
 echo "baseline_tps=$BASE"
 RATE=$(echo "$OUT" | sed -n 's/^outbound_deliveries_per_s=//p')
-python3 -c "print(f'ratio_deliveries_per_s_to_baseline_tps={float($RATE) / float($BASE):.2f}')"
+python3 -c "print(f'ratio_deliveries_per_s_to_baseline_tps={float($RATE) / float($BASE):.3f}')"
+echo "load_average=$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -90,7 +90,9 @@ class TableOwnershipTest {
     /** A table after FROM, JOIN, UPDATE or TABLE (not a function: no parenthesis follows), or after INTO. */
     private static final Pattern TABLE_REFERENCE = Pattern.compile(
             "\\b(?:FROM|JOIN|UPDATE|TABLE)\\s+([a-z_][a-z0-9_]*)\\b(?!\\s*\\()|\\bINTO\\s+([a-z_][a-z0-9_]*)");
-    private static final Pattern CTE = Pattern.compile("(?:WITH|,)\\s+([a-z_][a-z0-9_]*)\\s+AS\\s*\\(");
+    /** A common table expression's name, also one written {@code AS [NOT] MATERIALIZED (}. */
+    private static final Pattern CTE = Pattern.compile(
+            "(?:WITH|,)\\s+([a-z_][a-z0-9_]*)\\s+AS\\s*(?:(?:NOT\\s+)?MATERIALIZED\\s*)?\\(");
     private static final Pattern ENTITY_TABLE = Pattern.compile("@Table\\(name\\s*=\\s*\"([a-z_]+)\"");
 
     @Test
@@ -144,8 +146,9 @@ class TableOwnershipTest {
     void theScanFindsWhatSqlNames() {
         assertThat(tablesNamedIn("""
                 String sql = \"""
-                    WITH per_phone AS (SELECT phone_number FROM calls c JOIN transcripts t ON t.call_id = c.id)
-                    SELECT * FROM per_phone, unnest(:x) AS v JOIN lead_analytics l ON true\""";
+                    WITH per_phone AS (SELECT phone_number FROM calls c JOIN transcripts t ON t.call_id = c.id),
+                         picked AS MATERIALIZED (SELECT 1 FROM per_phone), kept AS NOT MATERIALIZED (SELECT 1)
+                    SELECT * FROM picked JOIN kept ON true, unnest(:x) AS v JOIN lead_analytics l ON true\""";
                 String more = "UPDATE campaigns SET x = 1";
                 String insert = "INSERT INTO call_slots (slot) SELECT generate_series(1, :n)";
                 String prose = "removed from Bolna again";

@@ -90,6 +90,19 @@ class WebhookBenchmark {
         System.out.printf("webhook_calls_completed=%d%n", completed);
         System.out.printf("webhook_outbound_events=%d%n", jdbc.queryForObject(
                 "SELECT count(*) FROM outbound_events WHERE user_id = ANY(?)", Long.class, (Object) users.toArray(UUID[]::new)));
+        if (ENDPOINT) {
+            // every event of the measured run reaches the receiver: the outbox is delivered, not only written
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            String pending = "SELECT count(*) FROM webhook_deliveries WHERE user_id = ANY(?) AND status <> 'succeeded'";
+            while (System.nanoTime() < deadline
+                    && jdbc.queryForObject(pending, Long.class, (Object) users.toArray(UUID[]::new)) > 0) {
+                Thread.sleep(200);
+            }
+            System.out.printf("webhook_outbound_delivered=%d%nwebhook_outbound_delivered_after_s=%.1f%n",
+                    jdbc.queryForObject("SELECT count(*) FROM webhook_deliveries WHERE user_id = ANY(?) AND status = "
+                            + "'succeeded'", Long.class, (Object) users.toArray(UUID[]::new)),
+                    (System.nanoTime() - start) / 1e9);
+        }
         Long drift = jdbc.queryForObject("""
                 SELECT count(*) FROM users u WHERE u.id = ANY(?) AND u.credits <>
                        (SELECT COALESCE(sum(amount), 0) FROM credit_transactions t WHERE t.user_id = u.id)""",

@@ -36,7 +36,9 @@ import ai.calling.support.StripeEvents;
 import ai.calling.support.TestCredits;
 import ai.calling.support.TestUsers;
 import ai.calling.support.TestUsers.SignedIn;
+import ai.calling.support.WebhookReceiver;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Campaigns through HTTP against the Bolna fake, which answers calls and plays their lifecycle back
@@ -47,8 +49,11 @@ import tools.jackson.databind.JsonNode;
 class CampaignsTest {
 
     static final String SECRET = "hook-secret-22";
+    static final JsonMapper JSON = JsonMapper.builder().build();
     static final String STRIPE_SECRET = "whsec_campaigns";
     static final FakeBolna BOLNA = new FakeBolna();
+    /** A customer's server subscribed to campaign.completed (outbound webhooks). */
+    static final WebhookReceiver RECEIVER = new WebhookReceiver();
     /** A Tuesday, 18:00 UTC: 10:00 in San Francisco, 13:00 in New York, 18:00 in London. */
     static final Instant TUESDAY_EVENING_UTC = Instant.parse("2026-12-01T18:00:00Z");
 
@@ -81,6 +86,7 @@ class CampaignsTest {
     @AfterAll
     static void stop() {
         BOLNA.close();
+        RECEIVER.close();
     }
 
     @LocalServerPort
@@ -191,6 +197,41 @@ class CampaignsTest {
         assertThat(results.path("leads").path("warm").asInt()).isEqualTo(1);
         SignedIn other = TestUsers.register(http);
         assertThat(http.get("/api/analytics/campaigns/" + campaign, other.auth()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void theDispatcherCompletingACampaignSendsCampaignCompletedOnceToASubscribedEndpoint() {
+        String path = "/campaign-completed-" + UUID.randomUUID();
+        Http.Response endpoint = http.post("/api/webhook-endpoints", Map.of("url", RECEIVER.url(path), "events",
+                List.of("campaign.completed")), user.auth());
+        assertThat(endpoint.status()).as(endpoint.body()).isEqualTo(201);
+        String campaign = campaign(null, 2);
+        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", List.of("+14152009201",
+                "+14152009202")), user.auth());
+        http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+        dispatcher.dispatchOnce();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inProgress(campaign) == 0);
+        // both calls ended, but no round has seen the campaign finished yet
+        assertThat(outboundEvents("campaign.completed")).isZero();
+
+        runUntilEnded(campaign);
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !RECEIVER.received(path).isEmpty());
+        JsonNode body = JSON.readTree(RECEIVER.received(path).getFirst().body());
+        assertThat(body.path("type").asString()).isEqualTo("campaign.completed");
+        assertThat(body.path("data").path("id").asString()).isEqualTo(campaign);
+        assertThat(body.path("data").path("status").asString()).isEqualTo("completed");
+        assertThat(body.path("data").path("stats").path("total").asInt()).isEqualTo(2);
+        assertThat(body.path("data").path("stats").path("completed").asInt()).isEqualTo(2);
+        // later rounds do not complete it again
+        dispatcher.dispatchOnce();
+        assertThat(outboundEvents("campaign.completed")).isEqualTo(1);
+        assertThat(RECEIVER.received(path)).hasSize(1);
+    }
+
+    private long outboundEvents(String type) {
+        return jdbc.queryForObject("SELECT count(*) FROM outbound_events WHERE user_id = ? AND type = ?", Long.class,
+                user.id(), type);
     }
 
     @Test

@@ -27,6 +27,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.call.CallLifecycle.CallCompleted;
 import ai.calling.campaign.CampaignCompleted;
+import ai.calling.common.mail.LoggingMailer;
+import ai.calling.common.mail.OutgoingMail;
+import ai.calling.config.OutboundWebhookProperties;
 import ai.calling.integration.internal.OutboxStore;
 import ai.calling.lead.LeadAnalysisCompleted;
 import ai.calling.support.Http;
@@ -71,6 +74,12 @@ class OutboundWebhooksTest {
 
     @Autowired
     OutboxStore outbox;
+
+    @Autowired
+    LoggingMailer mailer;
+
+    @Autowired
+    OutboundWebhookProperties properties;
 
     Http http;
     SignedIn user;
@@ -161,6 +170,9 @@ class OutboundWebhooksTest {
         assertThat(List.of(log.get(0).path("responseStatus").asInt(), log.get(1).path("responseStatus").asInt(),
                 log.get(2).path("responseStatus").asInt())).containsExactly(500, 500, 200);
         assertThat(log.get(0).has("durationMs")).isTrue();
+        // the success ended the endpoint's failure streak
+        assertThat(jdbc.queryForObject("SELECT failing_since IS NULL FROM webhook_endpoints WHERE id = ?::uuid",
+                Boolean.class, endpoint.path("id").asString())).isTrue();
     }
 
     @Test
@@ -222,29 +234,77 @@ class OutboundWebhooksTest {
     }
 
     @Test
-    void anEndpointFailingForThreeDaysIsDisabledAndItsOwnerNotified() {
+    void anEndpointFailingForThreeDaysIsDisabledAndItsOwnerNotifiedByARowAndAMail() {
         String path = "/down-" + UUID.randomUUID();
-        RECEIVER.answer(path, 503);
+        RECEIVER.answer(path, 503, 503, 503);
         JsonNode endpoint = register(path, List.of("call.completed"));
         String id = endpoint.path("id").asString();
-        jdbc.update("UPDATE webhook_endpoints SET failing_since = now() - interval '73 hours' WHERE id = ?::uuid", id);
 
         completeACall("completed", 10);
 
+        // two failures a second apart (both recorded): the streak has begun, the endpoint stays enabled
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/api/webhook-endpoints/" + id
+                + "/deliveries", user.auth()).json().path("items").path(0).path("attemptLog").size() >= 2);
+        assertThat(http.get("/api/webhook-endpoints/" + id, user.auth()).json().path("enabled").asBoolean()).isTrue();
+        assertThat(jdbc.queryForObject("SELECT failing_since > now() - interval '1 minute' FROM webhook_endpoints "
+                + "WHERE id = ?::uuid", Boolean.class, id)).isTrue();
+        // as if the first failure had been 73 hours ago: the next failure (the third attempt) disables it
+        int mailsBefore = mailsTo(user.email()).size();
+        jdbc.update("UPDATE webhook_endpoints SET failing_since = failing_since - interval '73 hours' WHERE id = ?::uuid", id);
+
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !http.get("/api/webhook-endpoints/" + id,
                 user.auth()).json().path("enabled").asBoolean());
+        assertThat(RECEIVER.received(path)).hasSize(3);
         assertThat(http.get("/api/webhook-endpoints/" + id, user.auth()).json().path("disabledReason").asString())
                 .contains("72 hours");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM integration_notifications WHERE user_id = ? "
                 + "AND endpoint_id = ?::uuid AND kind = 'webhook_endpoint_disabled'", Long.class, user.id(), id))
                 .isEqualTo(1);
+        // the owner's mail is sent after the disabling transaction commits
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> mailsTo(user.email()).size() > mailsBefore);
+        List<OutgoingMail> mails = mailsTo(user.email());
+        assertThat(mails).hasSize(mailsBefore + 1);
+        assertThat(mails.getLast().subject()).isEqualTo("Your webhook endpoint was disabled");
+        assertThat(mails.getLast().text()).contains(RECEIVER.url(path)).contains(id).contains("72 hours");
         assertThat(http.post("/api/webhook-endpoints/" + id + "/test", "", user.auth()).status()).isEqualTo(409);
 
-        // enabled again, the pending delivery goes out
+        // enabled again, the pending delivery goes out (redelivered now rather than at its next attempt, 16 s on)
         Http.Response enabled = http.patch("/api/webhook-endpoints/" + id, Map.of("enabled", true), user.auth());
         assertThat(enabled.status()).isEqualTo(200);
         assertThat(enabled.json().path("disabledReason").isNull()).isTrue();
+        String delivery = http.get("/api/webhook-endpoints/" + id + "/deliveries", user.auth()).json().path("items")
+                .path(0).path("id").asString();
+        assertThat(http.post("/api/webhook-endpoints/" + id + "/deliveries/" + delivery + "/redeliver", "", user.auth())
+                .status()).isEqualTo(202);
         awaitDeliveries(id, "succeeded", 1);
+        assertThat(mailsTo(user.email())).hasSize(mailsBefore + 1);
+    }
+
+    @Test
+    void anAnswerLaterThanTheTimeoutIsAFailedAttemptAndTheDeliveryIsRetried() {
+        String path = "/slow-" + UUID.randomUUID();
+        Duration timeout = properties.timeout();
+        // the first request is answered (200) only after twice the timeout; the retry at once
+        RECEIVER.answerAfter(path, timeout.multipliedBy(2));
+        JsonNode endpoint = register(path, List.of("call.completed"));
+
+        completeACall("completed", 12);
+
+        JsonNode delivery = awaitDeliveries(endpoint.path("id").asString(), "succeeded", 1).path("items").get(0);
+        assertThat(delivery.path("attempts").asInt()).isEqualTo(2);
+        JsonNode late = delivery.path("attemptLog").get(0);
+        assertThat(late.path("responseStatus").isNull()).as(late.toString()).isTrue();
+        assertThat(late.path("error").asString()).containsIgnoringCase("timed out");
+        // given up at the timeout, not when the late answer came
+        assertThat(late.path("durationMs").asLong()).isBetween(timeout.toMillis() - 100, timeout.toMillis() * 2 - 100);
+        assertThat(delivery.path("attemptLog").get(1).path("responseStatus").asInt()).isEqualTo(200);
+        List<Received> received = RECEIVER.received(path);
+        assertThat(received).hasSize(2);
+        assertThat(received.get(1).webhookId()).isEqualTo(received.get(0).webhookId());
+    }
+
+    private List<OutgoingMail> mailsTo(String email) {
+        return mailer.recent().stream().filter(mail -> mail.to().equals(email)).toList();
     }
 
     @Test

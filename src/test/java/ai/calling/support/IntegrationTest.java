@@ -40,7 +40,10 @@ import org.springframework.test.context.ContextConfiguration;
                 // outbound webhooks reach the tests' local receivers; retries come back within seconds. Every
                 // context of the suite delivers the one outbox, so they all share these settings
                 "app.outbound-webhooks.allowed-networks=127.0.0.0/8", "app.outbound-webhooks.first-retry-delay=1s",
-                "app.outbound-webhooks.poll-interval=100ms", "app.live-events.heartbeat=1s" })
+                "app.outbound-webhooks.poll-interval=100ms", "app.live-events.heartbeat=1s",
+                // an attempt's timeout (10 s in production): a test of a late answer waits this long, while a
+                // local receiver's answer takes milliseconds
+                "app.outbound-webhooks.timeout=3s" })
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 @ExtendWith(LedgerInvariantsExtension.class)
 public @interface IntegrationTest {

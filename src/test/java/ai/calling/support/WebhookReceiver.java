@@ -4,20 +4,24 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
  * A customer's server for outbound webhooks, on 127.0.0.1: records every request it gets, and answers
- * each path with the statuses queued for it (then 200). An answer may also be a redirect or a large body.
+ * each path with the statuses queued for it (then 200). An answer may also be a redirect, a large body
+ * or late. Requests are handled side by side (a late answer holds up no other request).
  */
 public final class WebhookReceiver implements AutoCloseable {
 
@@ -25,6 +29,8 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Integer>> answers = new ConcurrentHashMap<>();
     private final Map<String, Integer> bodySizes = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Duration>> delays = new ConcurrentHashMap<>();
+    private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
 
     public WebhookReceiver() {
         try {
@@ -33,6 +39,7 @@ public final class WebhookReceiver implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         server.createContext("/", this::handle);
+        server.setExecutor(handlers);
         server.start();
     }
 
@@ -43,13 +50,19 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** The next requests to this path get these statuses, in order (302 redirects to /redirected). */
     public WebhookReceiver answer(String path, Integer... statuses) {
-        answers.computeIfAbsent(path, p -> new ArrayDeque<>()).addAll(List.of(statuses));
+        answers.computeIfAbsent(path, p -> new ConcurrentLinkedDeque<>()).addAll(List.of(statuses));
         return this;
     }
 
     /** Requests to this path get a 200 with a body of this many bytes. */
     public WebhookReceiver largeBody(String path, int bytes) {
         bodySizes.put(path, bytes);
+        return this;
+    }
+
+    /** The next requests to this path are answered only after these delays, in order (then at once). */
+    public WebhookReceiver answerAfter(String path, Duration... delays) {
+        this.delays.computeIfAbsent(path, p -> new ConcurrentLinkedDeque<>()).addAll(List.of(delays));
         return this;
     }
 
@@ -64,6 +77,16 @@ public final class WebhookReceiver implements AutoCloseable {
             received.add(new Received(path, Instant.now(), exchange.getRequestHeaders().getFirst("webhook-id"),
                     exchange.getRequestHeaders().getFirst("webhook-timestamp"),
                     exchange.getRequestHeaders().getFirst("webhook-signature"), new String(body, StandardCharsets.UTF_8)));
+            Deque<Duration> late = delays.get(path);
+            Duration delay = late == null ? null : late.poll();
+            if (delay != null) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             Deque<Integer> queued = answers.get(path);
             Integer status = queued == null ? null : queued.poll();
             int code = status == null ? 200 : status;
@@ -71,7 +94,12 @@ public final class WebhookReceiver implements AutoCloseable {
                 exchange.getResponseHeaders().add("Location", url("/redirected"));
             }
             int size = bodySizes.getOrDefault(path, 0);
-            exchange.sendResponseHeaders(code, size == 0 ? -1 : size);
+            try {
+                exchange.sendResponseHeaders(code, size == 0 ? -1 : size);
+            } catch (IOException goneAway) {
+                // the sender gave up waiting for a late answer
+                return;
+            }
             if (size > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     byte[] chunk = new byte[8192];
@@ -88,6 +116,7 @@ public final class WebhookReceiver implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 
     public record Received(String path, Instant at, String webhookId, String timestamp, String signature, String body) {
