@@ -120,6 +120,7 @@ class TeamController {
     @Operation(summary = "Mail a pending invitation again, with a new link (the old one stops working)")
     @ApiResponse(responseCode = "409", description = "The invitation was accepted or revoked already")
     @PostMapping("/invitations/{id}/resend")
+    @ResponseStatus(HttpStatus.OK)
     InvitationView resend(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id, HttpServletRequest request) {
         return invitations.resend(user, id, origin(request));
     }
