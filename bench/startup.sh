@@ -89,7 +89,7 @@ start() {
   begin=$(date +%s%N)
   SPRING_DATASOURCE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$2" SPRING_DATASOURCE_USERNAME="$PGUSER" \
     SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" JWT_SECRET=startup-bench-secret-0123456789-abcdefghijkl \
-    BOLNA_WEBHOOK_SECRET=bench-secret SERVER_PORT=$PORT LOGGING_LEVEL_AI_CALLING=WARN \
+    BOLNA_WEBHOOK_SECRET=bench-secret SERVER_PORT=$PORT \
     $(launch "$1") > "$3" 2>&1 &
   SERVER=$!
   until curl -s -m 2 "http://127.0.0.1:$PORT/actuator/health" 2>/dev/null | grep -q '"status":"UP"'; do
@@ -124,7 +124,7 @@ for run in $(seq 1 "$RUNS"); do
     fresh_database
     start "$variant" "$RUN_DB" "$OUT/start-$variant-$run.log"
     seconds=$UP_S
-    started=$(grep -o 'Started Application in [0-9.]* seconds' "$OUT/start-$variant-$run.log" | grep -o '[0-9.]*' | head -1)
+    started=$(grep -o 'Started Application in [0-9.]* seconds' "$OUT/start-$variant-$run.log" | grep -o '[0-9.]*' | head -1 || true)
     stop
     echo "start_up_s variant=$variant run=$run health_up_s=$seconds spring_started_s=$started load=\"$(load)\""
     echo "start,$variant,$run,$seconds,$started,$(load | cut -d' ' -f1)" >> "$RESULTS"
@@ -171,8 +171,9 @@ for v in variants:
           f" first_minute_events_per_s={median('minute', v, 3):.0f} applied_per_s={median('minute', v, 4):.0f}"
           f" p99_ms={median('minute', v, 6):.1f} ratio_events_to_baseline={median('minute', v, 3) / base:.2f}"
           f" ratio_applied_to_baseline={median('minute', v, 4) / base:.2f}")
+ratio = lambda a, b: f"{a / b:.2f}" if b else "n/a"
 for v in ['jar', 'image']:
-    print(f"ratio_image+cache_to_{v} health_up_s={median('start', 'image+cache', 3) / median('start', v, 3):.2f}"
-          f" first_minute_events_per_s={median('minute', 'image+cache', 3) / median('minute', v, 3):.2f}"
-          f" applied_per_s={median('minute', 'image+cache', 4) / median('minute', v, 4):.2f}")
+    print(f"ratio_image+cache_to_{v} health_up_s={ratio(median('start', 'image+cache', 3), median('start', v, 3))}"
+          f" first_minute_events_per_s={ratio(median('minute', 'image+cache', 3), median('minute', v, 3))}"
+          f" applied_per_s={ratio(median('minute', 'image+cache', 4), median('minute', v, 4))}")
 PY
