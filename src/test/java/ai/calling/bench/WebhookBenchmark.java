@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -147,9 +148,88 @@ class WebhookBenchmark {
         return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
+    /**
+     * Sustained load, end to end (issue 26): for each offered rate of {@code bench.rates} (events per
+     * second, default 250,500,1000,2000), {@code bench.seconds} (60) of lifecycle events posted by wrk
+     * at that steady rate, after the same warm-up as {@link #ingest}. Prints per rate: what was
+     * acknowledged and applied per second, the backlog (received, not yet applied) every 10 s, and the
+     * delay from receipt to applied (p50, p99, max) of the run's events; a rate holds when the backlog
+     * stays bounded (at the end no more than 2 s of load above its value at 30 s) and the p99 delay is
+     * under 1 s. Stops after the first rate that does not hold. Run by bench/webhook-sustained.sh.
+     */
+    @Test
+    void sustained() throws Exception {
+        if (System.getProperty("bench.rates") == null && !Boolean.getBoolean("bench.sustained")) {
+            return; // bench/webhook-ingest.sh runs this class too: the sustained run is its own script's
+        }
+        int seconds = Integer.getInteger("bench.seconds", 60);
+        warmUp();
+        for (String rateText : System.getProperty("bench.rates", "250,500,1000,2000").split(",")) {
+            int rate = Integer.parseInt(rateText.trim());
+            jdbc.execute("TRUNCATE bolna_webhook_events");
+            String prefix = "sus-" + rate + "-";
+            List<UUID> users = new ArrayList<>();
+            List<String> bodies = lifecycleEvents(prefix, users, rate * seconds / STATUSES.length);
+            Path file = write("webhook-sustained.txt", bodies);
+            Process wrk = new ProcessBuilder("wrk", "-t2", "-c16", "-d" + (seconds + 60) + "s", "--timeout", "10s",
+                    "-s", "bench/webhook-paced.lua", "http://127.0.0.1:" + port + "/api/webhooks/bolna?token=bench-secret",
+                    "--", file.toString(), "2", String.valueOf(rate), "16").redirectErrorStream(true).start();
+            long start = System.nanoTime();
+            List<Long> backlog = new ArrayList<>();
+            for (int second = 1; second <= seconds; second++) {
+                Thread.sleep(Math.max(0, start + second * 1_000_000_000L - System.nanoTime()));
+                if (second % 10 == 0) {
+                    backlog.add(jdbc.queryForObject(
+                            "SELECT count(*) FROM bolna_webhook_events WHERE state IN ('received', 'failed')", Long.class));
+                }
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            long received = jdbc.queryForObject("SELECT count(*) FROM bolna_webhook_events", Long.class);
+            long applied = jdbc.queryForObject(
+                    "SELECT count(*) FROM bolna_webhook_events WHERE state NOT IN ('received', 'failed')", Long.class);
+            stop(wrk, true);
+            awaitProcessed(Duration.ofMinutes(10));
+            double drained = (System.nanoTime() - start) / 1e9 - elapsed;
+            Map<String, Object> delay = jdbc.queryForMap("""
+                    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) AS p50,
+                           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) AS p99,
+                           max(extract(epoch FROM processed_at - received_at)) AS max
+                      FROM bolna_webhook_events WHERE execution_id LIKE ? AND processed_at IS NOT NULL""", prefix + "%");
+            long last = backlog.getLast();
+            long atHalf = backlog.get(Math.max(0, backlog.size() / 2 - 1));
+            boolean bounded = last <= atHalf + 2L * rate;
+            double p99 = ((Number) delay.get("p99")).doubleValue();
+            System.out.printf("sustained_rate=%d offered_events=%d acknowledged_per_s=%.0f applied_per_s=%.0f "
+                            + "backlog_every_10s=%s drained_after_s=%.1f delay_p50_s=%.3f delay_p99_s=%.3f delay_max_s=%.3f "
+                            + "bounded=%s holds=%s%n", rate, bodies.size(), received / elapsed, applied / elapsed, backlog,
+                    drained, ((Number) delay.get("p50")).doubleValue(), p99, ((Number) delay.get("max")).doubleValue(),
+                    bounded, bounded && p99 < 1.0);
+            Long drift = jdbc.queryForObject("""
+                    SELECT count(*) FROM users u WHERE u.id = ANY(?) AND u.credits <>
+                           (SELECT COALESCE(sum(amount), 0) FROM credit_transactions t WHERE t.user_id = u.id)""",
+                    Long.class, (Object) users.toArray(UUID[]::new));
+            System.out.printf("sustained_rate=%d balances_off=%d calls_completed=%d%n", rate, drift,
+                    jdbc.queryForObject("SELECT count(*) FROM calls WHERE user_id = ANY(?) AND status = 'completed'",
+                            Long.class, (Object) users.toArray(UUID[]::new)));
+            if (!(bounded && p99 < 1.0)) {
+                return;
+            }
+        }
+    }
+
     /** 5 lifecycle events for each of 2,000 new calls of 10 new users (added to {@code users}), in call order. */
     private List<String> lifecycleEvents(String executionPrefix, List<UUID> users) {
+        return lifecycleEvents(executionPrefix, users, CALLS);
+    }
+
+    /**
+     * 5 lifecycle events for each of {@code calls} new calls of 10 new users (added to {@code users}),
+     * the calls' events interleaved as Bolna sends them: every call's first event before any call's
+     * second, so that a steady rate keeps every call moving.
+     */
+    private List<String> lifecycleEvents(String executionPrefix, List<UUID> users, int calls) {
         List<String> bodies = new ArrayList<>();
+        List<List<String>> perCall = new ArrayList<>();
         for (int u = 0; u < 10; u++) {
             UUID user = UUID.randomUUID();
             UUID agent = UUID.randomUUID();
@@ -165,13 +245,32 @@ class WebhookBenchmark {
                         + "ARRAY['call.completed','call.failed']::varchar[], ?)", user, RECEIVER.url("/bench"),
                         "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
             }
-            for (int c = 0; c < CALLS / 10; c++) {
+            List<Object[]> rows = new ArrayList<>();
+            for (int c = 0; c < calls / 10; c++) {
                 String execution = executionPrefix + UUID.randomUUID();
-                String phone = "+1415" + (2_000_000 + u * 1000 + c);
-                jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number) "
-                        + "VALUES (?, ?, ?, ?)", user, agent, execution, phone);
+                String phone = "+1415" + (2_000_000 + u * 100_000 + c);
+                rows.add(new Object[] { user, agent, execution, phone });
+                perCall.add(List.of(execution, "bolna-" + agent, phone));
+            }
+            jdbc.batchUpdate("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number) VALUES (?, ?, ?, ?)",
+                    rows);
+        }
+        if (calls == CALLS) {
+            // the burst benchmark's order, as measured since issue 8: each call's events together
+            for (List<String> call : perCall) {
                 for (String status : STATUSES) {
-                    bodies.add(body(execution, "bolna-" + agent, status, phone));
+                    bodies.add(body(call.get(0), call.get(1), status, call.get(2)));
+                }
+            }
+            return bodies;
+        }
+        // a steady stream: calls start one after the other and each moves on a few seconds later
+        int window = Math.max(1, calls / 60);
+        for (int from = 0; from < perCall.size(); from += window) {
+            List<List<String>> slice = perCall.subList(from, Math.min(perCall.size(), from + window));
+            for (String status : STATUSES) {
+                for (List<String> call : slice) {
+                    bodies.add(body(call.get(0), call.get(1), status, call.get(2)));
                 }
             }
         }
