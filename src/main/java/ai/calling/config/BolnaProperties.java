@@ -26,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param webhookProcessingShare the share of the time processing may take while deliveries keep
  *                             arriving ({@code BOLNA_WEBHOOK_PROCESSING_SHARE}, above 0, at most 1 = no
  *                             yielding); it runs at full speed as soon as they ease
+ * @param webhookYieldAboveLoad processing yields to deliveries only while the journal's writer is busy at
+ *                             least this share of the time ({@code BOLNA_WEBHOOK_YIELD_ABOVE_LOAD}, 0 to 1;
+ *                             0 = whenever deliveries arrive): a burst, not a steady load it writes at ease
  * @param webhookMaxLag        how long a stored delivery may wait for processing before processing stops
  *                             yielding to deliveries ({@code BOLNA_WEBHOOK_MAX_LAG}): a burst is
  *                             acknowledged first, a sustained load is applied within about this delay
@@ -44,6 +47,7 @@ public record BolnaProperties(
         @DefaultValue("30m") Duration reconcileAfter,
         @DefaultValue("1") int webhookWorkers,
         @DefaultValue("0.2") double webhookProcessingShare,
+        @DefaultValue("0.5") double webhookYieldAboveLoad,
         @DefaultValue("30s") Duration webhookMaxLag,
         @DefaultValue("50") int maxConcurrentCalls,
         @DefaultValue("bolna-call-recordings.s3.ap-south-1.amazonaws.com") List<String> recordingHosts) {

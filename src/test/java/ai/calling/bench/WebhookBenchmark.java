@@ -177,7 +177,7 @@ class WebhookBenchmark {
             long start = System.nanoTime();
             List<Long> backlog = new ArrayList<>();
             for (int second = 1; second <= seconds; second++) {
-                Thread.sleep(Math.max(0, start + second * 1_000_000_000L - System.nanoTime()));
+                Thread.sleep(Duration.ofNanos(Math.max(0, start + second * 1_000_000_000L - System.nanoTime())));
                 if (second % 10 == 0) {
                     backlog.add(jdbc.queryForObject(
                             "SELECT count(*) FROM bolna_webhook_events WHERE state IN ('received', 'failed')", Long.class));

@@ -40,6 +40,8 @@ public class WebhookJournal implements SmartLifecycle {
 
     static final int MAX_BATCH = 500;
     static final Duration WAIT = Duration.ofSeconds(10);
+    /** The writer's load is averaged over about this long: a burst shows within a few of its batches. */
+    static final Duration LOAD_TIME_CONSTANT = Duration.ofMillis(250);
     private static final Logger log = LoggerFactory.getLogger(WebhookJournal.class);
     private static final String INSERT = """
             INSERT INTO bolna_webhook_events (id, execution_id, bolna_agent_id, status, source, payload)
@@ -51,6 +53,7 @@ public class WebhookJournal implements SmartLifecycle {
     private Thread writer;
     private volatile boolean running;
     private volatile long lastWriteNanos = System.nanoTime() - Duration.ofDays(1).toNanos();
+    private final WriterLoad load = new WriterLoad(LOAD_TIME_CONSTANT, System.nanoTime());
 
     WebhookJournal(JdbcTemplate jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;
@@ -123,10 +126,20 @@ public class WebhookJournal implements SmartLifecycle {
         return System.nanoTime() - lastWriteNanos < window.toNanos();
     }
 
+    /**
+     * How much of the recent time the writer spent writing (0 to 1, see {@link WriterLoad}): near 1
+     * while a burst keeps it busy, the duty cycle of a steady load below its capacity.
+     */
+    public double load() {
+        return load.at(System.nanoTime());
+    }
+
     private void write(List<Pending> batch) {
         lastWriteNanos = System.nanoTime();
+        long began = lastWriteNanos;
         try {
             insert(batch);
+            load.wrote(began, System.nanoTime());
             batch.forEach(p -> p.stored().complete(null));
         } catch (RuntimeException batchFailure) {
             if (batch.size() == 1) {

@@ -21,11 +21,13 @@ import ai.calling.config.BolnaProperties;
 /**
  * The threads that apply stored deliveries as they arrive ({@code BOLNA_WEBHOOK_WORKERS}): each takes
  * whatever has been queued meanwhile (up to {@value #BATCH} events) as one batch. While deliveries
- * keep arriving, processing takes at most its share of the time (as autovacuum's cost delay does for
- * vacuum): a burst is acknowledged first, and processed at full speed as soon as it eases, or as
- * soon as the oldest queued event has waited {@code BOLNA_WEBHOOK_MAX_LAG}: under a sustained load
- * an event is applied (its call ended, billed, its slot freed for the next dial) within about that
- * delay rather than falling ever further behind. Events no processor took (a full queue, a stop)
+ * arrive faster than the journal writes them at ease (its writer busy more than
+ * {@code BOLNA_WEBHOOK_YIELD_ABOVE_LOAD} of the time), processing takes at most its share of the time
+ * (as autovacuum's cost delay does for vacuum): a burst is acknowledged first, and processed at full
+ * speed as soon as it eases, or as soon as the oldest queued event has waited
+ * {@code BOLNA_WEBHOOK_MAX_LAG}. A steady load within the journal's capacity is applied as it
+ * arrives: yielding to it would only delay every event (its call ended, billed, its slot freed for
+ * the next dial) by up to the lag bound and buy no acknowledgement. Events no processor took (a full queue, a stop)
  * are left to the sweep.
  * <p>
  * Stopped after the web server and the journal (phase {@link #PHASE}), so the deliveries acknowledged
@@ -105,7 +107,8 @@ public class WebhookProcessors implements SmartLifecycle {
             return;
         }
         long until = System.nanoTime() + (long) (batchNanos * (1 - share) / share);
-        while (running && journal.wroteWithin(BUSY_WINDOW) && !fallingBehind()) {
+        while (running && journal.wroteWithin(BUSY_WINDOW) && journal.load() >= bolna.webhookYieldAboveLoad()
+                && !fallingBehind()) {
             long left = until - System.nanoTime();
             if (left <= 0) {
                 return;

@@ -1,0 +1,96 @@
+package ai.calling.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import ai.calling.support.Http;
+import ai.calling.support.IntegrationTest;
+
+/**
+ * A steady load the journal writes at ease is applied as it arrives: processing yields to deliveries
+ * only while the journal's writer is busy (a burst), so even with the smallest processing share (1%)
+ * and the default 30 s lag bound, no delivery waits more than a moment. When processing yielded to
+ * every delivery, whatever the load, 1% of the time fell behind a steady 50 a second and events waited
+ * for the lag bound (30 s) before they were applied, their calls' slots and credits held meanwhile.
+ */
+@IntegrationTest
+class WebhookSteadyLoadTest {
+
+    static final String SECRET = "hook-secret-steady";
+
+    @DynamicPropertySource
+    static void bolna(DynamicPropertyRegistry registry) {
+        registry.add("app.bolna.webhook-secret", () -> SECRET);
+        registry.add("app.bolna.webhook-processing-share", () -> "0.01");
+        registry.add("app.bolna.webhook-max-lag", () -> "30s");
+        // the default is 0.5: a margin for a test machine whose commits are slow under other builds
+        registry.add("app.bolna.webhook-yield-above-load", () -> "0.8");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void aSteadyLoadIsAppliedAsItArrivesWhateverTheProcessingShare() throws Exception {
+        Http http = new Http(port);
+        String run = "steady-" + System.nanoTime() + "-";
+        ExecutorService flood = Executors.newFixedThreadPool(2);
+        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        List<Future<Integer>> posters = new ArrayList<>();
+        for (int t = 0; t < 1; t++) {
+            int thread = t;
+            posters.add(flood.submit(() -> {
+                // a steady 50 a second: far within what the journal writes, beyond what 1% of the time applies
+                int count = 0;
+                long next = System.nanoTime();
+                while (System.nanoTime() < until) {
+                    // for an agent of another platform: stored, then ignored when applied (cheap to apply)
+                    http.post("/api/webhooks/bolna?token=" + SECRET, """
+                            {"id":"%s%d-%d","agent_id":"bolna-not-ours","status":"ringing"}"""
+                            .formatted(run, thread, count++));
+                    next += 20_000_000L;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+                return count;
+            }));
+        }
+        List<Double> oldestAges = new ArrayList<>();
+        try {
+            Thread.sleep(2000);
+            while (System.nanoTime() < until) {
+                oldestAges.add(jdbc.queryForObject("""
+                        SELECT COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(received_at)), 0)
+                          FROM bolna_webhook_events WHERE state = 'received' AND execution_id LIKE ?""", Double.class,
+                        run + "%"));
+                Thread.sleep(250);
+            }
+        } finally {
+            flood.shutdown();
+        }
+        int posted = 0;
+        for (Future<Integer> poster : posters) {
+            posted += poster.get();
+        }
+        assertThat(posted).as("deliveries posted").isGreaterThan(200);
+        assertThat(oldestAges).isNotEmpty().allSatisfy(age -> assertThat(age).isLessThan(1.5));
+    }
+}
