@@ -23,7 +23,8 @@ import ai.calling.Application;
  * instance the way a crash does: {@link #kill()} is SIGKILL (no shutdown hook, no lifecycle stop, no
  * rollback sent: the database sees its connections drop), which an instance in the test JVM cannot be
  * given. Started as {@link StartedApplication} starts one (a port of its own, a small pool, no scheduled
- * jobs, the tests' JWT key), then the caller's arguments; {@link #start} returns once its health is UP.
+ * jobs, the tests' JWT key), then the caller's arguments (replacing a default of the same name); {@link #start}
+ * returns once its health is UP.
  * Its output goes to a file, shown when it does not come up.
  */
 public final class ApplicationProcess implements AutoCloseable {
@@ -44,18 +45,26 @@ public final class ApplicationProcess implements AutoCloseable {
     public static ApplicationProcess start(String... arguments) {
         TestDatabase database = TestDatabase.get();
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // a quick start and a small footprint on a shared machine: C1 only, one GC thread
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), Application.class.getName(),
-                "--server.port=" + port, "--spring.datasource.url=" + database.url(),
-                "--spring.datasource.username=" + database.username(),
+        List<String> defaults = new ArrayList<>(List.of("--server.port=" + port,
+                "--spring.datasource.url=" + database.url(), "--spring.datasource.username=" + database.username(),
                 "--spring.datasource.password=" + database.password(), "--app.database.preflight=false",
                 "--spring.docker.compose.enabled=false", "--app.jobs.enabled=false",
                 "--app.security.jwt-secret=" + TestDatabase.JWT_SECRET, "--spring.datasource.hikari.maximum-pool-size=4",
                 "--spring.datasource.hikari.minimum-idle=1"));
-        command.addAll(Arrays.asList(arguments));
+        for (String argument : arguments) {
+            // the caller's value replaces the default (Spring would join the two); the port stays this one's
+            String name = argument.contains("=") ? argument.substring(0, argument.indexOf('=') + 1) : argument;
+            if (!name.equals("--server.port=")) {
+                defaults.removeIf(given -> given.startsWith(name));
+            }
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // a quick start and a small footprint on a shared machine: C1 only, one GC thread
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), Application.class.getName()));
+        command.addAll(defaults);
+        command.addAll(Arrays.stream(arguments).filter(argument -> !argument.startsWith("--server.port=")).toList());
         try {
             Path log = Files.createTempFile("application-process-", ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -75,8 +84,10 @@ public final class ApplicationProcess implements AutoCloseable {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
+                String output = tail();
+                close();
                 throw new IllegalStateException("The application process ended with " + process.exitValue()
-                        + " before it was healthy; its log:\n" + tail());
+                        + " before it was healthy; its log:\n" + output);
             }
             try {
                 HttpResponse<String> health = CLIENT.send(HttpRequest.newBuilder(URI.create(url("/actuator/health")))
