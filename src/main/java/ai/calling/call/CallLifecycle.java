@@ -166,17 +166,33 @@ public class CallLifecycle {
                 contacts.countConnectionFailure(call.getUserId(), call.getContactId(), call.getId());
             }
             events.publishEvent(new CallCompleted(call.getId(), call.getUserId(), call.getAgentId(), call.getStatus(),
-                    end.outcome(), call.getTranscriptId(), call.getCampaignId(), call.getCampaignRecipientId()));
+                    end.outcome(), call.getTranscriptId(), call.getCampaignId(), call.getCampaignRecipientId(),
+                    end.placed()));
         }
     }
 
     /**
-     * Ends a call that Bolna will never report on (a dial whose answer was lost and that never appeared,
-     * or an execution Bolna no longer knows) as failed: no charge, its hold released, its outcome
-     * published. Returns false when the call had ended meanwhile (or does not exist).
+     * Ends a call that Bolna will never report on (an execution Bolna no longer knows) as failed: no
+     * charge, its hold released, its outcome published. Returns false when the call had ended meanwhile
+     * (or does not exist).
      */
     @Transactional
     public boolean failUnreported(UUID callId, String reason) {
+        return fail(callId, reason, true);
+    }
+
+    /**
+     * Ends a recorded dial that Bolna never placed (its answer was lost, and reconciliation found it
+     * nowhere among its agent's executions: the request never got through, or its instance died before
+     * sending it) as failed, like {@link #failUnreported}, but published as not placed: nobody was called,
+     * so a campaign does not count it as an attempt of its recipient.
+     */
+    @Transactional
+    public boolean failNeverPlaced(UUID callId, String reason) {
+        return fail(callId, reason, false);
+    }
+
+    private boolean fail(UUID callId, String reason, boolean placed) {
         // the execution's lock first, as every other writer of a bound call takes it
         executionLocks.lockExecutionOf(callId);
         Call call = calls.lockById(callId).orElse(null);
@@ -188,7 +204,7 @@ public class CallLifecycle {
         call.setCompletedAt(now);
         call.setHangupBy("system");
         call.setHangupReason(reason);
-        List<Ended> ended = new ArrayList<>(List.of(new Ended(call, "failed", 0, false)));
+        List<Ended> ended = new ArrayList<>(List.of(new Ended(call, "failed", 0, false, placed)));
         charge(ended);
         calls.flush();
         settle(ended);
@@ -256,11 +272,14 @@ public class CallLifecycle {
         call.setStatus(status.callStatus());
         call.setCompletedAt(at);
         return new Ended(call, outcome(status, connected, execution.voicemail(), call.getCallAnsweredAt() != null),
-                seconds, connected);
+                seconds, connected, true);
     }
 
-    /** A call that has just ended: its outcome, the duration Bolna reported and whether anyone answered. */
-    private record Ended(Call call, String outcome, long reportedSeconds, boolean connected) {
+    /**
+     * A call that has just ended: its outcome, the duration Bolna reported, whether anyone answered, and
+     * whether Bolna placed it at all.
+     */
+    private record Ended(Call call, String outcome, long reportedSeconds, boolean connected, boolean placed) {
     }
 
     /** The agent_call_outcomes outcome of a call that has just ended (docs/bolna-webhooks.md). */
@@ -384,9 +403,16 @@ public class CallLifecycle {
     /**
      * Published once per call, in the transaction that first makes it terminal (the lead analysis, the
      * agent call outcomes and campaigns listen). {@code outcome} is one of agent_call_outcomes'
-     * outcomes; the campaign ids are null for calls no campaign placed.
+     * outcomes; the campaign ids are null for calls no campaign placed. {@code placed} is false only for
+     * a recorded dial that Bolna never placed: nobody was called.
      */
     public record CallCompleted(UUID callId, UUID userId, UUID agentId, String status, String outcome,
-            UUID transcriptId, UUID campaignId, UUID campaignRecipientId) {
+            UUID transcriptId, UUID campaignId, UUID campaignRecipientId, boolean placed) {
+
+        /** A call Bolna placed (every end but a recorded dial found never placed, {@link CallLifecycle#failNeverPlaced}). */
+        public CallCompleted(UUID callId, UUID userId, UUID agentId, String status, String outcome, UUID transcriptId,
+                UUID campaignId, UUID campaignRecipientId) {
+            this(callId, userId, agentId, status, outcome, transcriptId, campaignId, campaignRecipientId, true);
+        }
     }
 }

@@ -19,7 +19,8 @@ import ai.calling.campaign.internal.Recipients;
 /**
  * What the rest of the product tells campaigns: a campaign's call has ended (its recipient completes,
  * or waits for a retry, in the transaction that ends the call, so a recipient is never left in
- * progress), and an account got credits (its campaigns paused for want of them resume).
+ * progress; a dial Bolna never placed is no attempt), and an account got credits (its campaigns paused
+ * for want of them resume).
  */
 @Component
 class CampaignCalls {
@@ -39,6 +40,11 @@ class CampaignCalls {
     @EventListener
     void callEnded(CallCompleted call) {
         if (call.campaignRecipientId() != null) {
+            // a dial Bolna never placed called nobody: no attempt, the recipient waits again (once in a row, so
+            // that a number whose every dial is lost still uses up its attempts)
+            if (!call.placed() && recipients.neverPlaced(call.campaignRecipientId(), call.callId())) {
+                return;
+            }
             recipients.recordOutcome(call.campaignRecipientId(), call.callId(), recipientStatus(call.outcome()),
                     call.outcome(), clock.instant());
         }

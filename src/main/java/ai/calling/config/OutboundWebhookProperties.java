@@ -15,6 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param workers          deliveries in flight at once on this instance
  * @param pollInterval     the pause between looks for due deliveries when none was found
  * @param timeout          the most one attempt may take (connect and answer)
+ * @param lease            how long a delivery in flight stays reserved for the worker sending it: another
+ *                         instance takes it over only once the lease has run out (its sender was killed).
+ *                         Unset: three timeouts plus 30 s. At least twice the timeout, so that a live sender
+ *                         still waiting for an answer, or recording it, never sees its delivery sent again
  * @param maxResponseBytes the most of an answer read (the rest is ignored)
  * @param firstRetryDelay  the delay before the second attempt; each later one is four times longer, with jitter
  * @param maxRetryDelay    the longest delay between two attempts
@@ -30,6 +34,7 @@ public record OutboundWebhookProperties(
         @DefaultValue("4") int workers,
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("10s") Duration timeout,
+        Duration lease,
         @DefaultValue("65536") int maxResponseBytes,
         @DefaultValue("5s") Duration firstRetryDelay,
         @DefaultValue("6h") Duration maxRetryDelay,
@@ -41,5 +46,11 @@ public record OutboundWebhookProperties(
     public OutboundWebhookProperties {
         allowedNetworks = allowedNetworks == null ? List.of()
                 : allowedNetworks.stream().map(String::trim).filter(cidr -> !cidr.isEmpty()).toList();
+        if (lease == null) {
+            lease = timeout.multipliedBy(3).plusSeconds(30);
+        } else if (lease.compareTo(timeout.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("app.outbound-webhooks.lease (" + lease
+                    + ") must be at least twice app.outbound-webhooks.timeout (" + timeout + ")");
+        }
     }
 }

@@ -94,7 +94,7 @@ public class BolnaReconciliation {
                     unreachable.getMessage());
             return false;
         }
-        return lifecycle.failUnreported(dial.callId(), "Bolna never confirmed this dial");
+        return lifecycle.failNeverPlaced(dial.callId(), "Bolna never confirmed this dial");
     }
 
     /** The execution among the agent's latest that carries this dial's attempt id. */

@@ -51,6 +51,40 @@ class CampaignModuleTest {
     }
 
     @Test
+    void aDialBolnaNeverPlacedIsNoAttemptOnceInARow(Scenario scenario) {
+        Seeded seeded = seed("running", null);
+        UUID lost = dialled(seeded, 1);
+
+        scenario.publish(new CallCompleted(lost, seeded.user, seeded.agent, "failed", "failed", null, seeded.campaign,
+                seeded.recipient, false))
+                .andWaitForStateChange(() -> recipient(seeded), state -> !state.startsWith("in_progress"))
+                .andVerify(state -> assertThat(state).as("due again, the attempt not counted").isEqualTo("pending/0/not_placed"));
+
+        // dialled again and that dial is lost too: now it is a failed attempt (no retries in this campaign)
+        UUID lostAgain = dialled(seeded, 1);
+        scenario.publish(new CallCompleted(lostAgain, seeded.user, seeded.agent, "failed", "failed", null,
+                seeded.campaign, seeded.recipient, false))
+                .andWaitForStateChange(() -> recipient(seeded), state -> !state.startsWith("in_progress"))
+                .andVerify(state -> assertThat(state).isEqualTo("failed/1/failed"));
+    }
+
+    /** A failed call of the recipient's, which is in progress with it as its attempt number {@code attempts}. */
+    private UUID dialled(Seeded seeded, int attempts) {
+        UUID call = UUID.randomUUID();
+        jdbc.update("INSERT INTO calls (id, user_id, agent_id, phone_number, status, dial_status, campaign_id, "
+                + "campaign_recipient_id) VALUES (?, ?, ?, '+14155550190', 'failed', 'unconfirmed', ?, ?)", call,
+                seeded.user, seeded.agent, seeded.campaign, seeded.recipient);
+        jdbc.update("UPDATE campaign_recipients SET status = 'in_progress', attempts = ?, last_call_id = ? WHERE id = ?",
+                attempts, call, seeded.recipient);
+        return call;
+    }
+
+    private String recipient(Seeded seeded) {
+        return jdbc.queryForObject("SELECT status || '/' || attempts || '/' || last_outcome FROM campaign_recipients "
+                + "WHERE id = ?", String.class, seeded.recipient);
+    }
+
+    @Test
     void creditsAddedResumeOnlyTheCampaignsPausedForCredits(Scenario scenario) {
         Seeded forCredits = seed("paused", "insufficient_credits");
         UUID byTheUser = seedCampaign(forCredits.user, forCredits.agent, "paused", "user");

@@ -1,6 +1,7 @@
 package ai.calling.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -31,6 +32,17 @@ class OutboundWebhookPropertiesTest {
     @Test
     void theTimeoutIsConfigurable() {
         assertThat(bind(Map.of("app.outbound-webhooks.timeout", "3s")).timeout()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void theLeaseOutlivesThreeTimeoutsUnlessSetAndNeverLessThanTwo() {
+        assertThat(bind(Map.of()).lease()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(bind(Map.of("app.outbound-webhooks.timeout", "3s")).lease()).isEqualTo(Duration.ofSeconds(39));
+        assertThat(bind(Map.of("app.outbound-webhooks.timeout", "2s", "app.outbound-webhooks.lease", "4s")).lease())
+                .isEqualTo(Duration.ofSeconds(4));
+        assertThatThrownBy(() -> bind(Map.of("app.outbound-webhooks.timeout", "3s", "app.outbound-webhooks.lease", "5s")))
+                .hasRootCauseInstanceOf(IllegalArgumentException.class)
+                .rootCause().hasMessageContaining("at least twice");
     }
 
     private static OutboundWebhookProperties bind(Map<String, String> properties) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,6 +61,11 @@ public final class FakeBolna implements AutoCloseable {
     private volatile int accountConcurrency = Integer.MAX_VALUE;
     private volatile BiFunction<String, Integer, String> script = (number, attempt) -> "completed:30";
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private final AtomicInteger callRequests = new AtomicInteger();
+    private volatile int holdAfter = Integer.MAX_VALUE;
+    private volatile int holdPlaced;
+    private volatile int holdNotPlaced;
+    private final List<Held> held = new CopyOnWriteArrayList<>();
 
     public FakeBolna() {
         try {
@@ -109,6 +115,61 @@ public final class FakeBolna implements AutoCloseable {
     }
 
     /**
+     * Requests to {@code POST /call} that never get their answer, for a test that kills the instance which
+     * sent them: after the first {@code after} requests (answered as usual), the next {@code placed} are
+     * placed (Bolna took them: counted, their executions exist and are listed) but neither answered nor
+     * started, and the {@code notPlaced} after those are held and never placed (as a request that died
+     * with the instance sending it). Later requests are answered as usual. Released by
+     * {@link #releasePlaced} and {@link #dropNotPlaced}.
+     */
+    public FakeBolna holdCalls(int after, int placed, int notPlaced) {
+        this.holdPlaced = placed;
+        this.holdNotPlaced = notPlaced;
+        this.holdAfter = after;
+        return this;
+    }
+
+    /** Requests held now (placed or not). */
+    public int heldCalls() {
+        return (int) held.stream().filter(h -> !h.released).count();
+    }
+
+    /** The numbers of the held requests: those placed, or those not placed. */
+    public List<String> heldNumbers(boolean placed) {
+        return held.stream().filter(h -> h.placed == placed).map(h -> h.number).toList();
+    }
+
+    /**
+     * Up to {@code count} held placed calls are answered (to whoever still listens) and start: they ring
+     * and end as scripted, their webhooks going to the webhook URLs of that moment. Returns their numbers.
+     */
+    public List<String> releasePlaced(int count) {
+        List<String> numbers = new ArrayList<>();
+        for (Held h : held) {
+            if (h.placed && !h.released && numbers.size() < count) {
+                h.released = true;
+                numbers.add(h.number);
+                h.release.countDown();
+            }
+        }
+        return numbers;
+    }
+
+    /** The held requests that were not placed are dropped: nothing was placed for them, and nothing will be. */
+    public void dropNotPlaced() {
+        held.stream().filter(h -> !h.placed && !h.released).forEach(h -> {
+            h.released = true;
+            h.release.countDown();
+        });
+    }
+
+    /** The status Bolna reports for each call placed to this number so far (queued, ringing, completed, ...). */
+    public List<String> statuses(String number) {
+        return executions.values().stream().filter(execution -> execution.number.equals(number))
+                .map(execution -> execution.status == null ? "queued" : execution.status).toList();
+    }
+
+    /**
      * How each call ends, by number and attempt (1, 2, ...): {@code completed:<seconds>}, {@code busy},
      * {@code no-answer}, {@code failed}, or {@code voicemail:<seconds>}.
      */
@@ -126,6 +187,10 @@ public final class FakeBolna implements AutoCloseable {
         inFlightTotal.set(0);
         maxInFlightTotal.set(0);
         throttled.set(0);
+        callRequests.set(0);
+        holdAfter = Integer.MAX_VALUE;
+        held.forEach(h -> h.release.countDown());
+        held.clear();
         callLength = Duration.ofMillis(50);
         ringAfter = Duration.ofMillis(5);
         accountConcurrency = Integer.MAX_VALUE;
@@ -206,6 +271,13 @@ public final class FakeBolna implements AutoCloseable {
     private void placeCall(HttpExchange exchange, JsonNode body) throws IOException {
         String agent = body.path("agent_id").asString("");
         String number = body.path("recipient_phone_number").asString("");
+        int request = callRequests.incrementAndGet() - holdAfter;
+        if (request > holdPlaced && request <= holdPlaced + holdNotPlaced) {
+            await(new Held(number, false));
+            // its sender is gone: nothing to answer, nothing placed
+            return;
+        }
+        boolean holdAnswer = request > 0 && request <= holdPlaced;
         if (!admit(agent)) {
             throttled.incrementAndGet();
             exchange.getResponseHeaders().add("Retry-After", "1");
@@ -217,8 +289,39 @@ public final class FakeBolna implements AutoCloseable {
         String id = "exec-" + UUID.randomUUID();
         Execution execution = new Execution(id, agent, number, body.path("user_data"), script.apply(number, attempt));
         executions.put(id, execution);
-        respond(exchange, 200, Map.of("message", "done", "status", "queued", "execution_id", id));
+        if (holdAnswer) {
+            await(new Held(number, true));
+            try {
+                respond(exchange, 200, Map.of("message", "done", "status", "queued", "execution_id", id));
+            } catch (IOException senderGone) {
+                // the instance that asked was killed meanwhile: the call is placed all the same
+            }
+        } else {
+            respond(exchange, 200, Map.of("message", "done", "status", "queued", "execution_id", id));
+        }
         timers.schedule(() -> ring(execution), ringAfter.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void await(Held request) {
+        held.add(request);
+        try {
+            request.release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A request to POST /call held by {@link #holdCalls}. */
+    private static final class Held {
+        final String number;
+        final boolean placed;
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile boolean released;
+
+        Held(String number, boolean placed) {
+            this.number = number;
+            this.placed = placed;
+        }
     }
 
     private void ring(Execution execution) {
@@ -305,6 +408,7 @@ public final class FakeBolna implements AutoCloseable {
 
     @Override
     public void close() {
+        held.forEach(h -> h.release.countDown());
         server.stop(0);
         timers.shutdownNow();
     }

@@ -33,6 +33,10 @@ import org.springframework.test.context.ContextConfiguration;
                 "server.forward-headers-strategy=framework",
                 // scheduled jobs would race the tests; the job tests call them directly
                 "app.jobs.enabled=false",
+                // nor does any context dial campaigns in the background: every cached context would dispatch the
+                // campaigns of whichever class runs later (against the Bolna it was configured with, or none, failing
+                // their recipients). Campaign tests drive rounds themselves or start instances of their own
+                "app.campaigns.dispatch=false",
                 // several cached contexts share one PostgreSQL: keep each pool small, and let a context
                 // that is not running tests shrink back to one connection
                 "spring.datasource.hikari.maximum-pool-size=10", "spring.datasource.hikari.minimum-idle=1",

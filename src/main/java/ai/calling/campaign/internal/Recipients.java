@@ -167,6 +167,24 @@ public class Recipients {
     }
 
     /**
+     * The recipient's dial was never placed at Bolna (reconciliation found it nowhere: the request never got
+     * through, or the instance sending it died first): nobody was called, so it is no attempt and the
+     * recipient is due again at once (cancelled if the campaign was). Once in a row only: when its previous
+     * dial was not placed either, nothing is changed and false returned (the caller then records the dial
+     * as the failure it is, so that a number whose dials are always lost cannot be dialled forever).
+     */
+    public boolean neverPlaced(UUID recipientId, UUID callId) {
+        return jdbc.sql("""
+                UPDATE campaign_recipients r
+                   SET status = CASE WHEN c.status = 'cancelled' THEN 'cancelled' ELSE 'pending' END,
+                       attempts = r.attempts - 1, next_attempt_at = NULL, last_outcome = 'not_placed'
+                  FROM campaigns c
+                 WHERE r.id = :id AND c.id = r.campaign_id AND r.last_call_id = :call AND r.status = 'in_progress'
+                   AND r.last_outcome IS DISTINCT FROM 'not_placed'""")
+                .param("id", recipientId).param("call", callId).update() == 1;
+    }
+
+    /**
      * The recipient's call has ended with {@code status} (completed, no_answer, busy or failed): it is
      * tried again after the campaign's delay when that status is one it retries and attempts are left,
      * and cancelled when the campaign was. Only the recipient's current call can end it.

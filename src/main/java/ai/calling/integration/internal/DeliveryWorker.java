@@ -59,7 +59,7 @@ class DeliveryWorker implements SmartLifecycle {
         this.mailer = mailer;
         this.schedule = new RetrySchedule(properties.firstRetryDelay(), properties.maxRetryDelay());
         // longer than any attempt can take, so a lease runs out only when its worker is gone
-        this.lease = properties.timeout().multipliedBy(3).plusSeconds(30);
+        this.lease = properties.lease();
     }
 
     @Override
