@@ -137,26 +137,30 @@ echo "baseline_tps=$BASE"
 OUT="$OUT" BASE="$BASE" python3 - <<'PY'
 import os, re
 out, base = os.environ["OUT"], float(os.environ["BASE"] or "nan")
-def field(line, name):
-    m = re.search(r"\b" + name + r"=([0-9.]+)", line)
-    return float(m.group(1)) if m else float("nan")
-def line(prefix, mode, server=None):
-    for l in out.splitlines():
-        if l.startswith(prefix) and f"mode={mode} " in l + " " and (server is None or f"server={server} " in l + " "):
-            return l
-    return ""
-rps = {m: field(line("replica_run", m), "requests_per_s") for m in ("primary_only", "with_replica")}
-for m, r in rps.items():
-    print(f"ratio_requests_per_s_{m}_to_baseline_tps={r / base:.3f}")
-print(f"ratio_requests_per_s_with_replica_to_primary_only={rps['with_replica'] / rps['primary_only']:.2f}")
-per = {}
-for m in rps:
-    primary = line("replica_load", m, "primary")
-    requests = field(line("replica_run", m), "requests")
-    per[m] = {n: field(primary, n) for n in ("xacts_per_request", "blks_per_request", "tuples_per_request")}
-    per[m]["backend_cpu_ms_per_request"] = field(primary, "backend_cpu_s") * 1000 / requests
-    print(f"primary_backend_cpu_ms_per_request mode={m} value={per[m]['backend_cpu_ms_per_request']:.3f}")
-for n in per["primary_only"]:
-    a, b = per["primary_only"][n], per["with_replica"][n]
-    print(f"ratio_primary_{n}_with_replica_to_primary_only={b / a if a else float('nan'):.3f}")
+def fields(line):
+    return {k: v for k, v in re.findall(r"(\w+)=(\S+)", line)}
+runs = {}
+for line in out.splitlines():
+    f = fields(line)
+    if "run" not in f:
+        continue
+    r = runs.setdefault(f["run"], {"mode": f["mode"]})
+    if line.startswith("replica_run"):
+        r["rps"], r["requests"] = float(f["requests_per_s"]), float(f["requests"])
+    elif line.startswith("replica_load") and f["server"] == "primary":
+        r["xacts_per_request"] = float(f["xacts_per_request"])
+        r["blks_per_request"] = float(f["blks_per_request"])
+        r["tuples_per_request"] = float(f["tuples_per_request"])
+        r["backend_cpu_ms_per_request"] = float(f["backend_cpu_s"]) * 1000 / r["requests"]
+for n, r in sorted(runs.items()):
+    print(f"run={n} mode={r['mode']} ratio_requests_per_s_to_baseline_tps={r['rps'] / base:.3f} "
+          f"primary_backend_cpu_ms_per_request={r['backend_cpu_ms_per_request']:.3f}")
+alone = [r for r in runs.values() if r["mode"] == "primary_only"]
+replica = [r for r in runs.values() if r["mode"] == "with_replica"]
+if alone and replica:
+    mean = lambda rs, k: sum(r[k] for r in rs) / len(rs)
+    print("with_replica to primary_only (mean of the primary-only runs):")
+    for k in ("rps", "xacts_per_request", "blks_per_request", "tuples_per_request", "backend_cpu_ms_per_request"):
+        a, b = mean(alone, k), mean(replica, k)
+        print(f"ratio_{'requests_per_s' if k == 'rps' else 'primary_' + k}={b / a if a else float('nan'):.3f}")
 PY

@@ -78,8 +78,8 @@ class ReadReplicaBenchmark {
     void primaryLoadWithAndWithoutTheReplica() throws Exception {
         TestDatabase database = TestDatabase.get();
         String replicaUrl = withPort(database.url(), replicaPort);
-        String lsnAfterSeed;
-        try (ConfigurableApplicationContext app = start()) {
+        ConfigurableApplicationContext app = start();
+        try {
             long seeded = System.nanoTime();
             seed(chunks);
             JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
@@ -90,15 +90,29 @@ class ReadReplicaBenchmark {
                     (System.nanoTime() - seeded) / 1e9);
             jdbc.update("UPDATE users SET password_hash = ? WHERE id = ?",
                     app.getBean(PasswordEncoder.class).encode(TestUsers.PASSWORD), USER);
-            lsnAfterSeed = jdbc.queryForObject("SELECT pg_current_wal_lsn()::text", String.class);
-            run("primary_only", app, database, replicaUrl);
-        }
-        awaitReplay(replicaUrl, lsnAfterSeed);
-        try (ConfigurableApplicationContext app = start("--app.datasource.replica.url=" + replicaUrl)) {
-            if (!app.getBean(DataSource.class).getClass().getSimpleName().equals("ReportingReadRouting")) {
-                throw new IllegalStateException("The replica URL did not install the routing DataSource");
+            String lsnAfterSeed = jdbc.queryForObject("SELECT pg_current_wal_lsn()::text", String.class);
+            // the primary alone before and after the replica, so that what the JVM's warming up gives
+            // the later runs shows as a difference between the two primary-only runs
+            List<String> modes = List.of(System.getProperty("bench.modes", "primary_only,with_replica,primary_only")
+                    .split(","));
+            for (int i = 0; i < modes.size(); i++) {
+                boolean replica = modes.get(i).equals("with_replica");
+                if (replica) {
+                    awaitReplay(replicaUrl, lsnAfterSeed);
+                }
+                if (i > 0 || replica) {
+                    app.close();
+                    app = replica ? start("--app.datasource.replica.url=" + replicaUrl) : start();
+                }
+                boolean routing = app.getBean(DataSource.class).getClass().getSimpleName().equals("ReportingReadRouting");
+                if (routing != replica) {
+                    throw new IllegalStateException("Run " + (i + 1) + ": the routing DataSource is " + (routing ? ""
+                            : "not ") + "installed");
+                }
+                run(modes.get(i) + " run=" + (i + 1), app, database, replicaUrl);
             }
-            run("with_replica", app, database, replicaUrl);
+        } finally {
+            app.close();
         }
     }
 
@@ -125,6 +139,8 @@ class ReadReplicaBenchmark {
             cpu.sample();
             Thread sampler = Thread.ofPlatform().daemon().start(cpu);
             Result result = load(port, access, analytics, seconds);
+            String[] loadavg = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            String loadAverage = loadavg[0] + "/" + loadavg[1] + "/" + loadavg[2];
             cpu.stop(sampler);
             Thread.sleep(STATS_FLUSH_MS);
             Map<String, Long> primaryDelta = minus(counters(primary, name), primaryFrom);
@@ -136,8 +152,8 @@ class ReadReplicaBenchmark {
                     idle.get("xacts"), idle.get("blks_hit") + idle.get("blks_read"),
                     idle.get("tup_returned") + idle.get("tup_fetched"));
             System.out.printf("replica_run mode=%s clients=%d seconds=%d requests=%d requests_per_s=%.1f p50_ms=%.1f "
-                    + "p95_ms=%.1f%n", mode, clients, seconds, result.requests(), result.requests() / (double) seconds,
-                    result.p50Ms(), result.p95Ms());
+                    + "p95_ms=%.1f load_average=%s%n", mode, clients, seconds, result.requests(),
+                    result.requests() / (double) seconds, result.p50Ms(), result.p95Ms(), loadAverage);
             for (String server : List.of("primary", "replica")) {
                 Map<String, Long> d = server.equals("primary") ? primaryDelta : replicaDelta;
                 System.out.printf("replica_load mode=%s server=%s xacts=%d blks_hit=%d blks_read=%d tup_returned=%d "
@@ -152,13 +168,14 @@ class ReadReplicaBenchmark {
             double primaryCpu = cpu.seconds("primary", "backend");
             double replicaCpu = cpu.seconds("replica", "backend");
             System.out.printf("replica_share mode=%s blocks=%.3f tuples=%.3f xacts=%.3f backend_cpu=%.3f "
-                    + "walsender_cpu_s=%.2f replica_startup_cpu_s=%.2f%n", mode,
+                    + "walsender_cpu_s=%.2f (%d) replica_startup_cpu_s=%.2f (%d)%n", mode,
                     share(replicaBlocks, primaryBlocks),
                     share(replicaDelta.get("tup_returned") + replicaDelta.get("tup_fetched"),
                             primaryDelta.get("tup_returned") + primaryDelta.get("tup_fetched")),
                     share(replicaDelta.get("xacts"), primaryDelta.get("xacts")),
                     replicaCpu + primaryCpu == 0 ? 0 : replicaCpu / (replicaCpu + primaryCpu),
-                    cpu.seconds("primary", "walsender"), cpu.seconds("replica", "startup"));
+                    cpu.seconds("primary", "walsender"), cpu.count("primary", "walsender"),
+                    cpu.seconds("replica", "startup"), cpu.count("replica", "startup"));
         }
     }
 
@@ -305,6 +322,10 @@ class ReadReplicaBenchmark {
                 }
             }
             return sum / TICKS_PER_SECOND;
+        }
+
+        synchronized long count(String server, String kind) {
+            return kinds.values().stream().filter(new Role(server, kind)::equals).count();
         }
 
         /** utime + stime of /proc/PID/stat (fields 14 and 15), null when the process is gone. */
