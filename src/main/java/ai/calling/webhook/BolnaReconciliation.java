@@ -1,7 +1,6 @@
 package ai.calling.webhook;
 
 import java.time.Instant;
-import java.util.Optional;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -78,13 +77,21 @@ public class BolnaReconciliation {
         return settled;
     }
 
+    /**
+     * A recorded dial Bolna never confirmed: applied from Bolna's API when its execution is found among
+     * the agent's; when the search saw every execution of the agent and it is not among them, nobody was
+     * called (failed as never placed: a campaign dials its recipient again); when the search could not
+     * see them all (more than {@value #PAGES_SEARCHED} pages, or the agent is gone), failed like any
+     * unreported call, so that a dial Bolna may have placed is never placed twice.
+     */
     private boolean settleLostDial(UnboundDial dial) {
         String bolnaAgent = agents.callable(dial.userId(), dial.agentId()).map(AgentService.CallableAgent::bolnaAgentId)
                 .orElse(null);
+        Search search = Search.INCONCLUSIVE;
         try {
-            Optional<String> executionId = bolnaAgent == null ? Optional.empty() : findByAttempt(bolnaAgent, dial.callId());
-            if (executionId.isPresent()) {
-                webhooks.receiveAndProcess(bolna.fetchExecution(executionId.get()).json(), "reconciliation");
+            search = bolnaAgent == null ? Search.INCONCLUSIVE : findByAttempt(bolnaAgent, dial.callId());
+            if (search.executionId() != null) {
+                webhooks.receiveAndProcess(bolna.fetchExecution(search.executionId()).json(), "reconciliation");
                 return true;
             }
         } catch (BolnaNotFound gone) {
@@ -94,22 +101,29 @@ public class BolnaReconciliation {
                     unreachable.getMessage());
             return false;
         }
-        return lifecycle.failNeverPlaced(dial.callId(), "Bolna never confirmed this dial");
+        return search.sawEverything() ? lifecycle.failNeverPlaced(dial.callId(), "Bolna never placed this dial")
+                : lifecycle.failUnreported(dial.callId(), "Bolna never confirmed this dial");
     }
 
-    /** The execution among the agent's latest that carries this dial's attempt id. */
-    private Optional<String> findByAttempt(String bolnaAgent, UUID attempt) {
+    /** The execution among the agent's latest that carries this dial's attempt id, and whether all were seen. */
+    private Search findByAttempt(String bolnaAgent, UUID attempt) {
         for (int page = 1; page <= PAGES_SEARCHED; page++) {
             BolnaClient.ExecutionPage executions = bolna.agentExecutions(bolnaAgent, page);
             for (BolnaExecution execution : executions.executions()) {
                 if (attempt.equals(execution.recipient().callAttemptId())) {
-                    return Optional.of(execution.id());
+                    return new Search(execution.id(), true);
                 }
             }
             if (!executions.hasMore()) {
-                break;
+                return new Search(null, true);
             }
         }
-        return Optional.empty();
+        return Search.INCONCLUSIVE;
+    }
+
+    /** What a search of the agent's executions found: the execution, and whether it saw every one. */
+    private record Search(String executionId, boolean sawEverything) {
+
+        static final Search INCONCLUSIVE = new Search(null, false);
     }
 }

@@ -273,7 +273,28 @@ class MoneySafeDialingTest {
 
         JsonNode call = http.get("/api/calls/" + lost.json().path("id").asString(), user.auth()).json();
         assertThat(call.path("status").asString()).isEqualTo("failed");
+        assertThat(call.path("hangupReason").asString()).isEqualTo("Bolna never placed this dial");
         assertThat(call.path("creditsUsed").asInt()).isZero();
+        assertThat(balance()).containsEntry("credits", 15).containsEntry("held", 0);
+    }
+
+    @Test
+    void aLostDialNotAmongTheExecutionsReconciliationCouldSeeIsNotCalledNeverPlaced() {
+        String agent = agent(600);
+        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        Http.Response lost = dial(http, agent, null);
+        String bolnaAgent = http.get("/api/agents/" + agent, user.auth()).json().path("bolnaAgentId").asString();
+        // a busy agent: every page Bolna shows has more after it, and the dial is on none of those searched
+        BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + bolnaAgent + "/executions")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody("{\"has_more\":true,\"data\":["
+                        + event("someone-else", UUID.randomUUID().toString(), "completed", "5") + "]}")));
+
+        reconciliation.reconcile();
+
+        JsonNode call = http.get("/api/calls/" + lost.json().path("id").asString(), user.auth()).json();
+        assertThat(call.path("status").asString()).isEqualTo("failed");
+        assertThat(call.path("hangupReason").asString()).as("Bolna may have placed it: no proof it never was")
+                .isEqualTo("Bolna never confirmed this dial");
         assertThat(balance()).containsEntry("credits", 15).containsEntry("held", 0);
     }
 
