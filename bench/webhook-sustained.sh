@@ -19,5 +19,5 @@ echo "$OUT"
 echo "load_average_after=$(cut -d' ' -f1-3 /proc/loadavg)"
 BASE=$(bash ../shared/bench/pg-insert-baseline.sh 10 | sed -n 's/baseline_tps=//p')
 echo "baseline_tps=$BASE"
-HELD=$(echo "$OUT" | grep 'holds=true' | sed -n 's/^sustained_rate=\([0-9]*\) .*/\1/p' | sort -n | tail -1)
+HELD=$(echo "$OUT" | grep 'holds=true' | sed -n 's/^sustained_rate=\([0-9]*\) .*/\1/p' | sort -n | tail -1 || true)
 python3 -c "print(f'ratio_highest_sustained_rate_to_baseline_tps={float(${HELD:-0}) / float($BASE):.3f}')"
