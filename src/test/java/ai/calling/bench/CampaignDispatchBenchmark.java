@@ -1,5 +1,7 @@
 package ai.calling.bench;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +41,11 @@ class CampaignDispatchBenchmark {
     static final String SECRET = "bench-campaigns";
     static final FakeBolna BOLNA = new FakeBolna();
 
+    static {
+        // e.g. each failed lead analysis (no OpenAI prompt here) is logged at INFO: quiet, so the figures stand alone
+        System.setProperty("logging.level.ai.calling", "WARN");
+    }
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("app.bolna.api-key", () -> "bn-key");
@@ -47,15 +54,22 @@ class CampaignDispatchBenchmark {
         registry.add("app.bolna.max-concurrent-calls", () -> String.valueOf(PLATFORM_CAP));
         registry.add("app.campaigns.dispatch", () -> "true");
         registry.add("app.campaigns.interval", () -> "20ms");
+        // (the logging system reads its levels before this source applies: the static block below sets them)
         registry.add("logging.level.ai.calling", () -> "WARN");
         // the benchmark's own connections: the dispatcher, the webhook writers and processors, the dials' outcomes
         registry.add("spring.datasource.hikari.maximum-pool-size", () -> "20");
+        // production's pause between looks for outbound deliveries (the tests' 100 ms polls 40 times a second)
+        registry.add("app.outbound-webhooks.poll-interval", () -> "1s");
     }
 
     @AfterAll
     static void stop() {
         BOLNA.close();
     }
+
+    /** The figures, printed together at the end in one write: log lines from other threads cannot split one. */
+    final StringWriter figures = new StringWriter();
+    final PrintWriter report = new PrintWriter(figures);
 
     @LocalServerPort
     int port;
@@ -86,8 +100,8 @@ class CampaignDispatchBenchmark {
             }
             if (dialled >= total * 8 / 10) {
                 long end = System.nanoTime();
-                System.out.printf("campaign_dials=%d%n", dialled);
-                System.out.printf("campaign_dials_per_s=%.0f%n", dialled / ((end - started) / 1e9));
+                report.printf("campaign_dials=%d%n", dialled);
+                report.printf("campaign_dials_per_s=%.0f%n", dialled / ((end - started) / 1e9));
                 break;
             }
             Thread.sleep(20);
@@ -98,15 +112,18 @@ class CampaignDispatchBenchmark {
         }
         double sum = perTenant.stream().mapToDouble(Long::doubleValue).sum();
         double squares = perTenant.stream().mapToDouble(x -> x * (double) x).sum();
-        System.out.printf("campaign_jain_fairness_at_half=%.3f%n", sum * sum / (perTenant.size() * squares));
-        System.out.printf("campaign_min_max_dials_per_tenant_at_half=%d/%d%n",
+        report.printf("campaign_jain_fairness_at_half=%.3f%n", sum * sum / (perTenant.size() * squares));
+        report.printf("campaign_min_max_dials_per_tenant_at_half=%d/%d%n",
                 perTenant.stream().mapToLong(Long::longValue).min().orElse(0),
                 perTenant.stream().mapToLong(Long::longValue).max().orElse(0));
-        System.out.printf("campaign_max_in_flight_total=%d (cap %d)%n", BOLNA.maxInFlightTotal(), PLATFORM_CAP);
-        System.out.printf("campaign_max_in_flight_per_agent=%d (cap %d)%n", agentsByBolnaId.keySet().stream()
+        report.printf("campaign_max_in_flight_total=%d (cap %d)%n", BOLNA.maxInFlightTotal(), PLATFORM_CAP);
+        report.printf("campaign_max_in_flight_per_agent=%d (cap %d)%n", agentsByBolnaId.keySet().stream()
                 .mapToInt(BOLNA::maxInFlight).max().orElse(0), CAMPAIGN_CAP);
-        System.out.printf("campaign_throttled=%d%n", BOLNA.throttled());
+        report.printf("campaign_throttled=%d%n", BOLNA.throttled());
         phases();
+        report.flush();
+        System.out.print(figures);
+        System.out.flush();
         jdbc.update("UPDATE campaigns SET status = 'paused', pause_reason = 'user' WHERE name = 'bench'");
     }
 
@@ -132,7 +149,7 @@ class CampaignDispatchBenchmark {
                         UNION ALL SELECT 'ended_to_stored', 3, extract(epoch FROM stored - ended) * 1000 FROM ended
                         UNION ALL SELECT 'stored_to_applied', 4, extract(epoch FROM applied - stored) * 1000 FROM ended) p
                  GROUP BY phase, o ORDER BY o""", rs -> {
-            System.out.printf("campaign_phase_ms_%s=p50 %.0f p90 %.0f (n %d)%n", rs.getString("phase"),
+            report.printf("campaign_phase_ms_%s=p50 %.0f p90 %.0f (n %d)%n", rs.getString("phase"),
                     rs.getDouble("p50"), rs.getDouble("p90"), rs.getLong("n"));
         });
     }
