@@ -1,9 +1,14 @@
 package ai.calling.bench;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +89,10 @@ class CampaignDispatchBenchmark {
         Map<String, UUID> agentsByBolnaId = seed();
         int total = TENANTS * RECIPIENTS;
         long started = 0;
+        Cpu cpuAtStart = null;
+        long steadyFrom = 0;
+        int steadyDials = 0;
+        Cpu cpuAtSteady = null;
         long half = 0;
         Map<String, Long> atHalf = Map.of();
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
@@ -92,16 +101,30 @@ class CampaignDispatchBenchmark {
             int dialled = BOLNA.dials().size();
             if (started == 0 && dialled > 0) {
                 started = System.nanoTime();
+                cpuAtStart = cpu();
             }
             if (half == 0 && dialled >= total / 2) {
                 half = System.nanoTime();
                 atHalf = BOLNA.dials().stream().collect(Collectors.groupingBy(dial -> dial.path("agent_id").asString(),
                         Collectors.counting()));
             }
+            if (steadyFrom == 0 && dialled >= total / 5) {
+                steadyFrom = System.nanoTime();
+                steadyDials = dialled;
+                cpuAtSteady = cpu();
+            }
             if (dialled >= total * 8 / 10) {
                 long end = System.nanoTime();
+                Cpu cpuAtEnd = cpu();
                 report.printf("campaign_dials=%d%n", dialled);
                 report.printf("campaign_dials_per_s=%.0f%n", dialled / ((end - started) / 1e9));
+                // from 20% to 80% of the dials: warmed up (the JIT compilers took a third of the JVM's CPU in a
+                // 100-second run), all tenants still dialling
+                int steady = dialled - steadyDials;
+                report.printf("campaign_steady_dials_per_s=%.0f (from 20%% to 80%% of the dials)%n",
+                        steady / ((end - steadyFrom) / 1e9));
+                report.printf("campaign_cpu_ms_per_dial=%s (whole run) %s (steady)%n",
+                        perDial(cpuAtEnd.minus(cpuAtStart), dialled), perDial(cpuAtEnd.minus(cpuAtSteady), steady));
                 break;
             }
             Thread.sleep(20);
@@ -152,6 +175,49 @@ class CampaignDispatchBenchmark {
             report.printf("campaign_phase_ms_%s=p50 %.0f p90 %.0f (n %d)%n", rs.getString("phase"),
                     rs.getDouble("p50"), rs.getDouble("p90"), rs.getLong("n"));
         });
+    }
+
+    /**
+     * CPU time used so far, in ms: this JVM's (the server, the fake Bolna and this client), and the
+     * PostgreSQL backends serving this database (read from /proc on this machine; the WAL writer and
+     * other shared processes are not counted).
+     */
+    private Cpu cpu() {
+        long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1_000_000;
+        Map<Integer, Double> backends = new HashMap<>();
+        for (Integer pid : jdbc.queryForList("SELECT pid FROM pg_stat_activity WHERE datname = current_database()",
+                Integer.class)) {
+            try {
+                String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // utime and stime (fields 14 and 15 of stat; 12 and 13 after the name), in clock ticks of 10 ms
+                backends.put(pid, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0);
+            } catch (IOException | RuntimeException e) {
+                // the backend ended meanwhile, or PostgreSQL runs elsewhere: not counted
+            }
+        }
+        return new Cpu(jvm, backends);
+    }
+
+    /** CPU per dial: the JVM's (the server, the fake Bolna and this client), its database's backends', the sum. */
+    private static String perDial(Cpu used, int dials) {
+        return "jvm %.2f + postgres %.2f = %.2f".formatted(used.jvmMs() / dials, used.postgresMs() / dials,
+                (used.jvmMs() + used.postgresMs()) / dials);
+    }
+
+    /** CPU time in ms: the JVM's, and each PostgreSQL backend's by process id. */
+    record Cpu(double jvmMs, Map<Integer, Double> backendMs) {
+        double postgresMs() {
+            return backendMs.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
+        /** What was used since {@code before} (a backend started since counts from zero). */
+        Cpu minus(Cpu before) {
+            Map<Integer, Double> used = new HashMap<>();
+            backendMs.forEach((pid, ms) -> used.put(pid, ms - before.backendMs.getOrDefault(pid, 0.0)));
+            return new Cpu(jvmMs - before.jvmMs, used);
+        }
     }
 
     /** 100 tenants with an agent, plenty of credits and a draft campaign of RECIPIENTS recipients each. */
