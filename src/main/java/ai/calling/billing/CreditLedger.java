@@ -70,15 +70,18 @@ public class CreditLedger {
         int cap = limits.maxConcurrentCalls() != null ? limits.maxConcurrentCalls()
                 : settings.intValue(SystemSettings.MAX_CONCURRENT_CALLS_PER_USER, 10);
         HoldTerms terms = HoldTerms.of(maxCallDurationSeconds, creditsPerMinute());
-        long available = limits.credits() - open.held();
-        return HoldQuota.of(terms, wanted, cap, open.count(), available);
+        return HoldQuota.of(terms, wanted, cap, open.count(), limits.credits(), open.held());
     }
 
-    /** Holds each call under the terms of a quota taken in this transaction. */
+    /**
+     * Holds each call under the terms of a quota taken in this transaction: under the balance lock it
+     * took, the account's credits and holds are the quota's plus these (nothing is read again).
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void hold(UUID userId, List<UUID> callIds, HoldTerms terms) {
-        holds.insert(userId, callIds, terms);
-        publishIfLow(userId, (long) callIds.size() * terms.amount());
+    public void hold(UUID userId, List<UUID> callIds, HoldQuota quota) {
+        holds.insert(userId, callIds, quota.terms());
+        long fall = (long) callIds.size() * quota.terms().amount();
+        publishIfLow(userId, fall, quota.credits(), quota.held() + fall);
     }
 
     /**
@@ -174,16 +177,25 @@ public class CreditLedger {
      * {@code fall}, under the account's lock) took them from at least the threshold to below it.
      */
     private void publishIfLow(UUID userId, long fall) {
-        int threshold = settings.intValue(SystemSettings.LOW_CREDIT_THRESHOLD, 50);
+        if (fall > 0 && lowThreshold() > 0) {
+            publishIfLow(userId, fall, balance(userId), holds.held(userId));
+        }
+    }
+
+    /** As {@link #publishIfLow(UUID, long)}, with the account's balance and held credits as they are now. */
+    private void publishIfLow(UUID userId, long fall, int credits, long held) {
+        int threshold = lowThreshold();
         if (threshold <= 0 || fall <= 0) {
             return;
         }
-        int credits = balance(userId);
-        long held = holds.held(userId);
         long available = credits - held;
         if (available < threshold && available + fall >= threshold) {
             events.publishEvent(new CreditsLow(userId, credits, held, available, threshold));
         }
+    }
+
+    private int lowThreshold() {
+        return settings.intValue(SystemSettings.LOW_CREDIT_THRESHOLD, 50);
     }
 
     /** Credits a paid Stripe payment once per payment id. */

@@ -125,7 +125,7 @@ public class Dialer implements SmartLifecycle {
                 dial.request().phoneNumber(), dial.request().contactId(), dial.request().callerName(),
                 dial.request().userData(), dial.request().campaignId(), dial.request().campaignRecipientId(),
                 dial.request().createdBy())).toList());
-        ledger.hold(userId, callIds, quota.terms());
+        ledger.hold(userId, callIds, quota);
         slots.assign(free, callIds);
         return new Recording(recorded, limit, quota);
     }
