@@ -198,8 +198,7 @@ public class CampaignDispatcher implements SmartLifecycle {
      */
     private int dial(UUID campaignId, UUID userId, CallableAgent agent, int wanted, Instant now) {
         List<RecordedDial> recorded = transactions.execute(status -> {
-            CampaignRow campaign = campaigns.lock(userId, campaignId).orElse(null);
-            campaigns.markDispatched(campaignId, now);
+            CampaignRow campaign = campaigns.lockForDispatch(userId, campaignId, now).orElse(null);
             if (campaign == null || !"running".equals(campaign.status())) {
                 return List.<RecordedDial>of();
             }
@@ -212,8 +211,8 @@ public class CampaignDispatcher implements SmartLifecycle {
                 log.info("Campaign {} paused: its agent is inactive", campaignId);
                 return List.<RecordedDial>of();
             }
-            int room = campaign.maxConcurrentCalls() - (int) recipients.count(campaignId, "in_progress");
-            List<Recipients.Claimed> claimed = recipients.claim(campaignId, now, Math.min(wanted, room));
+            // within the campaign's maxConcurrentCalls, counted under its lock by the claim itself
+            List<Recipients.Claimed> claimed = recipients.claim(campaignId, now, wanted, campaign.maxConcurrentCalls());
             if (claimed.isEmpty()) {
                 return List.<RecordedDial>of();
             }
