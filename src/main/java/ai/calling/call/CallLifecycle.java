@@ -157,17 +157,22 @@ public class CallLifecycle {
         }
     }
 
-    /** Releases each ended call's hold and debits its cost, in one order of the balance rows (as for the execution locks). */
+    /**
+     * Frees the ended calls' slots, releases their holds and debits their costs (the ledger locks the
+     * balance rows in one order, as the execution locks are), then counts failed connections and
+     * publishes each call's end.
+     */
     private void settle(List<Ended> ended) {
         if (ended.isEmpty()) {
             return;
         }
         slots.release(ended.stream().map(end -> end.call().getId()).toList());
         ended.sort(Comparator.comparing(end -> end.call().getUserId()));
+        ledger.settleAll(ended.stream().map(end -> new CreditLedger.Settlement(end.call().getUserId(),
+                end.call().getId(), end.call().getCreditsUsed(), "Call of " + end.call().getDurationMinutes()
+                        + " min to " + end.call().getPhoneNumber())).toList());
         for (Ended end : ended) {
             Call call = end.call();
-            ledger.settle(call.getUserId(), call.getId(), call.getCreditsUsed(), "Call of " + call.getDurationMinutes()
-                    + " min to " + call.getPhoneNumber());
             if (call.getCreditsUsed() == 0 && call.getContactId() != null) {
                 contacts.countConnectionFailure(call.getUserId(), call.getContactId(), call.getId());
             }

@@ -219,6 +219,39 @@ class CreditLedgerTest {
         });
     }
 
+    @Test
+    void settlingABatchOfCallsReleasesTheirHoldsAndDebitsEachCostOnceInAChain() {
+        SignedIn other = TestUsers.register(http);
+        TestCredits.setBalance(jdbc, user.id(), 1000);
+        TestCredits.setBalance(jdbc, other.id(), 500);
+        List<UUID> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(call(user.id()));
+        }
+        UUID othersCall = call(other.id());
+        transactions.executeWithoutResult(status -> {
+            ledger.hold(user.id(), calls, ledger.holdQuota(user.id(), 60, 4));
+            ledger.hold(other.id(), List.of(othersCall), ledger.holdQuota(other.id(), 60, 1));
+        });
+        // the last call was debited before (a second debit for a call returns the first)
+        ledger.debitUsage(user.id(), calls.get(3), 7, "usage");
+
+        transactions.executeWithoutResult(status -> ledger.settleAll(List.of(
+                new CreditLedger.Settlement(user.id(), calls.get(0), 5, "first"),
+                new CreditLedger.Settlement(user.id(), calls.get(1), 0, "unanswered"),
+                new CreditLedger.Settlement(other.id(), othersCall, 4, "other's"),
+                new CreditLedger.Settlement(user.id(), calls.get(2), 3, "third"),
+                new CreditLedger.Settlement(user.id(), calls.get(3), 7, "again"))));
+
+        assertThat(ledger.balanceOf(user.id())).isEqualTo(new CreditLedger.Balance(1000 - 7 - 5 - 3, 0, 1000 - 15));
+        assertThat(ledger.balanceOf(other.id())).isEqualTo(new CreditLedger.Balance(496, 0, 496));
+        assertThat(jdbc.queryForList("SELECT description || ':' || amount || ':' || balance_after FROM credit_transactions "
+                + "WHERE user_id = ? AND type = 'usage' ORDER BY seq", String.class, user.id()))
+                .containsExactly("usage:-7:993", "first:-5:988", "third:-3:985");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM credit_holds WHERE user_id IN (?, ?)", Long.class,
+                user.id(), other.id())).isZero();
+    }
+
     private UUID call(UUID userId) {
         UUID agent = UUID.randomUUID();
         jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'A')", agent, userId,
