@@ -1,9 +1,13 @@
 package ai.calling.billing;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -70,15 +74,18 @@ public class CreditLedger {
         int cap = limits.maxConcurrentCalls() != null ? limits.maxConcurrentCalls()
                 : settings.intValue(SystemSettings.MAX_CONCURRENT_CALLS_PER_USER, 10);
         HoldTerms terms = HoldTerms.of(maxCallDurationSeconds, creditsPerMinute());
-        long available = limits.credits() - open.held();
-        return HoldQuota.of(terms, wanted, cap, open.count(), available);
+        return HoldQuota.of(terms, wanted, cap, open.count(), limits.credits(), open.held());
     }
 
-    /** Holds each call under the terms of a quota taken in this transaction. */
+    /**
+     * Holds each call under the terms of a quota taken in this transaction: under the balance lock it
+     * took, the account's credits and holds are the quota's plus these (nothing is read again).
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void hold(UUID userId, List<UUID> callIds, HoldTerms terms) {
-        holds.insert(userId, callIds, terms);
-        publishIfLow(userId, (long) callIds.size() * terms.amount());
+    public void hold(UUID userId, List<UUID> callIds, HoldQuota quota) {
+        holds.insert(userId, callIds, quota.terms());
+        long fall = (long) callIds.size() * quota.terms().amount();
+        publishIfLow(userId, fall, quota.credits(), quota.held() + fall);
     }
 
     /**
@@ -117,11 +124,59 @@ public class CreditLedger {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void settle(UUID userId, UUID callId, int credits, String description) {
-        holds.release(callId);
-        if (credits > 0) {
-            // the released hold covered at least this cost: available credits do not fall here
-            debit(userId, callId, credits, description);
+        settleAll(List.of(new Settlement(userId, callId, credits, description)));
+    }
+
+    /** A call's money matters to end: its account, the call, its cost (0: none) and the debit's description. */
+    public record Settlement(UUID userId, UUID callId, int credits, String description) {
+    }
+
+    /**
+     * Ends several calls' money matters in the caller's transaction, as {@link #settle} does for each,
+     * in five statements for them all (a batch of webhook events ends many calls at once): their holds
+     * are released; the accounts with a cost to debit are locked (in one order), the calls already
+     * debited are left out, and each other cost is debited once, the accounts' balances and the usage
+     * rows (each with the balance it leaves, chained in the order given) written together.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void settleAll(List<Settlement> settlements) {
+        if (settlements.isEmpty()) {
+            return;
         }
+        holds.releaseAll(settlements.stream().map(Settlement::callId).toList());
+        // the released holds covered at least these costs: available credits do not fall here
+        List<Settlement> costs = settlements.stream().filter(settlement -> settlement.credits() > 0).toList();
+        if (costs.isEmpty()) {
+            return;
+        }
+        Map<UUID, Integer> balances = repository.lockBalances(costs.stream().map(Settlement::userId).distinct().toList());
+        Set<UUID> debited = new HashSet<>(repository.usageCalls(costs.stream().map(Settlement::callId).toList()));
+        Map<UUID, Integer> deltas = new LinkedHashMap<>();
+        List<CreditLedgerRepository.Usage> usages = new ArrayList<>();
+        for (Settlement cost : costs) {
+            if (!balances.containsKey(cost.userId())) {
+                throw ApiException.notFound("The user");
+            }
+            if (!debited.add(cost.callId())) {
+                // debited once already (a second debit for a call returns the first, as debitUsage does)
+                continue;
+            }
+            int after = balances.merge(cost.userId(), -cost.credits(), Integer::sum);
+            deltas.merge(cost.userId(), -cost.credits(), Integer::sum);
+            usages.add(new CreditLedgerRepository.Usage(cost.userId(), -cost.credits(), after, cost.description(),
+                    cost.callId()));
+        }
+        if (usages.isEmpty()) {
+            return;
+        }
+        Map<UUID, Integer> written = repository.addToBalances(deltas);
+        deltas.keySet().forEach(user -> {
+            if (!balances.get(user).equals(written.get(user))) {
+                // cannot happen under the lock; a ledger whose rows would not chain is refused
+                throw new IllegalStateException("The balance of " + user + " moved under its lock");
+            }
+        });
+        repository.appendUsages(usages);
     }
 
     /** Balance, held and available credits of one account. */
@@ -163,27 +218,30 @@ public class CreditLedger {
         });
     }
 
-    private Movement debit(UUID userId, UUID callId, int credits, String description) {
-        lock(userId);
-        return repository.usageOf(callId).map(CreditLedger::movement)
-                .orElseGet(() -> movement(move(userId, USAGE, -credits, description, null, callId, null)));
-    }
-
     /**
      * Publishes {@link CreditsLow} when what just happened (a fall of the available credits by
      * {@code fall}, under the account's lock) took them from at least the threshold to below it.
      */
     private void publishIfLow(UUID userId, long fall) {
-        int threshold = settings.intValue(SystemSettings.LOW_CREDIT_THRESHOLD, 50);
+        if (fall > 0 && lowThreshold() > 0) {
+            publishIfLow(userId, fall, balance(userId), holds.held(userId));
+        }
+    }
+
+    /** As {@link #publishIfLow(UUID, long)}, with the account's balance and held credits as they are now. */
+    private void publishIfLow(UUID userId, long fall, int credits, long held) {
+        int threshold = lowThreshold();
         if (threshold <= 0 || fall <= 0) {
             return;
         }
-        int credits = balance(userId);
-        long held = holds.held(userId);
         long available = credits - held;
         if (available < threshold && available + fall >= threshold) {
             events.publishEvent(new CreditsLow(userId, credits, held, available, threshold));
         }
+    }
+
+    private int lowThreshold() {
+        return settings.intValue(SystemSettings.LOW_CREDIT_THRESHOLD, 50);
     }
 
     /** Credits a paid Stripe payment once per payment id. */

@@ -18,6 +18,7 @@ import java.util.UUID;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
 
+import org.hibernate.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -38,7 +39,6 @@ import ai.calling.call.internal.SpeakerSegment;
 import ai.calling.call.internal.Transcript;
 import ai.calling.call.internal.TranscriptRepository;
 import ai.calling.common.Text;
-import ai.calling.contact.ContactDtos.ContactView;
 import ai.calling.contact.ContactService;
 
 /**
@@ -56,6 +56,8 @@ import ai.calling.contact.ContactService;
 public class CallLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CallLifecycle.class);
+    /** Rows per JDBC batch when a batch of events is flushed (webhook batches are at most 100 events). */
+    static final int FLUSH_BATCH = 100;
 
     private final CallRepository calls;
     private final CallSlots slots;
@@ -101,6 +103,7 @@ public class CallLifecycle {
 
         Set<String> ignored = new HashSet<>();
         List<Ended> ended = new ArrayList<>();
+        Map<Call, List<BolnaExecution>> applied = new LinkedHashMap<>();
         for (Map.Entry<String, List<BolnaExecution>> entry : byExecution.entrySet()) {
             List<BolnaExecution> updates = entry.getValue();
             Call call = known.get(entry.getKey());
@@ -122,11 +125,14 @@ public class CallLifecycle {
                 if (end != null) {
                     ended.add(end);
                 }
-                linkContact(call, execution);
             }
-            saveTranscript(call, updates);
+            applied.put(call, updates);
         }
+        linkContacts(applied);
+        saveTranscripts(applied);
         charge(ended);
+        // the batch's calls (and new transcripts) written in JDBC batches: one round trip, not one per row
+        entityManager.unwrap(Session.class).setJdbcBatchSize(FLUSH_BATCH);
         calls.flush();
         settle(ended);
         return ignored;
@@ -151,17 +157,22 @@ public class CallLifecycle {
         }
     }
 
-    /** Releases each ended call's hold and debits its cost, in one order of the balance rows (as for the execution locks). */
+    /**
+     * Frees the ended calls' slots, releases their holds and debits their costs (the ledger locks the
+     * balance rows in one order, as the execution locks are), then counts failed connections and
+     * publishes each call's end.
+     */
     private void settle(List<Ended> ended) {
         if (ended.isEmpty()) {
             return;
         }
         slots.release(ended.stream().map(end -> end.call().getId()).toList());
         ended.sort(Comparator.comparing(end -> end.call().getUserId()));
+        ledger.settleAll(ended.stream().map(end -> new CreditLedger.Settlement(end.call().getUserId(),
+                end.call().getId(), end.call().getCreditsUsed(), "Call of " + end.call().getDurationMinutes()
+                        + " min to " + end.call().getPhoneNumber())).toList());
         for (Ended end : ended) {
             Call call = end.call();
-            ledger.settle(call.getUserId(), call.getId(), call.getCreditsUsed(), "Call of " + call.getDurationMinutes()
-                    + " min to " + call.getPhoneNumber());
             if (call.getCreditsUsed() == 0 && call.getContactId() != null) {
                 contacts.countConnectionFailure(call.getUserId(), call.getContactId(), call.getId());
             }
@@ -326,38 +337,64 @@ public class CallLifecycle {
         call.setBolnaMetadata(metadata);
     }
 
-    /** The call's row exists by now: the contact names it as its origin. */
-    private void linkContact(Call call, BolnaExecution execution) {
-        if (call.getContactId() != null) {
+    /**
+     * Files each call without a contact under the contact of its number (created when the tenant has
+     * none), for the whole batch at once: the number is the first that an update gives and that parses
+     * (the callee's, or the caller's for an inbound call, else the recipient's, else the call's own). The
+     * calls' rows exist by now: a new contact names its call as its origin.
+     */
+    private void linkContacts(Map<Call, List<BolnaExecution>> applied) {
+        List<Call> linked = new ArrayList<>();
+        List<ContactService.CallParty> parties = new ArrayList<>();
+        applied.forEach((call, updates) -> {
+            if (call.getContactId() != null) {
+                return;
+            }
+            for (BolnaExecution execution : updates) {
+                String phone = "inbound".equals(call.getLeadType()) ? execution.telephony().fromNumber()
+                        : execution.telephony().toNumber();
+                if (phone == null) {
+                    phone = execution.recipient().phoneNumber();
+                }
+                Optional<String> e164 = contacts.normalise(phone == null ? call.getPhoneNumber() : phone);
+                if (e164.isPresent()) {
+                    linked.add(call);
+                    parties.add(new ContactService.CallParty(call.getUserId(), e164.get(),
+                            Text.storable(execution.recipient().name(), 255), call.getId()));
+                    return;
+                }
+            }
+        });
+        if (parties.isEmpty()) {
             return;
         }
-        String phone = "inbound".equals(call.getLeadType()) ? execution.telephony().fromNumber()
-                : execution.telephony().toNumber();
-        if (phone == null) {
-            phone = execution.recipient().phoneNumber();
+        List<UUID> contactIds = contacts.findOrCreateForCalls(parties);
+        for (int i = 0; i < linked.size(); i++) {
+            linked.get(i).setContactId(contactIds.get(i));
         }
-        Optional<String> e164 = contacts.normalise(phone == null ? call.getPhoneNumber() : phone);
-        if (e164.isEmpty()) {
-            return;
-        }
-        ContactView contact = contacts.findOrCreateForCall(call.getUserId(), e164.get(),
-                Text.storable(execution.recipient().name(), 255), call.getId());
-        call.setContactId(contact.id());
     }
 
-    /** The latest transcript among the updates replaces the call's transcript. */
-    private void saveTranscript(Call call, List<BolnaExecution> updates) {
-        String text = updates.reversed().stream().map(BolnaExecution::transcript).filter(Objects::nonNull).findFirst()
-                .orElse(null);
-        if (text == null) {
+    /** The latest transcript among each call's updates replaces the call's transcript (one read for the batch). */
+    private void saveTranscripts(Map<Call, List<BolnaExecution>> applied) {
+        Map<Call, String> texts = new LinkedHashMap<>();
+        applied.forEach((call, updates) -> updates.reversed().stream().map(BolnaExecution::transcript)
+                .filter(Objects::nonNull).findFirst().ifPresent(text -> texts.put(call, text)));
+        if (texts.isEmpty()) {
             return;
         }
-        Transcript transcript = transcripts.findByCallIdAndUserId(call.getId(), call.getUserId())
-                .orElseGet(() -> new Transcript(call.getUserId(), call.getId(), text, List.of()));
-        transcript.setContent(text);
-        transcript.setSpeakerSegments(segments(text));
-        // inserted at the flush, before the calls' updates that name it
-        call.setTranscriptId(transcripts.save(transcript).getId());
+        Map<UUID, Transcript> existing = new HashMap<>();
+        transcripts.findByCallIdIn(texts.keySet().stream().map(Call::getId).toList())
+                .forEach(transcript -> existing.put(transcript.getCallId(), transcript));
+        texts.forEach((call, text) -> {
+            Transcript transcript = existing.get(call.getId());
+            if (transcript == null || !transcript.getUserId().equals(call.getUserId())) {
+                transcript = new Transcript(call.getUserId(), call.getId(), text, List.of());
+            }
+            transcript.setContent(text);
+            transcript.setSpeakerSegments(segments(text));
+            // inserted at the flush, before the calls' updates that name it
+            call.setTranscriptId(transcripts.save(transcript).getId());
+        });
     }
 
     /** "assistant: ..." / "user: ..." turns; lines without a speaker continue the previous turn. */

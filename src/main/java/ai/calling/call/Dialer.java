@@ -1,5 +1,6 @@
 package ai.calling.call;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,8 @@ public class Dialer implements SmartLifecycle {
     private final BolnaProperties bolnaProperties;
     private final TransactionTemplate transactions;
     private ExecutorService senders;
+    /** When dials last waited for a platform slot ({@link System#nanoTime}); long ago at start. */
+    private volatile long slotsAwaitedAt = System.nanoTime() - Duration.ofDays(1).toNanos();
 
     Dialer(CallDials dials, CallSlots slots, CreditLedger ledger, BolnaClient bolna, BolnaProperties bolnaProperties,
             TransactionTemplate transactions) {
@@ -105,6 +108,9 @@ public class Dialer implements SmartLifecycle {
         Limit limit = count == requests.size() ? Limit.NONE
                 : count < quota.granted() ? Limit.PLATFORM_CAP
                 : quota.limitedBy() == HoldQuota.Limit.CREDITS ? Limit.CREDITS : Limit.ACCOUNT_CAP;
+        if (limit == Limit.PLATFORM_CAP) {
+            dialsAwaitSlots();
+        }
         if (count == 0) {
             return new Recording(List.of(), limit, quota);
         }
@@ -119,7 +125,7 @@ public class Dialer implements SmartLifecycle {
                 dial.request().phoneNumber(), dial.request().contactId(), dial.request().callerName(),
                 dial.request().userData(), dial.request().campaignId(), dial.request().campaignRecipientId(),
                 dial.request().createdBy())).toList());
-        ledger.hold(userId, callIds, quota.terms());
+        ledger.hold(userId, callIds, quota);
         slots.assign(free, callIds);
         return new Recording(recorded, limit, quota);
     }
@@ -197,6 +203,20 @@ public class Dialer implements SmartLifecycle {
             log.warn("Dial {} ended unexpectedly; it stays unconfirmed", dial.callId(), unexpected);
             return new Sent(dial, Outcome.UNCONFIRMED, null, null);
         }
+    }
+
+    /**
+     * Dials are waiting for a platform slot (the dispatcher wants more than are free, or a recording
+     * found too few): until that passes, ending calls promptly is what lets them go, so the webhook
+     * processors do not hold back (see {@link #dialsAwaitSlots(Duration)}).
+     */
+    public void dialsAwaitSlots() {
+        slotsAwaitedAt = System.nanoTime();
+    }
+
+    /** Whether dials on this instance waited for a platform slot within the last {@code window}. */
+    public boolean dialsAwaitSlots(Duration window) {
+        return System.nanoTime() - slotsAwaitedAt < window.toNanos();
     }
 
     /** Calls in progress at Bolna that we dialled (the platform's slots in use), per account. */

@@ -19,8 +19,8 @@ import ai.calling.campaign.internal.Recipients;
 /**
  * What the rest of the product tells campaigns: a campaign's call has ended (its recipient completes,
  * or waits for a retry, in the transaction that ends the call, so a recipient is never left in
- * progress; a dial Bolna never placed is no attempt), and an account got credits (its campaigns paused
- * for want of them resume).
+ * progress; a dial Bolna never placed is no attempt), any call has ended (its slot is free: the
+ * dispatcher wakes), and an account got credits (its campaigns paused for want of them resume).
  */
 @Component
 class CampaignCalls {
@@ -30,11 +30,13 @@ class CampaignCalls {
     private final Recipients recipients;
     private final Campaigns campaigns;
     private final Clock clock;
+    private final CampaignDispatcher dispatcher;
 
-    CampaignCalls(Recipients recipients, Campaigns campaigns, Clock clock) {
+    CampaignCalls(Recipients recipients, Campaigns campaigns, Clock clock, CampaignDispatcher dispatcher) {
         this.recipients = recipients;
         this.campaigns = campaigns;
         this.clock = clock;
+        this.dispatcher = dispatcher;
     }
 
     @EventListener
@@ -48,6 +50,15 @@ class CampaignCalls {
             recipients.recordOutcome(call.campaignRecipientId(), call.callId(), recipientStatus(call.outcome()),
                     call.outcome(), clock.instant());
         }
+    }
+
+    /**
+     * The call's end is committed and its platform slot free: the dispatcher's next round starts now
+     * instead of after its pause ({@code CAMPAIGN_DISPATCH_INTERVAL}).
+     */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void slotFreed(CallCompleted call) {
+        dispatcher.wake();
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)

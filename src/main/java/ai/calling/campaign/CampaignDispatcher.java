@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -80,6 +81,8 @@ public class CampaignDispatcher implements SmartLifecycle {
     private volatile ExecutorService dialers;
     private volatile boolean running;
     private Duration backoff = Duration.ZERO;
+    private final Object wakeups = new Object();
+    private boolean woken;
 
     CampaignDispatcher(Campaigns campaigns, Recipients recipients, Dialer dialer, AgentService agents,
             DoNotCallList doNotCall, BolnaProperties bolna, CampaignProperties properties,
@@ -131,9 +134,18 @@ public class CampaignDispatcher implements SmartLifecycle {
         }
         Map<UUID, Integer> inUse = dialer.callsInProgressByAccount();
         int free = bolna.maxConcurrentCalls() - inUse.values().stream().mapToInt(Integer::intValue).sum();
+        if (demand.values().stream().mapToInt(Integer::intValue).sum() > free) {
+            // the platform's slots are what holds these dials back: calls' ends are to be applied promptly
+            dialer.dialsAwaitSlots();
+        }
+        if (free <= 0) {
+            return 0;
+        }
         Map<UUID, Integer> shares = FairShare.allocate(free, inUse, demand);
-        Map<UUID, CallableAgent> agentsById = agents.callables(byTenant.values().stream().flatMap(List::stream)
-                .map(Campaigns.Running::agentId).collect(Collectors.toSet()));
+        // only the agents of the tenants served this round (a full platform serves none)
+        Map<UUID, CallableAgent> agentsById = agents.callables(shares.keySet().stream()
+                .flatMap(tenant -> byTenant.get(tenant).stream()).map(Campaigns.Running::agentId)
+                .collect(Collectors.toSet()));
         List<Future<Integer>> tenants = new ArrayList<>();
         for (Map.Entry<UUID, Integer> share : shares.entrySet()) {
             List<Campaigns.Running> theirs = byTenant.get(share.getKey());
@@ -186,8 +198,7 @@ public class CampaignDispatcher implements SmartLifecycle {
      */
     private int dial(UUID campaignId, UUID userId, CallableAgent agent, int wanted, Instant now) {
         List<RecordedDial> recorded = transactions.execute(status -> {
-            CampaignRow campaign = campaigns.lock(userId, campaignId).orElse(null);
-            campaigns.markDispatched(campaignId, now);
+            CampaignRow campaign = campaigns.lockForDispatch(userId, campaignId, now).orElse(null);
             if (campaign == null || !"running".equals(campaign.status())) {
                 return List.<RecordedDial>of();
             }
@@ -200,8 +211,8 @@ public class CampaignDispatcher implements SmartLifecycle {
                 log.info("Campaign {} paused: its agent is inactive", campaignId);
                 return List.<RecordedDial>of();
             }
-            int room = campaign.maxConcurrentCalls() - (int) recipients.count(campaignId, "in_progress");
-            List<Recipients.Claimed> claimed = recipients.claim(campaignId, now, Math.min(wanted, room));
+            // within the campaign's maxConcurrentCalls, counted under its lock by the claim itself
+            List<Recipients.Claimed> claimed = recipients.claim(campaignId, now, wanted, campaign.maxConcurrentCalls());
             if (claimed.isEmpty()) {
                 return List.<RecordedDial>of();
             }
@@ -276,15 +287,28 @@ public class CampaignDispatcher implements SmartLifecycle {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
+    /**
+     * A slot was freed (a call ended, after its commit): the loop's next round starts now rather than
+     * after its pause. Not a back-off's: after a 429 the pause holds.
+     */
+    void wake() {
+        synchronized (wakeups) {
+            woken = true;
+            wakeups.notifyAll();
+        }
+    }
+
     private void run() {
         Set<Class<?>> reported = new HashSet<>();
         while (running) {
             Duration pause = properties.interval();
+            boolean wakeable = true;
             try {
                 int sent = dispatchOnce();
                 synchronized (this) {
                     if (!backoff.isZero()) {
                         pause = backoff;
+                        wakeable = false;
                     } else if (sent > 0) {
                         // more may be due at once: the next round starts without waiting
                         pause = Duration.ZERO;
@@ -297,14 +321,29 @@ public class CampaignDispatcher implements SmartLifecycle {
                 }
             }
             try {
-                // in short steps, so that a stop is not kept waiting by a long back-off
-                for (long waited = 0; running && waited < pause.toMillis(); waited += 100) {
-                    Thread.sleep(Math.min(100, pause.toMillis() - waited));
-                }
+                pause(pause, wakeable);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /**
+     * Waits {@code pause}, or until a call ends ({@link #wake}, also one that ended during the round) when
+     * {@code wakeable}; a stop ends any wait.
+     */
+    private void pause(Duration pause, boolean wakeable) throws InterruptedException {
+        long until = System.nanoTime() + pause.toNanos();
+        synchronized (wakeups) {
+            while (running && !(wakeable && woken)) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(wakeups, left);
+            }
+            woken = false;
         }
     }
 
@@ -323,6 +362,7 @@ public class CampaignDispatcher implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        wake();
         Thread thread = loop;
         if (thread != null) {
             try {

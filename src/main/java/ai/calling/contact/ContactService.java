@@ -122,7 +122,26 @@ public class ContactService {
     @Transactional
     public ContactView findOrCreateForCall(UUID userId, String rawPhone, String name, UUID callId) {
         String e164 = PhoneNumbers.requireE164("phoneNumber", rawPhone, phone.defaultRegion());
-        return view(connectionFailures.findOrCreateAutoContact(userId, e164, trimToNull(name), callId));
+        UUID id = connectionFailures.findOrCreateAutoContacts(
+                List.of(new ContactConnectionFailures.AutoContact(userId, e164, trimToNull(name), callId))).getFirst();
+        return view(contacts.findByIdAndUserId(id, userId).orElseThrow());
+    }
+
+    /** A call's number to file under a contact: the tenant, the number in E.164 ({@link #normalise}), the name given, the call. */
+    public record CallParty(UUID userId, String e164, String name, UUID callId) {
+    }
+
+    /**
+     * The contacts these calls' numbers belong to (their ids, in the order given), created where the
+     * tenant has none yet, as {@link #findOrCreateForCall} does, in two statements for them all (the
+     * webhook applies its events in batches). Safe when two batches race: the loser reads the winner's row.
+     */
+    @Transactional
+    public List<UUID> findOrCreateForCalls(List<CallParty> parties) {
+        return connectionFailures.findOrCreateAutoContacts(parties.stream()
+                .map(party -> new ContactConnectionFailures.AutoContact(party.userId(), party.e164(),
+                        trimToNull(party.name()), party.callId()))
+                .toList());
     }
 
     /** Counts a failed connection of the contact once per call, however often it is reported. */

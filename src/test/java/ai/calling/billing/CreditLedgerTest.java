@@ -18,16 +18,23 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.event.ApplicationEvents;
+import org.springframework.test.context.event.RecordApplicationEvents;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.support.Http;
+import ai.calling.support.TestCredits;
 import ai.calling.support.IntegrationTest;
 import ai.calling.support.TestUsers;
 import ai.calling.support.TestUsers.SignedIn;
 
 /** The ledger under concurrency, duplicates and faults; and its read API. */
 @IntegrationTest
+@RecordApplicationEvents
 class CreditLedgerTest {
+
+    @Autowired
+    ApplicationEvents events;
 
     @LocalServerPort
     int port;
@@ -177,6 +184,72 @@ class CreditLedgerTest {
         assertThat(http.get("/api/admin/users/" + user.id() + "/transactions", admin.auth()).json().path("totalItems")
                 .asLong()).isEqualTo(2);
         LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    @Test
+    void holdsThatTakeTheAvailableCreditsBelowTheThresholdAreCreditsLowOnce() {
+        int threshold = jdbc.queryForObject("SELECT config_value::int FROM system_config "
+                + "WHERE config_key = 'low_credit_threshold'", Integer.class);
+        jdbc.update("UPDATE users SET max_concurrent_calls = 100 WHERE id = ?", user.id());
+        List<UUID> calls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            calls.add(call(user.id()));
+        }
+        HoldQuota first = transactions.execute(status -> {
+            HoldQuota quota = ledger.holdQuota(user.id(), 60, 3);
+            ledger.hold(user.id(), calls.subList(0, 3), quota);
+            return quota;
+        });
+        long amount = first.terms().amount();
+        assertThat(amount).isPositive();
+        // the next three holds take the available credits from the threshold to below it
+        int balance = (int) (threshold + 3 * amount + 3 * amount - 1);
+        TestCredits.setBalance(jdbc, user.id(), balance);
+        assertThat(events.stream(CreditsLow.class)).isEmpty();
+
+        transactions.executeWithoutResult(status -> ledger.hold(user.id(), calls.subList(3, 6),
+                ledger.holdQuota(user.id(), 60, 3)));
+
+        assertThat(events.stream(CreditsLow.class).toList()).singleElement().satisfies(low -> {
+            assertThat(low.userId()).isEqualTo(user.id());
+            assertThat(low.credits()).isEqualTo(balance);
+            assertThat(low.held()).isEqualTo(6 * amount);
+            assertThat(low.available()).isEqualTo(threshold - 1);
+            assertThat(low.threshold()).isEqualTo(threshold);
+        });
+    }
+
+    @Test
+    void settlingABatchOfCallsReleasesTheirHoldsAndDebitsEachCostOnceInAChain() {
+        SignedIn other = TestUsers.register(http);
+        TestCredits.setBalance(jdbc, user.id(), 1000);
+        TestCredits.setBalance(jdbc, other.id(), 500);
+        List<UUID> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(call(user.id()));
+        }
+        UUID othersCall = call(other.id());
+        transactions.executeWithoutResult(status -> {
+            ledger.hold(user.id(), calls, ledger.holdQuota(user.id(), 60, 4));
+            ledger.hold(other.id(), List.of(othersCall), ledger.holdQuota(other.id(), 60, 1));
+        });
+        // the last call was debited before (a second debit for a call returns the first)
+        ledger.debitUsage(user.id(), calls.get(3), 7, "usage");
+
+        transactions.executeWithoutResult(status -> ledger.settleAll(List.of(
+                new CreditLedger.Settlement(user.id(), calls.get(0), 5, "first"),
+                new CreditLedger.Settlement(user.id(), calls.get(1), 0, "unanswered"),
+                new CreditLedger.Settlement(other.id(), othersCall, 4, "other's"),
+                new CreditLedger.Settlement(user.id(), calls.get(2), 3, "third"),
+                new CreditLedger.Settlement(user.id(), calls.get(3), 7, "again"))));
+
+        assertThat(ledger.balanceOf(user.id())).isEqualTo(new CreditLedger.Balance(1000 - 7 - 5 - 3, 0, 1000 - 15));
+        assertThat(ledger.balanceOf(other.id())).isEqualTo(new CreditLedger.Balance(496, 0, 496));
+        assertThat(jdbc.queryForList("SELECT description || ':' || amount || ':' || balance_after FROM credit_transactions "
+                + "WHERE user_id = ? AND type = 'usage' ORDER BY seq", String.class, user.id()))
+                .containsExactly("usage:-7:993", "first:-5:988", "third:-3:985");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM credit_holds WHERE user_id IN (?, ?)", Long.class,
+                user.id(), other.id())).isZero();
     }
 
     private UUID call(UUID userId) {

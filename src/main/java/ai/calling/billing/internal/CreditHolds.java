@@ -51,6 +51,12 @@ public class CreditHolds {
                 .list();
     }
 
+    /** Deletes these calls' holds (calls without one are ignored). */
+    public void releaseAll(Collection<UUID> callIds) {
+        jdbc.sql("DELETE FROM credit_holds WHERE call_id = ANY(:calls)").param("calls", callIds.toArray(UUID[]::new))
+                .update();
+    }
+
     /** Deletes the call's hold; true when there was one. */
     public boolean release(UUID callId) {
         return jdbc.sql("DELETE FROM credit_holds WHERE call_id = :call").param("call", callId).update() == 1;

@@ -5,8 +5,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -55,6 +60,60 @@ public class CreditLedgerRepository {
     public int addToBalance(UUID userId, int delta) {
         return jdbc.sql("UPDATE users SET credits = credits + :delta WHERE id = :id RETURNING credits")
                 .param("delta", delta).param("id", userId).query(Integer.class).single();
+    }
+
+    /**
+     * Locks these users' balances as {@link #lockBalance} does, in one statement and in the order of
+     * their ids (two transactions locking overlapping sets cannot deadlock); returns their balances.
+     */
+    public Map<UUID, Integer> lockBalances(Collection<UUID> userIds) {
+        Map<UUID, Integer> balances = new HashMap<>();
+        jdbc.sql("SELECT id, credits FROM users WHERE id = ANY(:ids) ORDER BY id FOR NO KEY UPDATE")
+                .param("ids", userIds.toArray(UUID[]::new))
+                .query(rs -> {
+                    balances.put(rs.getObject(1, UUID.class), rs.getInt(2));
+                });
+        return balances;
+    }
+
+    /** Adds each user's delta (negative to spend); returns the balances they left. */
+    public Map<UUID, Integer> addToBalances(Map<UUID, Integer> deltas) {
+        List<UUID> ids = List.copyOf(deltas.keySet());
+        Map<UUID, Integer> balances = new HashMap<>();
+        jdbc.sql("""
+                UPDATE users u SET credits = u.credits + v.delta FROM unnest(:ids, :deltas) AS v(id, delta)
+                 WHERE u.id = v.id RETURNING u.id, u.credits""")
+                .param("ids", ids.toArray(UUID[]::new)).param("deltas", ids.stream().map(deltas::get).toArray(Integer[]::new))
+                .query(rs -> {
+                    balances.put(rs.getObject(1, UUID.class), rs.getInt(2));
+                });
+        return balances;
+    }
+
+    /** A usage debit to append: its account, amount (negative), the balance it leaves, description and call. */
+    public record Usage(UUID userId, int amount, int balanceAfter, String description, UUID callId) {
+    }
+
+    /** Appends usage debits in the order given (their seq follows it), in one statement. */
+    public void appendUsages(List<Usage> usages) {
+        jdbc.sql("""
+                INSERT INTO credit_transactions (user_id, type, amount, balance_after, description, call_id)
+                SELECT u, 'usage', amount, balance, description, call
+                  FROM unnest(:users, :amounts, :balances, :descriptions, :calls)
+                       WITH ORDINALITY AS v(u, amount, balance, description, call, n)
+                 ORDER BY n""")
+                .param("users", usages.stream().map(Usage::userId).toArray(UUID[]::new))
+                .param("amounts", usages.stream().map(Usage::amount).toArray(Integer[]::new))
+                .param("balances", usages.stream().map(Usage::balanceAfter).toArray(Integer[]::new))
+                .param("descriptions", usages.stream().map(Usage::description).toArray(String[]::new))
+                .param("calls", usages.stream().map(Usage::callId).toArray(UUID[]::new))
+                .update();
+    }
+
+    /** The calls among these that already have their usage debit. */
+    public Set<UUID> usageCalls(Collection<UUID> callIds) {
+        return new HashSet<>(jdbc.sql("SELECT call_id FROM credit_transactions WHERE type = 'usage' AND call_id = ANY(:ids)")
+                .param("ids", callIds.toArray(UUID[]::new)).query(UUID.class).list());
     }
 
     public TransactionRow append(UUID userId, String type, int amount, int balanceAfter, String description,

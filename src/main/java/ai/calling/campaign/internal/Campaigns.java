@@ -145,9 +145,15 @@ public class Campaigns {
                 .list();
     }
 
-    public void markDispatched(UUID id, Instant now) {
-        jdbc.sql("UPDATE campaigns SET last_dispatched_at = :now WHERE id = :id").param("id", id).param("now", utc(now))
-                .update();
+    /**
+     * The tenant's campaign for a dispatch round: stamped as served now (least recently served go
+     * first) and so locked until the transaction ends, in one statement. The update's row lock conflicts
+     * with {@link #lock}'s and with another dispatcher's, as the dispatch needs: state changes and
+     * rounds on other instances wait for it.
+     */
+    public Optional<CampaignRow> lockForDispatch(UUID userId, UUID id, Instant now) {
+        return jdbc.sql("UPDATE campaigns SET last_dispatched_at = :now WHERE id = :id AND user_id = :user RETURNING "
+                + COLUMNS).param("id", id).param("user", userId).param("now", utc(now)).query(Campaigns::row).optional();
     }
 
     /** Completes a running campaign that has nothing left to do; true when it did. */

@@ -117,18 +117,24 @@ public class Recipients {
     }
 
     /**
-     * Claims up to {@code limit} recipients due now (pending, retry time reached, inside the window on
-     * their own clock), skipping those another dispatcher holds; the campaign row must be locked.
+     * Claims up to {@code wanted} recipients due now (pending, retry time reached, inside the window on
+     * their own clock), and no more than leave the campaign with {@code maxInProgress} in progress,
+     * skipping those another dispatcher holds; the campaign row must be locked (its recipients go in
+     * progress only under that lock, so the count this statement takes after it cannot be overtaken).
      */
-    public List<Claimed> claim(UUID campaignId, Instant now, int limit) {
+    public List<Claimed> claim(UUID campaignId, Instant now, int wanted, int maxInProgress) {
         return jdbc.sql("""
                 SELECT r.id, r.phone_number, r.contact_id, r.name, r.time_zone FROM campaign_recipients r
                   JOIN campaigns c ON c.id = r.campaign_id
                  WHERE r.campaign_id = :campaign AND r.status = 'pending'
                    AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= :now) AND""" + " " + WINDOW_OPEN + """
 
-                 ORDER BY r.next_attempt_at NULLS FIRST, r.id LIMIT :limit FOR UPDATE OF r SKIP LOCKED""")
-                .param("campaign", campaignId).param("now", Campaigns.utc(now)).param("limit", limit)
+                 ORDER BY r.next_attempt_at NULLS FIRST, r.id
+                 LIMIT GREATEST(0, LEAST(:wanted, :max - (SELECT count(*) FROM campaign_recipients
+                                                           WHERE campaign_id = :campaign AND status = 'in_progress')))
+                 FOR UPDATE OF r SKIP LOCKED""")
+                .param("campaign", campaignId).param("now", Campaigns.utc(now)).param("wanted", wanted)
+                .param("max", maxInProgress)
                 .query((rs, n) -> new Claimed(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
                         rs.getString(4), rs.getString(5)))
                 .list();

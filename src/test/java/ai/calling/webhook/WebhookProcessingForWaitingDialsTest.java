@@ -1,0 +1,105 @@
+package ai.calling.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import ai.calling.call.Dialer;
+import ai.calling.support.Http;
+import ai.calling.support.IntegrationTest;
+
+/**
+ * While dials wait for a platform slot (the campaign dispatcher reports it each round in which it
+ * wants more than are free), processing does not yield to arriving deliveries: a call's end frees its
+ * slot only once applied. Under a sustained flood, with an extreme share of 1% and a lag bound far
+ * beyond the test, the oldest unprocessed delivery stays young; without the rule it would age by the
+ * second (as WebhookProcessingLagTest shows without its lag bound).
+ */
+@IntegrationTest
+class WebhookProcessingForWaitingDialsTest {
+
+    static final String SECRET = "hook-secret-waiting-dials";
+
+    @DynamicPropertySource
+    static void bolna(DynamicPropertyRegistry registry) {
+        registry.add("app.bolna.webhook-secret", () -> SECRET);
+        registry.add("app.bolna.webhook-processing-share", () -> "0.01");
+        registry.add("app.bolna.webhook-max-lag", () -> "10m");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    Dialer dialer;
+
+    @Test
+    void theOldestUnprocessedDeliveryStaysYoungWhileDialsWaitForSlots() throws Exception {
+        Http http = new Http(port);
+        String run = "waiting-" + System.nanoTime() + "-";
+        ExecutorService flood = Executors.newFixedThreadPool(3);
+        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        // what the dispatcher does in every round that finds the platform full
+        Future<?> waiting = flood.submit(() -> {
+            while (System.nanoTime() < until) {
+                dialer.dialsAwaitSlots();
+                Thread.sleep(500);
+            }
+            return null;
+        });
+        List<Future<Integer>> posters = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            int thread = t;
+            posters.add(flood.submit(() -> {
+                int count = 0;
+                long next = System.nanoTime();
+                while (System.nanoTime() < until) {
+                    http.post("/api/webhooks/bolna?token=" + SECRET, """
+                            {"id":"%s%d-%d","agent_id":"bolna-not-ours","status":"ringing"}"""
+                            .formatted(run, thread, count++));
+                    next += 10_000_000L;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+                return count;
+            }));
+        }
+        List<Double> oldestAges = new ArrayList<>();
+        try {
+            Thread.sleep(2000);
+            while (System.nanoTime() < until) {
+                oldestAges.add(jdbc.queryForObject("""
+                        SELECT COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(received_at)), 0)
+                          FROM bolna_webhook_events WHERE state = 'received' AND execution_id LIKE ?""", Double.class,
+                        run + "%"));
+                Thread.sleep(250);
+            }
+        } finally {
+            flood.shutdown();
+        }
+        waiting.get();
+        int posted = 0;
+        for (Future<Integer> poster : posters) {
+            posted += poster.get();
+        }
+        assertThat(posted).as("deliveries posted").isGreaterThan(400);
+        assertThat(oldestAges).isNotEmpty().allSatisfy(age -> assertThat(age).isLessThan(2.5));
+    }
+}
