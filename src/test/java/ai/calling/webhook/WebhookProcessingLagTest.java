@@ -3,7 +3,6 @@ package ai.calling.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
+import ai.calling.support.PacedDeliveries;
 
 /**
  * Under a sustained flood of deliveries, processing that yields to them (here an extreme share of
@@ -51,45 +51,17 @@ class WebhookProcessingLagTest {
         String run = "lag-" + System.nanoTime() + "-";
         ExecutorService flood = Executors.newFixedThreadPool(2);
         long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-        List<Future<Integer>> posters = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            int thread = t;
-            posters.add(flood.submit(() -> {
-                // an offered load at a fixed rate (2 x 100 a second), well within what full-speed processing
-                // applies, far beyond what 1% of the time applies
-                int count = 0;
-                long next = System.nanoTime();
-                while (System.nanoTime() < until) {
-                    // for an agent of another platform: stored, then ignored when applied (cheap to apply)
-                    http.post("/api/webhooks/bolna?token=" + SECRET, """
-                            {"id":"%s%d-%d","agent_id":"bolna-not-ours","status":"ringing"}"""
-                            .formatted(run, thread, count++));
-                    next += 10_000_000L;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
-                }
-                return count;
-            }));
-        }
-        List<Double> oldestAges = new ArrayList<>();
+        // an offered load at a fixed rate (2 x 100 a second), well within what full-speed processing
+        // applies, far beyond what 1% of the time applies
+        List<Future<Integer>> posters = PacedDeliveries.post(flood, http, SECRET, run, 2, Duration.ofMillis(10),
+                until);
+        List<Double> oldestAges;
         try {
-            Thread.sleep(2000);
-            while (System.nanoTime() < until) {
-                oldestAges.add(jdbc.queryForObject("""
-                        SELECT COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(received_at)), 0)
-                          FROM bolna_webhook_events WHERE state = 'received' AND execution_id LIKE ?""", Double.class,
-                        run + "%"));
-                Thread.sleep(250);
-            }
+            oldestAges = PacedDeliveries.oldestAges(jdbc, run, until);
         } finally {
             flood.shutdown();
         }
-        int posted = 0;
-        for (Future<Integer> poster : posters) {
-            posted += poster.get();
-        }
+        int posted = PacedDeliveries.total(posters);
         assertThat(posted).as("deliveries posted").isGreaterThan(400);
         assertThat(oldestAges).isNotEmpty().allSatisfy(age -> assertThat(age).isLessThan(2.5));
     }

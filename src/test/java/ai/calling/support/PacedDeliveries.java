@@ -1,0 +1,71 @@
+package ai.calling.support;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * A steady flood of Bolna deliveries for an agent of another platform (stored, then ignored when
+ * applied: cheap to apply), and the age of the oldest one not yet applied: what the webhook
+ * processing tests offer and watch.
+ */
+public final class PacedDeliveries {
+
+    private PacedDeliveries() {
+    }
+
+    /**
+     * Posts from {@code threads} tasks of {@code pool}, each one delivery every {@code interval},
+     * until {@code untilNanos}; each future answers how many its task posted.
+     */
+    public static List<Future<Integer>> post(ExecutorService pool, Http http, String secret, String run, int threads,
+            Duration interval, long untilNanos) {
+        List<Future<Integer>> posters = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            posters.add(pool.submit(() -> {
+                int count = 0;
+                long next = System.nanoTime();
+                while (System.nanoTime() < untilNanos) {
+                    http.post("/api/webhooks/bolna?token=" + secret, """
+                            {"id":"%s%d-%d","agent_id":"bolna-not-ours","status":"ringing"}"""
+                            .formatted(run, thread, count++));
+                    next += interval.toNanos();
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+                return count;
+            }));
+        }
+        return posters;
+    }
+
+    /** The age in seconds of the run's oldest unapplied delivery, every 250 ms from 2 s in until {@code untilNanos}. */
+    public static List<Double> oldestAges(JdbcTemplate jdbc, String run, long untilNanos) throws InterruptedException {
+        List<Double> ages = new ArrayList<>();
+        Thread.sleep(2000);
+        while (System.nanoTime() < untilNanos) {
+            ages.add(jdbc.queryForObject("""
+                    SELECT COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(received_at)), 0)
+                      FROM bolna_webhook_events WHERE state = 'received' AND execution_id LIKE ?""", Double.class,
+                    run + "%"));
+            Thread.sleep(250);
+        }
+        return ages;
+    }
+
+    /** How many the posters posted in all. */
+    public static int total(List<Future<Integer>> posters) throws Exception {
+        int posted = 0;
+        for (Future<Integer> poster : posters) {
+            posted += poster.get();
+        }
+        return posted;
+    }
+}
