@@ -1,6 +1,9 @@
--- wrk script for bench/webhook-ingest.sh: posts the request bodies of a file (one JSON per line),
--- each line once, split over wrk's threads; the caller ends wrk with SIGINT once all are stored.
--- Usage: wrk -t2 -c16 -d120s --latency -s bench/webhook.lua <url> -- <bodies file> <threads>
+-- wrk script for bench/webhook-ingest.sh and bench/webhook-sustained.sh: posts the request bodies
+-- of a file (one JSON per line), each line once, split over wrk's threads; the caller ends wrk with
+-- SIGINT once all are stored (or the run's time is up). As fast as the server answers, or, given a
+-- rate and the number of connections, at that steady offered rate: each connection then waits
+-- connections/rate seconds between its requests (wrk's delay()), a steady load instead of a burst.
+-- Usage: wrk -t2 -c16 -d120s --latency -s bench/webhook.lua <url> -- <bodies file> <threads> [<rate/s> <connections>]
 local threads = {}
 local created = 0
 
@@ -12,6 +15,7 @@ end
 
 function init(args)
   local file, count = args[1], tonumber(args[2])
+  interval = args[3] and 1000 * tonumber(args[4]) / tonumber(args[3]) or 0
   bodies = {}
   local i = 0
   for line in io.lines(file) do
@@ -35,7 +39,7 @@ function delay()
   if sent >= #bodies then
     return 3600000
   end
-  return 0
+  return interval
 end
 
 function response(status, headers, body)

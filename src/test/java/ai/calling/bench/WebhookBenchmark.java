@@ -172,7 +172,7 @@ class WebhookBenchmark {
             List<String> bodies = lifecycleEvents(prefix, users, rate * seconds / STATUSES.length);
             Path file = write("webhook-sustained.txt", bodies);
             Process wrk = new ProcessBuilder("wrk", "-t2", "-c16", "-d" + (seconds + 60) + "s", "--timeout", "10s",
-                    "-s", "bench/webhook-paced.lua", "http://127.0.0.1:" + port + "/api/webhooks/bolna?token=bench-secret",
+                    "-s", "bench/webhook.lua", "http://127.0.0.1:" + port + "/api/webhooks/bolna?token=bench-secret",
                     "--", file.toString(), "2", String.valueOf(rate), "16").redirectErrorStream(true).start();
             long start = System.nanoTime();
             List<Long> backlog = new ArrayList<>();
