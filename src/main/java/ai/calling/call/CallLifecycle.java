@@ -1,5 +1,6 @@
 package ai.calling.call;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -333,8 +334,36 @@ public class CallLifecycle {
             call.setRecordingUrl(execution.telephony().recordingUrl());
         }
         Map<String, Object> metadata = new LinkedHashMap<>(call.getBolnaMetadata());
-        metadata.putAll(execution.details());
-        call.setBolnaMetadata(metadata);
+        execution.details().forEach((key, value) -> metadata.put(key, asStored(value)));
+        // set only when it changes: a call whose fields all stay as they were is not written at all (Bolna
+        // delivering an event again), and one that changes is written once, by the batch's flush
+        if (!metadata.equals(call.getBolnaMetadata())) {
+            call.setBolnaMetadata(metadata);
+        }
+    }
+
+    /**
+     * A metadata value as the call's JSON column reads it back: decimals as doubles (the execution parses
+     * them as BigDecimal), nested maps and lists alike. Otherwise the map never equals its stored copy,
+     * and Hibernate wrote every call it loaded, twice (at the flush and again at the commit), whether
+     * anything changed or not.
+     */
+    static Object asStored(Object value) {
+        if (value instanceof BigDecimal decimal) {
+            double number = decimal.doubleValue();
+            return Double.isFinite(number) ? number : decimal;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((key, item) -> copy.put(String.valueOf(key), asStored(item)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(item -> copy.add(asStored(item)));
+            return copy;
+        }
+        return value;
     }
 
     /**

@@ -258,6 +258,31 @@ class BolnaWebhookTest {
         assertThat(http.post("/api/admin/webhooks/bolna/" + eventId + "/replay", "", user.auth()).status()).isEqualTo(403);
     }
 
+    /**
+     * Each event writes its call's row once (it used to be written twice: by the batch's flush and again,
+     * unchanged, at the commit), and a delivery that changes nothing (Bolna delivering an event again)
+     * does not write it at all.
+     */
+    @Test
+    void anEventWritesItsCallOnceAndARepeatedEventNotAtAll() {
+        String execution = outboundCall(0);
+        String ringing = event(execution, "ringing", 0, "");
+        String completed = event(execution, "completed", 61, "user: hi");
+        List<Long> writes = whileWritesOfTheCallAreCounted(execution, () -> {
+            List<Long> counts = new ArrayList<>();
+            for (String body : List.of(ringing, ringing, completed, completed)) {
+                assertThat(post(body).status()).isEqualTo(200);
+                counts.add(jdbc.queryForObject("SELECT last_value - 1 + CASE WHEN is_called THEN 1 ELSE 0 END "
+                        + "FROM test_call_writes", Long.class));
+            }
+            return counts;
+        });
+
+        assertThat(writes).containsExactly(1L, 1L, 2L, 2L);
+        assertThat(call(execution)).containsEntry("status", "completed").containsEntry("credits_used", 2);
+        assertThat(usage(execution)).containsExactly(-2);
+    }
+
     @Test
     void aBadEventInABatchFailsAloneAndTheOthersAreApplied() {
         List<String> executions = new ArrayList<>();
@@ -417,6 +442,23 @@ class BolnaWebhookTest {
                             String.class, eventId)));
         }
         return response;
+    }
+
+    /** Runs {@code action} while the sequence test_call_writes counts the UPDATEs of the execution's call. */
+    private <T> T whileWritesOfTheCallAreCounted(String execution, Supplier<T> action) {
+        jdbc.execute("CREATE SEQUENCE test_call_writes");
+        jdbc.execute("""
+                CREATE OR REPLACE FUNCTION test_count_call_write() RETURNS trigger AS $$
+                BEGIN PERFORM nextval('test_call_writes'); RETURN NULL; END; $$ LANGUAGE plpgsql""");
+        jdbc.execute("CREATE TRIGGER test_count_call_write AFTER UPDATE ON calls FOR EACH ROW "
+                + "WHEN (NEW.bolna_execution_id = '" + execution + "') EXECUTE FUNCTION test_count_call_write()");
+        try {
+            return action.get();
+        } finally {
+            jdbc.execute("DROP TRIGGER test_count_call_write ON calls");
+            jdbc.execute("DROP FUNCTION test_count_call_write()");
+            jdbc.execute("DROP SEQUENCE test_call_writes");
+        }
     }
 
     /** Runs {@code action} while every UPDATE of the execution's call fails (an injected storage fault). */
