@@ -314,6 +314,42 @@ class BolnaWebhookTest {
         assertInvariant();
     }
 
+    /**
+     * A batch that ends several calls hands them to the listeners together (one statement each for the
+     * outcomes, the analysis jobs and whether the account wants outbound events): each call applied gets
+     * one outcome, one job and one call.completed event; the bad one, applied alone after the batch failed,
+     * none of them, and the others none twice.
+     */
+    @Test
+    void aBatchEndingSeveralCallsRecordsEachEndOnceAndTheBadOneNotAtAll() {
+        jdbc.update("INSERT INTO live_event_readers (user_id) VALUES (?)", user.id());
+        List<String> executions = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            executions.add(outboundCall(0));
+        }
+        String bad = executions.get(2);
+        for (String execution : executions) {
+            jdbc.update("INSERT INTO bolna_webhook_events (execution_id, bolna_agent_id, status, payload, received_at) "
+                    + "VALUES (?, ?, 'completed', ?::jsonb, now() - interval '1 minute')", execution, bolnaAgent,
+                    event(execution, "completed", 61, "user: hi").replace("\n", " "));
+        }
+        assertThat(whileUpdatesOfTheCallFail(bad, webhooks::sweep)).isEqualTo(5);
+
+        for (String execution : executions) {
+            UUID call = (UUID) call(execution).get("id");
+            int expected = execution.equals(bad) ? 0 : 1;
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM agent_call_outcomes WHERE call_id = ?", Integer.class,
+                    call)).isEqualTo(expected);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM lead_analysis_jobs WHERE call_id = ?", Integer.class,
+                    call)).isEqualTo(expected);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM outbound_events WHERE user_id = ? AND type = "
+                    + "'call.completed' AND payload::text LIKE ?", Integer.class, user.id(), "%" + call + "%"))
+                    .isEqualTo(expected);
+            assertThat(usage(execution)).hasSize(expected);
+        }
+        assertInvariant();
+    }
+
     @Test
     void processingGoesOnWhileDeliveriesKeepArriving() throws Exception {
         String execution = outboundCall(0);
