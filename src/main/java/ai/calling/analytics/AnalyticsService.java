@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -16,6 +17,7 @@ import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.call.CallLifecycle.CallsCompleted;
 import ai.calling.common.ApiException;
 import ai.calling.analytics.AnalyticsDtos.AgentPerformance;
 import ai.calling.analytics.AnalyticsDtos.CallPeriod;
@@ -97,6 +99,21 @@ public class AnalyticsService {
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void callEnded(CallCompleted call) {
         evict(call.userId());
+    }
+
+    /** As {@link #callEnding} and {@link #callEnded}, each account of the batch once. */
+    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    void callsEnding(CallsCompleted calls) {
+        users(calls).forEach(this::evict);
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void callsEnded(CallsCompleted calls) {
+        users(calls).forEach(this::evict);
+    }
+
+    private static Set<UUID> users(CallsCompleted calls) {
+        return calls.calls().stream().map(CallCompleted::userId).collect(Collectors.toSet());
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)

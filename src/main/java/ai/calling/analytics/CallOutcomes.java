@@ -16,6 +16,7 @@ import ai.calling.analytics.internal.CallOutcomeQueries;
 import ai.calling.analytics.internal.CallOutcomeQueries.Grouping;
 import ai.calling.analytics.internal.CallOutcomeQueries.Totals;
 import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.call.CallLifecycle.CallsCompleted;
 import ai.calling.lead.LeadAnalysisCompleted;
 
 /**
@@ -44,7 +45,15 @@ public class CallOutcomes {
 
     @EventListener
     void callEnded(CallCompleted call) {
-        queries.recordEnd(call.userId(), call.agentId(), call.callId(), call.outcome());
+        callsEnded(new CallsCompleted(List.of(call)));
+    }
+
+    /** The outcomes of a batch's calls, in one statement. */
+    @EventListener
+    void callsEnded(CallsCompleted calls) {
+        queries.recordEnds(calls.calls().stream()
+                .map(call -> new CallOutcomeQueries.End(call.userId(), call.agentId(), call.callId(), call.outcome()))
+                .toList());
     }
 
     /** Also creates the row for a call that ended before outcomes were recorded. */

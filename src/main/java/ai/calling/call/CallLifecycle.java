@@ -1,5 +1,6 @@
 package ai.calling.call;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -171,15 +172,17 @@ public class CallLifecycle {
         ledger.settleAll(ended.stream().map(end -> new CreditLedger.Settlement(end.call().getUserId(),
                 end.call().getId(), end.call().getCreditsUsed(), "Call of " + end.call().getDurationMinutes()
                         + " min to " + end.call().getPhoneNumber())).toList());
+        List<CallCompleted> completed = new ArrayList<>(ended.size());
         for (Ended end : ended) {
             Call call = end.call();
             if (call.getCreditsUsed() == 0 && call.getContactId() != null) {
                 contacts.countConnectionFailure(call.getUserId(), call.getContactId(), call.getId());
             }
-            events.publishEvent(new CallCompleted(call.getId(), call.getUserId(), call.getAgentId(), call.getStatus(),
+            completed.add(new CallCompleted(call.getId(), call.getUserId(), call.getAgentId(), call.getStatus(),
                     end.outcome(), call.getTranscriptId(), call.getCampaignId(), call.getCampaignRecipientId(),
                     end.placed()));
         }
+        events.publishEvent(new CallsCompleted(completed));
     }
 
     /**
@@ -333,8 +336,36 @@ public class CallLifecycle {
             call.setRecordingUrl(execution.telephony().recordingUrl());
         }
         Map<String, Object> metadata = new LinkedHashMap<>(call.getBolnaMetadata());
-        metadata.putAll(execution.details());
-        call.setBolnaMetadata(metadata);
+        execution.details().forEach((key, value) -> metadata.put(key, asStored(value)));
+        // set only when it changes: a call whose fields all stay as they were is not written at all (Bolna
+        // delivering an event again), and one that changes is written once, by the batch's flush
+        if (!metadata.equals(call.getBolnaMetadata())) {
+            call.setBolnaMetadata(metadata);
+        }
+    }
+
+    /**
+     * A metadata value as the call's JSON column reads it back: decimals as doubles (the execution parses
+     * them as BigDecimal), nested maps and lists alike. Otherwise the map never equals its stored copy,
+     * and Hibernate wrote every call it loaded, twice (at the flush and again at the commit), whether
+     * anything changed or not.
+     */
+    static Object asStored(Object value) {
+        if (value instanceof BigDecimal decimal) {
+            double number = decimal.doubleValue();
+            return Double.isFinite(number) ? number : decimal;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((key, item) -> copy.put(String.valueOf(key), asStored(item)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(item -> copy.add(asStored(item)));
+            return copy;
+        }
+        return value;
     }
 
     /**
@@ -438,9 +469,22 @@ public class CallLifecycle {
     }
 
     /**
-     * Published once per call, in the transaction that first makes it terminal (the lead analysis, the
-     * agent call outcomes and campaigns listen). {@code outcome} is one of agent_call_outcomes'
-     * outcomes; the campaign ids are null for calls no campaign placed. {@code placed} is false only for
+     * The calls that one application of events ended (a webhook batch's, or a single call's), published
+     * once, in that transaction, instead of a {@link CallCompleted} per call: each listener does its work
+     * for all of them in a statement or two (a batch ended up to 100 calls, and each listener took a round
+     * trip per call). Every listener of {@link CallCompleted} handles this event as it handles each of its calls.
+     */
+    public record CallsCompleted(List<CallCompleted> calls) {
+
+        public CallsCompleted {
+            calls = List.copyOf(calls);
+        }
+    }
+
+    /**
+     * One call's end, in the transaction that first makes it terminal, delivered in a {@link CallsCompleted}
+     * (the lead analysis, the agent call outcomes, campaigns, outbound events and the dashboard's cache
+     * listen). {@code outcome} is one of agent_call_outcomes' outcomes; the campaign ids are null for calls no campaign placed. {@code placed} is false only for
      * a recorded dial that Bolna never placed: nobody was called.
      */
     public record CallCompleted(UUID callId, UUID userId, UUID agentId, String status, String outcome,

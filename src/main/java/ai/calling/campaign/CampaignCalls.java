@@ -13,6 +13,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
 
 import ai.calling.billing.CreditsAdded;
 import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.call.CallLifecycle.CallsCompleted;
 import ai.calling.campaign.internal.Campaigns;
 import ai.calling.campaign.internal.Recipients;
 
@@ -50,6 +51,17 @@ class CampaignCalls {
             recipients.recordOutcome(call.campaignRecipientId(), call.callId(), recipientStatus(call.outcome()),
                     call.outcome(), clock.instant());
         }
+    }
+
+    @EventListener
+    void callsEnded(CallsCompleted calls) {
+        calls.calls().forEach(this::callEnded);
+    }
+
+    /** As {@link #slotFreed}, once for a batch of calls. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void slotsFreed(CallsCompleted calls) {
+        dispatcher.wake();
     }
 
     /**

@@ -2,7 +2,9 @@ package ai.calling.integration;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.context.event.EventListener;
@@ -14,6 +16,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import ai.calling.billing.CreditsLow;
 import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.call.CallLifecycle.CallsCompleted;
 import ai.calling.call.CallService;
 import ai.calling.campaign.CampaignCompleted;
 import ai.calling.campaign.CampaignService;
@@ -67,11 +70,30 @@ public class OutboundEvents {
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
     public void on(CallCompleted event) {
-        String type = "completed".equals(event.status()) ? CALL_COMPLETED : CALL_FAILED;
-        if (wanted(event.userId(), type)) {
-            // the call as GET /api/calls/{id} shows it (campaignId included), read in this transaction
-            publish(event.userId(), type, calls.get(event.userId(), event.callId()));
+        on(new CallsCompleted(List.of(event)));
+    }
+
+    /** As for each {@link CallCompleted}, whether each account wants its calls' events asked in one statement. */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void on(CallsCompleted events) {
+        if (events.calls().isEmpty()) {
+            return;
         }
+        List<OutboxStore.Wanted> asked = events.calls().stream()
+                .map(event -> new OutboxStore.Wanted(event.userId(), callType(event))).distinct().toList();
+        Set<OutboxStore.Wanted> wanted = outbox.wantedOf(asked, hub.readerWindow());
+        for (CallCompleted event : events.calls()) {
+            String type = callType(event);
+            if (wanted.contains(new OutboxStore.Wanted(event.userId(), type))) {
+                // the call as GET /api/calls/{id} shows it (campaignId included), read in this transaction
+                publish(event.userId(), type, calls.get(event.userId(), event.callId()));
+            }
+        }
+    }
+
+    private static String callType(CallCompleted event) {
+        return "completed".equals(event.status()) ? CALL_COMPLETED : CALL_FAILED;
     }
 
     /** {@code lead.analyzed}: the call's analysis and the number's complete analysis. */

@@ -17,6 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.auth.UserAdministration;
 import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.call.CallLifecycle.CallsCompleted;
 import ai.calling.call.CallTranscripts;
 import ai.calling.call.CallTranscripts.CallTranscript;
 import ai.calling.common.ApiException;
@@ -77,9 +78,15 @@ public class LeadAnalysisService {
     /** In the webhook's transaction: the job exists exactly when the call's end is committed. */
     @EventListener
     void queue(CallCompleted call) {
-        if (call.transcriptId() != null) {
-            jobs.enqueue(call.userId(), call.callId());
-        }
+        queue(new CallsCompleted(List.of(call)));
+    }
+
+    /** The jobs of a batch's calls that have a transcript, in one statement. */
+    @EventListener
+    void queue(CallsCompleted calls) {
+        List<CallCompleted> transcribed = calls.calls().stream().filter(call -> call.transcriptId() != null).toList();
+        jobs.enqueueAll(transcribed.stream().map(CallCompleted::userId).toList(),
+                transcribed.stream().map(CallCompleted::callId).toList());
     }
 
     /** Re-runs the analysis of a call of this user (404 for another tenant's call). */

@@ -258,6 +258,31 @@ class BolnaWebhookTest {
         assertThat(http.post("/api/admin/webhooks/bolna/" + eventId + "/replay", "", user.auth()).status()).isEqualTo(403);
     }
 
+    /**
+     * Each event writes its call's row once (it used to be written twice: by the batch's flush and again,
+     * unchanged, at the commit), and a delivery that changes nothing (Bolna delivering an event again)
+     * does not write it at all.
+     */
+    @Test
+    void anEventWritesItsCallOnceAndARepeatedEventNotAtAll() {
+        String execution = outboundCall(0);
+        String ringing = event(execution, "ringing", 0, "");
+        String completed = event(execution, "completed", 61, "user: hi");
+        List<Long> writes = whileWritesOfTheCallAreCounted(execution, () -> {
+            List<Long> counts = new ArrayList<>();
+            for (String body : List.of(ringing, ringing, completed, completed)) {
+                assertThat(post(body).status()).isEqualTo(200);
+                counts.add(jdbc.queryForObject("SELECT last_value - 1 + CASE WHEN is_called THEN 1 ELSE 0 END "
+                        + "FROM test_call_writes", Long.class));
+            }
+            return counts;
+        });
+
+        assertThat(writes).containsExactly(1L, 1L, 2L, 2L);
+        assertThat(call(execution)).containsEntry("status", "completed").containsEntry("credits_used", 2);
+        assertThat(usage(execution)).containsExactly(-2);
+    }
+
     @Test
     void aBadEventInABatchFailsAloneAndTheOthersAreApplied() {
         List<String> executions = new ArrayList<>();
@@ -285,6 +310,42 @@ class BolnaWebhookTest {
                 assertThat(call(execution)).containsEntry("status", "completed");
                 assertThat(usage(execution)).containsExactly(-2);
             }
+        }
+        assertInvariant();
+    }
+
+    /**
+     * A batch that ends several calls hands them to the listeners together (one statement each for the
+     * outcomes, the analysis jobs and whether the account wants outbound events): each call applied gets
+     * one outcome, one job and one call.completed event; the bad one, applied alone after the batch failed,
+     * none of them, and the others none twice.
+     */
+    @Test
+    void aBatchEndingSeveralCallsRecordsEachEndOnceAndTheBadOneNotAtAll() {
+        jdbc.update("INSERT INTO live_event_readers (user_id) VALUES (?)", user.id());
+        List<String> executions = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            executions.add(outboundCall(0));
+        }
+        String bad = executions.get(2);
+        for (String execution : executions) {
+            jdbc.update("INSERT INTO bolna_webhook_events (execution_id, bolna_agent_id, status, payload, received_at) "
+                    + "VALUES (?, ?, 'completed', ?::jsonb, now() - interval '1 minute')", execution, bolnaAgent,
+                    event(execution, "completed", 61, "user: hi").replace("\n", " "));
+        }
+        assertThat(whileUpdatesOfTheCallFail(bad, webhooks::sweep)).isEqualTo(5);
+
+        for (String execution : executions) {
+            UUID call = (UUID) call(execution).get("id");
+            int expected = execution.equals(bad) ? 0 : 1;
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM agent_call_outcomes WHERE call_id = ?", Integer.class,
+                    call)).isEqualTo(expected);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM lead_analysis_jobs WHERE call_id = ?", Integer.class,
+                    call)).isEqualTo(expected);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM outbound_events WHERE user_id = ? AND type = "
+                    + "'call.completed' AND payload::text LIKE ?", Integer.class, user.id(), "%" + call + "%"))
+                    .isEqualTo(expected);
+            assertThat(usage(execution)).hasSize(expected);
         }
         assertInvariant();
     }
@@ -417,6 +478,23 @@ class BolnaWebhookTest {
                             String.class, eventId)));
         }
         return response;
+    }
+
+    /** Runs {@code action} while the sequence test_call_writes counts the UPDATEs of the execution's call. */
+    private <T> T whileWritesOfTheCallAreCounted(String execution, Supplier<T> action) {
+        jdbc.execute("CREATE SEQUENCE test_call_writes");
+        jdbc.execute("""
+                CREATE OR REPLACE FUNCTION test_count_call_write() RETURNS trigger AS $$
+                BEGIN PERFORM nextval('test_call_writes'); RETURN NULL; END; $$ LANGUAGE plpgsql""");
+        jdbc.execute("CREATE TRIGGER test_count_call_write AFTER UPDATE ON calls FOR EACH ROW "
+                + "WHEN (NEW.bolna_execution_id = '" + execution + "') EXECUTE FUNCTION test_count_call_write()");
+        try {
+            return action.get();
+        } finally {
+            jdbc.execute("DROP TRIGGER test_count_call_write ON calls");
+            jdbc.execute("DROP FUNCTION test_count_call_write()");
+            jdbc.execute("DROP SEQUENCE test_call_writes");
+        }
     }
 
     /** Runs {@code action} while every UPDATE of the execution's call fails (an injected storage fault). */

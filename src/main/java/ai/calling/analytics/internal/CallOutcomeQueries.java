@@ -25,10 +25,25 @@ public class CallOutcomeQueries {
 
     /** How the call ended; a second write for the same call changes nothing. */
     public void recordEnd(UUID userId, UUID agentId, UUID callId, String outcome) {
+        recordEnds(List.of(new End(userId, agentId, callId, outcome)));
+    }
+
+    /** A call's end: its account, agent, id and outcome. */
+    public record End(UUID userId, UUID agentId, UUID callId, String outcome) {
+    }
+
+    /** Records the outcomes of these calls in one statement (each call once, as {@link #recordEnd}). */
+    public void recordEnds(List<End> ends) {
+        if (ends.isEmpty()) {
+            return;
+        }
         jdbc.sql("""
                 INSERT INTO agent_call_outcomes (agent_id, call_id, user_id, outcome)
-                VALUES (:agent, :call, :user, :outcome) ON CONFLICT (call_id) DO NOTHING""")
-                .param("agent", agentId).param("call", callId).param("user", userId).param("outcome", outcome).update();
+                SELECT * FROM unnest(:agents, :calls, :users, :outcomes) ON CONFLICT (call_id) DO NOTHING""")
+                .param("agents", ends.stream().map(End::agentId).toArray(UUID[]::new))
+                .param("calls", ends.stream().map(End::callId).toArray(UUID[]::new))
+                .param("users", ends.stream().map(End::userId).toArray(UUID[]::new))
+                .param("outcomes", ends.stream().map(End::outcome).toArray(String[]::new)).update();
     }
 
     /** The figures of the call's individual lead analysis that an outcome keeps, if it has one. */

@@ -8,10 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -50,6 +52,26 @@ public class OutboxStore {
                                   AND last_seen_at > now() - make_interval(secs => :window))""")
                 .param("user", userId).param("type", type).param("window", readerWindow.toMillis() / 1000.0)
                 .query(Boolean.class).single();
+    }
+
+    /** An account and an event type, asked whether anyone takes its events of that type. */
+    public record Wanted(UUID userId, String type) {
+    }
+
+    /** Of these accounts and types, those whose events are wanted (as {@link #wanted}), in one statement. */
+    public Set<Wanted> wantedOf(List<Wanted> asked, Duration readerWindow) {
+        if (asked.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql("""
+                SELECT v.usr, v.type FROM unnest(:users, :types) AS v(usr, type)
+                 WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE user_id = v.usr AND enabled AND v.type = ANY(events))
+                    OR EXISTS (SELECT 1 FROM live_event_readers WHERE user_id = v.usr
+                                  AND last_seen_at > now() - make_interval(secs => :window))""")
+                .param("users", asked.stream().map(Wanted::userId).toArray(UUID[]::new))
+                .param("types", asked.stream().map(Wanted::type).toArray(String[]::new))
+                .param("window", readerWindow.toMillis() / 1000.0)
+                .query((rs, n) -> new Wanted(rs.getObject(1, UUID.class), rs.getString(2))).list());
     }
 
     /** Records that the tenant reads live events now. */

@@ -18,12 +18,21 @@ public class LeadAnalysisJobs {
     }
 
     public void enqueue(UUID userId, UUID callId) {
+        enqueueAll(List.of(userId), List.of(callId));
+    }
+
+    /** As {@link #enqueue} for each call (same order as its account), in one statement. */
+    public void enqueueAll(List<UUID> userIds, List<UUID> callIds) {
+        if (callIds.isEmpty()) {
+            return;
+        }
         jdbc.sql("""
-                INSERT INTO lead_analysis_jobs (user_id, call_id) VALUES (:user, :call)
+                INSERT INTO lead_analysis_jobs (user_id, call_id)
+                SELECT DISTINCT ON (v.call) v.usr, v.call FROM unnest(:users, :calls) AS v(usr, call)
                 ON CONFLICT (call_id) DO UPDATE SET state = 'queued', attempts = 0, last_error = NULL,
                     next_attempt_at = CURRENT_TIMESTAMP
                  WHERE lead_analysis_jobs.state IN ('done', 'failed')""")
-                .param("user", userId).param("call", callId).update();
+                .param("users", userIds.toArray(UUID[]::new)).param("calls", callIds.toArray(UUID[]::new)).update();
     }
 
     /** Claims due jobs for this worker (running), skipping those another instance holds. */

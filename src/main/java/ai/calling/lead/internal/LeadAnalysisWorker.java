@@ -14,6 +14,7 @@ import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.call.CallLifecycle.CallsCompleted;
 import ai.calling.lead.LeadAnalysisService;
 import ai.calling.lead.LeadAnalysisService.AnalysisDue;
 
@@ -38,6 +39,14 @@ class LeadAnalysisWorker implements SmartLifecycle {
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void callEnded(CallCompleted call) {
         if (call.transcriptId() != null) {
+            schedule(Duration.ZERO);
+        }
+    }
+
+    /** Woken once for a batch of calls (it runs every due job when it wakes), not once per call. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void callsEnded(CallsCompleted calls) {
+        if (calls.calls().stream().anyMatch(call -> call.transcriptId() != null)) {
             schedule(Duration.ZERO);
         }
     }

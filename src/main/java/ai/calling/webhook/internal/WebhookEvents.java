@@ -26,17 +26,26 @@ public class WebhookEvents {
      * and (unless {@code anyState}) those already processed or ignored.
      */
     public List<Claimed> claimAsProcessed(List<UUID> eventIds, boolean anyState) {
-        return jdbc.sql("""
-                UPDATE bolna_webhook_events SET state = 'processed', attempts = attempts + 1,
-                       processed_at = CURRENT_TIMESTAMP, last_error = NULL, next_attempt_at = NULL
-                 WHERE id IN (SELECT id FROM bolna_webhook_events WHERE id = ANY(?)
-                                 AND (? OR state IN ('received', 'failed')) FOR UPDATE SKIP LOCKED)
-                RETURNING id, execution_id, payload::text, received_at""")
-                .param(eventIds.toArray(UUID[]::new)).param(anyState)
+        return jdbc.sql(CLAIM).param(eventIds.toArray(UUID[]::new)).param(anyState)
                 .query((rs, n) -> new Claimed(rs.getObject("id", UUID.class), rs.getString("execution_id"),
                         rs.getString("payload"), rs.getObject("received_at", OffsetDateTime.class)))
                 .list().stream().sorted(Comparator.comparing(Claimed::receivedAt)).toList();
     }
+
+    /**
+     * The claim: each event is looked up (and locked) by its id alone, in a LATERAL subquery that the
+     * planner cannot flatten. Written as {@code id = ANY(?) AND state IN (...)}, the planner combined the
+     * primary key with the index on (state, received_at) and read every 'received' entry of it, dead
+     * ones included (each applied event leaves one until vacuum): a claim then cost milliseconds that grew
+     * with the backlog and with the events applied since the last vacuum.
+     */
+    static final String CLAIM = """
+            UPDATE bolna_webhook_events SET state = 'processed', attempts = attempts + 1,
+                   processed_at = CURRENT_TIMESTAMP, last_error = NULL, next_attempt_at = NULL
+             WHERE id IN (SELECT e.id FROM unnest(?) AS v(id),
+                                 LATERAL (SELECT id FROM bolna_webhook_events WHERE id = v.id
+                                             AND (? OR state IN ('received', 'failed')) FOR UPDATE SKIP LOCKED) e)
+            RETURNING id, execution_id, payload::text, received_at""";
 
     /** A claimed event, as stored. */
     public record Claimed(UUID id, String executionId, String payload, OffsetDateTime receivedAt) {
