@@ -283,6 +283,15 @@ class BolnaWebhookTest {
         assertThat(usage(execution)).containsExactly(-2);
     }
 
+    /** Completed events stored a minute ago but never taken by a processor (as after a crash): the sweep applies them as one batch. */
+    private void storedButNeverTaken(List<String> executions, String transcript) {
+        for (String execution : executions) {
+            jdbc.update("INSERT INTO bolna_webhook_events (execution_id, bolna_agent_id, status, payload, received_at) "
+                    + "VALUES (?, ?, 'completed', ?::jsonb, now() - interval '1 minute')", execution, bolnaAgent,
+                    event(execution, "completed", 61, transcript).replace("\n", " "));
+        }
+    }
+
     @Test
     void aBadEventInABatchFailsAloneAndTheOthersAreApplied() {
         List<String> executions = new ArrayList<>();
@@ -290,12 +299,7 @@ class BolnaWebhookTest {
             executions.add(outboundCall(0));
         }
         String bad = executions.get(3);
-        // stored but never taken by a processor (as after a crash): the sweep applies them as one batch
-        for (String execution : executions) {
-            jdbc.update("INSERT INTO bolna_webhook_events (execution_id, bolna_agent_id, status, payload, received_at) "
-                    + "VALUES (?, ?, 'completed', ?::jsonb, now() - interval '1 minute')", execution, bolnaAgent,
-                    event(execution, "completed", 61, "").replace("\n", " "));
-        }
+        storedButNeverTaken(executions, "");
         assertThat(whileUpdatesOfTheCallFail(bad, webhooks::sweep)).isEqualTo(6);
 
         for (String execution : executions) {
@@ -328,11 +332,7 @@ class BolnaWebhookTest {
             executions.add(outboundCall(0));
         }
         String bad = executions.get(2);
-        for (String execution : executions) {
-            jdbc.update("INSERT INTO bolna_webhook_events (execution_id, bolna_agent_id, status, payload, received_at) "
-                    + "VALUES (?, ?, 'completed', ?::jsonb, now() - interval '1 minute')", execution, bolnaAgent,
-                    event(execution, "completed", 61, "user: hi").replace("\n", " "));
-        }
+        storedButNeverTaken(executions, "user: hi");
         assertThat(whileUpdatesOfTheCallFail(bad, webhooks::sweep)).isEqualTo(5);
 
         for (String execution : executions) {
