@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -18,11 +19,53 @@ public final class PacedDeliveries {
     private PacedDeliveries() {
     }
 
+    /** What a flood posted in all, and the oldest unapplied delivery's age in seconds at each sample. */
+    public record Flood(int posted, List<Double> oldestAges) {
+    }
+
+    /** A step repeated beside the flood until it ends (e.g. what the dispatcher does every round). */
+    @FunctionalInterface
+    public interface Step {
+        void run() throws Exception;
+    }
+
+    /** {@link #flood(Http, JdbcTemplate, String, String, int, Duration, Duration, Step)} with nothing beside it. */
+    public static Flood flood(Http http, JdbcTemplate jdbc, String secret, String run, int threads, Duration interval,
+            Duration length) throws Exception {
+        return flood(http, jdbc, secret, run, threads, interval, length, null);
+    }
+
+    /**
+     * For {@code length}: {@code threads} posters, each one delivery every {@code interval}, the oldest
+     * unapplied delivery's age sampled meanwhile ({@link #oldestAges}), and {@code beside} (when not null)
+     * repeated until the end.
+     */
+    public static Flood flood(Http http, JdbcTemplate jdbc, String secret, String run, int threads, Duration interval,
+            Duration length, Step beside) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        long until = System.nanoTime() + length.toNanos();
+        Future<?> besides = pool.submit(() -> {
+            while (beside != null && System.nanoTime() < until) {
+                beside.run();
+            }
+            return null;
+        });
+        List<Future<Integer>> posters = post(pool, http, secret, run, threads, interval, until);
+        List<Double> ages;
+        try {
+            ages = oldestAges(jdbc, run, until);
+        } finally {
+            pool.shutdown();
+        }
+        besides.get();
+        return new Flood(total(posters), ages);
+    }
+
     /**
      * Posts from {@code threads} tasks of {@code pool}, each one delivery every {@code interval},
      * until {@code untilNanos}; each future answers how many its task posted.
      */
-    public static List<Future<Integer>> post(ExecutorService pool, Http http, String secret, String run, int threads,
+    private static List<Future<Integer>> post(ExecutorService pool, Http http, String secret, String run, int threads,
             Duration interval, long untilNanos) {
         List<Future<Integer>> posters = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -47,7 +90,7 @@ public final class PacedDeliveries {
     }
 
     /** The age in seconds of the run's oldest unapplied delivery, every 250 ms from 2 s in until {@code untilNanos}. */
-    public static List<Double> oldestAges(JdbcTemplate jdbc, String run, long untilNanos) throws InterruptedException {
+    private static List<Double> oldestAges(JdbcTemplate jdbc, String run, long untilNanos) throws InterruptedException {
         List<Double> ages = new ArrayList<>();
         Thread.sleep(2000);
         while (System.nanoTime() < untilNanos) {
@@ -61,7 +104,7 @@ public final class PacedDeliveries {
     }
 
     /** How many the posters posted in all. */
-    public static int total(List<Future<Integer>> posters) throws Exception {
+    private static int total(List<Future<Integer>> posters) throws Exception {
         int posted = 0;
         for (Future<Integer> poster : posters) {
             posted += poster.get();

@@ -3,10 +3,6 @@ package ai.calling.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,6 +15,7 @@ import ai.calling.call.Dialer;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
 import ai.calling.support.PacedDeliveries;
+import ai.calling.support.PacedDeliveries.Flood;
 
 /**
  * While dials wait for a platform slot (the campaign dispatcher reports it each round in which it
@@ -52,27 +49,13 @@ class WebhookProcessingForWaitingDialsTest {
     void theOldestUnprocessedDeliveryStaysYoungWhileDialsWaitForSlots() throws Exception {
         Http http = new Http(port);
         String run = "waiting-" + System.nanoTime() + "-";
-        ExecutorService flood = Executors.newFixedThreadPool(3);
-        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-        // what the dispatcher does in every round that finds the platform full
-        Future<?> waiting = flood.submit(() -> {
-            while (System.nanoTime() < until) {
-                dialer.dialsAwaitSlots();
-                Thread.sleep(500);
-            }
-            return null;
-        });
-        List<Future<Integer>> posters = PacedDeliveries.post(flood, http, SECRET, run, 2, Duration.ofMillis(10),
-                until);
-        List<Double> oldestAges;
-        try {
-            oldestAges = PacedDeliveries.oldestAges(jdbc, run, until);
-        } finally {
-            flood.shutdown();
-        }
-        waiting.get();
-        int posted = PacedDeliveries.total(posters);
-        assertThat(posted).as("deliveries posted").isGreaterThan(400);
-        assertThat(oldestAges).isNotEmpty().allSatisfy(age -> assertThat(age).isLessThan(2.5));
+        // beside the flood, what the dispatcher does in every round that finds the platform full
+        Flood flood = PacedDeliveries.flood(http, jdbc, SECRET, run, 2, Duration.ofMillis(10), Duration.ofSeconds(8),
+                () -> {
+                    dialer.dialsAwaitSlots();
+                    Thread.sleep(500);
+                });
+        assertThat(flood.posted()).as("deliveries posted").isGreaterThan(400);
+        assertThat(flood.oldestAges()).isNotEmpty().allSatisfy(age -> assertThat(age).isLessThan(2.5));
     }
 }

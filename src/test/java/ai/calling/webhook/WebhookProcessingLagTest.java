@@ -3,10 +3,6 @@ package ai.calling.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,6 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
 import ai.calling.support.PacedDeliveries;
+import ai.calling.support.PacedDeliveries.Flood;
 
 /**
  * Under a sustained flood of deliveries, processing that yields to them (here an extreme share of
@@ -49,20 +46,10 @@ class WebhookProcessingLagTest {
     void theOldestUnprocessedDeliveryStaysYoungUnderASustainedFlood() throws Exception {
         Http http = new Http(port);
         String run = "lag-" + System.nanoTime() + "-";
-        ExecutorService flood = Executors.newFixedThreadPool(2);
-        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
         // an offered load at a fixed rate (2 x 100 a second), well within what full-speed processing
         // applies, far beyond what 1% of the time applies
-        List<Future<Integer>> posters = PacedDeliveries.post(flood, http, SECRET, run, 2, Duration.ofMillis(10),
-                until);
-        List<Double> oldestAges;
-        try {
-            oldestAges = PacedDeliveries.oldestAges(jdbc, run, until);
-        } finally {
-            flood.shutdown();
-        }
-        int posted = PacedDeliveries.total(posters);
-        assertThat(posted).as("deliveries posted").isGreaterThan(400);
-        assertThat(oldestAges).isNotEmpty().allSatisfy(age -> assertThat(age).isLessThan(2.5));
+        Flood flood = PacedDeliveries.flood(http, jdbc, SECRET, run, 2, Duration.ofMillis(10), Duration.ofSeconds(8));
+        assertThat(flood.posted()).as("deliveries posted").isGreaterThan(400);
+        assertThat(flood.oldestAges()).isNotEmpty().allSatisfy(age -> assertThat(age).isLessThan(2.5));
     }
 }

@@ -3,10 +3,6 @@ package ai.calling.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,6 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
 import ai.calling.support.PacedDeliveries;
+import ai.calling.support.PacedDeliveries.Flood;
 
 /**
  * A steady load the journal writes at ease is applied as it arrives: processing yields to deliveries
@@ -50,19 +47,9 @@ class WebhookSteadyLoadTest {
     void aSteadyLoadIsAppliedAsItArrivesWhateverTheProcessingShare() throws Exception {
         Http http = new Http(port);
         String run = "steady-" + System.nanoTime() + "-";
-        ExecutorService flood = Executors.newFixedThreadPool(2);
-        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
         // a steady 50 a second: far within what the journal writes, beyond what 1% of the time applies
-        List<Future<Integer>> posters = PacedDeliveries.post(flood, http, SECRET, run, 1, Duration.ofMillis(20),
-                until);
-        List<Double> oldestAges;
-        try {
-            oldestAges = PacedDeliveries.oldestAges(jdbc, run, until);
-        } finally {
-            flood.shutdown();
-        }
-        int posted = PacedDeliveries.total(posters);
-        assertThat(posted).as("deliveries posted").isGreaterThan(200);
-        assertThat(oldestAges).isNotEmpty().allSatisfy(age -> assertThat(age).isLessThan(1.5));
+        Flood flood = PacedDeliveries.flood(http, jdbc, SECRET, run, 1, Duration.ofMillis(20), Duration.ofSeconds(8));
+        assertThat(flood.posted()).as("deliveries posted").isGreaterThan(200);
+        assertThat(flood.oldestAges()).isNotEmpty().allSatisfy(age -> assertThat(age).isLessThan(1.5));
     }
 }
