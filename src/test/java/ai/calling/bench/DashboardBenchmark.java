@@ -1,17 +1,9 @@
 package ai.calling.bench;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -99,38 +91,15 @@ class DashboardBenchmark {
     }
 
     private void measure(String path, String access, boolean cached, int clients, boolean print) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Future<?>> work = new ArrayList<>();
-        for (int t = 0; t < clients; t++) {
-            work.add(pool.submit(() -> {
-                for (int i = 0; i < 1000 / clients; i++) {
+        BenchClients.Latency latency = BenchClients.measure(port, access, clients, n -> n < 1000 / clients,
+                (thread, n) -> path, () -> {
                     if (!cached) {
                         analytics.evict(USER);
                     }
-                    long start = System.nanoTime();
-                    HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                            + path)).header("Authorization", "Bearer " + access).build(),
-                            HttpResponse.BodyHandlers.discarding());
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException(path + " answered " + response.statusCode());
-                    }
-                    latencies.add(System.nanoTime() - start);
-                }
-                return null;
-            }));
+                });
+        if (print) {
+            System.out.printf("dashboard %s %s clients=%d p50_ms=%.1f p95_ms=%.1f%n", path, cached ? "cached" : "uncached",
+                    clients, latency.p50Ms(), latency.p95Ms());
         }
-        for (Future<?> f : work) {
-            f.get();
-        }
-        pool.shutdown();
-        List<Long> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        if (!print) {
-            return;
-        }
-        System.out.printf("dashboard %s %s clients=%d p50_ms=%.1f p95_ms=%.1f%n", path, cached ? "cached" : "uncached",
-                clients, sorted.get(sorted.size() / 2) / 1e6, sorted.get((int) (sorted.size() * 0.95)) / 1e6);
     }
 }

@@ -3,9 +3,6 @@ package ai.calling.bench;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +12,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -188,40 +181,11 @@ class ReadReplicaBenchmark {
 
     /** {@code clients} threads, each calling the report endpoints in turn until the time is up. */
     private Result load(int port, String access, AnalyticsService analytics, int forSeconds) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         long deadline = System.nanoTime() + forSeconds * 1_000_000_000L;
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<?>> work = new ArrayList<>();
-            for (int t = 0; t < clients; t++) {
-                int first = t;
-                work.add(pool.submit(() -> {
-                    for (int i = first; System.nanoTime() < deadline; i++) {
-                        String path = PATHS.get(i % PATHS.size());
-                        analytics.evict(USER);
-                        long start = System.nanoTime();
-                        HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(
-                                "http://localhost:" + port + path)).header("Authorization", "Bearer " + access).build(),
-                                HttpResponse.BodyHandlers.discarding());
-                        if (response.statusCode() != 200) {
-                            throw new IllegalStateException(path + " answered " + response.statusCode());
-                        }
-                        latencies.add(System.nanoTime() - start);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : work) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-        List<Long> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        return new Result(sorted.size(), sorted.get(sorted.size() / 2) / 1e6,
-                sorted.get((int) (sorted.size() * 0.95)) / 1e6);
+        // each client starts at its own endpoint and goes round them all
+        BenchClients.Latency latency = BenchClients.measure(port, access, clients, n -> System.nanoTime() < deadline,
+                (thread, n) -> PATHS.get((thread + n) % PATHS.size()), () -> analytics.evict(USER));
+        return new Result(latency.requests(), latency.p50Ms(), latency.p95Ms());
     }
 
     private static Map<String, Long> counters(Connection admin, String database) throws SQLException {
