@@ -69,16 +69,19 @@ class TranscriptSearchBenchmark {
         }
     }
 
-    /** One connection with triggers off (the search reads no rollup), committed chunk by chunk. */
+    /**
+     * One connection, committed chunk by chunk; the accounts go in with triggers on (each gets its own
+     * workspace membership, which signing in needs), the rest with triggers off (the search reads no rollup).
+     */
     private void seed() throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
             connection.setAutoCommit(true);
-            sql.execute("SET session_replication_role = replica");
             sql.execute("""
                     INSERT INTO users (id, email, name, credits)
                     SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(u), 12, '0'))::uuid, 'bench' || u || '@bench.test',
                            'Bench ' || u, 1000
                       FROM generate_series(1, 1000) AS u""");
+            sql.execute("SET session_replication_role = replica");
             sql.execute("""
                     INSERT INTO agents (id, user_id, bolna_agent_id, name)
                     SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(a), 12, '0'))::uuid,
