@@ -6,12 +6,14 @@
 # delay from receipt to applied (p50, p99, max) and whether the rate holds (backlog bounded, p99 under
 # 1 s); then PostgreSQL's raw durable single-row insert rate on the same server
 # (../shared/bench/pg-insert-baseline.sh) and the ratio of the highest rate that held to it.
+# Runs with autovacuum on, as production does (bench/autovacuum-as-in-production.sh; BENCH_AUTOVACUUM=server keeps the server's).
 # Usage: bench/webhook-sustained.sh   (-Dbench.rates=... -Dbench.seconds=... for other runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/postgres}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
+source bench/autovacuum-as-in-production.sh
 echo "load_average_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 OUT=$(./mvnw -B -q test -Dtest='WebhookBenchmark#sustained' -Dbench.sustained=true -Dsurefire.failIfNoSpecifiedTests=false "$@" 2>&1 \
     | grep -E '^(sustained|wrk|webhook_p)' || true)

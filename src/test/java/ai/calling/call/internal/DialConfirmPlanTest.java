@@ -1,0 +1,86 @@
+package ai.calling.call.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import ai.calling.support.TestDatabase;
+import ai.calling.support.TestDatabase.ScratchDatabase;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Confirming a dial looks its call up by id however the table has grown since the statement was first
+ * prepared on the connection. A fresh database's first dials find calls nearly empty; after five runs
+ * PostgreSQL may keep a generic plan made then (a scan of the whole table is cheapest for a few rows),
+ * and with no ANALYZE to replan it (autovacuum off, as on the CI's server) every later dial scanned
+ * every call. A database of its own (the suite's is shared and already holds calls), one connection
+ * (statements are prepared per connection), the table grown by 20,000 calls between the first dials and
+ * the measured one.
+ */
+class DialConfirmPlanTest {
+
+    @Test
+    void aConfirmationReadsItsCallByIdAfterTheTableGrewUnderAPlanCachedWhileItWasSmall() {
+        TestDatabase server = TestDatabase.get();
+        try (ScratchDatabase database = server.scratchDatabase("dial_confirm_plan")) {
+            Flyway.configure().dataSource(database.url(), server.username(), server.password()).load().migrate();
+            SingleConnectionDataSource connection = new SingleConnectionDataSource(database.url(), server.username(),
+                    server.password(), true);
+            try {
+                JdbcTemplate jdbc = new JdbcTemplate(connection);
+                TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(connection));
+                CallDials dials = new CallDials(JdbcClient.create(connection), jdbc, JsonMapper.builder().build());
+                UUID user = UUID.randomUUID();
+                UUID agent = UUID.randomUUID();
+                jdbc.update("INSERT INTO users (id, email, name) VALUES (?, ?, 'Plan')", user, user + "@plan.test");
+                jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, 'bolna-plan', 'Agent')",
+                        agent, user);
+                for (int i = 0; i < 12; i++) {
+                    dialAndConfirm(transactions, jdbc, dials, user, agent);
+                }
+                // calls in progress: a statement ending 20,000 calls would update one analytics row 20,000 times
+                jdbc.update("""
+                        INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number)
+                        SELECT ?, ?, 'grown-' || g, '+14155550100' FROM generate_series(1, 20000) g""", user, agent);
+
+                Confirmation last = dialAndConfirm(transactions, jdbc, dials, user, agent);
+
+                assertThat(last.confirmed()).isTrue();
+                assertThat(last.sequentialScansOfCalls()).isZero();
+            } finally {
+                connection.destroy();
+            }
+        }
+    }
+
+    private static Confirmation dialAndConfirm(TransactionTemplate transactions, JdbcTemplate jdbc, CallDials dials,
+            UUID user, UUID agent) {
+        return transactions.execute(status -> {
+            UUID call = UUID.randomUUID();
+            dials.insert(user, agent, List.of(new CallDials.NewDial(call, "+14155550101", null, null, Map.of(), null,
+                    null, null)));
+            long before = sequentialScansOfCalls(jdbc);
+            Set<UUID> confirmed = dials.confirm(Map.of(call, "execution-" + call), false);
+            return new Confirmation(confirmed.contains(call), sequentialScansOfCalls(jdbc) - before);
+        });
+    }
+
+    /** This transaction's sequential scans of calls so far (pg_stat_xact_*: the current transaction's counts). */
+    private static long sequentialScansOfCalls(JdbcTemplate jdbc) {
+        return jdbc.queryForObject("SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'calls'", Long.class);
+    }
+
+    private record Confirmation(boolean confirmed, long sequentialScansOfCalls) {
+    }
+}
