@@ -123,8 +123,9 @@ public class UserAdministration {
     /** The user's own OpenAI prompt ids (null when the system default applies). */
     @Transactional(readOnly = true)
     public PromptIds promptIds(UUID userId) {
-        UserAccount user = find(userId);
-        return new PromptIds(user.getOpenaiIndividualPromptId(), user.getOpenaiCompletePromptId());
+        return users.findPromptIdsById(userId)
+                .map(columns -> new PromptIds(columns.openaiIndividualPromptId(), columns.openaiCompletePromptId()))
+                .orElseThrow(() -> ApiException.notFound("The user"));
     }
 
     /** Sets (or, with null, clears back to the default) the user's prompt ids; returns the previous ones. */

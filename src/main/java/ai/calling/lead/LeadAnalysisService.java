@@ -112,12 +112,14 @@ public class LeadAnalysisService {
 
     private void run(Job job) {
         try {
+            // the prompts first: a job that cannot run fails without reading its transcript or marking it
+            // processing (the job's account is its call's, by the job's foreign key)
+            UserAdministration.PromptIds own = users.promptIds(job.userId());
+            String individualPrompt = prompt(own.individualPromptId(), properties.individualPromptId(), "individual");
+            String completePrompt = prompt(own.completePromptId(), properties.completePromptId(), "complete");
             CallTranscript call = transcripts.forCall(job.callId())
                     .orElseThrow(() -> new AnalysisFailure("The call has no transcript"));
             transcripts.markAnalysis(call.callId(), "processing");
-            UserAdministration.PromptIds own = users.promptIds(call.userId());
-            String individualPrompt = prompt(own.individualPromptId(), properties.individualPromptId(), "individual");
-            String completePrompt = prompt(own.completePromptId(), properties.completePromptId(), "complete");
 
             AnalysisResult individual = AnalysisResult.parse(openAi.run(individualPrompt, Map.of(
                     "transcript", call.transcript(), "phone_number", call.phoneNumber(),

@@ -20,4 +20,10 @@ public interface UserAccountRepository extends JpaRepository<UserAccount, UUID> 
 
     @Query("select count(u) from UserAccount u where u.role = :role and u.isActive = true")
     long countActiveWithRole(String role);
+
+    /** The account's own OpenAI prompt ids, read without loading the account (every lead analysis asks). */
+    Optional<PromptColumns> findPromptIdsById(UUID id);
+
+    record PromptColumns(String openaiIndividualPromptId, String openaiCompletePromptId) {
+    }
 }
