@@ -23,6 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import ai.calling.support.TestCampaigns;
 import ai.calling.support.FakeBolna;
 import ai.calling.support.IntegrationTest;
 
@@ -53,9 +54,7 @@ class CampaignDispatchBenchmark {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("app.bolna.api-key", () -> "bn-key");
-        registry.add("app.bolna.base-url", BOLNA::baseUrl);
-        registry.add("app.bolna.webhook-secret", () -> SECRET);
+        TestCampaigns.useBolna(registry, BOLNA, SECRET);
         registry.add("app.bolna.max-concurrent-calls", () -> String.valueOf(PLATFORM_CAP));
         registry.add("app.campaigns.dispatch", () -> "true");
         registry.add("app.campaigns.interval", () -> "20ms");

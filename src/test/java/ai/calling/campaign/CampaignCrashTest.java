@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import ai.calling.support.TestCampaigns;
 import ai.calling.support.ApplicationProcess;
 import ai.calling.support.FakeBolna;
 import ai.calling.support.Http;
@@ -79,22 +78,11 @@ class CampaignCrashTest {
                 TestCredits.setBalance(jdbc, user.id(), 10_000);
                 // above the default cap on calls in progress (10), which the two rounds in flight would reach
                 jdbc.update("UPDATE users SET max_concurrent_calls = 30 WHERE id = ?", user.id());
-                String agent = http.post("/api/agents", Map.of("name", "Crash", "welcomeMessage", "Hi", "systemPrompt",
-                        "Be brief.", "maxCallDurationSeconds", 60), user.auth()).json().path("id").asString();
-                // toll-free numbers have no zone of their own: the campaign's, where it is about noon now
-                int offset = 12 - Instant.now().atOffset(ZoneOffset.UTC).getHour();
-                String zone = "Etc/GMT" + (offset > 0 ? "-" + offset : "+" + (-offset));
-                Http.Response created = http.post("/api/campaigns", Map.of("name", "Doomed", "agentId", agent,
-                        "timezone", zone, "callingWindow", Map.of("start", "06:00", "end", "18:00", "days", List.of("MON",
-                                "TUE", "WED", "THU", "FRI", "SAT", "SUN")), "maxConcurrentCalls", 20), user.auth());
-                assertThat(created.status()).as(created.body()).isEqualTo(201);
-                campaign = UUID.fromString(created.json().path("id").asString());
-                for (int i = 0; i < RECIPIENTS; i++) {
-                    numbers.add("+1800300" + (1000 + i));
-                }
-                assertThat(http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", numbers),
-                        user.auth()).json().path("added").asInt()).isEqualTo(RECIPIENTS);
-                assertThat(http.post("/api/campaigns/" + campaign + "/start", "", user.auth()).status()).isEqualTo(200);
+                String agent = TestCampaigns.agent(http, user, "Crash", 60).path("id").asString();
+                campaign = UUID.fromString(TestCampaigns.campaign(http, user, agent, "Doomed",
+                        TestCampaigns.zoneAtNoonNow(), TestCampaigns.window("06:00", "18:00", TestCampaigns.EVERY_DAY), 20));
+                numbers.addAll(TestCampaigns.numbers("+1800300", 1000, RECIPIENTS));
+                TestCampaigns.addAndStart(http, user, campaign.toString(), numbers);
 
                 // mid-dispatch: the first round confirmed, the second waiting for Bolna's answers
                 try {

@@ -3,9 +3,7 @@ package ai.calling.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +24,7 @@ import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
 import ai.calling.support.Leftovers;
 import ai.calling.support.MutableClock;
+import ai.calling.support.TestCampaigns;
 import ai.calling.support.TestCredits;
 import ai.calling.support.TestUsers;
 import ai.calling.support.TestUsers.SignedIn;
@@ -44,9 +43,7 @@ class CampaignDispatchWakeUpTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("app.bolna.api-key", () -> "bn-key");
-        registry.add("app.bolna.base-url", BOLNA::baseUrl);
-        registry.add("app.bolna.webhook-secret", () -> SECRET);
+        TestCampaigns.useBolna(registry, BOLNA, SECRET);
         registry.add("app.bolna.max-concurrent-calls", () -> "1");
         registry.add("app.campaigns.dispatch", () -> "true");
         registry.add("app.campaigns.interval", () -> "10m");
@@ -57,7 +54,7 @@ class CampaignDispatchWakeUpTest {
         @Bean
         @Primary
         MutableClock testClock() {
-            return new MutableClock(CampaignsTest.TUESDAY_EVENING_UTC);
+            return new MutableClock(TestCampaigns.TUESDAY_EVENING_UTC);
         }
     }
 
@@ -92,17 +89,10 @@ class CampaignDispatchWakeUpTest {
         Http http = new Http(port);
         SignedIn user = TestUsers.register(http);
         TestCredits.setBalance(jdbc, user.id(), 100_000);
-        var agent = http.post("/api/agents", Map.of("name", "Wake", "welcomeMessage", "Hi", "systemPrompt", "Be brief.",
-                "maxCallDurationSeconds", 60), user.auth()).json();
-        String campaign = http.post("/api/campaigns", Map.of("name", "Wake", "agentId", agent.path("id").asString(),
-                "timezone", "America/New_York", "callingWindow", Map.of("start", "08:00", "end", "20:00", "days",
-                        List.of("TUE")), "maxConcurrentCalls", 1), user.auth()).json().path("id").asString();
-        List<String> numbers = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            numbers.add("+1415" + (3_100_000 + i));
-        }
-        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", numbers), user.auth());
-        http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+        String agent = TestCampaigns.agent(http, user, "Wake", 60).path("id").asString();
+        String campaign = TestCampaigns.campaign(http, user, agent, "Wake", "America/New_York",
+                TestCampaigns.window("08:00", "20:00", List.of("TUE")), 1);
+        TestCampaigns.addAndStart(http, user, campaign, TestCampaigns.numbers("+1415", 3_100_000, 3));
 
         // the loop is in its 10-minute pause: the first dial is this round's, the others follow calls' ends
         dispatcher.dispatchOnce();

@@ -3,9 +3,7 @@ package ai.calling.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +24,7 @@ import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
 import ai.calling.support.Leftovers;
 import ai.calling.support.MutableClock;
+import ai.calling.support.TestCampaigns;
 import ai.calling.support.TestCredits;
 import ai.calling.support.TestUsers;
 import ai.calling.support.TestUsers.SignedIn;
@@ -43,9 +42,7 @@ class CampaignFairnessTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("app.bolna.api-key", () -> "bn-key");
-        registry.add("app.bolna.base-url", BOLNA::baseUrl);
-        registry.add("app.bolna.webhook-secret", () -> SECRET);
+        TestCampaigns.useBolna(registry, BOLNA, SECRET);
         registry.add("app.bolna.max-concurrent-calls", () -> "4");
         registry.add("app.campaigns.dispatch", () -> "false");
     }
@@ -55,7 +52,7 @@ class CampaignFairnessTest {
         @Bean
         @Primary
         MutableClock testClock() {
-            return new MutableClock(CampaignsTest.TUESDAY_EVENING_UTC);
+            return new MutableClock(TestCampaigns.TUESDAY_EVENING_UTC);
         }
     }
 
@@ -128,17 +125,11 @@ class CampaignFairnessTest {
         SignedIn user = TestUsers.register(http);
         TestCredits.setBalance(jdbc, user.id(), 100_000);
         jdbc.update("UPDATE users SET max_concurrent_calls = 100 WHERE id = ?", user.id());
-        var agent = http.post("/api/agents", Map.of("name", "Fair", "welcomeMessage", "Hi", "systemPrompt", "Be brief.",
-                "maxCallDurationSeconds", 60), user.auth()).json();
-        String campaign = http.post("/api/campaigns", Map.of("name", "Share", "agentId", agent.path("id").asString(),
-                "timezone", "America/New_York", "callingWindow", Map.of("start", "08:00", "end", "20:00", "days",
-                        List.of("TUE")), "maxConcurrentCalls", 10), user.auth()).json().path("id").asString();
-        List<String> numbers = new ArrayList<>();
-        for (int i = 0; i < recipients; i++) {
-            numbers.add("+1415" + (3_000_000 + firstNumber + i));
-        }
-        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", numbers), user.auth());
-        http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+        var agent = TestCampaigns.agent(http, user, "Fair", 60);
+        String campaign = TestCampaigns.campaign(http, user, agent.path("id").asString(), "Share", "America/New_York",
+                TestCampaigns.window("08:00", "20:00", List.of("TUE")), 10);
+        TestCampaigns.addAndStart(http, user, campaign, TestCampaigns.numbers("+1415", 3_000_000 + firstNumber,
+                recipients));
         return new Tenant(user, campaign, agent.path("bolnaAgentId").asString());
     }
 }

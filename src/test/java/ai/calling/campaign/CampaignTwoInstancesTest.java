@@ -3,12 +3,8 @@ package ai.calling.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -20,6 +16,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import ai.calling.Application;
+import ai.calling.support.TestCampaigns;
 import ai.calling.support.FakeBolna;
 import ai.calling.support.Http;
 import ai.calling.support.LedgerInvariantsExtension;
@@ -50,22 +47,11 @@ class CampaignTwoInstancesTest {
                     .callLength(Duration.ofMillis(150));
             SignedIn user = TestUsers.register(http);
             TestCredits.setBalance(jdbc, user.id(), 10_000);
-            String agent = http.post("/api/agents", Map.of("name", "Two", "welcomeMessage", "Hi", "systemPrompt",
-                    "Be brief.", "maxCallDurationSeconds", 60), user.auth()).json().path("id").asString();
-            // toll-free numbers have no zone of their own: the campaign's zone, where it is about noon now
-            int offset = 12 - Instant.now().atOffset(ZoneOffset.UTC).getHour();
-            String zone = "Etc/GMT" + (offset > 0 ? "-" + offset : "+" + (-offset));
-            String campaign = http.post("/api/campaigns", Map.of("name", "Shared", "agentId", agent, "timezone", zone,
-                    "callingWindow", Map.of("start", "06:00", "end", "18:00", "days", List.of("MON", "TUE", "WED", "THU",
-                            "FRI", "SAT", "SUN")), "maxConcurrentCalls", 3), user.auth()).json().path("id").asString();
-            List<String> numbers = new ArrayList<>();
-            for (int i = 0; i < 60; i++) {
-                numbers.add("+1800200" + (1000 + i));
-            }
-            assertThat(http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", numbers),
-                    user.auth()).json().path("added").asInt()).isEqualTo(60);
-
-            http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+            String agent = TestCampaigns.agent(http, user, "Two", 60).path("id").asString();
+            String campaign = TestCampaigns.campaign(http, user, agent, "Shared", TestCampaigns.zoneAtNoonNow(),
+                    TestCampaigns.window("06:00", "18:00", TestCampaigns.EVERY_DAY), 3);
+            List<String> numbers = TestCampaigns.numbers("+1800200", 1000, 60);
+            TestCampaigns.addAndStart(http, user, campaign, numbers);
 
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
                     "completed".equals(jdbc.queryForObject("SELECT status FROM campaigns WHERE id = ?::uuid", String.class,

@@ -33,6 +33,7 @@ import ai.calling.support.IntegrationTest;
 import ai.calling.support.Leftovers;
 import ai.calling.support.MutableClock;
 import ai.calling.support.StripeEvents;
+import ai.calling.support.TestCampaigns;
 import ai.calling.support.TestCredits;
 import ai.calling.support.TestUsers;
 import ai.calling.support.TestUsers.SignedIn;
@@ -54,14 +55,10 @@ class CampaignsTest {
     static final FakeBolna BOLNA = new FakeBolna();
     /** A customer's server subscribed to campaign.completed (outbound webhooks). */
     static final WebhookReceiver RECEIVER = new WebhookReceiver();
-    /** A Tuesday, 18:00 UTC: 10:00 in San Francisco, 13:00 in New York, 18:00 in London. */
-    static final Instant TUESDAY_EVENING_UTC = Instant.parse("2026-12-01T18:00:00Z");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("app.bolna.api-key", () -> "bn-key");
-        registry.add("app.bolna.base-url", BOLNA::baseUrl);
-        registry.add("app.bolna.webhook-secret", () -> SECRET);
+        TestCampaigns.useBolna(registry, BOLNA, SECRET);
         registry.add("app.campaigns.dispatch", () -> "false");
         registry.add("app.campaigns.max-recipients-per-upload", () -> "8");
         registry.add("app.stripe.secret-key", () -> "sk_test_fake");
@@ -73,7 +70,7 @@ class CampaignsTest {
         @Bean
         @Primary
         MutableClock testClock() {
-            return new MutableClock(TUESDAY_EVENING_UTC);
+            return new MutableClock(TestCampaigns.TUESDAY_EVENING_UTC);
         }
     }
 
@@ -114,7 +111,7 @@ class CampaignsTest {
         Leftovers.clear(context);
         BOLNA.reset();
         BOLNA.webhookUrl("http://localhost:" + port + "/api/webhooks/bolna?token=" + SECRET);
-        clock.set(TUESDAY_EVENING_UTC);
+        clock.set(TestCampaigns.TUESDAY_EVENING_UTC);
         http = new Http(port);
         user = TestUsers.register(http);
         TestCredits.setBalance(jdbc, user.id(), 10_000);
@@ -508,10 +505,7 @@ class CampaignsTest {
     // --- helpers -----------------------------------------------------------------------------
 
     private String agent(SignedIn owner, int maxCallDurationSeconds) {
-        Http.Response created = http.post("/api/agents", Map.of("name", "Campaigner", "welcomeMessage", "Hello!",
-                "systemPrompt", "Be helpful.", "maxCallDurationSeconds", maxCallDurationSeconds), owner.auth());
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        return created.json().path("id").asString();
+        return TestCampaigns.agent(http, owner, "Campaigner", maxCallDurationSeconds).path("id").asString();
     }
 
     /** Weekdays 08:00 to 20:00, New York time for numbers without a zone of their own. */

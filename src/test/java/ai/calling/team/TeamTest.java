@@ -27,6 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import ai.calling.common.mail.LoggingMailer;
+import ai.calling.support.TestCampaigns;
 import ai.calling.support.FakeBolna;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
@@ -49,9 +50,7 @@ class TeamTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("app.bolna.api-key", () -> "bn-key");
-        registry.add("app.bolna.base-url", BOLNA::baseUrl);
-        registry.add("app.bolna.webhook-secret", () -> SECRET);
+        TestCampaigns.useBolna(registry, BOLNA, SECRET);
     }
 
     @AfterAll
@@ -343,9 +342,6 @@ class TeamTest {
     }
 
     private String agent() {
-        Http.Response created = http.post("/api/agents", Map.of("name", "Team agent", "welcomeMessage", "Hello!",
-                "systemPrompt", "Be helpful.", "maxCallDurationSeconds", 60), owner.auth());
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        return created.json().path("id").asString();
+        return TestCampaigns.agent(http, owner, "Team agent", 60).path("id").asString();
     }
 }
