@@ -7,7 +7,11 @@
 # against 231 at 8.2 ms with autovacuum on (bench/README.md, "Dispatch with autovacuum").
 # BENCH_AUTOVACUUM=server keeps the server's setting (for a figure under the CI's configuration).
 # Prints autovacuum=<on|off> (and how it was set) for the record.
-: "${PSQL_URL:=postgresql://postgres@127.0.0.1:5432/postgres}"
+# the server of TEST_DATABASE_URL (jdbc:postgresql://host:port/...), as the benchmark's own user (a superuser here)
+if [ -z "${PSQL_URL:-}" ]; then
+    _server=$(echo "${TEST_DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/postgres}" | sed -E 's#^jdbc:postgresql://([^/?]*).*#\1#')
+    PSQL_URL="postgresql://${TEST_DATABASE_USERNAME:-postgres}@${_server}/postgres"
+fi
 if [ "${BENCH_AUTOVACUUM:-on}" = "server" ]; then
     echo "autovacuum=$(psql "$PSQL_URL" -Atc 'SHOW autovacuum') (the server's setting)"
 elif [ "$(psql "$PSQL_URL" -Atc 'SHOW autovacuum')" = "on" ]; then
