@@ -13,6 +13,8 @@ import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.Assert;
 
 import ai.calling.call.CallDtos.UnboundDial;
 import ai.calling.call.CallDtos.UnfinishedCall;
@@ -74,6 +76,8 @@ public class CallDials {
             return Set.of();
         }
         List<UUID> ids = List.copyOf(executionIds.keySet());
+        Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
+                "Dials are confirmed in the caller's transaction");
         String lock = wait ? "FOR UPDATE" : "FOR UPDATE SKIP LOCKED";
         // planned for the table as it is now, each time: after five runs PostgreSQL may keep a generic plan made
         // while calls was small (a fresh database) and scan the whole table on every dial from then on, until
