@@ -89,19 +89,9 @@ public class AnalyticsService {
     /**
      * Evicted before the commit as well as after it: a reader who sees the committed call (as the
      * webhook's own client may, at once) must not be served the overview cached before it, and the
-     * after-commit eviction drops what was cached from the old state in between.
+     * after-commit eviction drops what was cached from the old state in between. Each account of the
+     * batch once.
      */
-    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
-    void callEnding(CallCompleted call) {
-        evict(call.userId());
-    }
-
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
-    void callEnded(CallCompleted call) {
-        evict(call.userId());
-    }
-
-    /** As {@link #callEnding} and {@link #callEnded}, each account of the batch once. */
     @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
     void callsEnding(CallsCompleted calls) {
         users(calls).forEach(this::evict);

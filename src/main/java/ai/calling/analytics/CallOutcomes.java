@@ -15,7 +15,6 @@ import ai.calling.analytics.AnalyticsDtos.OutcomeSummary;
 import ai.calling.analytics.internal.CallOutcomeQueries;
 import ai.calling.analytics.internal.CallOutcomeQueries.Grouping;
 import ai.calling.analytics.internal.CallOutcomeQueries.Totals;
-import ai.calling.call.CallLifecycle.CallCompleted;
 import ai.calling.call.CallLifecycle.CallsCompleted;
 import ai.calling.lead.LeadAnalysisCompleted;
 
@@ -41,11 +40,6 @@ public class CallOutcomes {
         this.queries = queries;
         this.agents = agents;
         this.clock = clock;
-    }
-
-    @EventListener
-    void callEnded(CallCompleted call) {
-        callsEnded(new CallsCompleted(List.of(call)));
     }
 
     /** The outcomes of a batch's calls, in one statement. */

@@ -472,7 +472,7 @@ public class CallLifecycle {
      * The calls that one application of events ended (a webhook batch's, or a single call's), published
      * once, in that transaction, instead of a {@link CallCompleted} per call: each listener does its work
      * for all of them in a statement or two (a batch ended up to 100 calls, and each listener took a round
-     * trip per call). Every listener of {@link CallCompleted} handles this event as it handles each of its calls.
+     * trip per call). The only event of a call's end: listeners take the batch, never one call alone.
      */
     public record CallsCompleted(List<CallCompleted> calls) {
 

@@ -41,7 +41,11 @@ class CampaignCalls {
     }
 
     @EventListener
-    void callEnded(CallCompleted call) {
+    void callsEnded(CallsCompleted calls) {
+        calls.calls().forEach(this::settleRecipient);
+    }
+
+    private void settleRecipient(CallCompleted call) {
         if (call.campaignRecipientId() != null) {
             // a dial Bolna never placed called nobody: no attempt, the recipient waits again (once in a row, so
             // that a number whose every dial is lost still uses up its attempts)
@@ -53,23 +57,12 @@ class CampaignCalls {
         }
     }
 
-    @EventListener
-    void callsEnded(CallsCompleted calls) {
-        calls.calls().forEach(this::callEnded);
-    }
-
-    /** As {@link #slotFreed}, once for a batch of calls. */
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
-    void slotsFreed(CallsCompleted calls) {
-        dispatcher.wake();
-    }
-
     /**
-     * The call's end is committed and its platform slot free: the dispatcher's next round starts now
-     * instead of after its pause ({@code CAMPAIGN_DISPATCH_INTERVAL}).
+     * The calls' ends are committed and their platform slots free: the dispatcher's next round starts now
+     * instead of after its pause ({@code CAMPAIGN_DISPATCH_INTERVAL}), once for a batch of calls.
      */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
-    void slotFreed(CallCompleted call) {
+    void slotsFreed(CallsCompleted calls) {
         dispatcher.wake();
     }
 

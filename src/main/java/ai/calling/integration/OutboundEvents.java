@@ -67,13 +67,10 @@ public class OutboundEvents {
     }
 
     /** {@code call.completed} when the call ended completed, {@code call.failed} for every other end. */
-    @EventListener
-    @Transactional(propagation = Propagation.MANDATORY)
-    public void on(CallCompleted event) {
-        on(new CallsCompleted(List.of(event)));
-    }
-
-    /** As for each {@link CallCompleted}, whether each account wants its calls' events asked in one statement. */
+    /**
+     * {@code call.completed} or {@code call.failed} for each call of the batch whose account wants it (asked
+     * in one statement for the batch).
+     */
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
     public void on(CallsCompleted events) {

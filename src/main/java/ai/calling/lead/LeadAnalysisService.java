@@ -75,13 +75,10 @@ public class LeadAnalysisService {
         this.json = json;
     }
 
-    /** In the webhook's transaction: the job exists exactly when the call's end is committed. */
-    @EventListener
-    void queue(CallCompleted call) {
-        queue(new CallsCompleted(List.of(call)));
-    }
-
-    /** The jobs of a batch's calls that have a transcript, in one statement. */
+    /**
+     * The jobs of a batch's calls that have a transcript, in one statement, in the webhook's transaction: a
+     * job exists exactly when its call's end is committed.
+     */
     @EventListener
     void queue(CallsCompleted calls) {
         List<CallCompleted> transcribed = calls.calls().stream().filter(call -> call.transcriptId() != null).toList();

@@ -2,6 +2,7 @@ package ai.calling.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import ai.calling.billing.CreditsAdded;
 import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.call.CallLifecycle.CallsCompleted;
 import ai.calling.support.ModuleTestProperties;
 import ai.calling.support.TestDatabaseInitializer;
 
@@ -42,8 +44,8 @@ class CampaignModuleTest {
         jdbc.update("UPDATE campaign_recipients SET status = 'in_progress', attempts = 1, last_call_id = ? WHERE id = ?",
                 call, seeded.recipient);
 
-        scenario.publish(new CallCompleted(call, seeded.user, seeded.agent, "completed", "busy", null, seeded.campaign,
-                seeded.recipient))
+        scenario.publish(ended(new CallCompleted(call, seeded.user, seeded.agent, "completed", "busy", null,
+                seeded.campaign, seeded.recipient)))
                 .andWaitForStateChange(() -> jdbc.queryForObject(
                         "SELECT status || '/' || last_outcome FROM campaign_recipients WHERE id = ?", String.class,
                         seeded.recipient), state -> !state.startsWith("in_progress"))
@@ -55,15 +57,15 @@ class CampaignModuleTest {
         Seeded seeded = seed("running", null);
         UUID lost = dialled(seeded, 1);
 
-        scenario.publish(new CallCompleted(lost, seeded.user, seeded.agent, "failed", "failed", null, seeded.campaign,
-                seeded.recipient, false))
+        scenario.publish(ended(new CallCompleted(lost, seeded.user, seeded.agent, "failed", "failed", null,
+                seeded.campaign, seeded.recipient, false)))
                 .andWaitForStateChange(() -> recipient(seeded), state -> !state.startsWith("in_progress"))
                 .andVerify(state -> assertThat(state).as("due again, the attempt not counted").isEqualTo("pending/0/not_placed"));
 
         // dialled again and that dial is lost too: now it is a failed attempt (no retries in this campaign)
         UUID lostAgain = dialled(seeded, 1);
-        scenario.publish(new CallCompleted(lostAgain, seeded.user, seeded.agent, "failed", "failed", null,
-                seeded.campaign, seeded.recipient, false))
+        scenario.publish(ended(new CallCompleted(lostAgain, seeded.user, seeded.agent, "failed", "failed", null,
+                seeded.campaign, seeded.recipient, false)))
                 .andWaitForStateChange(() -> recipient(seeded), state -> !state.startsWith("in_progress"))
                 .andVerify(state -> assertThat(state).isEqualTo("failed/1/failed"));
     }
@@ -99,6 +101,11 @@ class CampaignModuleTest {
     }
 
     private record Seeded(UUID user, UUID agent, UUID campaign, UUID recipient) {
+    }
+
+    /** A call's end as the call module publishes it: in a batch (here of one). */
+    private static CallsCompleted ended(CallCompleted call) {
+        return new CallsCompleted(List.of(call));
     }
 
     private Seeded seed(String status, String pauseReason) {

@@ -26,6 +26,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.call.CallLifecycle.CallsCompleted;
 import ai.calling.campaign.CampaignCompleted;
 import ai.calling.common.mail.LoggingMailer;
 import ai.calling.common.mail.OutgoingMail;
@@ -314,14 +315,15 @@ class OutboundWebhooksTest {
         long before = jdbc.queryForObject("SELECT count(*) FROM outbound_events WHERE user_id = ?", Long.class, user.id());
 
         transactions.executeWithoutResult(status -> {
-            events.publishEvent(new CallCompleted(call, user.id(), agent, "completed", "completed", null, null, null));
+            events.publishEvent(new CallsCompleted(List.of(
+                    new CallCompleted(call, user.id(), agent, "completed", "completed", null, null, null))));
             status.setRollbackOnly();
         });
         assertThat(jdbc.queryForObject("SELECT count(*) FROM outbound_events WHERE user_id = ?", Long.class, user.id()))
                 .isEqualTo(before);
 
-        transactions.executeWithoutResult(status -> events.publishEvent(
-                new CallCompleted(call, user.id(), agent, "completed", "completed", null, null, null)));
+        transactions.executeWithoutResult(status -> events.publishEvent(new CallsCompleted(List.of(
+                new CallCompleted(call, user.id(), agent, "completed", "completed", null, null, null)))));
         assertThat(jdbc.queryForObject("SELECT count(*) FROM outbound_events WHERE user_id = ?", Long.class, user.id()))
                 .isEqualTo(before + 1);
     }

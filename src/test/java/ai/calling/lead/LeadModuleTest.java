@@ -2,6 +2,7 @@ package ai.calling.lead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionOperations;
 
 import ai.calling.call.CallLifecycle.CallCompleted;
+import ai.calling.call.CallLifecycle.CallsCompleted;
 import ai.calling.support.ModuleTestProperties;
 import ai.calling.support.TestDatabaseInitializer;
 
@@ -46,12 +48,13 @@ class LeadModuleTest {
 
         scenario.stimulate((TransactionOperations transactions, ApplicationEventPublisher publisher) -> transactions
                 .executeWithoutResult(status -> {
-            publisher.publishEvent(new CallCompleted(silent, user, agent, "completed", "completed", null, null, null));
-            publisher.publishEvent(new CallCompleted(talked, user, agent, "completed", "completed", transcript, null,
-                    null));
+            publisher.publishEvent(new CallsCompleted(List.of(
+                    new CallCompleted(silent, user, agent, "completed", "completed", null, null, null))));
+            publisher.publishEvent(new CallsCompleted(List.of(
+                    new CallCompleted(talked, user, agent, "completed", "completed", transcript, null, null))));
             // a replay of the same end (a webhook delivered twice) adds nothing
-            publisher.publishEvent(new CallCompleted(talked, user, agent, "completed", "completed", transcript, null,
-                    null));
+            publisher.publishEvent(new CallsCompleted(List.of(
+                    new CallCompleted(talked, user, agent, "completed", "completed", transcript, null, null))));
         })).andWaitForStateChange(() -> jobs(talked), jobs -> jobs > 0)
                 .andVerify(jobs -> {
                     assertThat(jobs).isOne();

@@ -23,16 +23,11 @@ public class CallOutcomeQueries {
         this.jdbc = jdbc;
     }
 
-    /** How the call ended; a second write for the same call changes nothing. */
-    public void recordEnd(UUID userId, UUID agentId, UUID callId, String outcome) {
-        recordEnds(List.of(new End(userId, agentId, callId, outcome)));
-    }
-
     /** A call's end: its account, agent, id and outcome. */
     public record End(UUID userId, UUID agentId, UUID callId, String outcome) {
     }
 
-    /** Records the outcomes of these calls in one statement (each call once, as {@link #recordEnd}). */
+    /** How these calls ended, in one statement; a second write for the same call changes nothing. */
     public void recordEnds(List<End> ends) {
         if (ends.isEmpty()) {
             return;

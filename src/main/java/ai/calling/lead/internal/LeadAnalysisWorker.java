@@ -13,7 +13,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
-import ai.calling.call.CallLifecycle.CallCompleted;
 import ai.calling.call.CallLifecycle.CallsCompleted;
 import ai.calling.lead.LeadAnalysisService;
 import ai.calling.lead.LeadAnalysisService.AnalysisDue;
@@ -34,13 +33,6 @@ class LeadAnalysisWorker implements SmartLifecycle {
 
     LeadAnalysisWorker(LeadAnalysisService analyses) {
         this.analyses = analyses;
-    }
-
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
-    void callEnded(CallCompleted call) {
-        if (call.transcriptId() != null) {
-            schedule(Duration.ZERO);
-        }
     }
 
     /** Woken once for a batch of calls (it runs every due job when it wakes), not once per call. */
