@@ -313,10 +313,11 @@ public class AgentService {
         }
         return transactions.execute(status -> {
             Map<UUID, String> numbers = new HashMap<>();
-            phoneNumbers.findByAssignedToAgentIdIn(agentIds).stream().filter(n -> n.isActive())
+            UUID[] ids = agentIds.toArray(UUID[]::new);
+            phoneNumbers.findByAssignedToAgentIds(ids).stream().filter(n -> n.isActive())
                     .forEach(n -> numbers.put(n.getAssignedToAgentId(), n.getPhoneNumber()));
             Map<UUID, CallableAgent> found = new HashMap<>();
-            for (Agent agent : agents.findAllById(agentIds)) {
+            for (Agent agent : agents.findByIds(ids)) {
                 found.put(agent.getId(), callable(agent, numbers.get(agent.getId())));
             }
             return found;

@@ -100,7 +100,7 @@ public class CallLifecycle {
         }
         executionLocks.lockAll(byExecution.keySet());
         Map<String, Call> known = new HashMap<>();
-        calls.findByBolnaExecutionIdIn(byExecution.keySet()).forEach(call -> known.put(call.getBolnaExecutionId(), call));
+        calls.findByBolnaExecutionIds(byExecution.keySet().toArray(String[]::new)).forEach(call -> known.put(call.getBolnaExecutionId(), call));
 
         Set<String> ignored = new HashSet<>();
         List<Ended> ended = new ArrayList<>();
@@ -414,7 +414,7 @@ public class CallLifecycle {
             return;
         }
         Map<UUID, Transcript> existing = new HashMap<>();
-        transcripts.findByCallIdIn(texts.keySet().stream().map(Call::getId).toList())
+        transcripts.findByCallIds(texts.keySet().stream().map(Call::getId).toArray(UUID[]::new))
                 .forEach(transcript -> existing.put(transcript.getCallId(), transcript));
         texts.forEach((call, text) -> {
             Transcript transcript = existing.get(call.getId());

@@ -1,16 +1,20 @@
 package ai.calling.call.internal;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.NativeQuery;
 
 public interface TranscriptRepository extends JpaRepository<Transcript, UUID> {
 
     Optional<Transcript> findByCallIdAndUserId(UUID callId, UUID userId);
 
-    /** The transcripts of these calls (callers check each belongs to its call's tenant). */
-    List<Transcript> findByCallIdIn(Collection<UUID> callIds);
+    /**
+     * The transcripts of these calls (callers check each belongs to its call's tenant): an array parameter,
+     * so that the query is translated once (see {@link CallRepository#findByBolnaExecutionIds}).
+     */
+    @NativeQuery("SELECT * FROM transcripts WHERE call_id = ANY(:callIds)")
+    List<Transcript> findByCallIds(UUID[] callIds);
 }
