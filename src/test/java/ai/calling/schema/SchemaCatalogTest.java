@@ -42,7 +42,7 @@ class SchemaCatalogTest {
             "cleanup_trigger_error_log", "test_cache_invalidation", "cleanup_expired_dashboard_cache",
             "cleanup_expired_sessions", "cleanup_old_login_attempts", "cleanup_old_password_reset_attempts",
             "validate_user_data_consistency", "audit_data_isolation", "scheduled_refresh_user_kpi_summary",
-            "batch_calculate_call_analytics", "update_migration_progress");
+            "batch_calculate_call_analytics", "update_migration_progress", "transcripts_search_vectors");
 
     static final List<String> TRIGGERS = List.of("trg_calls_daily_analytics", "trg_leads_daily_analytics",
             "trg_user_daily_rollup", "trigger_update_agent_analytics_cta_totals",
@@ -54,7 +54,7 @@ class SchemaCatalogTest {
             "update_user_daily_analytics_updated_at", "update_user_sessions_updated_at",
             "update_customers_updated_at", "update_follow_ups_updated_at", "update_phone_numbers_updated_at",
             "update_user_analytics_updated_at", "update_call_analytics_cache_updated_at",
-            "update_transcripts_updated_at");
+            "update_transcripts_updated_at", "trg_transcripts_search_vectors");
 
     static final List<String> NAMED_INDEXES_AND_CONSTRAINTS = List.of("idx_phone_numbers_unique_active",
             "idx_phone_numbers_unique_agent_assignment", "lead_analytics_complete_user_phone_unique",

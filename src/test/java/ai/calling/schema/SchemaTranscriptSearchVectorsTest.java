@@ -1,0 +1,99 @@
+package ai.calling.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import ai.calling.support.IntegrationTest;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The transcript search vectors follow the content and the tenant (V74, decision 0053), and an update that
+ * leaves both as they were does not read the content: the lead analysis sets a transcript's status twice
+ * per call, and recomputing the vectors each time (as generated columns did) parsed the whole transcript.
+ */
+@IntegrationTest
+class SchemaTranscriptSearchVectorsTest {
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Autowired
+    JsonMapper json;
+
+    @Test
+    void theVectorsFollowTheContentAndCannotBeWrittenApartFromIt() {
+        SchemaFixtures fixtures = new SchemaFixtures(jdbc);
+        UUID user = fixtures.user();
+        UUID call = fixtures.call(user, fixtures.agent(user), "completed", OffsetDateTime.now());
+        jdbc.update("INSERT INTO transcripts (call_id, user_id, content) VALUES (?, ?, 'assistant: our pricing is simple')",
+                call, user);
+        assertThat(matches(call, "price")).isTrue();
+        assertThat(tenantLexemes(call)).isEqualTo("1/1");
+
+        jdbc.update("UPDATE transcripts SET content = 'user: please book a demo on Monday' WHERE call_id = ?", call);
+        assertThat(matches(call, "price")).isFalse();
+        assertThat(matches(call, "booking")).isTrue();
+
+        jdbc.update("UPDATE transcripts SET search_english = to_tsvector('english', 'price'),"
+                + " search_simple = to_tsvector('simple', 'price') WHERE call_id = ?", call);
+        assertThat(matches(call, "price")).isFalse();
+        assertThat(matches(call, "booking")).isTrue();
+        assertThat(tenantLexemes(call)).isEqualTo("1/1");
+
+        jdbc.update("UPDATE transcripts SET analysis_status = 'completed' WHERE call_id = ?", call);
+        assertThat(matches(call, "booking")).isTrue();
+        assertThat(tenantLexemes(call)).isEqualTo("1/1");
+    }
+
+    @Test
+    void aStatusUpdateDoesNotReadTheContent() {
+        SchemaFixtures fixtures = new SchemaFixtures(jdbc);
+        UUID user = fixtures.user();
+        UUID call = fixtures.call(user, fixtures.agent(user), "completed", OffsetDateTime.now());
+        // 6,000 words that do not compress (200 KB): stored out of line, in about a hundred TOAST chunks
+        String content = IntStream.range(0, 6_000).mapToObj(n -> UUID.nameUUIDFromBytes(new byte[] {(byte) n, (byte) (n >> 8)})
+                .toString().replace("-", "")).collect(Collectors.joining(" "));
+        jdbc.update("INSERT INTO transcripts (call_id, user_id, content) VALUES (?, ?, ?)", call, user, content);
+
+        long buffers = transactions.execute(status -> {
+            String plan = jdbc.queryForObject("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) UPDATE transcripts"
+                    + " SET analysis_status = 'processing' WHERE call_id = '" + call + "'", String.class);
+            JsonNode update = json.readTree(plan).get(0).get("Plan");
+            status.setRollbackOnly();
+            return update.get("Shared Hit Blocks").asLong() + update.get("Shared Read Blocks").asLong();
+        });
+
+        // the row and its indexes' new entries: tens of buffers; the content alone is about a hundred chunks,
+        // each read through the TOAST index, once per vector (1,174 buffers with the generated columns of V72)
+        assertThat(buffers).isLessThan(150);
+        assertThat(matches(call, content.substring(0, 32))).isTrue();
+    }
+
+    private boolean matches(UUID call, String word) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT search_english @@ plainto_tsquery('english', ?) OR search_simple @@ plainto_tsquery('simple', ?)
+                  FROM transcripts WHERE call_id = ?""", Boolean.class, word, word, call));
+    }
+
+    /** How many times the tenant's lexeme is in each vector: "english/simple". */
+    private String tenantLexemes(UUID call) {
+        return jdbc.queryForObject("""
+                SELECT (SELECT count(*) FROM unnest(search_english) l WHERE l.lexeme = 'tenant' || replace(t.user_id::text, '-', ''))
+                       || '/' ||
+                       (SELECT count(*) FROM unnest(search_simple) l WHERE l.lexeme = 'tenant' || replace(t.user_id::text, '-', ''))
+                  FROM transcripts t WHERE call_id = ?""", String.class, call);
+    }
+}
