@@ -17,9 +17,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The transcript search vectors follow the content and the tenant (V74, decision 0053), and an update that
- * leaves both as they were does not read the content: the lead analysis sets a transcript's status twice
- * per call, and recomputing the vectors each time (as generated columns did) parsed the whole transcript.
+ * The transcript search vectors follow the content and the tenant (V74, decision 0053), and an update of the
+ * analysis status neither reads the content nor writes the search indexes: the lead analysis sets it twice
+ * per call, and each time the generated vectors were computed again from the whole transcript (V72), and,
+ * the status being indexed, every lexeme was written again into both GIN indexes (until V75).
  */
 @IntegrationTest
 class SchemaTranscriptSearchVectorsTest {
@@ -59,7 +60,7 @@ class SchemaTranscriptSearchVectorsTest {
     }
 
     @Test
-    void aStatusUpdateDoesNotReadTheContent() {
+    void aStatusUpdateTouchesNeitherTheContentNorTheSearchIndexes() {
         SchemaFixtures fixtures = new SchemaFixtures(jdbc);
         UUID user = fixtures.user();
         UUID call = fixtures.call(user, fixtures.agent(user), "completed", OffsetDateTime.now());
@@ -68,18 +69,29 @@ class SchemaTranscriptSearchVectorsTest {
                 .toString().replace("-", "")).collect(Collectors.joining(" "));
         jdbc.update("INSERT INTO transcripts (call_id, user_id, content) VALUES (?, ?, ?)", call, user, content);
 
+        // the fewer of two successive updates: the first may find no room for a HOT copy in the row's page
+        // (the database is shared with other tests); the second is then HOT unless an index forbids it
         long buffers = transactions.execute(status -> {
-            String plan = jdbc.queryForObject("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) UPDATE transcripts"
-                    + " SET analysis_status = 'processing' WHERE call_id = '" + call + "'", String.class);
-            JsonNode update = json.readTree(plan).get(0).get("Plan");
+            long first = statusUpdateBuffers(call, "processing");
+            long second = statusUpdateBuffers(call, "completed");
             status.setRollbackOnly();
-            return update.get("Shared Hit Blocks").asLong() + update.get("Shared Read Blocks").asLong();
+            return Math.min(first, second);
         });
 
-        // the row and its indexes' new entries: tens of buffers; the content alone is about a hundred chunks,
-        // each read through the TOAST index, once per vector (1,174 buffers with the generated columns of V72)
-        assertThat(buffers).isLessThan(150);
+        // a HOT update reads the row through its index and writes it beside: 6 buffers here. Reading the content
+        // means about a hundred chunks through the TOAST index, once per vector (1,174 buffers with the generated
+        // columns of V72); an update that is not HOT writes each of its lexemes into both GIN indexes again (80
+        // buffers with the status indexed, before V75; 550 for this row on a database with longer pending lists)
+        assertThat(buffers).isLessThan(40);
         assertThat(matches(call, content.substring(0, 32))).isTrue();
+    }
+
+    /** Shared buffers the update of one transcript's status touched, from its plan (run in the caller's transaction). */
+    private long statusUpdateBuffers(UUID call, String analysisStatus) {
+        String plan = jdbc.queryForObject("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) UPDATE transcripts SET analysis_status = '"
+                + analysisStatus + "' WHERE call_id = '" + call + "'", String.class);
+        JsonNode update = json.readTree(plan).get(0).get("Plan");
+        return update.get("Shared Hit Blocks").asLong() + update.get("Shared Read Blocks").asLong();
     }
 
     private boolean matches(UUID call, String word) {
