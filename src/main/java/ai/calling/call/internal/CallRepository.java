@@ -21,9 +21,16 @@ public interface CallRepository extends JpaRepository<Call, UUID>,
     /**
      * The calls of these executions. One array parameter, not an IN list: Hibernate translates a query
      * whose list parameter changes length again on every run (a webhook batch's executions differ each
-     * time), and that translation was a tenth of a webhook processor's CPU (JFR, campaign dispatch).
+     * time), and that translation was a tenth of a webhook processor's CPU (JFR, campaign dispatch). The
+     * entity's columns only (not the dial's user data or the call's Bolna settings).
      */
-    @NativeQuery("SELECT * FROM calls WHERE bolna_execution_id = ANY(:executionIds)")
+    @NativeQuery("""
+            SELECT id, agent_id, user_id, contact_id, bolna_execution_id, dial_status, campaign_id, campaign_recipient_id,
+                   created_by, phone_number, call_source, caller_name, lead_type, duration_minutes, duration_seconds,
+                   credits_used, status, recording_url, bolna_metadata, call_lifecycle_status, hangup_by, hangup_reason,
+                   hangup_provider_code, ringing_started_at, call_answered_at, call_disconnected_at, transcript_id,
+                   completed_at, created_at, updated_at
+              FROM calls WHERE bolna_execution_id = ANY(:executionIds)""")
     List<Call> findByBolnaExecutionIds(String[] executionIds);
 
     /** The call, locked until the transaction ends (binding a recorded dial to its execution). */
