@@ -66,10 +66,9 @@ public class OutboundEvents {
         this.clock = clock;
     }
 
-    /** {@code call.completed} when the call ended completed, {@code call.failed} for every other end. */
     /**
-     * {@code call.completed} or {@code call.failed} for each call of the batch whose account wants it (asked
-     * in one statement for the batch).
+     * {@code call.completed} for each call of the batch that ended completed, {@code call.failed} for every
+     * other end, where its account wants it (asked in one statement for the batch).
      */
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
