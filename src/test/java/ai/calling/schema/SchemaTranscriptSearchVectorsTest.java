@@ -36,11 +36,8 @@ class SchemaTranscriptSearchVectorsTest {
 
     @Test
     void theVectorsFollowTheContentAndAreRecomputedWhenWrittenDirectly() {
-        SchemaFixtures fixtures = new SchemaFixtures(jdbc);
-        UUID user = fixtures.user();
-        UUID call = fixtures.call(user, fixtures.agent(user), "completed", OffsetDateTime.now());
-        jdbc.update("INSERT INTO transcripts (call_id, user_id, content) VALUES (?, ?, 'assistant: our pricing is simple')",
-                call, user);
+        UUID call = completedCall();
+        insertTranscript(call, "assistant: our pricing is simple");
         assertThat(matches(call, "price")).isTrue();
         assertThat(tenantLexemes(call)).isEqualTo("1/1");
 
@@ -61,14 +58,11 @@ class SchemaTranscriptSearchVectorsTest {
 
     @Test
     void aBulkLoadThatSkipsTriggersStillGetsTheVectors() {
-        SchemaFixtures fixtures = new SchemaFixtures(jdbc);
-        UUID user = fixtures.user();
-        UUID call = fixtures.call(user, fixtures.agent(user), "completed", OffsetDateTime.now());
+        UUID call = completedCall();
         // as the transcript search benchmark seeds its million transcripts
         transactions.executeWithoutResult(status -> {
             jdbc.execute("SET LOCAL session_replication_role = replica");
-            jdbc.update("INSERT INTO transcripts (call_id, user_id, content) VALUES (?, ?, 'user: what does it cost')",
-                    call, user);
+            insertTranscript(call, "user: what does it cost");
         });
         assertThat(matches(call, "costs")).isTrue();
         assertThat(tenantLexemes(call)).isEqualTo("1/1");
@@ -76,13 +70,11 @@ class SchemaTranscriptSearchVectorsTest {
 
     @Test
     void aStatusUpdateTouchesNeitherTheContentNorTheSearchIndexes() {
-        SchemaFixtures fixtures = new SchemaFixtures(jdbc);
-        UUID user = fixtures.user();
-        UUID call = fixtures.call(user, fixtures.agent(user), "completed", OffsetDateTime.now());
+        UUID call = completedCall();
         // 6,000 words that do not compress (200 KB): stored out of line, in about a hundred TOAST chunks
         String content = IntStream.range(0, 6_000).mapToObj(n -> UUID.nameUUIDFromBytes(new byte[] {(byte) n, (byte) (n >> 8)})
                 .toString().replace("-", "")).collect(Collectors.joining(" "));
-        jdbc.update("INSERT INTO transcripts (call_id, user_id, content) VALUES (?, ?, ?)", call, user, content);
+        insertTranscript(call, content);
 
         // the fewer of two successive updates: the first may find no room for a HOT copy in the row's page
         // (the database is shared with other tests); the second is then HOT unless an index forbids it
@@ -99,6 +91,19 @@ class SchemaTranscriptSearchVectorsTest {
         // buffers with the status indexed, before V75; 550 for this row on a database with longer pending lists)
         assertThat(buffers).isLessThan(40);
         assertThat(matches(call, content.substring(0, 32))).isTrue();
+    }
+
+    /** A completed call of a new account, without a transcript yet. */
+    private UUID completedCall() {
+        SchemaFixtures fixtures = new SchemaFixtures(jdbc);
+        UUID user = fixtures.user();
+        return fixtures.call(user, fixtures.agent(user), "completed", OffsetDateTime.now());
+    }
+
+    /** The call's transcript, written by the call's account (in the caller's transaction, if any). */
+    private void insertTranscript(UUID call, String content) {
+        assertThat(jdbc.update("INSERT INTO transcripts (call_id, user_id, content) SELECT id, user_id, ? FROM calls"
+                + " WHERE id = ?", content, call)).isEqualTo(1);
     }
 
     /** Shared buffers the update of one transcript's status touched, from its plan (run in the caller's transaction). */
