@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import ai.calling.auth.internal.AccountPrompts;
 import ai.calling.auth.internal.SessionRepository;
 import ai.calling.auth.internal.UserAccount;
 import ai.calling.auth.internal.UserAccountRepository;
@@ -26,10 +27,12 @@ public class UserAdministration {
 
     private final UserAccountRepository users;
     private final SessionRepository sessions;
+    private final AccountPrompts prompts;
 
-    UserAdministration(UserAccountRepository users, SessionRepository sessions) {
+    UserAdministration(UserAccountRepository users, SessionRepository sessions, AccountPrompts prompts) {
         this.users = users;
         this.sessions = sessions;
+        this.prompts = prompts;
     }
 
     @Transactional(readOnly = true)
@@ -120,12 +123,20 @@ public class UserAdministration {
         return sessions.revokeAllOf(userId);
     }
 
-    /** The user's own OpenAI prompt ids (null when the system default applies). */
+    /** The user's own OpenAI prompt ids (null when the system default applies), changes of this transaction included. */
     @Transactional(readOnly = true)
     public PromptIds promptIds(UUID userId) {
-        return users.findPromptIdsById(userId)
-                .map(columns -> new PromptIds(columns.openaiIndividualPromptId(), columns.openaiCompletePromptId()))
-                .orElseThrow(() -> ApiException.notFound("The user"));
+        UserAccount user = find(userId);
+        return new PromptIds(user.getOpenaiIndividualPromptId(), user.getOpenaiCompletePromptId());
+    }
+
+    /**
+     * The user's own OpenAI prompt ids as written, read on their own (no transaction, no account loaded): for
+     * the lead analysis, which asks before every call it analyses. Does not see a change that a caller's
+     * transaction has not written yet; readers inside a transaction use {@link #promptIds}.
+     */
+    public PromptIds storedPromptIds(UUID userId) {
+        return prompts.of(userId).orElseThrow(() -> ApiException.notFound("The user"));
     }
 
     /** Sets (or, with null, clears back to the default) the user's prompt ids; returns the previous ones. */

@@ -111,7 +111,7 @@ public class LeadAnalysisService {
         try {
             // the prompts first: a job that cannot run fails without reading its transcript or marking it
             // processing (the job's account is its call's, by the job's foreign key)
-            UserAdministration.PromptIds own = users.promptIds(job.userId());
+            UserAdministration.PromptIds own = users.storedPromptIds(job.userId());
             String individualPrompt = prompt(own.individualPromptId(), properties.individualPromptId(), "individual");
             String completePrompt = prompt(own.completePromptId(), properties.completePromptId(), "complete");
             CallTranscript call = transcripts.forCall(job.callId())

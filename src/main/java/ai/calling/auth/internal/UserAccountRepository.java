@@ -20,16 +20,4 @@ public interface UserAccountRepository extends JpaRepository<UserAccount, UUID> 
 
     @Query("select count(u) from UserAccount u where u.role = :role and u.isActive = true")
     long countActiveWithRole(String role);
-
-    /**
-     * The account's own OpenAI prompt ids, read without loading the account (every lead analysis asks). A
-     * query string, which Hibernate translates once: as a derived query it built and translated a criteria
-     * query on every call, three quarters of the lead-analysis worker's CPU (JFR, campaign dispatch).
-     */
-    @Query("select new ai.calling.auth.internal.UserAccountRepository$PromptColumns(u.openaiIndividualPromptId,"
-            + " u.openaiCompletePromptId) from UserAccount u where u.id = :id")
-    Optional<PromptColumns> findPromptIdsById(UUID id);
-
-    record PromptColumns(String openaiIndividualPromptId, String openaiCompletePromptId) {
-    }
 }
