@@ -35,7 +35,6 @@ import ai.calling.bolna.BolnaStatus;
 import ai.calling.call.internal.Call;
 import ai.calling.call.internal.CallRepository;
 import ai.calling.call.internal.CallSlots;
-import ai.calling.call.internal.CallWrites;
 import ai.calling.call.internal.ExecutionLocks;
 import ai.calling.call.internal.SpeakerSegment;
 import ai.calling.call.internal.Transcript;
@@ -69,14 +68,11 @@ public class CallLifecycle {
     private final CreditLedger ledger;
     private final ApplicationEventPublisher events;
     private final ExecutionLocks executionLocks;
-    private final CallWrites writes;
     private final EntityManager entityManager;
 
     CallLifecycle(CallRepository calls, CallSlots slots, TranscriptRepository transcripts, AgentService agents, ContactService contacts,
-            CreditLedger ledger, ApplicationEventPublisher events, ExecutionLocks executionLocks, CallWrites writes,
-            EntityManager entityManager) {
+            CreditLedger ledger, ApplicationEventPublisher events, ExecutionLocks executionLocks, EntityManager entityManager) {
         this.calls = calls;
-        this.writes = writes;
         this.slots = slots;
         this.transcripts = transcripts;
         this.agents = agents;
@@ -90,8 +86,8 @@ public class CallLifecycle {
     /**
      * Applies execution objects to their calls, in one transaction: one statement locks every
      * execution (in a fixed order, so two batches cannot deadlock on these locks), one loads their
-     * calls, each call's updates are folded in the order given, and the calls that changed are written
-     * by one statement. Returns the execution ids that concern no agent of ours (nothing was written for them).
+     * calls, each call's updates are folded in the order given, and the changed calls are written in
+     * one flush. Returns the execution ids that concern no agent of ours (nothing was written for them).
      */
     @Transactional
     public Set<String> apply(List<BolnaExecution> executions) {
@@ -104,13 +100,7 @@ public class CallLifecycle {
         }
         executionLocks.lockAll(byExecution.keySet());
         Map<String, Call> known = new HashMap<>();
-        // each call's columns as stored, to write only the calls the batch changes (a call bound to its
-        // execution below has none: it changes)
-        Map<UUID, Call.LifecycleColumns> stored = new HashMap<>();
-        calls.findByBolnaExecutionIds(byExecution.keySet().toArray(String[]::new)).forEach(call -> {
-            known.put(call.getBolnaExecutionId(), call);
-            stored.put(call.getId(), call.lifecycleColumns());
-        });
+        calls.findByBolnaExecutionIds(byExecution.keySet().toArray(String[]::new)).forEach(call -> known.put(call.getBolnaExecutionId(), call));
 
         Set<String> ignored = new HashSet<>();
         List<Ended> ended = new ArrayList<>();
@@ -129,7 +119,6 @@ public class CallLifecycle {
                 }
                 // written now: the contact, the transcript and the hold refer to it
                 call = calls.saveAndFlush(newInboundCall(agent.get(), entry.getKey(), updates.getFirst()));
-                stored.put(call.getId(), call.lifecycleColumns());
                 ledger.holdStarted(call.getUserId(), call.getId(), agent.get().maxCallDurationSeconds());
             }
             for (BolnaExecution execution : updates) {
@@ -143,14 +132,9 @@ public class CallLifecycle {
         linkContacts(applied);
         saveTranscripts(applied);
         charge(ended);
-        List<Call> changed = applied.keySet().stream()
-                .filter(call -> !call.lifecycleColumns().equals(stored.get(call.getId()))).toList();
-        // the calls are written by CallWrites, not by Hibernate's dirty checking at the flush
-        applied.keySet().forEach(entityManager::detach);
-        // the new transcripts, in JDBC batches (before the calls that name them)
+        // the batch's calls (and new transcripts) written in JDBC batches: one round trip, not one per row
         entityManager.unwrap(Session.class).setJdbcBatchSize(FLUSH_BATCH);
         calls.flush();
-        writes.writeLifecycle(changed);
         settle(ended);
         return ignored;
     }
@@ -158,7 +142,7 @@ public class CallLifecycle {
     /**
      * Sets the duration, billed minutes and credits of the calls that have just ended, under the terms
      * of their holds (calls without one: the longest call any agent may make, today's price), before
-     * the calls are written, so status, duration and credits reach the analytics triggers in one UPDATE.
+     * the flush, so status, duration and credits reach the analytics triggers in one UPDATE.
      */
     private void charge(List<Ended> ended) {
         if (ended.isEmpty()) {
@@ -354,7 +338,7 @@ public class CallLifecycle {
         Map<String, Object> metadata = new LinkedHashMap<>(call.getBolnaMetadata());
         execution.details().forEach((key, value) -> metadata.put(key, asStored(value)));
         // set only when it changes: a call whose fields all stay as they were is not written at all (Bolna
-        // delivering an event again), and one that changes is written once, with the batch's other calls
+        // delivering an event again), and one that changes is written once, by the batch's flush
         if (!metadata.equals(call.getBolnaMetadata())) {
             call.setBolnaMetadata(metadata);
         }
@@ -362,8 +346,9 @@ public class CallLifecycle {
 
     /**
      * A metadata value as the call's JSON column reads it back: decimals as doubles (the execution parses
-     * them as BigDecimal), nested maps and lists alike. Otherwise the map never equals its stored copy, and
-     * every call loaded would be written whether anything changed or not (Hibernate once wrote each twice).
+     * them as BigDecimal), nested maps and lists alike. Otherwise the map never equals its stored copy,
+     * and Hibernate wrote every call it loaded, twice (at the flush and again at the commit), whether
+     * anything changed or not.
      */
     static Object asStored(Object value) {
         if (value instanceof BigDecimal decimal) {

@@ -175,25 +175,4 @@ public class Call {
     public void setCompletedAt(Instant completedAt) { this.completedAt = completedAt; }
     public Instant getCreatedAt() { return createdAt; }
     public Instant getUpdatedAt() { return updatedAt; }
-
-    /** The columns that applying Bolna's updates may change, as they are now ({@link LifecycleColumns}). */
-    public LifecycleColumns lifecycleColumns() {
-        return new LifecycleColumns(contactId, bolnaExecutionId, dialStatus, callLifecycleStatus, ringingStartedAt,
-                callAnsweredAt, callDisconnectedAt, hangupBy, hangupReason, hangupProviderCode, recordingUrl,
-                new LinkedHashMap<>(bolnaMetadata), status, completedAt, durationSeconds, durationMinutes, creditsUsed,
-                transcriptId);
-    }
-
-    /**
-     * Every column that {@code CallLifecycle} changes when it applies a batch of Bolna's updates, as one value:
-     * taken when a call is loaded and again after the batch is folded in, the calls whose values differ are
-     * written by one statement ({@code CallWrites}), the others not at all. A column that the lifecycle starts
-     * to change must be added here, or the change is lost.
-     */
-    public record LifecycleColumns(UUID contactId, String bolnaExecutionId, String dialStatus, String callLifecycleStatus,
-            Instant ringingStartedAt, Instant callAnsweredAt, Instant callDisconnectedAt, String hangupBy,
-            String hangupReason, Integer hangupProviderCode, String recordingUrl, Map<String, Object> bolnaMetadata,
-            String status, Instant completedAt, int durationSeconds, int durationMinutes, int creditsUsed,
-            UUID transcriptId) {
-    }
 }
