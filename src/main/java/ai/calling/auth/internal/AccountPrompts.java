@@ -12,7 +12,7 @@ import ai.calling.auth.UserAdministration.PromptIds;
  * An account's own OpenAI prompt ids, read on their own: every lead analysis asks before it calls OpenAI.
  * One statement through JDBC, in the caller's transaction if it has one and in none otherwise. Through JPA
  * (a constructor query in a read-only transaction) Hibernate interpreted the query again on every call, and
- * the read was three quarters of the lead-analysis worker's CPU and 8% of the server's in the campaign
+ * the read was three quarters of the lead-analysis worker's CPU and 8% of the JVM's samples in the campaign
  * dispatch benchmark (JFR; bench/README, "2026-11-27, third session").
  */
 @Repository
