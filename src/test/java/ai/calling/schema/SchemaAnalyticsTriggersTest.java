@@ -7,10 +7,8 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -208,87 +206,6 @@ class SchemaAnalyticsTriggersTest {
                 Integer.class, user)).isEqualTo(40);
         assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ?",
                 Integer.class, user)).containsExactly(40, 40, 40);
-    }
-
-    /**
-     * A call's end adds its difference to the account's day (V76) instead of re-summing every agent row of it:
-     * a day row put off by hand stays off by as much after a call ends (a re-sum would have set it right), and
-     * the next lead analysis, which re-sums, sets it right.
-     */
-    @Test
-    void aCallsEndMovesTheAccountsDayByItsDifferenceAndALeadAnalysisReSumsIt() {
-        UUID user = fixtures.user();
-        UUID agent = fixtures.agent(user);
-        UUID first = fixtures.call(user, agent, "in_progress", CALL_TIME);
-        fixtures.complete(first, 2, 2);
-        jdbc.update("UPDATE user_analytics SET total_calls = total_calls + 100 WHERE user_id = ? AND hour IS NULL", user);
-        jdbc.update("UPDATE user_daily_analytics SET credits_used = credits_used + 100 WHERE user_id = ?", user);
-
-        fixtures.complete(fixtures.call(user, agent, "in_progress", CALL_TIME), 3, 4);
-
-        assertThat(agentDay(agent)).containsEntry("total_calls", 2).containsEntry("credits_used", 6);
-        assertThat(jdbc.queryForMap("""
-                SELECT total_calls, successful_calls, total_duration_minutes, credits_used
-                  FROM user_analytics WHERE user_id = ? AND date = ? AND hour IS NULL""", user, CALL_DAY))
-                .containsEntry("total_calls", 102).containsEntry("successful_calls", 2)
-                .containsEntry("total_duration_minutes", 5).containsEntry("credits_used", 6);
-        assertThat(jdbc.queryForMap("SELECT total_calls, credits_used FROM user_daily_analytics WHERE user_id = ?", user))
-                .containsEntry("total_calls", 2).containsEntry("credits_used", 106);
-
-        fixtures.individualLead(user, first, 85, true, false);
-
-        assertThat(jdbc.queryForObject("SELECT total_calls FROM user_analytics WHERE user_id = ? AND hour IS NULL",
-                Integer.class, user)).isEqualTo(2);
-        assertThat(jdbc.queryForMap("SELECT total_calls, credits_used, leads_generated FROM user_daily_analytics "
-                + "WHERE user_id = ?", user)).containsEntry("total_calls", 2).containsEntry("credits_used", 6)
-                .containsEntry("leads_generated", 1);
-    }
-
-    /** Call ends (differences) and lead analyses (re-sums) of one account's agents, in parallel: the day stays exact. */
-    @Test
-    void parallelCallEndsAndLeadAnalysesKeepTheAccountsDayExact() throws Exception {
-        UUID user = fixtures.user();
-        UUID first = fixtures.agent(user);
-        UUID second = fixtures.agent(user);
-        List<UUID> ended = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            UUID call = fixtures.call(user, i % 2 == 0 ? first : second, "in_progress", CALL_TIME);
-            fixtures.complete(call, 1, 1);
-            ended.add(call);
-        }
-        List<UUID> ending = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            ending.add(fixtures.call(user, i % 2 == 0 ? first : second, "in_progress", CALL_TIME));
-        }
-
-        List<Callable<Object>> work = new ArrayList<>();
-        ending.forEach(call -> work.add(() -> jdbc.update(
-                "UPDATE calls SET status = 'completed', duration_minutes = 2, credits_used = 3 WHERE id = ?", call)));
-        ended.forEach(call -> work.add(() -> fixtures.individualLead(user, call, 85, true, false)));
-        Collections.shuffle(work, new Random(26));
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            for (Future<Object> done : pool.invokeAll(work)) {
-                done.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-
-        Map<String, Object> sums = jdbc.queryForMap("""
-                SELECT sum(total_calls)::int AS total_calls, sum(successful_calls)::int AS successful_calls,
-                       sum(total_duration_minutes)::int AS total_duration_minutes, sum(credits_used)::int AS credits_used,
-                       sum(leads_generated)::int AS leads_generated
-                  FROM agent_analytics WHERE user_id = ? AND date = ?""", user, CALL_DAY);
-        String figures = "total_calls, successful_calls, total_duration_minutes, credits_used, leads_generated";
-        assertThat(sums).containsEntry("total_calls", 50).containsEntry("credits_used", 110)
-                .containsEntry("leads_generated", 20);
-        assertThat(jdbc.queryForMap("SELECT " + figures + " FROM user_analytics WHERE user_id = ? AND hour IS NULL",
-                user)).isEqualTo(sums);
-        assertThat(jdbc.queryForMap("SELECT " + figures + " FROM user_daily_analytics WHERE user_id = ?", user))
-                .isEqualTo(sums);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM trigger_error_log WHERE error_context ->> 'user_id' = ?",
-                Long.class, user.toString())).isZero();
     }
 
     @Test
