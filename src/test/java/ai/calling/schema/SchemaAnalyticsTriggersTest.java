@@ -7,8 +7,10 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -206,6 +208,53 @@ class SchemaAnalyticsTriggersTest {
                 Integer.class, user)).isEqualTo(40);
         assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ?",
                 Integer.class, user)).containsExactly(40, 40, 40);
+    }
+
+    /** Call ends and lead analyses of one account's two agents, each in its own transaction, in parallel: the day stays exact. */
+    @Test
+    void parallelCallEndsAndLeadAnalysesKeepTheAccountsDayExact() throws Exception {
+        UUID user = fixtures.user();
+        UUID first = fixtures.agent(user);
+        UUID second = fixtures.agent(user);
+        List<UUID> ended = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            UUID call = fixtures.call(user, i % 2 == 0 ? first : second, "in_progress", CALL_TIME);
+            fixtures.complete(call, 1, 1);
+            ended.add(call);
+        }
+        List<UUID> ending = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ending.add(fixtures.call(user, i % 2 == 0 ? first : second, "in_progress", CALL_TIME));
+        }
+
+        List<Callable<Object>> work = new ArrayList<>();
+        ending.forEach(call -> work.add(() -> jdbc.update(
+                "UPDATE calls SET status = 'completed', duration_minutes = 2, credits_used = 3 WHERE id = ?", call)));
+        ended.forEach(call -> work.add(() -> fixtures.individualLead(user, call, 85, true, false)));
+        Collections.shuffle(work, new Random(26));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (Future<Object> done : pool.invokeAll(work)) {
+                done.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        Map<String, Object> sums = jdbc.queryForMap("""
+                SELECT sum(total_calls)::int AS total_calls, sum(successful_calls)::int AS successful_calls,
+                       sum(total_duration_minutes)::int AS total_duration_minutes, sum(credits_used)::int AS credits_used,
+                       sum(leads_generated)::int AS leads_generated
+                  FROM agent_analytics WHERE user_id = ? AND date = ?""", user, CALL_DAY);
+        String figures = "total_calls, successful_calls, total_duration_minutes, credits_used, leads_generated";
+        assertThat(sums).containsEntry("total_calls", 50).containsEntry("credits_used", 110)
+                .containsEntry("leads_generated", 20);
+        assertThat(jdbc.queryForMap("SELECT " + figures + " FROM user_analytics WHERE user_id = ? AND hour IS NULL",
+                user)).isEqualTo(sums);
+        assertThat(jdbc.queryForMap("SELECT " + figures + " FROM user_daily_analytics WHERE user_id = ?", user))
+                .isEqualTo(sums);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM trigger_error_log WHERE error_context ->> 'user_id' = ?",
+                Long.class, user.toString())).isZero();
     }
 
     @Test
