@@ -187,18 +187,11 @@ class SchemaAnalyticsTriggersTest {
             calls.add(fixtures.call(user, i % 2 == 0 ? first : second, "in_progress", CALL_TIME));
         }
 
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Callable<Integer>> completions = calls.stream()
-                    .<Callable<Integer>>map(call -> () -> jdbc.update(
-                            "UPDATE calls SET status = 'completed', duration_minutes = 1, credits_used = 1 WHERE id = ?", call))
-                    .toList();
-            for (Future<Integer> done : pool.invokeAll(completions)) {
-                assertThat(done.get()).isOne();
-            }
-        } finally {
-            pool.shutdown();
-        }
+        List<Callable<Integer>> completions = calls.stream()
+                .<Callable<Integer>>map(call -> () -> jdbc.update(
+                        "UPDATE calls SET status = 'completed', duration_minutes = 1, credits_used = 1 WHERE id = ?", call))
+                .toList();
+        assertThat(inParallel(completions)).hasSize(40).allSatisfy(updated -> assertThat(updated).isOne());
 
         assertThat(agentDay(first)).containsEntry("total_calls", 20).containsEntry("total_duration_minutes", 20);
         assertThat(agentDay(second)).containsEntry("total_calls", 20);
@@ -232,14 +225,7 @@ class SchemaAnalyticsTriggersTest {
                 "UPDATE calls SET status = 'completed', duration_minutes = 2, credits_used = 3 WHERE id = ?", call)));
         ended.forEach(call -> work.add(() -> fixtures.individualLead(user, call, 85, true, false)));
         Collections.shuffle(work, new Random(26));
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            for (Future<Object> done : pool.invokeAll(work)) {
-                done.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
+        inParallel(work);
 
         Map<String, Object> sums = jdbc.queryForMap("""
                 SELECT sum(total_calls)::int AS total_calls, sum(successful_calls)::int AS successful_calls,
@@ -278,6 +264,20 @@ class SchemaAnalyticsTriggersTest {
         assertThat(byBatch).containsEntry("total_calls", 2).containsEntry("successful_calls", 1)
                 .containsEntry("failed_calls", 1).containsEntry("total_call_duration", 6)
                 .containsEntry("hot_leads", 1).containsEntry("pricing_clicks", 1);
+    }
+
+    /** Runs the work on 8 threads; returns each result in order, rethrowing the first failure. */
+    private static <T> List<T> inParallel(List<Callable<T>> work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<T> results = new ArrayList<>();
+            for (Future<T> done : pool.invokeAll(work)) {
+                results.add(done.get());
+            }
+            return results;
+        } finally {
+            pool.shutdown();
+        }
     }
 
     private Map<String, Object> agentDay(UUID agentId) {
