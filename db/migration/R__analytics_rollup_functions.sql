@@ -1,0 +1,177 @@
+-- The analytics rollup functions as they are now (first written in V14, V15, V16 and V18; this file
+-- replaces their bodies). Decision 0054: one lock order, and deadlocks are not swallowed.
+--
+-- Lock order. Every writer of an account's analytics locks the account's day rows (user_analytics,
+-- hour NULL, then user_daily_analytics) before any agent row of that day:
+--   a call's end:       account day -> agent row (trg_calls_daily_analytics) -> account day again (rollup)
+--   a lead analysis:    account day -> agent row (refresh_agent_daily_lead_metrics) -> account day again
+-- Before, a call's end took the agent row first and the day rows in its rollup, a lead analysis the
+-- same: a webhook batch ending calls of agents A and B of one account (A, day, then B) and a lead
+-- analysis of B (B, then day) waited for each other.
+--
+-- Deadlocks and other transaction-level failures are raised again. Each trigger body still runs in
+-- its own BEGIN ... EXCEPTION block, and an ordinary failure is still logged and the write commits;
+-- but a deadlock, a serialization failure or a lock timeout only means "try the transaction again",
+-- and swallowing it committed the call while its figures were lost for good. Raised, the whole
+-- transaction rolls back and its writer retries it (a webhook batch is applied again event by event,
+-- a lead analysis job again later).
+
+CREATE OR REPLACE FUNCTION log_trigger_error(
+    p_trigger_name TEXT,
+    p_table_name   TEXT,
+    p_operation    TEXT,
+    p_message      TEXT,
+    p_sqlstate     TEXT,
+    p_context      JSONB
+) RETURNS void AS $$
+BEGIN
+    -- class 40: transaction rollback (40001 serialization failure, 40P01 deadlock); 55P03: lock not available
+    IF p_sqlstate LIKE '40%' OR p_sqlstate = '55P03' THEN
+        RAISE EXCEPTION USING ERRCODE = p_sqlstate, MESSAGE = p_message,
+            DETAIL = format('raised again by trigger %s on %s (%s)', p_trigger_name, p_table_name, p_operation);
+    END IF;
+    INSERT INTO trigger_error_log (trigger_name, table_name, operation, error_message, sqlstate, error_context)
+    VALUES (p_trigger_name, p_table_name, p_operation, p_message, p_sqlstate, COALESCE(p_context, '{}'::jsonb));
+    RAISE WARNING 'trigger % on % (%) failed: % [%]', p_trigger_name, p_table_name, p_operation, p_message, p_sqlstate;
+END;
+$$ LANGUAGE plpgsql;
+
+-- Creates the account's two day rows if missing and locks them, user_analytics first.
+CREATE OR REPLACE FUNCTION lock_user_analytics_day(p_user_id UUID, p_day DATE) RETURNS void AS $$
+BEGIN
+    PERFORM 1 FROM user_analytics WHERE user_id = p_user_id AND date = p_day AND hour IS NULL FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO user_analytics (user_id, date, hour) VALUES (p_user_id, p_day, NULL)
+        ON CONFLICT (user_id, date, hour) DO NOTHING;
+        PERFORM 1 FROM user_analytics WHERE user_id = p_user_id AND date = p_day AND hour IS NULL FOR UPDATE;
+    END IF;
+    PERFORM 1 FROM user_daily_analytics WHERE user_id = p_user_id AND date = p_day FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO user_daily_analytics (user_id, date) VALUES (p_user_id, p_day)
+        ON CONFLICT (user_id, date) DO NOTHING;
+        PERFORM 1 FROM user_daily_analytics WHERE user_id = p_user_id AND date = p_day FOR UPDATE;
+    END IF;
+END;
+$$ LANGUAGE plpgsql;
+
+-- trg_user_daily_rollup's work (V18): the account's day re-summed from all its agent rows, after the
+-- day rows are locked, so the sums read see every writer that held the lock before.
+CREATE OR REPLACE FUNCTION refresh_user_daily_analytics(p_user_id UUID, p_day DATE) RETURNS void AS $$
+BEGIN
+    PERFORM lock_user_analytics_day(p_user_id, p_day);
+
+    UPDATE user_analytics ua SET
+        (total_calls, successful_calls, failed_calls, total_duration_minutes, leads_generated,
+         qualified_leads, cta_pricing_clicks, cta_demo_clicks, cta_followup_clicks, cta_sample_clicks,
+         cta_human_escalations, leads_with_cta, credits_used, avg_engagement_score, avg_intent_score,
+         avg_urgency_score, avg_budget_score, avg_fit_score) =
+        (SELECT COALESCE(sum(total_calls), 0), COALESCE(sum(successful_calls), 0),
+                COALESCE(sum(failed_calls), 0), COALESCE(sum(total_duration_minutes), 0),
+                COALESCE(sum(leads_generated), 0), COALESCE(sum(qualified_leads), 0),
+                COALESCE(sum(cta_pricing_clicks), 0), COALESCE(sum(cta_demo_clicks), 0),
+                COALESCE(sum(cta_followup_clicks), 0), COALESCE(sum(cta_sample_clicks), 0),
+                COALESCE(sum(cta_human_escalations), 0), COALESCE(sum(leads_with_cta), 0),
+                COALESCE(sum(credits_used), 0),
+                COALESCE(round(sum(avg_engagement_score * leads_generated) / NULLIF(sum(leads_generated), 0), 2), 0),
+                COALESCE(round(sum(avg_intent_score * leads_generated) / NULLIF(sum(leads_generated), 0), 2), 0),
+                COALESCE(round(sum(avg_urgency_score * leads_generated) / NULLIF(sum(leads_generated), 0), 2), 0),
+                COALESCE(round(sum(avg_budget_score * leads_generated) / NULLIF(sum(leads_generated), 0), 2), 0),
+                COALESCE(round(sum(avg_fit_score * leads_generated) / NULLIF(sum(leads_generated), 0), 2), 0)
+           FROM agent_analytics
+          WHERE user_id = p_user_id AND date = p_day AND hour IS NULL)
+     WHERE ua.user_id = p_user_id AND ua.date = p_day AND ua.hour IS NULL;
+
+    -- user_analytics now holds the day's sums: copy the figures user_daily_analytics keeps
+    UPDATE user_daily_analytics uda SET
+        total_calls = ua.total_calls, successful_calls = ua.successful_calls, failed_calls = ua.failed_calls,
+        total_duration_minutes = ua.total_duration_minutes, leads_generated = ua.leads_generated,
+        qualified_leads = ua.qualified_leads, credits_used = ua.credits_used,
+        avg_engagement_score = ua.avg_engagement_score, avg_intent_score = ua.avg_intent_score
+      FROM user_analytics ua
+     WHERE ua.user_id = p_user_id AND ua.date = p_day AND ua.hour IS NULL
+       AND uda.user_id = p_user_id AND uda.date = p_day;
+END;
+$$ LANGUAGE plpgsql;
+
+-- A call is counted in its agent's day once, when it becomes terminal (V15); the account's day rows
+-- are locked before the agent row.
+CREATE OR REPLACE FUNCTION trg_calls_daily_analytics() RETURNS TRIGGER AS $$
+DECLARE
+    old_status TEXT := CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END;
+    err_message TEXT;
+    err_state TEXT;
+    err_context TEXT;
+BEGIN
+    IF NOT call_became_terminal(TG_OP, old_status, NEW.status) THEN
+        RETURN NULL;
+    END IF;
+    BEGIN
+        PERFORM raise_if_trigger_failure_simulated(TG_NAME);
+        PERFORM lock_user_analytics_day(NEW.user_id, analytics_day(NEW.created_at));
+        INSERT INTO agent_analytics AS aa (
+            agent_id, user_id, date, total_calls, successful_calls, failed_calls,
+            total_duration_minutes, credits_used)
+        VALUES (
+            NEW.agent_id, NEW.user_id, analytics_day(NEW.created_at), 1,
+            CASE WHEN NEW.status = 'completed' THEN 1 ELSE 0 END,
+            CASE WHEN NEW.status = 'failed' THEN 1 ELSE 0 END,
+            NEW.duration_minutes, NEW.credits_used)
+        ON CONFLICT (agent_id, user_id, date) DO UPDATE SET
+            total_calls            = aa.total_calls + 1,
+            successful_calls       = aa.successful_calls + EXCLUDED.successful_calls,
+            failed_calls           = aa.failed_calls + EXCLUDED.failed_calls,
+            total_duration_minutes = aa.total_duration_minutes + EXCLUDED.total_duration_minutes,
+            credits_used           = aa.credits_used + EXCLUDED.credits_used;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS err_message = MESSAGE_TEXT, err_state = RETURNED_SQLSTATE,
+                                err_context = PG_EXCEPTION_CONTEXT;
+        PERFORM log_trigger_error(TG_NAME, TG_TABLE_NAME, TG_OP, err_message, err_state,
+            jsonb_build_object('call_id', NEW.id, 'agent_id', NEW.agent_id, 'user_id', NEW.user_id,
+                               'status', NEW.status, 'context', err_context));
+    END;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+-- A day's lead figures of one agent recomputed from its individual analyses (V16); the account's day
+-- rows are locked before the agent row.
+CREATE OR REPLACE FUNCTION refresh_agent_daily_lead_metrics(p_agent_id UUID, p_user_id UUID, p_day DATE) RETURNS void AS $$
+DECLARE
+    day_start TIMESTAMPTZ := p_day::timestamp AT TIME ZONE 'UTC';
+BEGIN
+    PERFORM lock_user_analytics_day(p_user_id, p_day);
+    INSERT INTO agent_analytics (agent_id, user_id, date) VALUES (p_agent_id, p_user_id, p_day)
+    ON CONFLICT (agent_id, user_id, date) DO NOTHING;
+    PERFORM 1 FROM agent_analytics
+     WHERE agent_id = p_agent_id AND user_id = p_user_id AND date = p_day
+       FOR UPDATE;
+
+    UPDATE agent_analytics aa SET
+        (leads_generated, qualified_leads, cta_pricing_clicks, cta_demo_clicks, cta_followup_clicks,
+         cta_sample_clicks, cta_human_escalations, leads_with_cta, avg_intent_score, avg_urgency_score,
+         avg_budget_score, avg_fit_score, avg_engagement_score, avg_total_score) =
+        (SELECT count(*),
+                count(*) FILTER (WHERE l.total_score >= 70),
+                count(*) FILTER (WHERE l.cta_pricing_clicked),
+                count(*) FILTER (WHERE l.cta_demo_clicked),
+                count(*) FILTER (WHERE l.cta_followup_clicked),
+                count(*) FILTER (WHERE l.cta_sample_clicked),
+                count(*) FILTER (WHERE l.cta_escalated_to_human),
+                count(*) FILTER (WHERE l.cta_pricing_clicked OR l.cta_demo_clicked OR l.cta_followup_clicked
+                                    OR l.cta_sample_clicked OR l.cta_escalated_to_human),
+                COALESCE(round(avg(l.intent_score), 2), 0),
+                COALESCE(round(avg(l.urgency_score), 2), 0),
+                COALESCE(round(avg(l.budget_score), 2), 0),
+                COALESCE(round(avg(l.fit_score), 2), 0),
+                COALESCE(round(avg(l.engagement_score), 2), 0),
+                COALESCE(round(avg(l.total_score), 2), 0)
+           FROM calls c
+           JOIN lead_analytics l ON l.call_id = c.id AND l.user_id = c.user_id
+          WHERE c.agent_id = p_agent_id
+            AND c.user_id = p_user_id
+            AND c.created_at >= day_start
+            AND c.created_at < day_start + INTERVAL '1 day'
+            AND l.analysis_type = 'individual')
+     WHERE aa.agent_id = p_agent_id AND aa.user_id = p_user_id AND aa.date = p_day;
+END;
+$$ LANGUAGE plpgsql;

@@ -1,0 +1,249 @@
+package ai.calling.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import ai.calling.support.IntegrationTest;
+
+/**
+ * Two transactions writing one account's analytics, stepped statement by statement on two
+ * connections: they take the account's day rows before an agent row (no deadlock), and a deadlock
+ * they cannot avoid (two accounts locked in opposite orders) rolls one transaction back instead of
+ * committing a call whose figures were dropped (decision 0054).
+ */
+@IntegrationTest
+class SchemaAnalyticsLockOrderTest {
+
+    static final OffsetDateTime CALL_TIME = OffsetDateTime.of(2026, 3, 10, 12, 0, 0, 0, ZoneOffset.UTC);
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    DataSource dataSource;
+
+    SchemaFixtures fixtures;
+    final List<Session> sessions = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new SchemaFixtures(jdbc);
+    }
+
+    @AfterEach
+    void closeSessions() throws Exception {
+        for (Session session : sessions) {
+            session.close();
+        }
+    }
+
+    /**
+     * A webhook batch ends a call of agent A and then one of agent B while a lead analysis of B's
+     * earlier call is written: before the lock order, the analysis held B's row and waited for the
+     * account's day, which the batch held while it waited for B.
+     */
+    @Test
+    void aBatchEndingCallsOfTwoAgentsAndALeadAnalysisOfTheSecondBothCommitExactly() throws Exception {
+        UUID user = fixtures.user();
+        UUID agentA = fixtures.agent(user);
+        UUID agentB = fixtures.agent(user);
+        UUID callOfA = fixtures.call(user, agentA, "in_progress", CALL_TIME);
+        UUID endedCallOfB = fixtures.call(user, agentB, "completed", CALL_TIME);
+        UUID callOfB = fixtures.call(user, agentB, "in_progress", CALL_TIME);
+        Session batch = session();
+        Session leadAnalysis = session();
+
+        batch.run(this::endCall, callOfA).get(5, TimeUnit.SECONDS);
+        Future<Void> analysis = leadAnalysis.run(connection -> {
+            insertIndividualLead(connection, user, endedCallOfB);
+            connection.commit();
+        });
+        leadAnalysis.awaitWaitingForALock();
+        Future<Void> rest = batch.run(connection -> {
+            endCall(connection, callOfB);
+            connection.commit();
+        });
+
+        rest.get(10, TimeUnit.SECONDS);
+        analysis.get(10, TimeUnit.SECONDS);
+        assertThat(agentDay(agentA)).containsEntry("total_calls", 1);
+        assertThat(agentDay(agentB)).containsEntry("total_calls", 2).containsEntry("leads_generated", 1);
+        assertThat(jdbc.queryForMap("SELECT total_calls, leads_generated FROM user_analytics WHERE user_id = ? AND hour IS NULL",
+                user)).containsEntry("total_calls", 3).containsEntry("leads_generated", 1);
+        assertThat(jdbc.queryForMap("SELECT total_calls, leads_generated FROM user_daily_analytics WHERE user_id = ?", user))
+                .containsEntry("total_calls", 3).containsEntry("leads_generated", 1);
+        assertThat(triggerErrors(user)).isZero();
+    }
+
+    /**
+     * Two batches ending calls of two accounts in opposite orders deadlock whatever the triggers
+     * do: the loser's transaction must fail (and be applied again by its writer), not commit its
+     * call's status without the call's figures.
+     */
+    @Test
+    void aDeadlockInsideATriggerRollsTheWholeTransactionBackInsteadOfDroppingTheFigures() throws Exception {
+        UUID userX = fixtures.user();
+        UUID userY = fixtures.user();
+        UUID agentX = fixtures.agent(userX);
+        UUID agentY = fixtures.agent(userY);
+        UUID firstOfX = fixtures.call(userX, agentX, "in_progress", CALL_TIME);
+        UUID secondOfX = fixtures.call(userX, agentX, "in_progress", CALL_TIME);
+        UUID firstOfY = fixtures.call(userY, agentY, "in_progress", CALL_TIME);
+        UUID secondOfY = fixtures.call(userY, agentY, "in_progress", CALL_TIME);
+        Session one = session();
+        Session two = session();
+
+        one.run(this::endCall, firstOfX).get(5, TimeUnit.SECONDS);
+        two.run(this::endCall, firstOfY).get(5, TimeUnit.SECONDS);
+        Future<Void> oneGoesOn = one.run(connection -> {
+            endCall(connection, secondOfY);
+            connection.commit();
+        });
+        one.awaitWaitingForALock();
+        Future<Void> twoGoesOn = two.run(connection -> {
+            endCall(connection, secondOfX);
+            connection.commit();
+        });
+
+        List<String> outcomes = List.of(outcome(oneGoesOn), outcome(twoGoesOn));
+        assertThat(outcomes).containsExactlyInAnyOrder("committed", "40P01");
+        for (UUID user : List.of(userX, userY)) {
+            int ended = jdbc.queryForObject("SELECT count(*)::int FROM calls WHERE user_id = ? AND status = 'completed'",
+                    Integer.class, user);
+            assertThat(jdbc.queryForObject("SELECT total_calls FROM agent_analytics WHERE user_id = ?", Integer.class, user))
+                    .as("the agent's day counts every completed call of account %s", user).isEqualTo(ended);
+            assertThat(jdbc.queryForObject("SELECT total_calls FROM user_analytics WHERE user_id = ? AND hour IS NULL",
+                    Integer.class, user)).isEqualTo(ended);
+            assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ?", Integer.class, user))
+                    .containsOnly(ended);
+            assertThat(triggerErrors(user)).isZero();
+        }
+    }
+
+    private String outcome(Future<Void> work) throws InterruptedException, java.util.concurrent.TimeoutException {
+        try {
+            work.get(10, TimeUnit.SECONDS);
+            return "committed";
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(SQLException.class);
+            return ((SQLException) e.getCause()).getSQLState();
+        }
+    }
+
+    private void endCall(Connection connection, UUID call) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE calls SET status = 'completed', duration_minutes = 1, credits_used = 1 WHERE id = ?")) {
+            update.setObject(1, call);
+            assertThat(update.executeUpdate()).isOne();
+        }
+    }
+
+    private void insertIndividualLead(Connection connection, UUID user, UUID call) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO lead_analytics (call_id, user_id, phone_number, analysis_type, total_score, intent_score)
+                VALUES (?, ?, '+14155550100', 'individual', 80, 80)""")) {
+            insert.setObject(1, call);
+            insert.setObject(2, user);
+            insert.executeUpdate();
+        }
+    }
+
+    private long triggerErrors(UUID user) {
+        return jdbc.queryForObject("SELECT count(*) FROM trigger_error_log WHERE error_context ->> 'user_id' = ?",
+                Long.class, user.toString());
+    }
+
+    private Map<String, Object> agentDay(UUID agent) {
+        return jdbc.queryForMap("SELECT total_calls, leads_generated FROM agent_analytics WHERE agent_id = ?", agent);
+    }
+
+    private Session session() throws SQLException {
+        Session session = new Session(dataSource.getConnection());
+        sessions.add(session);
+        return session;
+    }
+
+    interface Step {
+        void run(Connection connection) throws SQLException;
+    }
+
+    interface CallStep {
+        void run(Connection connection, UUID call) throws SQLException;
+    }
+
+    /** One connection with an open transaction, whose statements run on a thread of its own; a failed step rolls it back. */
+    final class Session implements AutoCloseable {
+
+        private final Connection connection;
+        private final ExecutorService thread = Executors.newSingleThreadExecutor();
+        private final int pid;
+
+        Session(Connection connection) throws SQLException {
+            this.connection = connection;
+            connection.setAutoCommit(false);
+            try (var statement = connection.createStatement(); var result = statement.executeQuery("SELECT pg_backend_pid()")) {
+                result.next();
+                pid = result.getInt(1);
+            }
+        }
+
+        Future<Void> run(Step step) {
+            return thread.submit(() -> {
+                try {
+                    step.run(connection);
+                    return null;
+                } catch (SQLException e) {
+                    connection.rollback(); // an aborted transaction keeps its locks until then
+                    throw e;
+                }
+            });
+        }
+
+        Future<Void> run(CallStep step, UUID call) {
+            return run(connection -> step.run(connection, call));
+        }
+
+        void awaitWaitingForALock() throws InterruptedException {
+            for (int i = 0; i < 500; i++) {
+                if ("Lock".equals(jdbc.queryForObject("SELECT wait_event_type FROM pg_stat_activity WHERE pid = ?",
+                        String.class, pid))) {
+                    return;
+                }
+                Thread.sleep(10);
+            }
+            throw new AssertionError("backend " + pid + " never waited for a lock");
+        }
+
+        @Override
+        public void close() throws Exception {
+            thread.shutdownNow();
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+            if (!connection.isClosed()) {
+                connection.rollback();
+                connection.close();
+            }
+        }
+    }
+}
