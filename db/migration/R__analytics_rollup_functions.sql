@@ -36,30 +36,37 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
--- Creates the account's two day rows if missing and locks them, user_analytics first.
+-- Locks the account's two day rows, user_analytics first. A row that is missing is created and the
+-- day re-summed from its agent rows at once, so that a difference added to it afterwards
+-- (trg_user_daily_rollup) starts from the agents' figures, not from zero.
 CREATE OR REPLACE FUNCTION lock_user_analytics_day(p_user_id UUID, p_day DATE) RETURNS void AS $$
+DECLARE
+    created BOOLEAN := false;
 BEGIN
     PERFORM 1 FROM user_analytics WHERE user_id = p_user_id AND date = p_day AND hour IS NULL FOR UPDATE;
     IF NOT FOUND THEN
         INSERT INTO user_analytics (user_id, date, hour) VALUES (p_user_id, p_day, NULL)
         ON CONFLICT (user_id, date, hour) DO NOTHING;
         PERFORM 1 FROM user_analytics WHERE user_id = p_user_id AND date = p_day AND hour IS NULL FOR UPDATE;
+        created := true;
     END IF;
     PERFORM 1 FROM user_daily_analytics WHERE user_id = p_user_id AND date = p_day FOR UPDATE;
     IF NOT FOUND THEN
         INSERT INTO user_daily_analytics (user_id, date) VALUES (p_user_id, p_day)
         ON CONFLICT (user_id, date) DO NOTHING;
         PERFORM 1 FROM user_daily_analytics WHERE user_id = p_user_id AND date = p_day FOR UPDATE;
+        created := true;
+    END IF;
+    IF created THEN
+        PERFORM resum_user_daily_analytics(p_user_id, p_day);
     END IF;
 END;
 $$ LANGUAGE plpgsql;
 
--- trg_user_daily_rollup's work (V18): the account's day re-summed from all its agent rows, after the
--- day rows are locked, so the sums read see every writer that held the lock before.
-CREATE OR REPLACE FUNCTION refresh_user_daily_analytics(p_user_id UUID, p_day DATE) RETURNS void AS $$
+-- The account's day re-summed from all its agent rows (V18's refresh), for a caller that holds the
+-- day rows' locks (so the sums read see every writer that held them before).
+CREATE OR REPLACE FUNCTION resum_user_daily_analytics(p_user_id UUID, p_day DATE) RETURNS void AS $$
 BEGIN
-    PERFORM lock_user_analytics_day(p_user_id, p_day);
-
     UPDATE user_analytics ua SET
         (total_calls, successful_calls, failed_calls, total_duration_minutes, leads_generated,
          qualified_leads, cta_pricing_clicks, cta_demo_clicks, cta_followup_clicks, cta_sample_clicks,
@@ -90,6 +97,79 @@ BEGIN
       FROM user_analytics ua
      WHERE ua.user_id = p_user_id AND ua.date = p_day AND ua.hour IS NULL
        AND uda.user_id = p_user_id AND uda.date = p_day;
+END;
+$$ LANGUAGE plpgsql;
+
+-- The account's day, locked and re-summed: what a lead analysis, an agent's first row of the day or a
+-- repair by hand runs.
+CREATE OR REPLACE FUNCTION refresh_user_daily_analytics(p_user_id UUID, p_day DATE) RETURNS void AS $$
+BEGIN
+    PERFORM lock_user_analytics_day(p_user_id, p_day);
+    PERFORM resum_user_daily_analytics(p_user_id, p_day);
+END;
+$$ LANGUAGE plpgsql;
+
+-- trg_user_daily_rollup (AFTER INSERT OR UPDATE on agent_analytics, daily rows): when an update moves
+-- only the agent day's call figures (a call has ended: the lead, CTA and score figures, the account and
+-- the day are as they were), the account's day moves by the same difference, two UPDATEs, instead of
+-- being re-summed from every agent row of the day (0.27 ms per call end against 0.61 over the campaign
+-- dispatch benchmark). An agent's first row of the day (INSERT) and lead figures (weighted averages are
+-- not differences) re-sum, and so does a day whose account rows are missing (an agent row written
+-- without lock_user_analytics_day). Exact under concurrency because the writers lock the day rows
+-- before the agent row (lock_user_analytics_day), so the difference is added under the lock that
+-- every re-sum takes first; and a day row that lock_user_analytics_day had to create was re-summed
+-- at once, so the difference starts from the agents' figures.
+CREATE OR REPLACE FUNCTION trg_user_daily_rollup() RETURNS TRIGGER AS $$
+DECLARE
+    err_message TEXT;
+    err_state TEXT;
+    err_context TEXT;
+BEGIN
+    BEGIN
+        PERFORM raise_if_trigger_failure_simulated(TG_NAME);
+        IF TG_OP = 'UPDATE'
+           AND (NEW.user_id, NEW.date, NEW.leads_generated, NEW.qualified_leads, NEW.cta_pricing_clicks,
+                NEW.cta_demo_clicks, NEW.cta_followup_clicks, NEW.cta_sample_clicks, NEW.cta_human_escalations,
+                NEW.leads_with_cta, NEW.avg_engagement_score, NEW.avg_intent_score, NEW.avg_urgency_score,
+                NEW.avg_budget_score, NEW.avg_fit_score)
+               IS NOT DISTINCT FROM
+               (OLD.user_id, OLD.date, OLD.leads_generated, OLD.qualified_leads, OLD.cta_pricing_clicks,
+                OLD.cta_demo_clicks, OLD.cta_followup_clicks, OLD.cta_sample_clicks, OLD.cta_human_escalations,
+                OLD.leads_with_cta, OLD.avg_engagement_score, OLD.avg_intent_score, OLD.avg_urgency_score,
+                OLD.avg_budget_score, OLD.avg_fit_score)
+           AND OLD.hour IS NULL THEN
+            UPDATE user_analytics SET
+                total_calls            = total_calls + (NEW.total_calls - OLD.total_calls),
+                successful_calls       = successful_calls + (NEW.successful_calls - OLD.successful_calls),
+                failed_calls           = failed_calls + (NEW.failed_calls - OLD.failed_calls),
+                total_duration_minutes = total_duration_minutes
+                                         + (NEW.total_duration_minutes - OLD.total_duration_minutes),
+                credits_used           = credits_used + (NEW.credits_used - OLD.credits_used)
+             WHERE user_id = NEW.user_id AND date = NEW.date AND hour IS NULL;
+            IF FOUND THEN
+                UPDATE user_daily_analytics SET
+                    total_calls            = total_calls + (NEW.total_calls - OLD.total_calls),
+                    successful_calls       = successful_calls + (NEW.successful_calls - OLD.successful_calls),
+                    failed_calls           = failed_calls + (NEW.failed_calls - OLD.failed_calls),
+                    total_duration_minutes = total_duration_minutes
+                                             + (NEW.total_duration_minutes - OLD.total_duration_minutes),
+                    credits_used           = credits_used + (NEW.credits_used - OLD.credits_used)
+                 WHERE user_id = NEW.user_id AND date = NEW.date;
+                IF FOUND THEN
+                    RETURN NULL;
+                END IF;
+            END IF;
+        END IF;
+        -- the re-sum sets absolute figures: a difference applied to one of the two rows above is replaced
+        PERFORM refresh_user_daily_analytics(NEW.user_id, NEW.date);
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS err_message = MESSAGE_TEXT, err_state = RETURNED_SQLSTATE,
+                                err_context = PG_EXCEPTION_CONTEXT;
+        PERFORM log_trigger_error(TG_NAME, TG_TABLE_NAME, TG_OP, err_message, err_state,
+            jsonb_build_object('agent_analytics_id', NEW.id, 'user_id', NEW.user_id, 'date', NEW.date,
+                               'context', err_context));
+    END;
+    RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 

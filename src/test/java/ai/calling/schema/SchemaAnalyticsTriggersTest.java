@@ -203,6 +203,60 @@ class SchemaAnalyticsTriggersTest {
                 Integer.class, user)).containsExactly(40, 40, 40);
     }
 
+    /**
+     * A call's end adds its difference to the account's day instead of re-summing every agent row of it:
+     * a day row put off by hand stays off by as much after a call ends (a re-sum would have set it right), and
+     * the next lead analysis, which re-sums, sets it right.
+     */
+    @Test
+    void aCallsEndMovesTheAccountsDayByItsDifferenceAndALeadAnalysisReSumsIt() {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+        UUID first = fixtures.call(user, agent, "in_progress", CALL_TIME);
+        fixtures.complete(first, 2, 2);
+        jdbc.update("UPDATE user_analytics SET total_calls = total_calls + 100 WHERE user_id = ? AND hour IS NULL", user);
+        jdbc.update("UPDATE user_daily_analytics SET credits_used = credits_used + 100 WHERE user_id = ?", user);
+
+        fixtures.complete(fixtures.call(user, agent, "in_progress", CALL_TIME), 3, 4);
+
+        assertThat(agentDay(agent)).containsEntry("total_calls", 2).containsEntry("credits_used", 6);
+        assertThat(jdbc.queryForMap("""
+                SELECT total_calls, successful_calls, total_duration_minutes, credits_used
+                  FROM user_analytics WHERE user_id = ? AND date = ? AND hour IS NULL""", user, CALL_DAY))
+                .containsEntry("total_calls", 102).containsEntry("successful_calls", 2)
+                .containsEntry("total_duration_minutes", 5).containsEntry("credits_used", 6);
+        assertThat(jdbc.queryForMap("SELECT total_calls, credits_used FROM user_daily_analytics WHERE user_id = ?", user))
+                .containsEntry("total_calls", 2).containsEntry("credits_used", 106);
+
+        fixtures.individualLead(user, first, 85, true, false);
+
+        assertThat(jdbc.queryForObject("SELECT total_calls FROM user_analytics WHERE user_id = ? AND hour IS NULL",
+                Integer.class, user)).isEqualTo(2);
+        assertThat(jdbc.queryForMap("SELECT total_calls, credits_used, leads_generated FROM user_daily_analytics "
+                + "WHERE user_id = ?", user)).containsEntry("total_calls", 2).containsEntry("credits_used", 6)
+                .containsEntry("leads_generated", 1);
+    }
+
+    /** An account day row that is missing is re-summed from the agents when a call's end creates it, then moved by the difference. */
+    @Test
+    void aMissingAccountDayIsReSummedFromTheAgentsBeforeACallsDifferenceIsAdded() {
+        UUID user = fixtures.user();
+        UUID first = fixtures.agent(user);
+        UUID second = fixtures.agent(user);
+        fixtures.complete(fixtures.call(user, first, "in_progress", CALL_TIME), 2, 2);
+        fixtures.complete(fixtures.call(user, second, "in_progress", CALL_TIME), 3, 3);
+        jdbc.update("DELETE FROM user_analytics WHERE user_id = ?", user);
+        jdbc.update("DELETE FROM user_daily_analytics WHERE user_id = ?", user);
+
+        fixtures.complete(fixtures.call(user, first, "in_progress", CALL_TIME), 4, 4);
+
+        String figures = "SELECT total_calls, total_duration_minutes, credits_used FROM ";
+        assertThat(jdbc.queryForMap(figures + "user_analytics WHERE user_id = ? AND hour IS NULL", user))
+                .containsEntry("total_calls", 3).containsEntry("total_duration_minutes", 9).containsEntry("credits_used", 9);
+        assertThat(jdbc.queryForMap(figures + "user_daily_analytics WHERE user_id = ?", user))
+                .containsEntry("total_calls", 3).containsEntry("total_duration_minutes", 9).containsEntry("credits_used", 9);
+    }
+
     /** Call ends and lead analyses of one account's two agents, each in its own transaction, in parallel: the day stays exact. */
     @Test
     void parallelCallEndsAndLeadAnalysesKeepTheAccountsDayExact() throws Exception {
