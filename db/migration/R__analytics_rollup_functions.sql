@@ -255,3 +255,88 @@ BEGIN
      WHERE aa.agent_id = p_agent_id AND aa.user_id = p_user_id AND aa.date = p_day;
 END;
 $$ LANGUAGE plpgsql;
+
+-- Repair. An ordinary trigger failure is logged and its write commits (decision 0002), leaving the
+-- day's figures short: a call missing from its agent's row, an analysis from the lead figures, a
+-- difference from the account's day. repair_analytics_day recomputes one account's day from the
+-- source rows: every agent row's call figures from the day's terminal calls, its lead figures from
+-- the individual analyses, the account's day from the agent rows, and the call analytics cache's
+-- three periods. It takes the day rows' locks first, like every writer, so a call ending meanwhile
+-- is counted exactly once: before the repair reads the calls, or after it, on top of its figures.
+CREATE OR REPLACE FUNCTION repair_analytics_day(p_user_id UUID, p_day DATE) RETURNS void AS $$
+DECLARE
+    day_start TIMESTAMPTZ := p_day::timestamp AT TIME ZONE 'UTC';
+    agent_row RECORD;
+    period TEXT;
+BEGIN
+    PERFORM lock_user_analytics_day(p_user_id, p_day);
+
+    INSERT INTO agent_analytics AS aa (
+        agent_id, user_id, date, total_calls, successful_calls, failed_calls, total_duration_minutes, credits_used)
+    SELECT c.agent_id, c.user_id, p_day, count(*),
+           count(*) FILTER (WHERE c.status = 'completed'), count(*) FILTER (WHERE c.status = 'failed'),
+           COALESCE(sum(c.duration_minutes), 0), COALESCE(sum(c.credits_used), 0)
+      FROM calls c
+     WHERE c.user_id = p_user_id
+       AND c.created_at >= day_start AND c.created_at < day_start + INTERVAL '1 day'
+       AND c.status IN ('completed', 'failed')
+     GROUP BY c.agent_id, c.user_id
+     ORDER BY c.agent_id
+    ON CONFLICT (agent_id, user_id, date) DO UPDATE SET
+        total_calls = EXCLUDED.total_calls, successful_calls = EXCLUDED.successful_calls,
+        failed_calls = EXCLUDED.failed_calls, total_duration_minutes = EXCLUDED.total_duration_minutes,
+        credits_used = EXCLUDED.credits_used
+     WHERE (aa.total_calls, aa.successful_calls, aa.failed_calls, aa.total_duration_minutes, aa.credits_used)
+           IS DISTINCT FROM (EXCLUDED.total_calls, EXCLUDED.successful_calls, EXCLUDED.failed_calls,
+                             EXCLUDED.total_duration_minutes, EXCLUDED.credits_used);
+
+    -- agent rows of the day whose calls are all gone (an agent row counts what calls still hold)
+    UPDATE agent_analytics aa SET total_calls = 0, successful_calls = 0, failed_calls = 0,
+                                  total_duration_minutes = 0, credits_used = 0
+     WHERE aa.user_id = p_user_id AND aa.date = p_day AND aa.hour IS NULL AND aa.total_calls <> 0
+       AND NOT EXISTS (SELECT 1 FROM calls c
+                        WHERE c.agent_id = aa.agent_id AND c.user_id = p_user_id
+                          AND c.created_at >= day_start AND c.created_at < day_start + INTERVAL '1 day'
+                          AND c.status IN ('completed', 'failed'));
+
+    FOR agent_row IN SELECT agent_id FROM agent_analytics
+                      WHERE user_id = p_user_id AND date = p_day AND hour IS NULL ORDER BY agent_id LOOP
+        PERFORM refresh_agent_daily_lead_metrics(agent_row.agent_id, p_user_id, p_day);
+    END LOOP;
+    PERFORM resum_user_daily_analytics(p_user_id, p_day);
+
+    FOREACH period IN ARRAY ARRAY['daily', 'weekly', 'monthly'] LOOP
+        PERFORM calculate_call_analytics(p_user_id, p_day, period);
+    END LOOP;
+END;
+$$ LANGUAGE plpgsql;
+
+-- The days that analytics trigger failures logged in the last p_hours hours name, each repaired (in
+-- account and day order); returns how many. The hourly maintenance job runs it over two hours, so every
+-- failure is repaired twice, which changes nothing the second time.
+CREATE OR REPLACE FUNCTION repair_analytics_days(p_hours INTEGER DEFAULT 2) RETURNS INTEGER AS $$
+DECLARE
+    named RECORD;
+    repaired INTEGER := 0;
+BEGIN
+    FOR named IN
+        SELECT DISTINCT (e.error_context ->> 'user_id')::uuid AS user_id,
+               COALESCE((e.error_context ->> 'date')::date, analytics_day(c.created_at)) AS day
+          FROM trigger_error_log e
+          LEFT JOIN calls c ON c.id = (e.error_context ->> 'call_id')::uuid
+                           AND c.user_id = (e.error_context ->> 'user_id')::uuid
+         WHERE e.occurred_at >= CURRENT_TIMESTAMP - make_interval(hours => p_hours)
+           AND e.trigger_name IN ('trg_calls_daily_analytics', 'trigger_calls_update_analytics_cache',
+                                  'trg_leads_daily_analytics', 'trigger_handle_lead_analytics_cta_update',
+                                  'trg_user_daily_rollup', 'trigger_update_agent_analytics_cta_totals',
+                                  'trigger_update_user_analytics_cta_totals')
+           AND e.error_context ? 'user_id'
+         ORDER BY 1, 2
+    LOOP
+        CONTINUE WHEN named.day IS NULL;
+        PERFORM repair_analytics_day(named.user_id, named.day);
+        repaired := repaired + 1;
+    END LOOP;
+    RETURN repaired;
+END;
+$$ LANGUAGE plpgsql;

@@ -54,6 +54,8 @@ public class MaintenanceJobs {
                 settings.intValue(SystemSettings.WEBHOOK_EVENT_RETENTION_DAYS, 90)));
         jobs.put("agent_performance_trends", () -> "rows " + trends.computeWeeklyTrends(
                 LocalDate.now(clock.withZone(ZoneOffset.UTC))));
+        // the days that analytics trigger failures of the last two hours name, recomputed (hourly: each twice)
+        jobs.put("repair_analytics_days", () -> "days " + runs.runFunction("repair_analytics_days", 2));
         jobs.put("batch_calculate_call_analytics", () -> "rows " + runs.runFunction("batch_calculate_call_analytics",
                 LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1)));
     }

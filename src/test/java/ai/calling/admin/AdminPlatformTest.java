@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
@@ -30,6 +31,9 @@ class AdminPlatformTest {
 
     @Autowired
     MaintenanceJobs jobs;
+
+    @Autowired
+    TransactionTemplate transactions;
 
     Http http;
     SignedIn admin;
@@ -99,6 +103,30 @@ class AdminPlatformTest {
         var item = http.get(listUser, admin.auth()).json().path("items").path(0);
         assertThat(item.path("callCount").asLong()).isEqualTo(2);
         assertThat(item.path("kpis").path("calls30Days").asLong()).isOne();
+    }
+
+    /** A call whose analytics trigger failed (logged, the call committed) is counted once the repair job has run. */
+    @Test
+    void theRepairJobCountsACallWhoseAnalyticsTriggerFailed() {
+        UUID agent = UUID.randomUUID();
+        jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'Repaired')", agent,
+                user.id(), "bolna-" + agent);
+        transactions.executeWithoutResult(status -> {
+            jdbc.execute("SET LOCAL app.simulate_trigger_failure = 'trg_calls_daily_analytics'");
+            jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, status, duration_minutes, "
+                    + "credits_used) VALUES (?, ?, ?, '+14155550163', 'completed', 2, 2)", user.id(), agent, "exec-" + agent);
+        });
+        String agentCalls = "SELECT COALESCE(sum(total_calls), 0) FROM agent_analytics WHERE agent_id = ?";
+        assertThat(jdbc.queryForObject(agentCalls, Long.class, agent)).isZero();
+
+        var run = http.post("/api/admin/jobs/repair_analytics_days/run", "", admin.auth());
+
+        assertThat(run.status()).isEqualTo(200);
+        assertThat(run.json().path("outcome").asText()).isEqualTo("succeeded");
+        assertThat(run.json().path("detail").asText()).matches("days [1-9][0-9]*");
+        assertThat(jdbc.queryForObject(agentCalls, Long.class, agent)).isOne();
+        assertThat(jdbc.queryForObject("SELECT total_calls FROM user_analytics WHERE user_id = ? AND hour IS NULL",
+                Long.class, user.id())).isOne();
     }
 
     @Test

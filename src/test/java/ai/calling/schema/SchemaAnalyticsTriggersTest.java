@@ -177,6 +177,47 @@ class SchemaAnalyticsTriggersTest {
                 .satisfies(errors -> assertThat(errors).isPositive());
     }
 
+    /**
+     * Each analytics trigger failed once (logged, the writes committed): a call missing from its agent's row and
+     * the cache, an analysis missing from the lead figures, a call's difference missing from the account's day.
+     * The repair recomputes the days the log names from the calls and analyses.
+     */
+    @Test
+    void theRepairRecomputesTheDaysThatLoggedTriggerFailuresName() {
+        UUID user = fixtures.user();
+        UUID first = fixtures.agent(user);
+        UUID second = fixtures.agent(user);
+        UUID counted = fixtures.call(user, first, "in_progress", CALL_TIME);
+        fixtures.complete(counted, 2, 2);
+        UUID notCounted = fixtures.call(user, first, "in_progress", CALL_TIME);
+        UUID notRolledUp = fixtures.call(user, second, "in_progress", CALL_TIME);
+        UUID notCached = fixtures.call(user, second, "in_progress", CALL_TIME);
+        fixtures.complete(fixtures.call(user, second, "in_progress", CALL_TIME), 1, 1);
+        withTriggerFailing("trg_calls_daily_analytics", () -> fixtures.complete(notCounted, 3, 3));
+        withTriggerFailing("trigger_calls_update_analytics_cache", () -> fixtures.complete(notCached, 2, 2));
+        withTriggerFailing("trg_user_daily_rollup", () -> fixtures.complete(notRolledUp, 4, 4));
+        withTriggerFailing("trg_leads_daily_analytics", () -> fixtures.individualLead(user, counted, 90, true, false));
+        assertThat(agentDay(first)).containsEntry("total_calls", 1).containsEntry("leads_generated", 0);
+        assertThat(jdbc.queryForObject("SELECT total_calls FROM user_analytics WHERE user_id = ? AND hour IS NULL",
+                Integer.class, user)).isEqualTo(3);
+        assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ?", Integer.class, user))
+                .containsExactly(4, 4, 4);
+
+        Integer repaired = jdbc.queryForObject("SELECT repair_analytics_days(2)", Integer.class);
+
+        assertThat(repaired).isPositive();
+        assertThat(agentDay(first)).containsEntry("total_calls", 2).containsEntry("credits_used", 5)
+                .containsEntry("leads_generated", 1).containsEntry("cta_pricing_clicks", 1);
+        assertThat(agentDay(second)).containsEntry("total_calls", 3).containsEntry("credits_used", 7);
+        String figures = "SELECT total_calls, credits_used, leads_generated FROM ";
+        assertThat(jdbc.queryForMap(figures + "user_analytics WHERE user_id = ? AND hour IS NULL", user))
+                .containsEntry("total_calls", 5).containsEntry("credits_used", 12).containsEntry("leads_generated", 1);
+        assertThat(jdbc.queryForMap(figures + "user_daily_analytics WHERE user_id = ?", user))
+                .containsEntry("total_calls", 5).containsEntry("credits_used", 12).containsEntry("leads_generated", 1);
+        assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ?", Integer.class, user))
+                .containsExactly(5, 5, 5);
+    }
+
     @Test
     void parallelCompletionsAcrossAgentsKeepEveryTotalExact() throws Exception {
         UUID user = fixtures.user();
@@ -318,6 +359,14 @@ class SchemaAnalyticsTriggersTest {
         assertThat(byBatch).containsEntry("total_calls", 2).containsEntry("successful_calls", 1)
                 .containsEntry("failed_calls", 1).containsEntry("total_call_duration", 6)
                 .containsEntry("hot_leads", 1).containsEntry("pricing_clicks", 1);
+    }
+
+    /** Runs the write in a transaction of its own in which the named trigger fails (and is logged). */
+    private void withTriggerFailing(String trigger, Runnable write) {
+        transactions.executeWithoutResult(status -> {
+            jdbc.execute("SET LOCAL app.simulate_trigger_failure = '" + trigger + "'");
+            write.run();
+        });
     }
 
     /** Runs the work on 8 threads; returns each result in order, rethrowing the first failure. */

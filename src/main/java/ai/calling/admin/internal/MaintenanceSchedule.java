@@ -54,5 +54,6 @@ class MaintenanceSchedule {
     void hourly() {
         jobs.run("cleanup_expired_dashboard_cache", "schedule");
         jobs.run("cleanup_expired_idempotency_keys", "schedule");
+        jobs.run("repair_analytics_days", "schedule");
     }
 }
