@@ -1,20 +1,25 @@
--- The analytics rollup functions as they are now (first written in V14, V15, V16 and V18; this file
--- replaces their bodies). Decision 0054: one lock order, and deadlocks are not swallowed.
+-- The analytics rollup functions as they are now (first written in V14, V15, V16, V18 and V19; this
+-- file replaces their bodies). Decision 0054: one lock order, deadlocks are not swallowed, the
+-- account's day moves by differences, and a repair recomputes the days that failures name.
 --
--- Lock order. Every writer of an account's analytics locks the account's day rows (user_analytics,
--- hour NULL, then user_daily_analytics) before any agent row of that day:
---   a call's end:       account day -> agent row (trg_calls_daily_analytics) -> account day again (rollup)
---   a lead analysis:    account day -> agent row (refresh_agent_daily_lead_metrics) -> account day again
+-- Lock order. Every writer of an account's analytics first takes the account's analytics lock
+-- (lock_account_analytics, an advisory lock), then the account's day rows (user_analytics, hour NULL,
+-- then user_daily_analytics), then agent rows, then call_analytics_cache rows:
+--   a call's end:       account -> day rows -> agent row (trg_calls_daily_analytics) -> day rows again
+--                       (trg_user_daily_rollup) -> period rows (update_call_analytics_cache)
+--   a lead analysis:    account -> day rows -> agent row (refresh_agent_daily_lead_metrics) -> day rows
+--   a repair:           account -> day rows -> agent rows -> day rows -> period rows
 -- Before, a call's end took the agent row first and the day rows in its rollup, a lead analysis the
 -- same: a webhook batch ending calls of agents A and B of one account (A, day, then B) and a lead
--- analysis of B (B, then day) waited for each other.
+-- analysis of B (B, then day) waited for each other. The account lock also orders writers of one
+-- account on different days, which share the weekly and monthly rows of call_analytics_cache.
 --
 -- Deadlocks and other transaction-level failures are raised again. Each trigger body still runs in
 -- its own BEGIN ... EXCEPTION block, and an ordinary failure is still logged and the write commits;
 -- but a deadlock, a serialization failure or a lock timeout only means "try the transaction again",
 -- and swallowing it committed the call while its figures were lost for good. Raised, the whole
 -- transaction rolls back and its writer retries it (a webhook batch is applied again event by event,
--- a lead analysis job again later).
+-- a lead analysis's write again at once).
 
 CREATE OR REPLACE FUNCTION log_trigger_error(
     p_trigger_name TEXT,
@@ -36,13 +41,22 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
--- Locks the account's two day rows, user_analytics first. A row that is missing is created and the
+-- The account's analytics lock (a transaction-level advisory lock keyed by the account): the first lock
+-- every writer of an account's analytics takes, so that writers of one account never cross, whatever
+-- days and period rows they touch (a webhook batch can end calls of two UTC days; the weekly and monthly
+-- rows of call_analytics_cache are shared by the days of their period).
+CREATE OR REPLACE FUNCTION lock_account_analytics(p_user_id UUID) RETURNS void AS $$
+    SELECT pg_advisory_xact_lock(hashtextextended('account_analytics:' || p_user_id::text, 0));
+$$ LANGUAGE sql;
+
+-- Locks the account (lock_account_analytics), then its two day rows, user_analytics first. A row that is missing is created and the
 -- day re-summed from its agent rows at once, so that a difference added to it afterwards
 -- (trg_user_daily_rollup) starts from the agents' figures, not from zero.
 CREATE OR REPLACE FUNCTION lock_user_analytics_day(p_user_id UUID, p_day DATE) RETURNS void AS $$
 DECLARE
     created BOOLEAN := false;
 BEGIN
+    PERFORM lock_account_analytics(p_user_id);
     PERFORM 1 FROM user_analytics WHERE user_id = p_user_id AND date = p_day AND hour IS NULL FOR UPDATE;
     IF NOT FOUND THEN
         INSERT INTO user_analytics (user_id, date, hour) VALUES (p_user_id, p_day, NULL)
@@ -256,6 +270,127 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
+-- call_analytics_cache (V19): a call's end adds to its three period rows after taking the account's
+-- analytics lock; a recomputation of one period row locks the row before it reads the source rows.
+CREATE OR REPLACE FUNCTION update_call_analytics_cache() RETURNS TRIGGER AS $$
+DECLARE
+    old_status TEXT := CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END;
+    completed INTEGER := CASE WHEN NEW.status = 'completed' THEN 1 ELSE 0 END;
+    failed INTEGER := CASE WHEN NEW.status = 'failed' THEN 1 ELSE 0 END;
+    err_message TEXT;
+    err_state TEXT;
+    err_context TEXT;
+BEGIN
+    IF NOT call_became_terminal(TG_OP, old_status, NEW.status) THEN
+        RETURN NULL;
+    END IF;
+    BEGIN
+        PERFORM raise_if_trigger_failure_simulated(TG_NAME);
+        PERFORM lock_account_analytics(NEW.user_id);
+        INSERT INTO call_analytics_cache AS cac (
+            user_id, date_period, period_type, total_calls, successful_calls, failed_calls, missed_calls,
+            connection_rate, total_call_duration, average_call_duration, inbound_calls, outbound_calls)
+        SELECT NEW.user_id, call_analytics_period_start(analytics_day(NEW.created_at), p.period_type),
+               p.period_type, 1, completed, failed,
+               CASE WHEN failed = 1 AND NEW.call_answered_at IS NULL THEN 1 ELSE 0 END,
+               completed * 100, NEW.duration_minutes, NEW.duration_minutes,
+               CASE WHEN NEW.lead_type = 'inbound' THEN 1 ELSE 0 END,
+               CASE WHEN NEW.lead_type = 'outbound' THEN 1 ELSE 0 END
+          FROM unnest(ARRAY['daily', 'weekly', 'monthly']) AS p(period_type)
+        ON CONFLICT (user_id, date_period, period_type) DO UPDATE SET
+            total_calls           = cac.total_calls + 1,
+            successful_calls      = cac.successful_calls + EXCLUDED.successful_calls,
+            failed_calls          = cac.failed_calls + EXCLUDED.failed_calls,
+            missed_calls          = cac.missed_calls + EXCLUDED.missed_calls,
+            connection_rate       = percentage(cac.successful_calls + EXCLUDED.successful_calls, cac.total_calls + 1),
+            total_call_duration   = cac.total_call_duration + EXCLUDED.total_call_duration,
+            average_call_duration = round((cac.total_call_duration + EXCLUDED.total_call_duration)::numeric
+                                          / (cac.total_calls + 1), 2),
+            inbound_calls         = cac.inbound_calls + EXCLUDED.inbound_calls,
+            outbound_calls        = cac.outbound_calls + EXCLUDED.outbound_calls,
+            calculated_at         = CURRENT_TIMESTAMP;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS err_message = MESSAGE_TEXT, err_state = RETURNED_SQLSTATE,
+                                err_context = PG_EXCEPTION_CONTEXT;
+        PERFORM log_trigger_error(TG_NAME, TG_TABLE_NAME, TG_OP, err_message, err_state,
+            jsonb_build_object('call_id', NEW.id, 'user_id', NEW.user_id, 'status', NEW.status,
+                               'context', err_context));
+    END;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION calculate_call_analytics(p_user_id UUID, p_day DATE, p_period_type TEXT) RETURNS void AS $$
+DECLARE
+    period_start DATE := call_analytics_period_start(p_day, p_period_type);
+    range_start TIMESTAMPTZ := period_start::timestamp AT TIME ZONE 'UTC';
+    range_end TIMESTAMPTZ := call_analytics_period_end(period_start, p_period_type)::timestamp AT TIME ZONE 'UTC';
+BEGIN
+    -- the row locked before the figures are read: a call end's increment committed earlier is in them,
+    -- a later one waits and adds to them (read first, a concurrent increment was overwritten)
+    INSERT INTO call_analytics_cache (user_id, date_period, period_type) VALUES (p_user_id, period_start, p_period_type)
+    ON CONFLICT (user_id, date_period, period_type) DO NOTHING;
+    PERFORM 1 FROM call_analytics_cache
+     WHERE user_id = p_user_id AND date_period = period_start AND period_type = p_period_type FOR UPDATE;
+    INSERT INTO call_analytics_cache AS cac (
+        user_id, date_period, period_type, total_calls, successful_calls, failed_calls, missed_calls,
+        connection_rate, total_call_duration, average_call_duration, inbound_calls, outbound_calls,
+        hot_leads, warm_leads, cold_leads, unqualified_leads, total_leads, average_lead_score,
+        conversion_rate, pricing_clicks, demo_requests, followup_requests, sample_requests,
+        human_escalations, high_intent_leads, high_budget_leads, urgent_leads, calculated_at)
+    SELECT p_user_id, period_start, p_period_type,
+           cs.total, cs.completed, cs.failed, cs.missed, percentage(cs.completed, cs.total),
+           cs.duration, CASE WHEN cs.total > 0 THEN round(cs.duration::numeric / cs.total, 2) ELSE 0 END,
+           cs.inbound, cs.outbound,
+           ls.hot, ls.warm, ls.cold, ls.unqualified, ls.total, ls.avg_score,
+           percentage(ls.hot + ls.warm, ls.total),
+           ls.pricing, ls.demo, ls.followup, ls.sample, ls.human, ls.high_intent, ls.high_budget, ls.urgent,
+           CURRENT_TIMESTAMP
+      FROM (SELECT count(*) AS total,
+                   count(*) FILTER (WHERE status = 'completed') AS completed,
+                   count(*) FILTER (WHERE status = 'failed') AS failed,
+                   count(*) FILTER (WHERE status = 'failed' AND call_answered_at IS NULL) AS missed,
+                   COALESCE(sum(duration_minutes), 0) AS duration,
+                   count(*) FILTER (WHERE lead_type = 'inbound') AS inbound,
+                   count(*) FILTER (WHERE lead_type = 'outbound') AS outbound
+              FROM calls
+             WHERE user_id = p_user_id AND status IN ('completed', 'failed')
+               AND created_at >= range_start AND created_at < range_end) cs,
+           (SELECT count(*) AS total,
+                   count(*) FILTER (WHERE l.total_score >= 80) AS hot,
+                   count(*) FILTER (WHERE l.total_score >= 60 AND l.total_score < 80) AS warm,
+                   count(*) FILTER (WHERE l.total_score >= 40 AND l.total_score < 60) AS cold,
+                   count(*) FILTER (WHERE l.total_score < 40) AS unqualified,
+                   COALESCE(round(avg(l.total_score), 2), 0) AS avg_score,
+                   count(*) FILTER (WHERE l.cta_pricing_clicked) AS pricing,
+                   count(*) FILTER (WHERE l.cta_demo_clicked) AS demo,
+                   count(*) FILTER (WHERE l.cta_followup_clicked) AS followup,
+                   count(*) FILTER (WHERE l.cta_sample_clicked) AS sample,
+                   count(*) FILTER (WHERE l.cta_escalated_to_human) AS human,
+                   count(*) FILTER (WHERE l.intent_score >= 70) AS high_intent,
+                   count(*) FILTER (WHERE l.budget_score >= 70) AS high_budget,
+                   count(*) FILTER (WHERE l.urgency_score >= 70) AS urgent
+              FROM calls c
+              JOIN lead_analytics l ON l.call_id = c.id AND l.user_id = c.user_id
+             WHERE c.user_id = p_user_id AND l.analysis_type = 'individual'
+               AND c.created_at >= range_start AND c.created_at < range_end) ls
+    ON CONFLICT (user_id, date_period, period_type) DO UPDATE SET
+        total_calls = EXCLUDED.total_calls, successful_calls = EXCLUDED.successful_calls,
+        failed_calls = EXCLUDED.failed_calls, missed_calls = EXCLUDED.missed_calls,
+        connection_rate = EXCLUDED.connection_rate, total_call_duration = EXCLUDED.total_call_duration,
+        average_call_duration = EXCLUDED.average_call_duration, inbound_calls = EXCLUDED.inbound_calls,
+        outbound_calls = EXCLUDED.outbound_calls, hot_leads = EXCLUDED.hot_leads,
+        warm_leads = EXCLUDED.warm_leads, cold_leads = EXCLUDED.cold_leads,
+        unqualified_leads = EXCLUDED.unqualified_leads, total_leads = EXCLUDED.total_leads,
+        average_lead_score = EXCLUDED.average_lead_score, conversion_rate = EXCLUDED.conversion_rate,
+        pricing_clicks = EXCLUDED.pricing_clicks, demo_requests = EXCLUDED.demo_requests,
+        followup_requests = EXCLUDED.followup_requests, sample_requests = EXCLUDED.sample_requests,
+        human_escalations = EXCLUDED.human_escalations, high_intent_leads = EXCLUDED.high_intent_leads,
+        high_budget_leads = EXCLUDED.high_budget_leads, urgent_leads = EXCLUDED.urgent_leads,
+        calculated_at = EXCLUDED.calculated_at;
+END;
+$$ LANGUAGE plpgsql;
+
 -- Repair. An ordinary trigger failure is logged and its write commits (decision 0002), leaving the
 -- day's figures short: a call missing from its agent's row, an analysis from the lead figures, a
 -- difference from the account's day. repair_analytics_day recomputes one account's day from the
@@ -299,8 +434,16 @@ BEGIN
                           AND c.created_at >= day_start AND c.created_at < day_start + INTERVAL '1 day'
                           AND c.status IN ('completed', 'failed'));
 
+    -- every agent with a row of the day or an analysed call of the day (a cancelled call's analysis
+    -- counts as a lead, and its agent may have no row yet)
     FOR agent_row IN SELECT agent_id FROM agent_analytics
-                      WHERE user_id = p_user_id AND date = p_day AND hour IS NULL ORDER BY agent_id LOOP
+                      WHERE user_id = p_user_id AND date = p_day AND hour IS NULL
+                     UNION
+                     SELECT c.agent_id FROM calls c
+                       JOIN lead_analytics l ON l.call_id = c.id AND l.user_id = c.user_id
+                      WHERE c.user_id = p_user_id AND l.analysis_type = 'individual'
+                        AND c.created_at >= day_start AND c.created_at < day_start + INTERVAL '1 day'
+                     ORDER BY 1 LOOP
         PERFORM refresh_agent_daily_lead_metrics(agent_row.agent_id, p_user_id, p_day);
     END LOOP;
     PERFORM resum_user_daily_analytics(p_user_id, p_day);
@@ -311,32 +454,24 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
--- The days that analytics trigger failures logged in the last p_hours hours name, each repaired (in
--- account and day order); returns how many. The hourly maintenance job runs it over two hours, so every
--- failure is repaired twice, which changes nothing the second time.
-CREATE OR REPLACE FUNCTION repair_analytics_days(p_hours INTEGER DEFAULT 2) RETURNS INTEGER AS $$
-DECLARE
-    named RECORD;
-    repaired INTEGER := 0;
-BEGIN
-    FOR named IN
-        SELECT DISTINCT (e.error_context ->> 'user_id')::uuid AS user_id,
-               COALESCE((e.error_context ->> 'date')::date, analytics_day(c.created_at)) AS day
-          FROM trigger_error_log e
-          LEFT JOIN calls c ON c.id = (e.error_context ->> 'call_id')::uuid
-                           AND c.user_id = (e.error_context ->> 'user_id')::uuid
-         WHERE e.occurred_at >= CURRENT_TIMESTAMP - make_interval(hours => p_hours)
-           AND e.trigger_name IN ('trg_calls_daily_analytics', 'trigger_calls_update_analytics_cache',
-                                  'trg_leads_daily_analytics', 'trigger_handle_lead_analytics_cta_update',
-                                  'trg_user_daily_rollup', 'trigger_update_agent_analytics_cta_totals',
-                                  'trigger_update_user_analytics_cta_totals')
-           AND e.error_context ? 'user_id'
-         ORDER BY 1, 2
-    LOOP
-        CONTINUE WHEN named.day IS NULL;
-        PERFORM repair_analytics_day(named.user_id, named.day);
-        repaired := repaired + 1;
-    END LOOP;
-    RETURN repaired;
-END;
-$$ LANGUAGE plpgsql;
+DROP FUNCTION IF EXISTS repair_analytics_days(INTEGER);
+
+-- The account days that analytics trigger failures logged since p_since name, in account and day
+-- order. The maintenance job repair_analytics_days repairs each in a transaction of its own (one
+-- account's locks at a time) and reads from where its last successful run started.
+CREATE OR REPLACE FUNCTION analytics_days_to_repair(p_since TIMESTAMPTZ)
+RETURNS TABLE (user_id UUID, day DATE) AS $$
+    SELECT DISTINCT (e.error_context ->> 'user_id')::uuid,
+           COALESCE((e.error_context ->> 'date')::date, analytics_day(c.created_at))
+      FROM trigger_error_log e
+      LEFT JOIN calls c ON c.id = (e.error_context ->> 'call_id')::uuid
+                       AND c.user_id = (e.error_context ->> 'user_id')::uuid
+     WHERE e.occurred_at >= p_since
+       AND e.trigger_name IN ('trg_calls_daily_analytics', 'trigger_calls_update_analytics_cache',
+                              'trg_leads_daily_analytics', 'trigger_handle_lead_analytics_cta_update',
+                              'trg_user_daily_rollup', 'trigger_update_agent_analytics_cta_totals',
+                              'trigger_update_user_analytics_cta_totals')
+       AND e.error_context ? 'user_id'
+       AND COALESCE((e.error_context ->> 'date')::date, analytics_day(c.created_at)) IS NOT NULL
+     ORDER BY 1, 2;
+$$ LANGUAGE sql STABLE;

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +15,11 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
 
 import ai.calling.admin.internal.JobRunQueries;
+import ai.calling.admin.internal.JobRunQueries.AnalyticsDay;
 import ai.calling.analytics.AgentTargetsService;
 import ai.calling.common.ApiException;
 import ai.calling.config.SystemSettings;
@@ -29,6 +33,8 @@ import ai.calling.config.SystemSettings;
 public class MaintenanceJobs {
 
     private static final Logger log = LoggerFactory.getLogger(MaintenanceJobs.class);
+    /** How long trigger_error_log keeps a failure (cleanup_trigger_error_log's default). */
+    private static final int TRIGGER_ERROR_LOG_DAYS = 7;
 
     private final JobRunQueries runs;
     private final SystemSettings settings;
@@ -54,10 +60,33 @@ public class MaintenanceJobs {
                 settings.intValue(SystemSettings.WEBHOOK_EVENT_RETENTION_DAYS, 90)));
         jobs.put("agent_performance_trends", () -> "rows " + trends.computeWeeklyTrends(
                 LocalDate.now(clock.withZone(ZoneOffset.UTC))));
-        // the days that analytics trigger failures of the last two hours name, recomputed (hourly: each twice)
-        jobs.put("repair_analytics_days", () -> "days " + runs.runFunction("repair_analytics_days", 2));
+        jobs.put("repair_analytics_days", this::repairAnalyticsDays);
         jobs.put("batch_calculate_call_analytics", () -> "rows " + runs.runFunction("batch_calculate_call_analytics",
                 LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1)));
+    }
+
+    /**
+     * Recomputes each account day that an analytics trigger failure names, logged since the last successful
+     * run started (at most the log's seven days), each day in a transaction of its own. A day that fails
+     * fails the run, so the next run reads from the same point and tries it again.
+     */
+    private String repairAnalyticsDays() {
+        OffsetDateTime weekAgo = OffsetDateTime.now(clock).minusDays(TRIGGER_ERROR_LOG_DAYS);
+        OffsetDateTime since = runs.lastSucceededStart("repair_analytics_days").filter(weekAgo::isBefore).orElse(weekAgo);
+        int repaired = 0;
+        List<String> failed = new ArrayList<>();
+        for (AnalyticsDay day : runs.analyticsDaysToRepair(since)) {
+            try {
+                runs.repairAnalyticsDay(day);
+                repaired++;
+            } catch (DataAccessException e) {
+                failed.add(day.userId() + " " + day.day() + ": " + e.getMostSpecificCause().getMessage());
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("days " + repaired + ", failed " + failed.size() + " (first: " + failed.getFirst() + ")");
+        }
+        return "days " + repaired;
     }
 
     public List<String> names() {

@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -55,6 +58,9 @@ public class LeadAnalysisService {
     private final JsonMapper json;
     private final ApplicationEventPublisher events;
     static final int MAX_TRIES = 5;
+    private static final RetryTemplate WRITE_RETRIES = new RetryTemplate(RetryPolicy.builder()
+            .includes(TransientDataAccessException.class).maxRetries(3).delay(Duration.ofMillis(20))
+            .jitter(Duration.ofMillis(20)).build());
 
     private final Duration retryBase;
 
@@ -128,7 +134,9 @@ public class LeadAnalysisService {
                     "previous_analysis", previousComplete(call.userId(), call.phoneNumber()),
                     "calls_count", String.valueOf(history.size()))), json);
 
-            transactions.executeWithoutResult(status -> {
+            // the results are paid for: a write that lost a deadlock (the analytics triggers raise it again,
+            // decision 0054) is written again, not analysed again
+            WRITE_RETRIES.invoke(() -> transactions.executeWithoutResult(status -> {
                 writer.individual(call.userId(), call.callId(), call.phoneNumber(), individual);
                 writer.lockLead(call.userId(), call.phoneNumber());
                 writer.complete(call.userId(), latest(history, call), call.phoneNumber(), history.size(), complete);
@@ -137,7 +145,7 @@ public class LeadAnalysisService {
                 transcripts.markAnalysis(call.callId(), "completed");
                 jobs.done(job.id());
                 events.publishEvent(new LeadAnalysisCompleted(call.userId(), call.callId()));
-            });
+            }));
         } catch (OpenAiAnalyzer.TransientFailure e) {
             if (job.attempts() < MAX_TRIES) {
                 long base = retryBase.toMillis() << (job.attempts() - 1);

@@ -3,6 +3,7 @@ package ai.calling.lead;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -186,6 +187,40 @@ class LeadAnalysisTest {
         stub("pmpt_complete", analysis(70, "Warm", false, null));
 
         awaitAnalysis(completedCall("+14155552" + (100 + (int) (Math.random() * 800))), "completed");
+    }
+
+    /** The write of a paid-for analysis that loses a deadlock (raised again by the analytics triggers) is written again, not analysed again. */
+    @Test
+    void anAnalysisWhoseWriteLosesADeadlockIsWrittenAgainWithoutAskingOpenAiAgain() {
+        stub("pmpt_individual", analysis(82, "Hot", true, null));
+        stub("pmpt_complete", analysis(75, "Warm", false, null));
+        // this account's first individual analysis fails once as a deadlock would (a sequence is not rolled back)
+        String suffix = user.id().toString().replace("-", "");
+        jdbc.execute("CREATE SEQUENCE deadlock_once_" + suffix);
+        jdbc.execute("""
+                CREATE FUNCTION deadlock_once_%1$s() RETURNS trigger AS $$
+                BEGIN
+                    IF NEW.user_id = '%2$s' AND NEW.analysis_type = 'individual' AND nextval('deadlock_once_%1$s') = 1 THEN
+                        RAISE EXCEPTION 'deadlock detected (simulated)' USING ERRCODE = '40P01';
+                    END IF;
+                    RETURN NEW;
+                END;
+                $$ LANGUAGE plpgsql""".formatted(suffix, user.id()));
+        jdbc.execute("CREATE TRIGGER deadlock_once_%1$s BEFORE INSERT ON lead_analytics FOR EACH ROW EXECUTE FUNCTION deadlock_once_%1$s()"
+                .formatted(suffix));
+        try {
+            String execution = completedCall("+14155554" + (100 + (int) (Math.random() * 800)));
+
+            awaitAnalysis(execution, "completed");
+            assertThat(jdbc.queryForObject("SELECT last_value FROM deadlock_once_" + suffix, Long.class)).isEqualTo(2);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM lead_analytics l JOIN calls c ON c.id = l.call_id "
+                    + "WHERE c.bolna_execution_id = ? AND l.analysis_type = 'individual'", Long.class, execution)).isOne();
+            OPENAI.verify(1, postRequestedFor(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_individual")));
+        } finally {
+            jdbc.execute("DROP TRIGGER deadlock_once_%1$s ON lead_analytics".formatted(suffix));
+            jdbc.execute("DROP FUNCTION deadlock_once_" + suffix + "()");
+            jdbc.execute("DROP SEQUENCE deadlock_once_" + suffix);
+        }
     }
 
     @Test

@@ -98,6 +98,72 @@ class SchemaAnalyticsLockOrderTest {
     }
 
     /**
+     * Two transactions ending calls of one account created on two UTC days of one week: they lock different
+     * day rows but the same weekly and monthly rows of call_analytics_cache; the account's analytics lock,
+     * taken first, keeps them from crossing.
+     */
+    @Test
+    void callEndsOfOneAccountOnTwoDaysInTwoTransactionsBothCommit() throws Exception {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+        UUID firstDay = fixtures.call(user, agent, "in_progress", CALL_TIME);
+        UUID secondDay = fixtures.call(user, agent, "in_progress", CALL_TIME.plusDays(1));
+        UUID secondDayToo = fixtures.call(user, agent, "in_progress", CALL_TIME.plusDays(1));
+        Session one = session();
+        Session two = session();
+
+        one.run(this::endCall, firstDay).get(5, TimeUnit.SECONDS);
+        Future<Void> twoEnds = two.run(connection -> {
+            endCall(connection, secondDay);
+            connection.commit();
+        });
+        two.awaitWaitingForALock();
+        Future<Void> oneGoesOn = one.run(connection -> {
+            endCall(connection, secondDayToo);
+            connection.commit();
+        });
+
+        assertThat(List.of(outcome(oneGoesOn), outcome(twoEnds))).containsOnly("committed");
+        assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ? AND period_type <> 'daily'",
+                Integer.class, user)).containsOnly(3);
+        assertThat(jdbc.queryForObject("SELECT sum(total_calls)::int FROM user_analytics WHERE user_id = ? AND hour IS NULL",
+                Integer.class, user)).isEqualTo(3);
+        assertThat(triggerErrors(user)).isZero();
+    }
+
+    /**
+     * A recomputation of a period row (the nightly batch_calculate_call_analytics, the repair) while a call of
+     * that period is ending: it must not write figures read before that call's end committed over the
+     * call's increment.
+     */
+    @Test
+    void aPeriodRecomputationDoesNotOverwriteACallEndingMeanwhile() throws Exception {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+        fixtures.complete(fixtures.call(user, agent, "in_progress", CALL_TIME), 1, 1);
+        UUID ending = fixtures.call(user, agent, "in_progress", CALL_TIME.plusDays(1));
+        Session call = session();
+        Session recomputation = session();
+
+        call.run(this::endCall, ending).get(5, TimeUnit.SECONDS);
+        Future<Void> recomputed = recomputation.run(connection -> {
+            try (PreparedStatement recompute = connection.prepareStatement(
+                    "SELECT calculate_call_analytics(?, ?, 'weekly')::text")) {
+                recompute.setObject(1, user);
+                recompute.setObject(2, CALL_TIME.toLocalDate());
+                recompute.executeQuery().close();
+            }
+            connection.commit();
+        });
+        recomputation.awaitWaitingForALock();
+        call.run(Connection::commit).get(5, TimeUnit.SECONDS);
+
+        assertThat(outcome(recomputed)).isEqualTo("committed");
+        assertThat(jdbc.queryForObject("SELECT total_calls FROM call_analytics_cache WHERE user_id = ? AND period_type = 'weekly'",
+                Integer.class, user)).isEqualTo(2);
+    }
+
+    /**
      * Two batches ending calls of two accounts in opposite orders deadlock whatever the triggers
      * do: the loser's transaction must fail (and be applied again by its writer), not commit its
      * call's status without the call's figures.

@@ -203,9 +203,11 @@ class SchemaAnalyticsTriggersTest {
         assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ?", Integer.class, user))
                 .containsExactly(4, 4, 4);
 
-        Integer repaired = jdbc.queryForObject("SELECT repair_analytics_days(2)", Integer.class);
+        List<Map<String, Object>> named = jdbc.queryForList(
+                "SELECT user_id, day FROM analytics_days_to_repair(now() - interval '1 hour') WHERE user_id = ?", user);
+        named.forEach(day -> jdbc.queryForList("SELECT repair_analytics_day(?, ?)::text", day.get("user_id"), day.get("day")));
 
-        assertThat(repaired).isPositive();
+        assertThat(named).singleElement().satisfies(day -> assertThat(day.get("day")).hasToString(CALL_DAY.toString()));
         assertThat(agentDay(first)).containsEntry("total_calls", 2).containsEntry("credits_used", 5)
                 .containsEntry("leads_generated", 1).containsEntry("cta_pricing_clicks", 1);
         assertThat(agentDay(second)).containsEntry("total_calls", 3).containsEntry("credits_used", 7);

@@ -1,6 +1,8 @@
 package ai.calling.admin.internal;
 
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -34,6 +36,28 @@ public class JobRunQueries {
     public Optional<OffsetDateTime> lastStarted(String job) {
         return jdbc.sql("SELECT max(started_at) FROM job_runs WHERE job_name = :name").param("name", job)
                 .query(OffsetDateTime.class).optional();
+    }
+
+    /** When the job's last successful run started, if one did. */
+    public Optional<OffsetDateTime> lastSucceededStart(String job) {
+        return jdbc.sql("SELECT max(started_at) FROM job_runs WHERE job_name = :name AND outcome = 'succeeded'")
+                .param("name", job).query(OffsetDateTime.class).optional();
+    }
+
+    /** The account days that analytics trigger failures logged since then name, in account and day order. */
+    public List<AnalyticsDay> analyticsDaysToRepair(OffsetDateTime since) {
+        return jdbc.sql("SELECT user_id, day FROM analytics_days_to_repair(:since)").param("since", since)
+                .query((rs, n) -> new AnalyticsDay(rs.getObject("user_id", UUID.class), rs.getObject("day", LocalDate.class)))
+                .list();
+    }
+
+    /** Recomputes one account day's analytics from its calls and analyses, in a transaction of its own. */
+    public void repairAnalyticsDay(AnalyticsDay day) {
+        jdbc.sql("SELECT repair_analytics_day(:user, :day)::text").param("user", day.userId()).param("day", day.day())
+                .query(String.class).optional();
+    }
+
+    public record AnalyticsDay(UUID userId, LocalDate day) {
     }
 
     public Optional<JobRun> latest(String job) {
