@@ -391,6 +391,33 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
+-- One account's three period rows containing p_day recomputed, under the account's analytics lock and
+-- in the order call ends take them (daily, weekly, monthly). The nightly job (MaintenanceJobs,
+-- batch_calculate_call_analytics) runs it for each account in a transaction of its own: V19's
+-- batch_calculate_call_analytics recomputes every account in one transaction, holding each account's
+-- rows until the last is done and crossing live call ends of several accounts (kept for use by hand).
+CREATE OR REPLACE FUNCTION recalculate_call_analytics(p_user_id UUID, p_day DATE) RETURNS void AS $$
+DECLARE
+    period TEXT;
+BEGIN
+    PERFORM lock_account_analytics(p_user_id);
+    FOREACH period IN ARRAY ARRAY['daily', 'weekly', 'monthly'] LOOP
+        PERFORM calculate_call_analytics(p_user_id, p_day, period);
+    END LOOP;
+END;
+$$ LANGUAGE plpgsql;
+
+-- The accounts with calls in the week or the month containing p_day (those whose period rows the
+-- nightly recomputation writes), in account order.
+CREATE OR REPLACE FUNCTION call_analytics_accounts(p_day DATE) RETURNS SETOF UUID AS $$
+    SELECT DISTINCT c.user_id
+      FROM calls c
+     WHERE c.created_at >= LEAST(date_trunc('month', p_day), date_trunc('week', p_day))::timestamp AT TIME ZONE 'UTC'
+       AND c.created_at < GREATEST(date_trunc('month', p_day) + INTERVAL '1 month',
+                                   date_trunc('week', p_day) + INTERVAL '7 days')::timestamp AT TIME ZONE 'UTC'
+     ORDER BY 1;
+$$ LANGUAGE sql STABLE;
+
 -- Repair. An ordinary trigger failure is logged and its write commits (decision 0002), leaving the
 -- day's figures short: a call missing from its agent's row, an analysis from the lead figures, a
 -- difference from the account's day. repair_analytics_day recomputes one account's day from the
@@ -402,7 +429,6 @@ CREATE OR REPLACE FUNCTION repair_analytics_day(p_user_id UUID, p_day DATE) RETU
 DECLARE
     day_start TIMESTAMPTZ := p_day::timestamp AT TIME ZONE 'UTC';
     agent_row RECORD;
-    period TEXT;
 BEGIN
     PERFORM lock_user_analytics_day(p_user_id, p_day);
 
@@ -447,10 +473,7 @@ BEGIN
         PERFORM refresh_agent_daily_lead_metrics(agent_row.agent_id, p_user_id, p_day);
     END LOOP;
     PERFORM resum_user_daily_analytics(p_user_id, p_day);
-
-    FOREACH period IN ARRAY ARRAY['daily', 'weekly', 'monthly'] LOOP
-        PERFORM calculate_call_analytics(p_user_id, p_day, period);
-    END LOOP;
+    PERFORM recalculate_call_analytics(p_user_id, p_day);
 END;
 $$ LANGUAGE plpgsql;
 

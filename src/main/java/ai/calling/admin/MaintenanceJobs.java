@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -19,7 +20,6 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
 
 import ai.calling.admin.internal.JobRunQueries;
-import ai.calling.admin.internal.JobRunQueries.AnalyticsDay;
 import ai.calling.analytics.AgentTargetsService;
 import ai.calling.common.ApiException;
 import ai.calling.config.SystemSettings;
@@ -35,6 +35,8 @@ public class MaintenanceJobs {
     private static final Logger log = LoggerFactory.getLogger(MaintenanceJobs.class);
     /** How long trigger_error_log keeps a failure (cleanup_trigger_error_log's default). */
     private static final int TRIGGER_ERROR_LOG_DAYS = 7;
+    /** How far before its last successful start the repair reads the log again (it is idempotent). */
+    private static final Duration LOG_MARGIN = Duration.ofHours(1);
 
     private final JobRunQueries runs;
     private final SystemSettings settings;
@@ -61,8 +63,7 @@ public class MaintenanceJobs {
         jobs.put("agent_performance_trends", () -> "rows " + trends.computeWeeklyTrends(
                 LocalDate.now(clock.withZone(ZoneOffset.UTC))));
         jobs.put("repair_analytics_days", this::repairAnalyticsDays);
-        jobs.put("batch_calculate_call_analytics", () -> "rows " + runs.runFunction("batch_calculate_call_analytics",
-                LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1)));
+        jobs.put("batch_calculate_call_analytics", this::recalculateCallAnalytics);
     }
 
     /**
@@ -72,21 +73,38 @@ public class MaintenanceJobs {
      */
     private String repairAnalyticsDays() {
         OffsetDateTime weekAgo = OffsetDateTime.now(clock).minusDays(TRIGGER_ERROR_LOG_DAYS);
-        OffsetDateTime since = runs.lastSucceededStart("repair_analytics_days").filter(weekAgo::isBefore).orElse(weekAgo);
-        int repaired = 0;
+        // a failure is logged at its transaction's start time and may commit after a run has read the log
+        OffsetDateTime since = runs.lastSucceededStart("repair_analytics_days").map(start -> start.minus(LOG_MARGIN))
+                .filter(weekAgo::isBefore).orElse(weekAgo);
+        return eachInItsOwnTransaction("days", runs.analyticsDaysToRepair(since), runs::repairAnalyticsDay);
+    }
+
+    /**
+     * call_analytics_cache's rows of yesterday's day, week and month recomputed from the calls and analyses,
+     * one account per transaction (under its analytics lock, decision 0054).
+     */
+    private String recalculateCallAnalytics() {
+        LocalDate yesterday = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
+        return eachInItsOwnTransaction("accounts", runs.callAnalyticsAccounts(yesterday),
+                account -> runs.recalculateCallAnalytics(account, yesterday));
+    }
+
+    /** Runs the work for each item in its own transaction; any that failed fail the run, after the others ran. */
+    private static <T> String eachInItsOwnTransaction(String what, List<T> items, Consumer<T> work) {
+        int done = 0;
         List<String> failed = new ArrayList<>();
-        for (AnalyticsDay day : runs.analyticsDaysToRepair(since)) {
+        for (T item : items) {
             try {
-                runs.repairAnalyticsDay(day);
-                repaired++;
+                work.accept(item);
+                done++;
             } catch (DataAccessException e) {
-                failed.add(day.userId() + " " + day.day() + ": " + e.getMostSpecificCause().getMessage());
+                failed.add(item + ": " + e.getMostSpecificCause().getMessage());
             }
         }
         if (!failed.isEmpty()) {
-            throw new IllegalStateException("days " + repaired + ", failed " + failed.size() + " (first: " + failed.getFirst() + ")");
+            throw new IllegalStateException(what + " " + done + ", failed " + failed.size() + " (first: " + failed.getFirst() + ")");
         }
-        return "days " + repaired;
+        return what + " " + done;
     }
 
     public List<String> names() {

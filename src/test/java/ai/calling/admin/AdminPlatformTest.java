@@ -129,6 +129,29 @@ class AdminPlatformTest {
                 Long.class, user.id())).isOne();
     }
 
+    /** The nightly job recomputes yesterday's day, week and month of each account from its calls, one account at a time. */
+    @Test
+    void theNightlyRecomputationCountsYesterdaysCallThatTheCacheMissed() {
+        UUID agent = UUID.randomUUID();
+        jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'Nightly')", agent,
+                user.id(), "bolna-" + agent);
+        transactions.executeWithoutResult(status -> {
+            jdbc.execute("SET LOCAL app.simulate_trigger_failure = 'trigger_calls_update_analytics_cache'");
+            jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, status, duration_minutes, "
+                    + "credits_used, created_at) VALUES (?, ?, ?, '+14155550164', 'completed', 2, 2, now() - interval '1 day')",
+                    user.id(), agent, "exec-" + agent);
+        });
+        String yesterday = "SELECT total_calls FROM call_analytics_cache WHERE user_id = ? AND period_type = 'daily' "
+                + "AND date_period = (now() AT TIME ZONE 'UTC')::date - 1";
+        assertThat(jdbc.queryForList(yesterday, Integer.class, user.id())).isEmpty();
+
+        var run = http.post("/api/admin/jobs/batch_calculate_call_analytics/run", "", admin.auth());
+
+        assertThat(run.json().path("outcome").asText()).isEqualTo("succeeded");
+        assertThat(run.json().path("detail").asText()).matches("accounts [1-9][0-9]*");
+        assertThat(jdbc.queryForList(yesterday, Integer.class, user.id())).containsExactly(1);
+    }
+
     @Test
     void adminsSeeAgentsCallsAndUsersAcrossTenantsWithFilters() {
         UUID agent = UUID.randomUUID();

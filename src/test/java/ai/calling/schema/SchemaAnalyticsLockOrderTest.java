@@ -164,6 +164,43 @@ class SchemaAnalyticsLockOrderTest {
     }
 
     /**
+     * The nightly recomputation of an account's period rows while calls of that account end on two days of
+     * the week: it takes the account's lock first, so it waits instead of holding one day's row while it
+     * waits for the week's.
+     */
+    @Test
+    void theNightlyRecomputationOfAnAccountWaitsForItsCallEndsInsteadOfCrossingThem() throws Exception {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+        fixtures.complete(fixtures.call(user, agent, "in_progress", CALL_TIME), 1, 1);
+        UUID secondDay = fixtures.call(user, agent, "in_progress", CALL_TIME.plusDays(1));
+        UUID firstDay = fixtures.call(user, agent, "in_progress", CALL_TIME);
+        Session calls = session();
+        Session nightly = session();
+
+        calls.run(this::endCall, secondDay).get(5, TimeUnit.SECONDS);
+        Future<Void> recomputed = nightly.run(connection -> {
+            try (PreparedStatement recompute = connection.prepareStatement("SELECT recalculate_call_analytics(?, ?)::text")) {
+                recompute.setObject(1, user);
+                recompute.setObject(2, CALL_TIME.toLocalDate());
+                recompute.executeQuery().close();
+            }
+            connection.commit();
+        });
+        nightly.awaitWaitingForALock();
+        Future<Void> callsGoOn = calls.run(connection -> {
+            endCall(connection, firstDay);
+            connection.commit();
+        });
+
+        assertThat(List.of(outcome(callsGoOn), outcome(recomputed))).containsOnly("committed");
+        assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ? AND period_type <> 'daily'",
+                Integer.class, user)).containsOnly(3);
+        assertThat(jdbc.queryForObject("SELECT total_calls FROM call_analytics_cache WHERE user_id = ? AND period_type = 'daily' "
+                + "AND date_period = ?", Integer.class, user, CALL_TIME.toLocalDate())).isEqualTo(2);
+    }
+
+    /**
      * Two batches ending calls of two accounts in opposite orders deadlock whatever the triggers
      * do: the loser's transaction must fail (and be applied again by its writer), not commit its
      * call's status without the call's figures.

@@ -60,6 +60,17 @@ public class JobRunQueries {
     public record AnalyticsDay(UUID userId, LocalDate day) {
     }
 
+    /** The accounts with calls in the week or the month containing the day. */
+    public List<UUID> callAnalyticsAccounts(LocalDate day) {
+        return jdbc.sql("SELECT call_analytics_accounts(:day)").param("day", day).query(UUID.class).list();
+    }
+
+    /** Recomputes one account's period rows containing the day, in a transaction of its own. */
+    public void recalculateCallAnalytics(UUID userId, LocalDate day) {
+        jdbc.sql("SELECT recalculate_call_analytics(:user, :day)::text").param("user", userId).param("day", day)
+                .query(String.class).optional();
+    }
+
     public Optional<JobRun> latest(String job) {
         return jdbc.sql("""
                 SELECT job_name, trigger, started_at, duration_ms, outcome, detail FROM job_runs
