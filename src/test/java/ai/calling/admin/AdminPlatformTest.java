@@ -108,14 +108,7 @@ class AdminPlatformTest {
     /** A call whose analytics trigger failed (logged, the call committed) is counted once the repair job has run. */
     @Test
     void theRepairJobCountsACallWhoseAnalyticsTriggerFailed() {
-        UUID agent = UUID.randomUUID();
-        jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'Repaired')", agent,
-                user.id(), "bolna-" + agent);
-        transactions.executeWithoutResult(status -> {
-            jdbc.execute("SET LOCAL app.simulate_trigger_failure = 'trg_calls_daily_analytics'");
-            jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, status, duration_minutes, "
-                    + "credits_used) VALUES (?, ?, ?, '+14155550163', 'completed', 2, 2)", user.id(), agent, "exec-" + agent);
-        });
+        UUID agent = completedCallWithTriggerFailing("trg_calls_daily_analytics", "now()");
         String agentCalls = "SELECT COALESCE(sum(total_calls), 0) FROM agent_analytics WHERE agent_id = ?";
         assertThat(jdbc.queryForObject(agentCalls, Long.class, agent)).isZero();
 
@@ -132,15 +125,7 @@ class AdminPlatformTest {
     /** The nightly job recomputes yesterday's day, week and month of each account from its calls, one account at a time. */
     @Test
     void theNightlyRecomputationCountsYesterdaysCallThatTheCacheMissed() {
-        UUID agent = UUID.randomUUID();
-        jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'Nightly')", agent,
-                user.id(), "bolna-" + agent);
-        transactions.executeWithoutResult(status -> {
-            jdbc.execute("SET LOCAL app.simulate_trigger_failure = 'trigger_calls_update_analytics_cache'");
-            jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, status, duration_minutes, "
-                    + "credits_used, created_at) VALUES (?, ?, ?, '+14155550164', 'completed', 2, 2, now() - interval '1 day')",
-                    user.id(), agent, "exec-" + agent);
-        });
+        completedCallWithTriggerFailing("trigger_calls_update_analytics_cache", "now() - interval '1 day'");
         String yesterday = "SELECT total_calls FROM call_analytics_cache WHERE user_id = ? AND period_type = 'daily' "
                 + "AND date_period = (now() AT TIME ZONE 'UTC')::date - 1";
         assertThat(jdbc.queryForList(yesterday, Integer.class, user.id())).isEmpty();
@@ -150,6 +135,20 @@ class AdminPlatformTest {
         assertThat(run.json().path("outcome").asText()).isEqualTo("succeeded");
         assertThat(run.json().path("detail").asText()).matches("accounts [1-9][0-9]*");
         assertThat(jdbc.queryForList(yesterday, Integer.class, user.id())).containsExactly(1);
+    }
+
+    /** A new agent of the user and a completed call of it, created at the given SQL time, written while the named analytics trigger fails; returns the agent. */
+    private UUID completedCallWithTriggerFailing(String trigger, String createdAt) {
+        UUID agent = UUID.randomUUID();
+        jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'Analytics')", agent,
+                user.id(), "bolna-" + agent);
+        transactions.executeWithoutResult(status -> {
+            jdbc.execute("SET LOCAL app.simulate_trigger_failure = '" + trigger + "'");
+            jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, status, duration_minutes, "
+                    + "credits_used, created_at) VALUES (?, ?, ?, '+14155550163', 'completed', 2, 2, " + createdAt + ")",
+                    user.id(), agent, "exec-" + agent);
+        });
+        return agent;
     }
 
     @Test

@@ -147,12 +147,7 @@ class SchemaAnalyticsLockOrderTest {
 
         call.run(this::endCall, ending).get(5, TimeUnit.SECONDS);
         Future<Void> recomputed = recomputation.run(connection -> {
-            try (PreparedStatement recompute = connection.prepareStatement(
-                    "SELECT calculate_call_analytics(?, ?, 'weekly')::text")) {
-                recompute.setObject(1, user);
-                recompute.setObject(2, CALL_TIME.toLocalDate());
-                recompute.executeQuery().close();
-            }
+            callForTheDay(connection, "calculate_call_analytics(?, ?, 'weekly')", user);
             connection.commit();
         });
         recomputation.awaitWaitingForALock();
@@ -180,11 +175,7 @@ class SchemaAnalyticsLockOrderTest {
 
         calls.run(this::endCall, secondDay).get(5, TimeUnit.SECONDS);
         Future<Void> recomputed = nightly.run(connection -> {
-            try (PreparedStatement recompute = connection.prepareStatement("SELECT recalculate_call_analytics(?, ?)::text")) {
-                recompute.setObject(1, user);
-                recompute.setObject(2, CALL_TIME.toLocalDate());
-                recompute.executeQuery().close();
-            }
+            callForTheDay(connection, "recalculate_call_analytics(?, ?)", user);
             connection.commit();
         });
         nightly.awaitWaitingForALock();
@@ -260,6 +251,15 @@ class SchemaAnalyticsLockOrderTest {
                 "UPDATE calls SET status = 'completed', duration_minutes = 1, credits_used = 1 WHERE id = ?")) {
             update.setObject(1, call);
             assertThat(update.executeUpdate()).isOne();
+        }
+    }
+
+    /** Runs a function of (account, the calls' day) on the connection. */
+    private static void callForTheDay(Connection connection, String function, UUID user) throws SQLException {
+        try (PreparedStatement call = connection.prepareStatement("SELECT " + function + "::text")) {
+            call.setObject(1, user);
+            call.setObject(2, CALL_TIME.toLocalDate());
+            call.executeQuery().close();
         }
     }
 
