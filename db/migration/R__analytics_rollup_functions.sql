@@ -49,9 +49,9 @@ CREATE OR REPLACE FUNCTION lock_account_analytics(p_user_id UUID) RETURNS void A
     SELECT pg_advisory_xact_lock(hashtextextended('account_analytics:' || p_user_id::text, 0));
 $$ LANGUAGE sql;
 
--- Locks the account (lock_account_analytics), then its two day rows, user_analytics first. A row that is missing is created and the
--- day re-summed from its agent rows at once, so that a difference added to it afterwards
--- (trg_user_daily_rollup) starts from the agents' figures, not from zero.
+-- Locks the account (lock_account_analytics), then its two day rows, user_analytics first. A row
+-- that is missing is created and the day re-summed from its agent rows at once, so that a difference
+-- added to it afterwards (trg_user_daily_rollup) starts from the agents' figures, not from zero.
 CREATE OR REPLACE FUNCTION lock_user_analytics_day(p_user_id UUID, p_day DATE) RETURNS void AS $$
 DECLARE
     created BOOLEAN := false;
