@@ -22,7 +22,9 @@ public interface CallRepository extends JpaRepository<Call, UUID>,
      * The calls of these executions. One array parameter, not an IN list: Hibernate translates a query
      * whose list parameter changes length again on every run (a webhook batch's executions differ each
      * time), and that translation was a tenth of a webhook processor's CPU (JFR, campaign dispatch). The
-     * entity's columns only (not the dial's user data or the call's Bolna settings).
+     * entity's columns only (not the dial's user data or the call's Bolna settings). In account order: a
+     * batch's calls are flushed in the order they were loaded, and each call's end takes its account's
+     * analytics lock, so two processors' batches take the accounts' locks in one order (decision 0054).
      */
     @NativeQuery("""
             SELECT id, agent_id, user_id, contact_id, bolna_execution_id, dial_status, campaign_id, campaign_recipient_id,
@@ -30,7 +32,8 @@ public interface CallRepository extends JpaRepository<Call, UUID>,
                    credits_used, status, recording_url, bolna_metadata, call_lifecycle_status, hangup_by, hangup_reason,
                    hangup_provider_code, ringing_started_at, call_answered_at, call_disconnected_at, transcript_id,
                    completed_at, created_at, updated_at
-              FROM calls WHERE bolna_execution_id = ANY(:executionIds)""")
+              FROM calls WHERE bolna_execution_id = ANY(:executionIds)
+             ORDER BY user_id, id""")
     List<Call> findByBolnaExecutionIds(String[] executionIds);
 
     /** The call, locked until the transaction ends (binding a recorded dial to its execution). */
