@@ -47,17 +47,17 @@ public class MaintenanceJobs {
         this.runs = runs;
         this.settings = settings;
         this.clock = clock;
-        jobs.put("refresh_user_kpi_summary", () -> runs.runFunction("scheduled_refresh_user_kpi_summary", null));
-        jobs.put("cleanup_expired_sessions", () -> "deleted " + runs.runFunction("cleanup_expired_sessions", null));
-        jobs.put("cleanup_old_login_attempts", () -> "deleted " + runs.runFunction("cleanup_old_login_attempts", null));
+        jobs.put("refresh_user_kpi_summary", () -> runs.runFunction("scheduled_refresh_user_kpi_summary"));
+        jobs.put("cleanup_expired_sessions", () -> "deleted " + runs.runFunction("cleanup_expired_sessions"));
+        jobs.put("cleanup_old_login_attempts", () -> "deleted " + runs.runFunction("cleanup_old_login_attempts"));
         jobs.put("cleanup_old_password_reset_attempts",
-                () -> "deleted " + runs.runFunction("cleanup_old_password_reset_attempts", null));
+                () -> "deleted " + runs.runFunction("cleanup_old_password_reset_attempts"));
         jobs.put("cleanup_expired_dashboard_cache",
-                () -> "deleted " + runs.runFunction("cleanup_expired_dashboard_cache", null));
-        jobs.put("cleanup_trigger_error_log", () -> "deleted " + runs.runFunction("cleanup_trigger_error_log", null));
+                () -> "deleted " + runs.runFunction("cleanup_expired_dashboard_cache"));
+        jobs.put("cleanup_trigger_error_log", () -> "deleted " + runs.runFunction("cleanup_trigger_error_log"));
         jobs.put("cleanup_expired_idempotency_keys",
-                () -> "deleted " + runs.runFunction("cleanup_expired_idempotency_keys", null));
-        jobs.put("cleanup_expired_auth_tokens", () -> "deleted " + runs.runFunction("cleanup_expired_auth_tokens", null));
+                () -> "deleted " + runs.runFunction("cleanup_expired_idempotency_keys"));
+        jobs.put("cleanup_expired_auth_tokens", () -> "deleted " + runs.runFunction("cleanup_expired_auth_tokens"));
         jobs.put("cleanup_bolna_webhook_events", () -> "deleted " + runs.runFunction("cleanup_bolna_webhook_events",
                 settings.intValue(SystemSettings.WEBHOOK_EVENT_RETENTION_DAYS, 90)));
         jobs.put("agent_performance_trends", () -> "rows " + trends.computeWeeklyTrends(
@@ -76,7 +76,8 @@ public class MaintenanceJobs {
         // a failure is logged at its transaction's start time and may commit after a run has read the log
         OffsetDateTime since = runs.lastSucceededStart("repair_analytics_days").map(start -> start.minus(LOG_MARGIN))
                 .filter(weekAgo::isBefore).orElse(weekAgo);
-        return eachInItsOwnTransaction("days", runs.analyticsDaysToRepair(since), runs::repairAnalyticsDay);
+        return eachInItsOwnTransaction("days", runs.analyticsDaysToRepair(since),
+                day -> runs.runFunction("repair_analytics_day", day.userId(), day.day()));
     }
 
     /**
@@ -86,7 +87,7 @@ public class MaintenanceJobs {
     private String recalculateCallAnalytics() {
         LocalDate yesterday = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
         return eachInItsOwnTransaction("accounts", runs.callAnalyticsAccounts(yesterday),
-                account -> runs.recalculateCallAnalytics(account, yesterday));
+                account -> runs.runFunction("recalculate_call_analytics", account, yesterday));
     }
 
     /** Runs the work for each item in its own transaction; any that failed fail the run, after the others ran. */

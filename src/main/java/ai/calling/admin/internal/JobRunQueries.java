@@ -2,6 +2,7 @@ package ai.calling.admin.internal;
 
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,24 +52,12 @@ public class JobRunQueries {
                 .list();
     }
 
-    /** Recomputes one account day's analytics from its calls and analyses, in a transaction of its own. */
-    public void repairAnalyticsDay(AnalyticsDay day) {
-        jdbc.sql("SELECT repair_analytics_day(:user, :day)::text").param("user", day.userId()).param("day", day.day())
-                .query(String.class).optional();
-    }
-
     public record AnalyticsDay(UUID userId, LocalDate day) {
     }
 
     /** The accounts with calls in the week or the month containing the day. */
     public List<UUID> callAnalyticsAccounts(LocalDate day) {
         return jdbc.sql("SELECT call_analytics_accounts(:day)").param("day", day).query(UUID.class).list();
-    }
-
-    /** Recomputes one account's period rows containing the day, in a transaction of its own. */
-    public void recalculateCallAnalytics(UUID userId, LocalDate day) {
-        jdbc.sql("SELECT recalculate_call_analytics(:user, :day)::text").param("user", userId).param("day", day)
-                .query(String.class).optional();
     }
 
     public Optional<JobRun> latest(String job) {
@@ -84,18 +73,15 @@ public class JobRunQueries {
 
     /**
      * Runs one of the schema's maintenance functions (a name from the job table in code, never from a
-     * request) with its optional argument; returns its result as text, empty for none.
+     * request) with its arguments, in a transaction of its own unless the caller has one; returns its
+     * result as text, empty for none.
      */
-    public String runFunction(String function, Object argument) {
+    public String runFunction(String function, Object... arguments) {
         if (!function.matches("[a-z_]+")) {
             throw new IllegalArgumentException("not a function name: " + function);
         }
-        String sql = "SELECT " + function + (argument == null ? "()" : "(:argument)") + "::text";
-        var statement = jdbc.sql(sql);
-        if (argument != null) {
-            statement = statement.param("argument", argument);
-        }
-        String result = statement.query(String.class).single();
+        String sql = "SELECT " + function + "(" + String.join(", ", Collections.nCopies(arguments.length, "?")) + ")::text";
+        String result = jdbc.sql(sql).params(arguments).query(String.class).single();
         return result == null ? "" : result;
     }
 }
