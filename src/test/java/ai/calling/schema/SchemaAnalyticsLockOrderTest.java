@@ -76,15 +76,9 @@ class SchemaAnalyticsLockOrderTest {
         Session leadAnalysis = session();
 
         batch.run(this::endCall, callOfA).get(5, TimeUnit.SECONDS);
-        Future<Void> analysis = leadAnalysis.run(connection -> {
-            insertIndividualLead(connection, user, endedCallOfB);
-            connection.commit();
-        });
+        Future<Void> analysis = leadAnalysis.runAndCommit(connection -> insertIndividualLead(connection, user, endedCallOfB));
         leadAnalysis.awaitWaitingForALock();
-        Future<Void> rest = batch.run(connection -> {
-            endCall(connection, callOfB);
-            connection.commit();
-        });
+        Future<Void> rest = batch.runAndCommit(this::endCall, callOfB);
 
         rest.get(10, TimeUnit.SECONDS);
         analysis.get(10, TimeUnit.SECONDS);
@@ -113,15 +107,9 @@ class SchemaAnalyticsLockOrderTest {
         Session two = session();
 
         one.run(this::endCall, firstDay).get(5, TimeUnit.SECONDS);
-        Future<Void> twoEnds = two.run(connection -> {
-            endCall(connection, secondDay);
-            connection.commit();
-        });
+        Future<Void> twoEnds = two.runAndCommit(this::endCall, secondDay);
         two.awaitWaitingForALock();
-        Future<Void> oneGoesOn = one.run(connection -> {
-            endCall(connection, secondDayToo);
-            connection.commit();
-        });
+        Future<Void> oneGoesOn = one.runAndCommit(this::endCall, secondDayToo);
 
         assertThat(List.of(outcome(oneGoesOn), outcome(twoEnds))).containsOnly("committed");
         assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ? AND period_type <> 'daily'",
@@ -146,10 +134,8 @@ class SchemaAnalyticsLockOrderTest {
         Session recomputation = session();
 
         call.run(this::endCall, ending).get(5, TimeUnit.SECONDS);
-        Future<Void> recomputed = recomputation.run(connection -> {
-            callForTheDay(connection, "calculate_call_analytics(?, ?, 'weekly')", user);
-            connection.commit();
-        });
+        Future<Void> recomputed = recomputation.runAndCommit(
+                connection -> callForTheDay(connection, "calculate_call_analytics(?, ?, 'weekly')", user));
         recomputation.awaitWaitingForALock();
         call.run(Connection::commit).get(5, TimeUnit.SECONDS);
 
@@ -174,15 +160,10 @@ class SchemaAnalyticsLockOrderTest {
         Session nightly = session();
 
         calls.run(this::endCall, secondDay).get(5, TimeUnit.SECONDS);
-        Future<Void> recomputed = nightly.run(connection -> {
-            callForTheDay(connection, "recalculate_call_analytics(?, ?)", user);
-            connection.commit();
-        });
+        Future<Void> recomputed = nightly.runAndCommit(
+                connection -> callForTheDay(connection, "recalculate_call_analytics(?, ?)", user));
         nightly.awaitWaitingForALock();
-        Future<Void> callsGoOn = calls.run(connection -> {
-            endCall(connection, firstDay);
-            connection.commit();
-        });
+        Future<Void> callsGoOn = calls.runAndCommit(this::endCall, firstDay);
 
         assertThat(List.of(outcome(callsGoOn), outcome(recomputed))).containsOnly("committed");
         assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ? AND period_type <> 'daily'",
@@ -211,15 +192,9 @@ class SchemaAnalyticsLockOrderTest {
 
         one.run(this::endCall, firstOfX).get(5, TimeUnit.SECONDS);
         two.run(this::endCall, firstOfY).get(5, TimeUnit.SECONDS);
-        Future<Void> oneGoesOn = one.run(connection -> {
-            endCall(connection, secondOfY);
-            connection.commit();
-        });
+        Future<Void> oneGoesOn = one.runAndCommit(this::endCall, secondOfY);
         one.awaitWaitingForALock();
-        Future<Void> twoGoesOn = two.run(connection -> {
-            endCall(connection, secondOfX);
-            connection.commit();
-        });
+        Future<Void> twoGoesOn = two.runAndCommit(this::endCall, secondOfX);
 
         List<String> outcomes = List.of(outcome(oneGoesOn), outcome(twoGoesOn));
         assertThat(outcomes).containsExactlyInAnyOrder("committed", "40P01");
@@ -326,6 +301,18 @@ class SchemaAnalyticsLockOrderTest {
 
         Future<Void> run(CallStep step, UUID call) {
             return run(connection -> step.run(connection, call));
+        }
+
+        /** The step, then the transaction's commit. */
+        Future<Void> runAndCommit(Step step) {
+            return run(connection -> {
+                step.run(connection);
+                connection.commit();
+            });
+        }
+
+        Future<Void> runAndCommit(CallStep step, UUID call) {
+            return runAndCommit(connection -> step.run(connection, call));
         }
 
         void awaitWaitingForALock() throws InterruptedException {
