@@ -477,8 +477,6 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
-DROP FUNCTION IF EXISTS repair_analytics_days(INTEGER);
-
 -- The account days that analytics trigger failures logged since p_since name, in account and day
 -- order. The maintenance job repair_analytics_days repairs each in a transaction of its own (one
 -- account's locks at a time) and reads from where its last successful run started.
