@@ -16,10 +16,10 @@ command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
 source bench/autovacuum-as-in-production.sh
 echo "load_average_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 OUT=$(./mvnw -B -q test -Dtest='WebhookBenchmark#sustained' -Dbench.sustained=true -Dsurefire.failIfNoSpecifiedTests=false "$@" 2>&1 \
-    | grep -E '^(sustained|wrk|webhook_p)' || true)
+    | grep -a -E '^(sustained|wrk|webhook_p)' || true)
 echo "$OUT"
 echo "load_average_after=$(cut -d' ' -f1-3 /proc/loadavg)"
 BASE=$(bash ../shared/bench/pg-insert-baseline.sh 10 | sed -n 's/baseline_tps=//p')
 echo "baseline_tps=$BASE"
-HELD=$(echo "$OUT" | grep 'holds=true' | sed -n 's/^sustained_rate=\([0-9]*\) .*/\1/p' | sort -n | tail -1 || true)
+HELD=$(echo "$OUT" | grep -a 'holds=true' | sed -n 's/^sustained_rate=\([0-9]*\) .*/\1/p' | sort -n | tail -1 || true)
 python3 -c "print(f'ratio_highest_sustained_rate_to_baseline_tps={float(${HELD:-0}) / float($BASE):.3f}')"

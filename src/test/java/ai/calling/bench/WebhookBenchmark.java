@@ -157,9 +157,9 @@ class WebhookBenchmark {
      * second, default 250,500,1000,2000), {@code bench.seconds} (60) of lifecycle events posted by wrk
      * at that steady rate, after the same warm-up as {@link #ingest}. Prints per rate: what was
      * acknowledged and applied per second, the backlog (received, not yet applied) every 10 s, and the
-     * delay from receipt to applied (p50, p99, max) of the run's events; a rate holds when the backlog
-     * stays bounded (at the end no more than 2 s of load above its value at 30 s) and the p99 delay is
-     * under 1 s. Stops after the first rate that does not hold. Run by bench/webhook-sustained.sh.
+     * delay from receipt to applied (p50, p99, max) of the run's events; a rate holds when the server
+     * acknowledged at least 95% of it, the backlog stays bounded (at the end no more than 2 s of load
+     * above its value at 30 s) and the p99 delay is under 1 s. Stops after the first rate that does not hold. Run by bench/webhook-sustained.sh.
      */
     @Test
     void sustained() throws Exception {
@@ -202,12 +202,15 @@ class WebhookBenchmark {
             long last = backlog.getLast();
             long atHalf = backlog.get(Math.max(0, backlog.size() / 2 - 1));
             boolean bounded = last <= atHalf + 2L * rate;
+            // the server took what was offered (wrk offers on a clock; a server slower than that answers less)
+            boolean keptUp = received / elapsed >= 0.95 * rate;
             double p99 = ((Number) delay.get("p99")).doubleValue();
+            boolean holds = keptUp && bounded && p99 < 1.0;
             System.out.printf("sustained_rate=%d offered_events=%d acknowledged_per_s=%.0f applied_per_s=%.0f "
                             + "backlog_every_10s=%s drained_after_s=%.1f delay_p50_s=%.3f delay_p99_s=%.3f delay_max_s=%.3f "
-                            + "bounded=%s holds=%s%n", rate, bodies.size(), received / elapsed, applied / elapsed, backlog,
-                    drained, ((Number) delay.get("p50")).doubleValue(), p99, ((Number) delay.get("max")).doubleValue(),
-                    bounded, bounded && p99 < 1.0);
+                            + "kept_up=%s bounded=%s holds=%s%n", rate, bodies.size(), received / elapsed, applied / elapsed,
+                    backlog, drained, ((Number) delay.get("p50")).doubleValue(), p99,
+                    ((Number) delay.get("max")).doubleValue(), keptUp, bounded, holds);
             Long drift = jdbc.queryForObject("""
                     SELECT count(*) FROM users u WHERE u.id = ANY(?) AND u.credits <>
                            (SELECT COALESCE(sum(amount), 0) FROM credit_transactions t WHERE t.user_id = u.id)""",
@@ -215,7 +218,7 @@ class WebhookBenchmark {
             System.out.printf("sustained_rate=%d balances_off=%d calls_completed=%d%n", rate, drift,
                     jdbc.queryForObject("SELECT count(*) FROM calls WHERE user_id = ANY(?) AND status = 'completed'",
                             Long.class, (Object) users.toArray(UUID[]::new)));
-            if (!(bounded && p99 < 1.0)) {
+            if (!holds) {
                 return;
             }
         }
