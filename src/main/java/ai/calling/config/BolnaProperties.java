@@ -23,12 +23,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reconcileAfter       how long a call may stay unfinished before reconciliation asks Bolna
  * @param webhookWorkers       threads applying stored events to their calls, each in batches
  *                             ({@code BOLNA_WEBHOOK_WORKERS}); one avoids lock waits between batches
- * @param webhookProcessingShare the share of the time processing may take while deliveries keep
- *                             arriving ({@code BOLNA_WEBHOOK_PROCESSING_SHARE}, above 0, at most 1 = no
- *                             yielding); it runs at full speed as soon as they ease
- * @param webhookYieldAboveLoad processing yields to deliveries only while the journal's writer is busy at
+ * @param webhookProcessingShare the share of the time processing may take while deliveries arrive faster
+ *                             than it applies them at full speed, a burst
+ *                             ({@code BOLNA_WEBHOOK_PROCESSING_SHARE}, above 0, at most 1 = no yielding);
+ *                             a stream it keeps up with is applied as it arrives, and it runs at full
+ *                             speed as soon as a burst eases
+ * @param webhookYieldAboveLoad processing yields to a burst only while the journal's writer is busy at
  *                             least this share of the time ({@code BOLNA_WEBHOOK_YIELD_ABOVE_LOAD}, 0 to 1;
- *                             0 = whenever deliveries arrive): a burst, not a steady load it writes at ease
+ *                             0 = whatever its load)
  * @param webhookMaxLag        how long a stored delivery may wait for processing before processing stops
  *                             yielding to deliveries ({@code BOLNA_WEBHOOK_MAX_LAG}): a burst is
  *                             acknowledged first, a sustained load is applied within about this delay

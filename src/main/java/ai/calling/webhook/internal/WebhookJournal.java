@@ -54,6 +54,7 @@ public class WebhookJournal implements SmartLifecycle {
     private volatile boolean running;
     private volatile long lastWriteNanos = System.nanoTime() - Duration.ofDays(1).toNanos();
     private final WriterLoad load = new WriterLoad(LOAD_TIME_CONSTANT, System.nanoTime());
+    private final ArrivalRate arrivals = new ArrivalRate(LOAD_TIME_CONSTANT, System.nanoTime());
 
     WebhookJournal(JdbcTemplate jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;
@@ -134,9 +135,15 @@ public class WebhookJournal implements SmartLifecycle {
         return load.at(System.nanoTime());
     }
 
+    /** Deliveries arriving per second lately (averaged as {@link #load()} is). */
+    public double arrivalsPerSecond() {
+        return arrivals.perSecond(System.nanoTime());
+    }
+
     private void write(List<Pending> batch) {
         lastWriteNanos = System.nanoTime();
         long began = lastWriteNanos;
+        arrivals.arrived(batch.size(), began);
         try {
             insert(batch);
             load.wrote(began, System.nanoTime());
