@@ -13,6 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 import ai.calling.config.DockerEngine;
@@ -162,6 +165,18 @@ public final class TestDatabase {
 
         public Connection connect() throws SQLException {
             return DriverManager.getConnection(url(), username, password);
+        }
+
+        /**
+         * Migrates this database (Flyway, every migration) and opens one connection to it that prepares
+         * statements on the server from their fifth run (pgjdbc's default, set so that a test of cached plans
+         * keeps meaning it): statements are prepared per connection, so a plan-cache test needs exactly one.
+         * The caller destroys it.
+         */
+        public SingleConnectionDataSource migratedSingleConnection() {
+            Flyway.configure().dataSource(url(), username, password).load().migrate();
+            String url = url() + (url().contains("?") ? "&" : "?") + "prepareThreshold=5";
+            return new SingleConnectionDataSource(url, username, password, true);
         }
 
         @Override

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,11 +34,7 @@ class UsageCheckPlanTest {
     void theCheckReadsTheLedgerByCallAfterItGrewUnderAPlanMadeWhileItWasEmpty() {
         TestDatabase server = TestDatabase.get();
         try (ScratchDatabase database = server.scratchDatabase("usage_check_plan")) {
-            Flyway.configure().dataSource(database.url(), server.username(), server.password()).load().migrate();
-            // prepared on the server from the fifth run (pgjdbc's default, set here so the test keeps meaning it)
-            String url = database.url() + (database.url().contains("?") ? "&" : "?") + "prepareThreshold=5";
-            SingleConnectionDataSource connection = new SingleConnectionDataSource(url, server.username(),
-                    server.password(), true);
+            SingleConnectionDataSource connection = database.migratedSingleConnection();
             try {
                 JdbcTemplate jdbc = new JdbcTemplate(connection);
                 // an ANALYZE after the growth would replan the statement and hide what is tested

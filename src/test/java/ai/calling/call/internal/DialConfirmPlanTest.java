@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,11 +33,7 @@ class DialConfirmPlanTest {
     void aConfirmationReadsItsCallByIdAfterTheTableGrewUnderAPlanCachedWhileItWasSmall() {
         TestDatabase server = TestDatabase.get();
         try (ScratchDatabase database = server.scratchDatabase("dial_confirm_plan")) {
-            Flyway.configure().dataSource(database.url(), server.username(), server.password()).load().migrate();
-            // prepared on the server from the fifth run (pgjdbc's default, set here so the test keeps meaning it)
-            String url = database.url() + (database.url().contains("?") ? "&" : "?") + "prepareThreshold=5";
-            SingleConnectionDataSource connection = new SingleConnectionDataSource(url, server.username(),
-                    server.password(), true);
+            SingleConnectionDataSource connection = database.migratedSingleConnection();
             try {
                 JdbcTemplate jdbc = new JdbcTemplate(connection);
                 // nothing analyses calls during the test (on a server running autovacuum, an ANALYZE after the
