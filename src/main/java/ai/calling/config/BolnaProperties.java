@@ -23,8 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reconcileAfter       how long a call may stay unfinished before reconciliation asks Bolna
  * @param webhookWorkers       threads applying stored events to their calls, each in batches
  *                             ({@code BOLNA_WEBHOOK_WORKERS}); one avoids lock waits between batches
- * @param webhookProcessingShare the share of the time processing may take while deliveries arrive faster
- *                             than it applies them at full speed, a burst
+ * @param webhookProcessingShare the share of the time processing may take while deliveries arrive at more
+ *                             than 1.5 times what it applies at full speed, a burst
  *                             ({@code BOLNA_WEBHOOK_PROCESSING_SHARE}, above 0, at most 1 = no yielding);
  *                             a stream it keeps up with is applied as it arrives, and it runs at full
  *                             speed as soon as a burst eases

@@ -1,4 +1,4 @@
-package ai.calling.webhook;
+package ai.calling.webhook.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,9 +20,10 @@ import ai.calling.support.PacedDeliveries.Flood;
 /**
  * While dials wait for a platform slot (the campaign dispatcher reports it each round in which it
  * wants more than are free), processing does not yield to arriving deliveries: a call's end frees its
- * slot only once applied. Under a sustained flood, with an extreme share of 1% and a lag bound far
- * beyond the test, the oldest unprocessed delivery stays young; without the rule it would age by the
- * second (as WebhookProcessingLagTest shows without its lag bound).
+ * slot only once applied. Under a sustained flood that is a burst for it (processing taken to apply 50
+ * a second at full speed, 200 a second arriving, yielding whatever the journal's load), with an extreme
+ * share of 1% and a lag bound far beyond the test, the oldest unprocessed delivery stays young; without
+ * the rule it would age by the second (as WebhookKeepingUpTest shows for a burst).
  */
 @IntegrationTest
 class WebhookProcessingForWaitingDialsTest {
@@ -34,6 +35,7 @@ class WebhookProcessingForWaitingDialsTest {
         registry.add("app.bolna.webhook-secret", () -> SECRET);
         registry.add("app.bolna.webhook-processing-share", () -> "0.01");
         registry.add("app.bolna.webhook-max-lag", () -> "10m");
+        registry.add("app.bolna.webhook-yield-above-load", () -> "0");
     }
 
     @LocalServerPort
@@ -45,9 +47,13 @@ class WebhookProcessingForWaitingDialsTest {
     @Autowired
     Dialer dialer;
 
+    @Autowired
+    WebhookProcessors processors;
+
     @Test
     void theOldestUnprocessedDeliveryStaysYoungWhileDialsWaitForSlots() throws Exception {
         Http http = new Http(port);
+        processors.assumeFullSpeed(50);
         String run = "waiting-" + System.nanoTime() + "-";
         // beside the flood, what the dispatcher does in every round that finds the platform full
         Flood flood = PacedDeliveries.flood(http, jdbc, SECRET, run, 2, Duration.ofMillis(10), Duration.ofSeconds(8),
