@@ -22,17 +22,17 @@ import ai.calling.config.BolnaProperties;
 /**
  * The threads that apply stored deliveries as they arrive ({@code BOLNA_WEBHOOK_WORKERS}): each takes
  * whatever has been queued meanwhile (up to {@value #BATCH} events) as one batch. While deliveries
- * arrive at more than {@value #BURST_FACTOR} times what processing applies at full speed (measured on its
- * full batches) and keep the
- * journal's writer busy (more than {@code BOLNA_WEBHOOK_YIELD_ABOVE_LOAD} of the time), processing takes
- * at most its share of the time (as autovacuum's cost delay does for vacuum): a burst is acknowledged
- * first, and processed at full speed as soon as it eases, or as soon as the oldest queued event has
- * waited {@code BOLNA_WEBHOOK_MAX_LAG}. A stream processing keeps up with is applied as it arrives,
- * however busy it keeps the journal: yielding to it would only delay every event (its call ended,
- * billed, its slot freed for the next dial) by up to the lag bound and buy no acknowledgement. Nor does it yield while dials
- * wait for one of the platform's slots ({@code BOLNA_MAX_CONCURRENT_CALLS}): a call's end frees its
- * slot only when its event is applied, so a processor holding back would hold the dials back with it
- * (measured: a campaign's slot was freed 1.8 s after its call ended, at 70 dials/s on 200 slots).
+ * arrive at more than {@value #BURST_FACTOR} times what processing applies at full speed (measured on
+ * its full batches) and keep the journal's writer busy (more than {@code BOLNA_WEBHOOK_YIELD_ABOVE_LOAD}
+ * of the time), processing takes at most its share of the time (as autovacuum's cost delay does for
+ * vacuum): a burst is acknowledged first, and processed at full speed as soon as it eases, or as soon
+ * as the oldest queued event has waited {@code BOLNA_WEBHOOK_MAX_LAG}. A stream processing keeps up
+ * with is applied as it arrives, however busy it keeps the journal: yielding to it would only delay
+ * every event (its call ended, billed, its slot freed for the next dial) by up to the lag bound and buy
+ * no acknowledgement (decision 0055). Nor does it yield while dials wait for one of the platform's
+ * slots ({@code BOLNA_MAX_CONCURRENT_CALLS}): a call's end frees its slot only when its event is
+ * applied, so a processor holding back would hold the dials back with it (measured: a campaign's slot
+ * was freed 1.8 s after its call ended, at 70 dials/s on 200 slots).
  * Events no processor took (a full queue, a stop) are left to the sweep.
  * <p>
  * Stopped after the web server and the journal (phase {@link #PHASE}), so the deliveries acknowledged
@@ -130,9 +130,9 @@ public class WebhookProcessors implements SmartLifecycle {
 
     /**
      * Sleeps so that the batch just applied took {@code share} of the time, in short steps, only while
-     * deliveries arrive at more than {@value #BURST_FACTOR} times what processing applies at full speed (a
-     * burst); the pause ends early
-     * once deliveries ease, the oldest queued event has waited too long, or dials wait for a platform slot.
+     * deliveries arrive at more than {@value #BURST_FACTOR} times what processing applies at full speed
+     * (a burst); the pause ends early once deliveries ease, the oldest queued event has waited too long,
+     * or dials wait for a platform slot.
      */
     private void yieldToDeliveries(long batchNanos) throws InterruptedException {
         double share = Math.clamp(bolna.webhookProcessingShare(), 0.01, 1);
@@ -152,9 +152,9 @@ public class WebhookProcessors implements SmartLifecycle {
 
     /**
      * Whether deliveries arrive much faster ({@value #BURST_FACTOR} times) than the processors apply them
-     * at full speed (as measured on their full batches): a burst, which acknowledging first serves. A stream they keep up with is applied as
-     * it arrives, however busy it keeps the journal: holding back would only delay every event and spare
-     * the acknowledgements nothing they need. Measured with a steady offered load
+     * at full speed (as measured on their full batches): a burst, which acknowledging first serves. A
+     * stream they keep up with is applied as it arrives, however busy it keeps the journal: holding back
+     * would only delay every event and spare the acknowledgements nothing they need. Measured with a steady offered load
      * (bench/webhook-sustained.sh): yielding to a busy journal held a backlog of 8,000 events and a delay
      * of 5.6 s (p50) at 1,500 a second, while processing at full speed applied 2,500 a second with a p99
      * of 0.85 s and acknowledgements on time (p99 12 ms). Until a full batch has been measured, nothing
