@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -24,6 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import ai.calling.bolna.BolnaClient;
+import ai.calling.bolna.CallRequest;
 import ai.calling.support.Http;
 import ai.calling.support.StartedApplication;
 import ai.calling.support.TestUsers;
@@ -88,6 +93,32 @@ class TracingTest {
                 .contains("/v2/agent", "openai responses.create", "stripe checkout.sessions.create"));
         assertThat(exportedBytes()).as("the Stripe span belongs to the caller's trace")
                 .containsSubsequence(HexFormat.of().parseHex(TRACE_ID));
+    }
+
+    @Test
+    void aBolnaRequestOfARequestCarriesItsTraceAndOneOfBackgroundWorkIsNotObserved() {
+        WIRE.stubFor(post(urlPathEqualTo("/v2/agent")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"agent_id\":\"ag-context\",\"status\":\"created\"}")));
+        WIRE.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"execution_id\":\"exec-background\"}")));
+        var user = TestUsers.register(http);
+        assertThat(http.post("/api/agents", Map.of("name", "In context", "agentType", "call", "welcomeMessage", "Hi",
+                "systemPrompt", "Be brief."), withTraceparent(user.auth())).status()).isEqualTo(201);
+
+        // as the campaign dispatcher dials: on a thread of its own, with no observation in progress
+        BolnaClient bolna = application.context().getBean(BolnaClient.class);
+        assertThat(bolna.placeCall(new CallRequest("ag-context", "+14155550100", null, Map.of(), UUID.randomUUID()))
+                .executionId()).isEqualTo("exec-background");
+
+        LoggedRequest created = WIRE.findAll(postRequestedFor(urlPathEqualTo("/v2/agent"))).getLast();
+        assertThat(created.getHeader("traceparent")).as("a span of the caller's trace").contains(TRACE_ID);
+        LoggedRequest dialled = WIRE.findAll(postRequestedFor(urlPathEqualTo("/call"))).getLast();
+        assertThat(dialled.containsHeader("traceparent")).isFalse();
+        MeterRegistry meters = application.context().getBean(MeterRegistry.class);
+        assertThat(meters.find("http.client.requests").tag("uri", "/v2/agent").timer()).isNotNull();
+        assertThat(meters.find("http.client.requests").tag("uri", "/call").timer()).isNull();
+        assertThat(meters.find("bolna.requests").tag("endpoint", "make_call").timer()).as("timed all the same")
+                .isNotNull();
     }
 
     @Test
