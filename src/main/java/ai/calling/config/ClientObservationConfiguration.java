@@ -1,5 +1,6 @@
 package ai.calling.config;
 
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationRegistryCustomizer;
@@ -10,8 +11,8 @@ import org.springframework.http.client.observation.ClientRequestObservationConte
 /**
  * An outgoing HTTP request ({@code http.client.requests}) is observed only as part of observed work,
  * a request to this server above all: it is then a span of the caller's trace, and its trace context
- * goes with it. A request from background work (the campaign dispatcher's dials, reconciliation) would
- * be a trace of one span, and its observation cost a dial more CPU than the HTTP exchange itself
+ * goes with it. A request from background work outside any observation (the campaign dispatcher's
+ * dials; a scheduled job has an observation of its own) would be a trace of one span, and its observation cost a dial more CPU than the HTTP exchange itself
  * (decision 0056); Bolna's requests are timed either way by {@code bolna.requests}, per endpoint and
  * outcome.
  */
@@ -20,7 +21,13 @@ class ClientObservationConfiguration {
 
     @Bean
     ObservationRegistryCustomizer<ObservationRegistry> clientRequestsOnlyInsideObservedWork() {
-        return registry -> registry.observationConfig().observationPredicate((name, context) ->
-                !(context instanceof ClientRequestObservationContext) || registry.getCurrentObservation() != null);
+        return registry -> registry.observationConfig().observationPredicate((name, context) -> {
+            if (!(context instanceof ClientRequestObservationContext)) {
+                return true;
+            }
+            // a scope is opened for a disabled observation too: in progress means a real one
+            Observation current = registry.getCurrentObservation();
+            return current != null && !current.isNoop();
+        });
     }
 }

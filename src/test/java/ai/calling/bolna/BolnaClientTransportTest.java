@@ -3,9 +3,9 @@ package ai.calling.bolna;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,31 +15,42 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
 
 import ai.calling.common.ApiException;
 import ai.calling.config.BolnaProperties;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What the connection to Bolna does when the network fails, below any fake's HTTP stubs: a dial that
- * certainly never left is refused, one whose answer was lost is unconfirmed, and {@code POST /call} is
- * sent once whatever happens to the connection (a client that retried would ring the customer twice).
- * A plain socket plays Bolna, so what reaches it is counted request by request.
+ * What the connection to Bolna does when the network or Bolna fails, below any fake's HTTP stubs: a
+ * dial that certainly never left is refused, one whose answer was lost is unconfirmed, and
+ * {@code POST /call} is sent once whatever Bolna answers (an HTTP client that retried a 503 or a 429
+ * by itself would ring the customer twice). A plain socket plays Bolna, so what reaches it is counted
+ * request by request.
  */
 class BolnaClientTransportTest {
 
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
     private ServerSocket server;
     private Thread acceptor;
     private BolnaClient client;
+
+    /** How the socket playing Bolna handles one connection. */
+    private interface Connection {
+        void handle(Socket socket, InputStream in) throws IOException, InterruptedException;
+    }
 
     @AfterEach
     void stop() throws Exception {
@@ -58,7 +69,7 @@ class BolnaClientTransportTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             closed = probe.getLocalPort();
         }
-        client = client(URI.create("http://127.0.0.1:" + closed), Duration.ofSeconds(2));
+        client = client(URI.create("http://127.0.0.1:" + closed), Duration.ofSeconds(2), 4, Duration.ofSeconds(5));
 
         assertThatThrownBy(() -> client.placeCall(request())).isInstanceOf(ApiException.class)
                 .satisfies(e -> assertThat(((ApiException) e).status().is5xxServerError()).isTrue());
@@ -66,10 +77,9 @@ class BolnaClientTransportTest {
 
     @Test
     void aConnectionDroppedAfterTheRequestIsAnUnconfirmedDialSentOnce() throws IOException {
-        serve(socket -> {
+        serve((socket, in) -> {
             // the request is read whole, then the connection is dropped without an answer
-            readRequest(socket);
-            close(socket);
+            readRequest(in);
         });
 
         BolnaClient.Dial dial = client.placeCall(request());
@@ -81,14 +91,9 @@ class BolnaClientTransportTest {
 
     @Test
     void anAnswerLaterThanTheReadTimeoutIsAnUnconfirmedDialSentOnce() throws IOException {
-        serve(socket -> {
-            readRequest(socket);
-            try {
-                Thread.sleep(3000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            close(socket);
+        serve((socket, in) -> {
+            readRequest(in);
+            Thread.sleep(3000);
         });
 
         BolnaClient.Dial dial = client.placeCall(request());
@@ -98,22 +103,64 @@ class BolnaClientTransportTest {
     }
 
     @Test
-    void consecutiveDialsShareOneKeptAliveConnection() throws IOException {
-        AtomicInteger connections = new AtomicInteger();
-        serve(socket -> {
-            connections.incrementAndGet();
-            try {
-                while (readRequest(socket)) {
-                    String body = "{\"status\":\"queued\",\"execution_id\":\"exec-" + requests.get() + "\"}";
-                    OutputStream out = socket.getOutputStream();
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
-                            + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                }
-            } catch (IOException gone) {
-                // the client closed the connection
+    void a503IsAnUnconfirmedDialSentOnce() throws IOException {
+        serve((socket, in) -> {
+            while (readRequest(in)) {
+                answer(socket, "503 Service Unavailable", "Retry-After: 1\r\n", "{\"message\":\"busy\"}");
             }
-            close(socket);
+        });
+
+        BolnaClient.Dial dial = client.placeCall(request());
+
+        assertThat(dial.placed()).isFalse();
+        assertThat(dial.unconfirmedBecause()).contains("503");
+        assertThat(requests).as("an HTTP client's own retry of a 503 would ring twice").hasValue(1);
+    }
+
+    @Test
+    void a429IsThrottledAndSentOnce() throws IOException {
+        serve((socket, in) -> {
+            while (readRequest(in)) {
+                answer(socket, "429 Too Many Requests", "Retry-After: 1\r\n", "{\"message\":\"limit\"}");
+            }
+        });
+
+        assertThatThrownBy(() -> client.placeCall(request())).isInstanceOf(ApiException.class)
+                .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS));
+        assertThat(requests).hasValue(1);
+    }
+
+    @Test
+    void aDialThatFindsNoFreeConnectionInTimeIsThrottledAndNeverSent() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        serve((socket, in) -> {
+            while (readRequest(in)) {
+                release.await(10, TimeUnit.SECONDS);
+                answer(socket, "200 OK", "", "{\"status\":\"queued\",\"execution_id\":\"exec-held\"}");
+            }
+        }, 1, Duration.ofMillis(300));
+        // the only connection is taken by a dial Bolna has not answered yet
+        Future<BolnaClient.Dial> first;
+        try (var background = Executors.newVirtualThreadPerTaskExecutor()) {
+            first = background.submit(() -> client.placeCall(request()));
+            while (requests.get() == 0) {
+                Thread.sleep(10);
+            }
+
+            assertThatThrownBy(() -> client.placeCall(request())).isInstanceOf(ApiException.class)
+                    .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS));
+            assertThat(requests).as("the second dial never left").hasValue(1);
+            release.countDown();
+        }
+        assertThat(first.get().executionId()).isEqualTo("exec-held");
+    }
+
+    @Test
+    void consecutiveDialsShareOneKeptAliveConnection() throws IOException {
+        serve((socket, in) -> {
+            while (readRequest(in)) {
+                answer(socket, "200 OK", "", "{\"status\":\"queued\",\"execution_id\":\"exec-" + requests.get() + "\"}");
+            }
         });
 
         List<String> ids = List.of(client.placeCall(request()).executionId(), client.placeCall(request()).executionId(),
@@ -121,64 +168,102 @@ class BolnaClientTransportTest {
 
         assertThat(ids).containsExactly("exec-1", "exec-2", "exec-3");
         assertThat(connections).hasValue(1);
+        assertThat(requests).hasValue(3);
     }
 
-    /** Plays Bolna on a local port, one connection at a time, each handled by {@code connection}. */
-    private void serve(Consumer<Socket> connection) throws IOException {
+    private void serve(Connection connection) throws IOException {
+        serve(connection, 4, Duration.ofSeconds(5));
+    }
+
+    /** Plays Bolna on a local port, each connection handled by {@code connection} and then closed. */
+    private void serve(Connection connection, int poolSize, Duration connectionWait) throws IOException {
         server = new ServerSocket(0);
         acceptor = Thread.ofVirtual().start(() -> {
             while (!server.isClosed()) {
                 try {
                     Socket socket = server.accept();
-                    Thread.ofVirtual().start(() -> connection.accept(socket));
+                    connections.incrementAndGet();
+                    Thread.ofVirtual().start(() -> {
+                        try (socket) {
+                            connection.handle(socket, socket.getInputStream());
+                        } catch (IOException | InterruptedException gone) {
+                            // the client closed the connection, or the test ended
+                        }
+                    });
                 } catch (IOException closed) {
                     return;
                 }
             }
         });
-        client = client(URI.create("http://127.0.0.1:" + server.getLocalPort()), Duration.ofSeconds(1));
+        client = client(URI.create("http://127.0.0.1:" + server.getLocalPort()), Duration.ofSeconds(1), poolSize,
+                connectionWait);
     }
 
-    /** Reads one request (head and body) and counts it; false when the connection ended first. */
-    private boolean readRequest(Socket socket) {
-        try {
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            int length = 0;
-            String line = in.readLine();
-            if (line == null) {
-                return false;
-            }
-            while ((line = in.readLine()) != null && !line.isEmpty()) {
-                if (line.toLowerCase().startsWith("content-length:")) {
-                    length = Integer.parseInt(line.substring("content-length:".length()).trim());
-                }
-            }
-            for (int i = 0; i < length; i++) {
-                in.read();
-            }
-            requests.incrementAndGet();
-            return true;
-        } catch (IOException e) {
+    /**
+     * Reads one request, its head and its whole body (by Content-Length or chunked, as the client sends
+     * a streamed body), and counts it; false when the connection ended before a request.
+     */
+    private boolean readRequest(InputStream in) throws IOException {
+        String line = line(in);
+        if (line == null || line.isEmpty()) {
             return false;
         }
+        int length = 0;
+        boolean chunked = false;
+        while ((line = line(in)) != null && !line.isEmpty()) {
+            String header = line.toLowerCase();
+            if (header.startsWith("content-length:")) {
+                length = Integer.parseInt(header.substring("content-length:".length()).trim());
+            } else if (header.startsWith("transfer-encoding:") && header.contains("chunked")) {
+                chunked = true;
+            }
+        }
+        if (chunked) {
+            int size;
+            while ((size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) > 0) {
+                in.readNBytes(size);
+                line(in);
+            }
+            // trailers, up to the empty line
+            while ((line = line(in)) != null && !line.isEmpty()) {
+                // none expected
+            }
+        } else {
+            in.readNBytes(length);
+        }
+        requests.incrementAndGet();
+        return true;
     }
 
-    private static void close(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closed already
+    /** One CRLF-terminated line, without its end; null at the end of the stream. */
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                String text = bytes.toString(StandardCharsets.US_ASCII);
+                return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+            }
+            bytes.write(b);
         }
+        return bytes.size() == 0 ? null : bytes.toString(StandardCharsets.US_ASCII);
+    }
+
+    private static void answer(Socket socket, String status, String headers, String body) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\n" + headers + "Content-Length: "
+                + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+        out.flush();
     }
 
     private static CallRequest request() {
         return new CallRequest("agent-1", "+14155550100", null, Map.of(), UUID.randomUUID());
     }
 
-    private static BolnaClient client(URI base, Duration readTimeout) {
+    private static BolnaClient client(URI base, Duration readTimeout, int poolSize, Duration connectionWait) {
         BolnaProperties properties = new BolnaProperties("key", base, "secret", readTimeout, List.of(),
                 Duration.ofMinutes(30), 1, 0.2, 0.5, Duration.ofSeconds(30), 50, List.of());
         return new BolnaClient(properties, JsonMapper.builder().build(), new SimpleMeterRegistry(),
-                ObservationRegistry.NOOP);
+                ObservationRegistry.NOOP, poolSize, connectionWait);
     }
 }

@@ -413,6 +413,9 @@ public final class FakeBolna implements AutoCloseable {
                 if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
+            } catch (IllegalStateException closed) {
+                // the fake was closed meanwhile (its client with it)
+                return;
             }
         }
     }
