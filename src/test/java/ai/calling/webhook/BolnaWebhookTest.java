@@ -157,6 +157,13 @@ class BolnaWebhookTest {
         assertThat(call.get("call_disconnected_at")).isNotNull();
         assertThat(call.get("contact_id")).isNotNull();
         assertThat(call.get("transcript_id")).isNotNull();
+        assertThat(jdbc.queryForObject("SELECT bolna_metadata ->> 'last_status' FROM calls WHERE bolna_execution_id = ?",
+                String.class, execution)).as("Bolna's metadata, written again by each event").isEqualTo("completed");
+        // the same end again with its summary: only the metadata changes, and it is written
+        post(event(execution, "completed", 61, "assistant: Hello, this is Nila.\nuser: Hi, tell me the price.\nplease")
+                .replace("\"cost_breakdown\"", "\"summary\":\"Asked for the price.\",\"cost_breakdown\""));
+        assertThat(jdbc.queryForObject("SELECT bolna_metadata ->> 'summary' FROM calls WHERE bolna_execution_id = ?",
+                String.class, execution)).isEqualTo("Asked for the price.");
         Http.Response transcript = http.get("/api/calls/" + call.get("id") + "/transcript", user.auth());
         assertThat(transcript.json().path("speakerSegments").size()).isEqualTo(2);
         assertThat(transcript.json().path("speakerSegments").path(1).path("text").asString())

@@ -1,6 +1,7 @@
 package ai.calling.call.internal;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -14,8 +15,10 @@ import jakarta.persistence.Table;
 
 import org.hibernate.annotations.CreationTimestamp;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.annotations.UpdateTimestamp;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /**
  * One phone call placed or received by an agent (the columns its lifecycle and the API use; the
@@ -82,7 +85,13 @@ public class Call {
 
     private String recordingUrl;
 
+    /**
+     * Replaced, never changed in place (the getter's view is read-only): so Hibernate keeps the loaded
+     * value as its snapshot instead of a deep copy through JSON, which was about 1.5% of the dispatch
+     * benchmark's JVM samples (every webhook batch loads its calls).
+     */
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     @Column(nullable = false)
     private Map<String, Object> bolnaMetadata = new LinkedHashMap<>();
 
@@ -153,7 +162,7 @@ public class Call {
     public void setStatus(String status) { this.status = status; }
     public String getRecordingUrl() { return recordingUrl; }
     public void setRecordingUrl(String recordingUrl) { this.recordingUrl = recordingUrl; }
-    public Map<String, Object> getBolnaMetadata() { return bolnaMetadata; }
+    public Map<String, Object> getBolnaMetadata() { return Collections.unmodifiableMap(bolnaMetadata); }
     public void setBolnaMetadata(Map<String, Object> bolnaMetadata) { this.bolnaMetadata = bolnaMetadata; }
     public String getCallLifecycleStatus() { return callLifecycleStatus; }
     public void setCallLifecycleStatus(String status) { this.callLifecycleStatus = status; }
