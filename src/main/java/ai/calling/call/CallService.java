@@ -187,7 +187,10 @@ public class CallService {
     private Started dial(UUID userId, String key, Dialer.RecordedDial dial) {
         Dialer.Sent sent = dialer.send(List.of(dial)).getFirst();
         if (sent.refusal() != null) {
-            if (key != null) {
+            if (key != null && sent.outcome() == Dialer.Outcome.THROTTLED) {
+                // never placed and nothing kept (the dialer forgot the call): the key may be used again
+                transactions.executeWithoutResult(status -> idempotency.release(userId, key));
+            } else if (key != null) {
                 ApiException refused = sent.refusal();
                 transactions.executeWithoutResult(status -> idempotency.complete(userId, key, refused.status().value(),
                         json.writeValueAsString(Map.of("status", refused.status().value(), "title", refused.title(),
@@ -221,7 +224,13 @@ public class CallService {
                 Thread.currentThread().interrupt();
                 break;
             }
-            current = idempotency.find(userId, key).orElse(current);
+            Optional<IdempotencyKeys.Stored> now = idempotency.find(userId, key);
+            if (now.isEmpty()) {
+                // the first request's dial was throttled and its key released: this one was not placed either
+                throw ApiException.tooManyRequests("The first request with this key was not placed (too many calls "
+                        + "at once); try again in a moment", PLATFORM_CAP_RETRY_AFTER_SECONDS);
+            }
+            current = now.get();
         }
         if (current.completed() && current.status() >= 400) {
             JsonNode problem = json.readTree(current.body());

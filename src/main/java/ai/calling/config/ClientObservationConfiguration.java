@@ -12,7 +12,7 @@ import org.springframework.http.client.observation.ClientRequestObservationConte
  * An outgoing HTTP request ({@code http.client.requests}) is observed only as part of observed work,
  * a request to this server above all: it is then a span of the caller's trace, and its trace context
  * goes with it. A request from background work outside any observation (the campaign dispatcher's
- * dials; a scheduled job has an observation of its own) would be a trace of one span, and its observation cost a dial more CPU than the HTTP exchange itself
+ * dials) would be a trace of one span, and its observation cost a dial more CPU than the HTTP exchange itself
  * (decision 0056); Bolna's requests are timed either way by {@code bolna.requests}, per endpoint and
  * outcome.
  */

@@ -93,7 +93,9 @@ class BolnaClientTransportTest {
     void anAnswerLaterThanTheReadTimeoutIsAnUnconfirmedDialSentOnce() throws IOException {
         serve((socket, in) -> {
             readRequest(in);
-            Thread.sleep(3000);
+            // the answer comes, but after the read timeout (1 s): the dial must not wait for it
+            Thread.sleep(2500);
+            answer(socket, "200 OK", "", "{\"status\":\"queued\",\"execution_id\":\"exec-late\"}");
         });
 
         BolnaClient.Dial dial = client.placeCall(request());
@@ -102,6 +104,10 @@ class BolnaClientTransportTest {
         assertThat(requests).hasValue(1);
     }
 
+    /**
+     * HttpClient's default strategy resends a request answered 503 (or 429) after its Retry-After (1 s,
+     * within the read timeout): this test and the next fail without {@code disableAutomaticRetries}.
+     */
     @Test
     void a503IsAnUnconfirmedDialSentOnce() throws IOException {
         serve((socket, in) -> {
@@ -138,14 +144,16 @@ class BolnaClientTransportTest {
                 release.await(10, TimeUnit.SECONDS);
                 answer(socket, "200 OK", "", "{\"status\":\"queued\",\"execution_id\":\"exec-held\"}");
             }
-        }, 1, Duration.ofMillis(300));
+        }, 1, Duration.ofMillis(300), Duration.ofSeconds(15));
         // the only connection is taken by a dial Bolna has not answered yet
         Future<BolnaClient.Dial> first;
         try (var background = Executors.newVirtualThreadPerTaskExecutor()) {
             first = background.submit(() -> client.placeCall(request()));
-            while (requests.get() == 0) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (requests.get() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
+            assertThat(requests).as("the first dial reached Bolna").hasValue(1);
 
             assertThatThrownBy(() -> client.placeCall(request())).isInstanceOf(ApiException.class)
                     .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS));
@@ -172,11 +180,12 @@ class BolnaClientTransportTest {
     }
 
     private void serve(Connection connection) throws IOException {
-        serve(connection, 4, Duration.ofSeconds(5));
+        serve(connection, 4, Duration.ofSeconds(5), Duration.ofSeconds(1));
     }
 
     /** Plays Bolna on a local port, each connection handled by {@code connection} and then closed. */
-    private void serve(Connection connection, int poolSize, Duration connectionWait) throws IOException {
+    private void serve(Connection connection, int poolSize, Duration connectionWait, Duration readTimeout)
+            throws IOException {
         server = new ServerSocket(0);
         acceptor = Thread.ofVirtual().start(() -> {
             while (!server.isClosed()) {
@@ -195,8 +204,7 @@ class BolnaClientTransportTest {
                 }
             }
         });
-        client = client(URI.create("http://127.0.0.1:" + server.getLocalPort()), Duration.ofSeconds(1), poolSize,
-                connectionWait);
+        client = client(URI.create("http://127.0.0.1:" + server.getLocalPort()), readTimeout, poolSize, connectionWait);
     }
 
     /**

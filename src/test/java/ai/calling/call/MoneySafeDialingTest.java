@@ -224,6 +224,28 @@ class MoneySafeDialingTest {
     }
 
     @Test
+    void aDialBolnaThrottlesIs429WithRetryAfterKeepsNothingAndItsKeyMayBeUsedAgain() {
+        String agent = agent(600);
+        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3")
+                .withHeader("Content-Type", "application/json").withBody("{\"message\":\"concurrency limit reached\"}")));
+        String key = UUID.randomUUID().toString();
+
+        Http.Response throttled = dial(http, agent, key);
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.header("Retry-After")).isEqualTo("3");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM calls WHERE user_id = ?", Integer.class, user.id()))
+                .as("the dial that was never placed is forgotten").isZero();
+        assertThat(balance()).containsEntry("held", 0);
+
+        stubPlacingCalls();
+        Http.Response placed = dial(http, agent, key);
+        assertThat(placed.status()).as("the key kept nothing, so it dials").isEqualTo(201);
+        assertThat(BOLNA.findAll(postRequestedFor(urlPathEqualTo("/call")))).hasSize(2);
+        assertThat(dial(http, agent, key).json().path("id").asString()).as("and now replays the placed call")
+                .isEqualTo(placed.json().path("id").asString());
+    }
+
+    @Test
     void aWebhookThatArrivesBeforeBolnasAnswerBindsTheDialAndTheAnswerChangesNothing() throws Exception {
         String agent = agent(600);
         String execution = "exec-" + UUID.randomUUID();

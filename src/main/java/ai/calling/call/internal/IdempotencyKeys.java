@@ -58,6 +58,15 @@ public class IdempotencyKeys {
                 .param("user", userId).param("key", key).param("status", status).param("body", body).update();
     }
 
+    /**
+     * Forgets the key of a dial that was never placed (Bolna, or our own connection pool, answered "too
+     * many calls"): nothing is kept, so the same key may be used again (CallService's contract).
+     */
+    public void release(UUID userId, String key) {
+        jdbc.sql("DELETE FROM idempotency_keys WHERE user_id = :user AND idempotency_key = :key")
+                .param("user", userId).param("key", key).update();
+    }
+
     /** {@code completed} false: the dial is still on its way. */
     public record Stored(String requestHash, int status, String body, UUID callId, boolean completed) {
     }
