@@ -231,7 +231,7 @@ public class BolnaClient implements DisposableBean {
             outcome = "error";
             throw translate("make_call", e);
         } catch (RestClientException e) {
-            if (causedBy(e, ConnectionRequestTimeoutException.class)) {
+            if (e.contains(ConnectionRequestTimeoutException.class)) {
                 // our own back-pressure, not Bolna's answer: as a 429, the dispatcher puts the recipient back
                 outcome = "error";
                 log.warn("No connection to Bolna came free in time; the dial was not sent");
@@ -251,23 +251,9 @@ public class BolnaClient implements DisposableBean {
     }
 
     /** Whether the request certainly never reached Bolna (no connection could be made). */
-    private static boolean neverSent(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof UnknownHostException
-                    || cause instanceof NoRouteToHostException || cause instanceof ConnectTimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean neverSent(RestClientException e) {
+        return e.contains(ConnectException.class) || e.contains(UnknownHostException.class)
+                || e.contains(NoRouteToHostException.class) || e.contains(ConnectTimeoutException.class);
     }
 
     private static long retryAfter(HttpHeaders headers) {
