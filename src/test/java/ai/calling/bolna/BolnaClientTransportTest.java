@@ -3,7 +3,6 @@ package ai.calling.bolna;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +29,7 @@ import org.springframework.http.HttpStatus;
 
 import ai.calling.common.ApiException;
 import ai.calling.config.BolnaProperties;
+import ai.calling.support.RawHttp;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -207,54 +207,13 @@ class BolnaClientTransportTest {
         client = client(URI.create("http://127.0.0.1:" + server.getLocalPort()), readTimeout, poolSize, connectionWait);
     }
 
-    /**
-     * Reads one request, its head and its whole body (by Content-Length or chunked, as the client sends
-     * a streamed body), and counts it; false when the connection ended before a request.
-     */
+    /** Reads one request, head and whole body (the client streams it chunked), and counts it; false at the end. */
     private boolean readRequest(InputStream in) throws IOException {
-        String line = line(in);
-        if (line == null || line.isEmpty()) {
+        if (RawHttp.readMessage(in, false) == null) {
             return false;
-        }
-        int length = 0;
-        boolean chunked = false;
-        while ((line = line(in)) != null && !line.isEmpty()) {
-            String header = line.toLowerCase();
-            if (header.startsWith("content-length:")) {
-                length = Integer.parseInt(header.substring("content-length:".length()).trim());
-            } else if (header.startsWith("transfer-encoding:") && header.contains("chunked")) {
-                chunked = true;
-            }
-        }
-        if (chunked) {
-            int size;
-            while ((size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) > 0) {
-                in.readNBytes(size);
-                line(in);
-            }
-            // trailers, up to the empty line
-            while ((line = line(in)) != null && !line.isEmpty()) {
-                // none expected
-            }
-        } else {
-            in.readNBytes(length);
         }
         requests.incrementAndGet();
         return true;
-    }
-
-    /** One CRLF-terminated line, without its end; null at the end of the stream. */
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                String text = bytes.toString(StandardCharsets.US_ASCII);
-                return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-            }
-            bytes.write(b);
-        }
-        return bytes.size() == 0 ? null : bytes.toString(StandardCharsets.US_ASCII);
     }
 
     private static void answer(Socket socket, String status, String headers, String body) throws IOException {

@@ -108,18 +108,35 @@ public final class RawHttp {
     }
 
     private static Answer read(InputStream in, long sent) throws IOException {
+        Message answer = readMessage(in, true);
+        if (answer == null) {
+            throw new SocketException("The connection closed before a complete answer: ");
+        }
+        int status = Integer.parseInt(answer.startLine().split(" ")[1]);
+        return new Answer(status, answer.headers(), new String(answer.body(), StandardCharsets.UTF_8), sent);
+    }
+
+    /**
+     * One HTTP/1.1 message, a request or an answer: its start line, its headers (names in lower case) and
+     * its body, by Content-Length or chunked (trailers read past), else up to the end of the stream when
+     * {@code bodyUntilClose} (an answer on a closing connection) or none (a request). Null when the stream
+     * ended before the message began; a stream that ends inside the head is a SocketException.
+     */
+    public static Message readMessage(InputStream in, boolean bodyUntilClose) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int last4 = 0;
         while (last4 != 0x0d0a0d0a) {
             int b = in.read();
             if (b < 0) {
+                if (head.size() == 0) {
+                    return null;
+                }
                 throw new SocketException("The connection closed before a complete answer: " + head);
             }
             head.write(b);
             last4 = (last4 << 8) | b;
         }
         String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
@@ -140,11 +157,15 @@ public final class RawHttp {
                 chunks.write(in.readNBytes(size));
                 line(in);
             }
+            // the trailers, up to the empty line that ends the message (a kept-alive connection goes on after it)
+            while (!line(in).isEmpty()) {
+                // none expected
+            }
             body = chunks.toByteArray();
         } else {
-            body = in.readAllBytes();
+            body = bodyUntilClose ? in.readAllBytes() : new byte[0];
         }
-        return new Answer(status, headers, new String(body, StandardCharsets.UTF_8), sent);
+        return new Message(lines[0], headers, body);
     }
 
     private static String line(InputStream in) throws IOException {
@@ -155,6 +176,10 @@ public final class RawHttp {
             }
         }
         return line.toString();
+    }
+
+    /** An HTTP/1.1 message as {@link #readMessage} read it. */
+    public record Message(String startLine, Map<String, String> headers, byte[] body) {
     }
 
     /** The server's answer; {@code bodyBytesSent} is how much of a streamed body went out before it closed. */
