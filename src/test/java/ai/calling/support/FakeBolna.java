@@ -319,7 +319,7 @@ public final class FakeBolna implements AutoCloseable {
         } else {
             respond(exchange, 200, Map.of("message", "done", "status", "queued", "execution_id", id));
         }
-        timers.schedule(() -> senders.execute(() -> ring(execution)), ringAfter.toMillis(), TimeUnit.MILLISECONDS);
+        sendLater(() -> ring(execution), ringAfter.toMillis());
     }
 
     private void await(Held request) {
@@ -353,8 +353,7 @@ public final class FakeBolna implements AutoCloseable {
         }
         deliver(execution);
         // scheduled once the ringing webhook was acknowledged: the end never overtakes it
-        timers.schedule(() -> senders.execute(() -> end(execution)), execution.hangUpOnRing ? 0 : callLength.toMillis(),
-                TimeUnit.MILLISECONDS);
+        sendLater(() -> end(execution), execution.hangUpOnRing ? 0 : callLength.toMillis());
     }
 
     private void end(Execution execution) {
@@ -386,7 +385,12 @@ public final class FakeBolna implements AutoCloseable {
         }
         ended(execution.agentId);
         respond(exchange, 200, Map.of("message", "done", "status", "stopped", "execution_id", id));
-        timers.schedule(() -> senders.execute(() -> deliver(execution)), 5, TimeUnit.MILLISECONDS);
+        sendLater(() -> deliver(execution), 5);
+    }
+
+    /** Runs {@code send} on a sender after {@code delayMillis}: the timers only keep time. */
+    private void sendLater(Runnable send, long delayMillis) {
+        timers.schedule(() -> senders.execute(send), delayMillis, TimeUnit.MILLISECONDS);
     }
 
     private void deliver(Execution execution) {
