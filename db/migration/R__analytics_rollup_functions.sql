@@ -5,8 +5,8 @@
 -- Lock order. Every writer of an account's analytics first takes the account's analytics lock
 -- (lock_account_analytics, an advisory lock), then the account's day rows (user_analytics, hour NULL,
 -- then user_daily_analytics), then agent rows, then call_analytics_cache rows:
---   a call's end:       account -> day rows -> agent row (trg_calls_daily_analytics) -> day rows again
---                       (trg_user_daily_rollup) -> period rows (update_call_analytics_cache)
+--   call ends, at commit: for each account in order, account -> day rows; then agent rows -> day rows
+--                       again (trg_user_daily_rollup); then period rows (roll_up_call_ends)
 --   a lead analysis:    account -> day rows -> agent row (refresh_agent_daily_lead_metrics) -> day rows
 --   a repair:           account -> day rows -> agent rows -> day rows -> period rows
 -- Before, a call's end took the agent row first and the day rows in its rollup, a lead analysis the
@@ -187,43 +187,170 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
--- A call is counted in its agent's day once, when it becomes terminal (V15); the account's day rows
--- are locked before the agent row.
+-- Call ends are rolled up once per transaction, at its commit (decision 0057; V77). A call is counted
+-- in its agent's day, its account's day and the three period rows of call_analytics_cache once, when it
+-- becomes terminal (V15, V19). Before, each call's end did that work at its own UPDATE, in two row
+-- triggers with a subtransaction each: about nine statements per call, and the account's analytics
+-- locks held from the first call of a webhook batch to its commit. Now:
+--   trg_calls_daily_analytics (AFTER INSERT OR UPDATE OF status, each row that ends) only queues the
+--     call in the transaction's list analytics.ended_calls (a transaction-local setting, so a
+--     rolled-back savepoint takes its entries with it);
+--   trigger_calls_update_analytics_cache (a constraint trigger, DEFERRABLE INITIALLY DEFERRED) fires at
+--     commit; its first firing takes the list and rolls every queued call up with one statement per
+--     table (roll_up_call_ends), the others find the list empty.
+-- The figures are read from the calls as they are at commit. A transaction that ends more than about a
+-- thousand calls (a bulk update) rolls the rest up as each ends, so the list stays small.
+
+-- Queues a call that has become terminal for the commit-time rollup.
 CREATE OR REPLACE FUNCTION trg_calls_daily_analytics() RETURNS TRIGGER AS $$
 DECLARE
-    old_status TEXT := CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END;
+    queued TEXT;
+BEGIN
+    IF NOT call_became_terminal(TG_OP, CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END, NEW.status) THEN
+        RETURN NULL;
+    END IF;
+    queued := COALESCE(current_setting('analytics.ended_calls', true), '');
+    IF octet_length(queued) < 40000 THEN
+        PERFORM set_config('analytics.ended_calls', queued || left(TG_OP, 1) || NEW.id::text || ',', true);
+    ELSE
+        PERFORM roll_up_call_ends(ARRAY[NEW.id], ARRAY[TG_OP]);
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+-- At commit: rolls up the calls the transaction queued (the first firing takes them all).
+CREATE OR REPLACE FUNCTION update_call_analytics_cache() RETURNS TRIGGER AS $$
+DECLARE
+    queued TEXT := current_setting('analytics.ended_calls', true);
+    ended UUID[];
+    operations TEXT[];
+BEGIN
+    IF queued IS NULL OR queued = '' THEN
+        RETURN NULL;
+    END IF;
+    PERFORM set_config('analytics.ended_calls', '', true);
+    SELECT array_agg(q.id ORDER BY q.id), array_agg(q.operation ORDER BY q.id) INTO ended, operations
+      FROM (SELECT DISTINCT ON (substr(e, 2)) substr(e, 2)::uuid AS id,
+                   CASE left(e, 1) WHEN 'I' THEN 'INSERT' ELSE 'UPDATE' END AS operation
+              FROM unnest(string_to_array(queued, ',')) AS e
+             WHERE e <> ''
+             ORDER BY substr(e, 2), left(e, 1)) q;
+    PERFORM roll_up_call_ends(ended, operations);
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+-- Each call's failure of one part of the rollup, logged as the row trigger that did that part before
+-- (so get_cache_trigger_health and analytics_days_to_repair name it as they did); raised again for
+-- class-40 and 55P03 errors (log_trigger_error), which roll the whole transaction back.
+CREATE OR REPLACE FUNCTION log_call_end_analytics_failure(p_part TEXT, p_calls UUID[], p_operations TEXT[],
+        p_message TEXT, p_sqlstate TEXT, p_context TEXT) RETURNS void AS $$
+DECLARE
+    failed RECORD;
+BEGIN
+    FOR failed IN SELECT c.id, c.agent_id, c.user_id, c.status, o.operation
+                    FROM unnest(p_calls, p_operations) AS o(id, operation)
+                    JOIN calls c ON c.id = o.id
+                   ORDER BY c.id LOOP
+        PERFORM log_trigger_error(p_part, 'calls', failed.operation, p_message, p_sqlstate,
+            jsonb_build_object('call_id', failed.id, 'agent_id', failed.agent_id, 'user_id', failed.user_id,
+                               'status', failed.status, 'context', p_context));
+    END LOOP;
+END;
+$$ LANGUAGE plpgsql;
+
+-- Rolls up calls that have ended: their agents' days (and through trg_user_daily_rollup their accounts'
+-- days), then the three period rows of call_analytics_cache, each part in a block of its own (an
+-- ordinary failure of one is logged per call and the other still counts the calls). Lock order as
+-- every writer: each account's analytics lock and its day rows, accounts in order, then agent rows,
+-- then period rows, each in key order.
+CREATE OR REPLACE FUNCTION roll_up_call_ends(p_calls UUID[], p_operations TEXT[]) RETURNS void AS $$
+DECLARE
+    account_day RECORD;
+    account UUID;
     err_message TEXT;
     err_state TEXT;
     err_context TEXT;
 BEGIN
-    IF NOT call_became_terminal(TG_OP, old_status, NEW.status) THEN
-        RETURN NULL;
-    END IF;
     BEGIN
-        PERFORM raise_if_trigger_failure_simulated(TG_NAME);
-        PERFORM lock_user_analytics_day(NEW.user_id, analytics_day(NEW.created_at));
-        INSERT INTO agent_analytics AS aa (
-            agent_id, user_id, date, total_calls, successful_calls, failed_calls,
-            total_duration_minutes, credits_used)
-        VALUES (
-            NEW.agent_id, NEW.user_id, analytics_day(NEW.created_at), 1,
-            CASE WHEN NEW.status = 'completed' THEN 1 ELSE 0 END,
-            CASE WHEN NEW.status = 'failed' THEN 1 ELSE 0 END,
-            NEW.duration_minutes, NEW.credits_used)
-        ON CONFLICT (agent_id, user_id, date) DO UPDATE SET
-            total_calls            = aa.total_calls + 1,
-            successful_calls       = aa.successful_calls + EXCLUDED.successful_calls,
-            failed_calls           = aa.failed_calls + EXCLUDED.failed_calls,
-            total_duration_minutes = aa.total_duration_minutes + EXCLUDED.total_duration_minutes,
-            credits_used           = aa.credits_used + EXCLUDED.credits_used;
+        PERFORM raise_if_trigger_failure_simulated('trg_calls_daily_analytics');
+        FOR account_day IN SELECT DISTINCT c.user_id, analytics_day(c.created_at) AS day
+                             FROM calls c
+                            WHERE c.id = ANY(p_calls) AND c.status IN ('completed', 'failed')
+                            ORDER BY 1, 2 LOOP
+            PERFORM lock_user_analytics_day(account_day.user_id, account_day.day);
+        END LOOP;
+        -- An agent's first row of the day is created empty first, and then every row moves by the calls'
+        -- figures in one UPDATE: trg_user_daily_rollup fires after the whole statement, so an INSERT's
+        -- re-sum of the account's day in the same statement as other rows' differences would count those
+        -- rows twice.
+        INSERT INTO agent_analytics (agent_id, user_id, date)
+        SELECT DISTINCT c.agent_id, c.user_id, analytics_day(c.created_at)
+          FROM calls c
+         WHERE c.id = ANY(p_calls) AND c.status IN ('completed', 'failed')
+        ON CONFLICT (agent_id, user_id, date) DO NOTHING;
+        UPDATE agent_analytics aa SET
+            total_calls            = aa.total_calls + v.total,
+            successful_calls       = aa.successful_calls + v.completed,
+            failed_calls           = aa.failed_calls + v.failed,
+            total_duration_minutes = aa.total_duration_minutes + v.duration,
+            credits_used           = aa.credits_used + v.credits
+          FROM (SELECT c.agent_id, c.user_id, analytics_day(c.created_at) AS day, count(*) AS total,
+                       count(*) FILTER (WHERE c.status = 'completed') AS completed,
+                       count(*) FILTER (WHERE c.status = 'failed') AS failed,
+                       sum(c.duration_minutes) AS duration, sum(c.credits_used) AS credits
+                  FROM calls c
+                 WHERE c.id = ANY(p_calls) AND c.status IN ('completed', 'failed')
+                 GROUP BY c.agent_id, c.user_id, analytics_day(c.created_at)) v
+         WHERE aa.agent_id = v.agent_id AND aa.user_id = v.user_id AND aa.date = v.day;
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS err_message = MESSAGE_TEXT, err_state = RETURNED_SQLSTATE,
                                 err_context = PG_EXCEPTION_CONTEXT;
-        PERFORM log_trigger_error(TG_NAME, TG_TABLE_NAME, TG_OP, err_message, err_state,
-            jsonb_build_object('call_id', NEW.id, 'agent_id', NEW.agent_id, 'user_id', NEW.user_id,
-                               'status', NEW.status, 'context', err_context));
+        PERFORM log_call_end_analytics_failure('trg_calls_daily_analytics', p_calls, p_operations,
+            err_message, err_state, err_context);
     END;
-    RETURN NULL;
+    BEGIN
+        PERFORM raise_if_trigger_failure_simulated('trigger_calls_update_analytics_cache');
+        -- held already unless the part above failed (its locks went with its block)
+        FOR account IN SELECT DISTINCT c.user_id FROM calls c
+                        WHERE c.id = ANY(p_calls) AND c.status IN ('completed', 'failed')
+                        ORDER BY 1 LOOP
+            PERFORM lock_account_analytics(account);
+        END LOOP;
+        INSERT INTO call_analytics_cache AS cac (
+            user_id, date_period, period_type, total_calls, successful_calls, failed_calls, missed_calls,
+            connection_rate, total_call_duration, average_call_duration, inbound_calls, outbound_calls)
+        SELECT c.user_id, call_analytics_period_start(analytics_day(c.created_at), p.period_type), p.period_type,
+               count(*), count(*) FILTER (WHERE c.status = 'completed'), count(*) FILTER (WHERE c.status = 'failed'),
+               count(*) FILTER (WHERE c.status = 'failed' AND c.call_answered_at IS NULL),
+               percentage(count(*) FILTER (WHERE c.status = 'completed'), count(*)),
+               sum(c.duration_minutes), round(sum(c.duration_minutes)::numeric / count(*), 2),
+               count(*) FILTER (WHERE c.lead_type = 'inbound'), count(*) FILTER (WHERE c.lead_type = 'outbound')
+          FROM calls c
+         CROSS JOIN unnest(ARRAY['daily', 'weekly', 'monthly']) AS p(period_type)
+         WHERE c.id = ANY(p_calls) AND c.status IN ('completed', 'failed')
+         GROUP BY c.user_id, call_analytics_period_start(analytics_day(c.created_at), p.period_type), p.period_type
+         ORDER BY 1, 2, 3
+        ON CONFLICT (user_id, date_period, period_type) DO UPDATE SET
+            total_calls           = cac.total_calls + EXCLUDED.total_calls,
+            successful_calls      = cac.successful_calls + EXCLUDED.successful_calls,
+            failed_calls          = cac.failed_calls + EXCLUDED.failed_calls,
+            missed_calls          = cac.missed_calls + EXCLUDED.missed_calls,
+            connection_rate       = percentage(cac.successful_calls + EXCLUDED.successful_calls,
+                                               cac.total_calls + EXCLUDED.total_calls),
+            total_call_duration   = cac.total_call_duration + EXCLUDED.total_call_duration,
+            average_call_duration = round((cac.total_call_duration + EXCLUDED.total_call_duration)::numeric
+                                          / (cac.total_calls + EXCLUDED.total_calls), 2),
+            inbound_calls         = cac.inbound_calls + EXCLUDED.inbound_calls,
+            outbound_calls        = cac.outbound_calls + EXCLUDED.outbound_calls,
+            calculated_at         = CURRENT_TIMESTAMP;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS err_message = MESSAGE_TEXT, err_state = RETURNED_SQLSTATE,
+                                err_context = PG_EXCEPTION_CONTEXT;
+        PERFORM log_call_end_analytics_failure('trigger_calls_update_analytics_cache', p_calls, p_operations,
+            err_message, err_state, err_context);
+    END;
 END;
 $$ LANGUAGE plpgsql;
 
@@ -270,56 +397,8 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
--- call_analytics_cache (V19): a call's end adds to its three period rows after taking the account's
--- analytics lock; a recomputation of one period row locks the row before it reads the source rows.
-CREATE OR REPLACE FUNCTION update_call_analytics_cache() RETURNS TRIGGER AS $$
-DECLARE
-    old_status TEXT := CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END;
-    completed INTEGER := CASE WHEN NEW.status = 'completed' THEN 1 ELSE 0 END;
-    failed INTEGER := CASE WHEN NEW.status = 'failed' THEN 1 ELSE 0 END;
-    err_message TEXT;
-    err_state TEXT;
-    err_context TEXT;
-BEGIN
-    IF NOT call_became_terminal(TG_OP, old_status, NEW.status) THEN
-        RETURN NULL;
-    END IF;
-    BEGIN
-        PERFORM raise_if_trigger_failure_simulated(TG_NAME);
-        PERFORM lock_account_analytics(NEW.user_id);
-        INSERT INTO call_analytics_cache AS cac (
-            user_id, date_period, period_type, total_calls, successful_calls, failed_calls, missed_calls,
-            connection_rate, total_call_duration, average_call_duration, inbound_calls, outbound_calls)
-        SELECT NEW.user_id, call_analytics_period_start(analytics_day(NEW.created_at), p.period_type),
-               p.period_type, 1, completed, failed,
-               CASE WHEN failed = 1 AND NEW.call_answered_at IS NULL THEN 1 ELSE 0 END,
-               completed * 100, NEW.duration_minutes, NEW.duration_minutes,
-               CASE WHEN NEW.lead_type = 'inbound' THEN 1 ELSE 0 END,
-               CASE WHEN NEW.lead_type = 'outbound' THEN 1 ELSE 0 END
-          FROM unnest(ARRAY['daily', 'weekly', 'monthly']) AS p(period_type)
-        ON CONFLICT (user_id, date_period, period_type) DO UPDATE SET
-            total_calls           = cac.total_calls + 1,
-            successful_calls      = cac.successful_calls + EXCLUDED.successful_calls,
-            failed_calls          = cac.failed_calls + EXCLUDED.failed_calls,
-            missed_calls          = cac.missed_calls + EXCLUDED.missed_calls,
-            connection_rate       = percentage(cac.successful_calls + EXCLUDED.successful_calls, cac.total_calls + 1),
-            total_call_duration   = cac.total_call_duration + EXCLUDED.total_call_duration,
-            average_call_duration = round((cac.total_call_duration + EXCLUDED.total_call_duration)::numeric
-                                          / (cac.total_calls + 1), 2),
-            inbound_calls         = cac.inbound_calls + EXCLUDED.inbound_calls,
-            outbound_calls        = cac.outbound_calls + EXCLUDED.outbound_calls,
-            calculated_at         = CURRENT_TIMESTAMP;
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS err_message = MESSAGE_TEXT, err_state = RETURNED_SQLSTATE,
-                                err_context = PG_EXCEPTION_CONTEXT;
-        PERFORM log_trigger_error(TG_NAME, TG_TABLE_NAME, TG_OP, err_message, err_state,
-            jsonb_build_object('call_id', NEW.id, 'user_id', NEW.user_id, 'status', NEW.status,
-                               'context', err_context));
-    END;
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
-
+-- call_analytics_cache (V19): a recomputation of one period row locks the row before it reads the
+-- source rows (a call's end adds to its period rows in roll_up_call_ends above).
 CREATE OR REPLACE FUNCTION calculate_call_analytics(p_user_id UUID, p_day DATE, p_period_type TEXT) RETURNS void AS $$
 DECLARE
     period_start DATE := call_analytics_period_start(p_day, p_period_type);

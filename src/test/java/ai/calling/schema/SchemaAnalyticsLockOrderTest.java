@@ -28,10 +28,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import ai.calling.support.IntegrationTest;
 
 /**
- * Two transactions writing one account's analytics, stepped statement by statement on two
- * connections: they take the account's day rows before an agent row (no deadlock), and a deadlock
- * they cannot avoid (two accounts locked in opposite orders) rolls one transaction back instead of
- * committing a call whose figures were dropped (decision 0054).
+ * Transactions writing accounts' analytics, stepped statement by statement on separate connections:
+ * call ends are rolled up at commit, each account's analytics lock first and accounts in order
+ * (decisions 0054, 0057), so they neither cross each other nor a lead analysis or a recomputation, and
+ * a lock the rollup cannot get rolls the whole transaction back instead of committing a call whose
+ * figures were dropped.
  */
 @IntegrationTest
 class SchemaAnalyticsLockOrderTest {
@@ -60,9 +61,9 @@ class SchemaAnalyticsLockOrderTest {
     }
 
     /**
-     * A webhook batch ends a call of agent A and then one of agent B while a lead analysis of B's
-     * earlier call is written: before the lock order, the analysis held B's row and waited for the
-     * account's day, which the batch held while it waited for B.
+     * A webhook batch ends a call of agent A and one of agent B while a lead analysis of B's earlier call is
+     * written. The batch holds no analytics lock before its commit, so the analysis is not held up by it; the
+     * batch's commit-time rollup then waits for the analysis's account lock, and both count exactly.
      */
     @Test
     void aBatchEndingCallsOfTwoAgentsAndALeadAnalysisOfTheSecondBothCommitExactly() throws Exception {
@@ -76,12 +77,13 @@ class SchemaAnalyticsLockOrderTest {
         Session leadAnalysis = session();
 
         batch.run(this::endCall, callOfA).get(5, TimeUnit.SECONDS);
-        Future<Void> analysis = leadAnalysis.runAndCommit(connection -> insertIndividualLead(connection, user, endedCallOfB));
-        leadAnalysis.awaitWaitingForALock();
-        Future<Void> rest = batch.runAndCommit(this::endCall, callOfB);
+        batch.run(this::endCall, callOfB).get(5, TimeUnit.SECONDS);
+        leadAnalysis.run(connection -> insertIndividualLead(connection, user, endedCallOfB)).get(5, TimeUnit.SECONDS);
+        Future<Void> batchCommits = batch.run(Connection::commit);
+        batch.awaitWaitingForALock();
+        leadAnalysis.run(Connection::commit).get(5, TimeUnit.SECONDS);
 
-        rest.get(10, TimeUnit.SECONDS);
-        analysis.get(10, TimeUnit.SECONDS);
+        assertThat(outcome(batchCommits)).isEqualTo("committed");
         assertThat(agentDay(agentA)).containsEntry("total_calls", 1);
         assertThat(agentDay(agentB)).containsEntry("total_calls", 2).containsEntry("leads_generated", 1);
         assertThat(jdbc.queryForMap("SELECT total_calls, leads_generated FROM user_analytics WHERE user_id = ? AND hour IS NULL",
@@ -92,9 +94,9 @@ class SchemaAnalyticsLockOrderTest {
     }
 
     /**
-     * Two transactions ending calls of one account created on two UTC days of one week: they lock different
-     * day rows but the same weekly and monthly rows of call_analytics_cache; the account's analytics lock,
-     * taken first, keeps them from crossing.
+     * Two transactions ending calls of one account created on two UTC days of one week commit at once: they
+     * write different day rows but the same weekly and monthly rows of call_analytics_cache; the account's
+     * analytics lock, taken first at each commit, keeps their rollups from crossing.
      */
     @Test
     void callEndsOfOneAccountOnTwoDaysInTwoTransactionsBothCommit() throws Exception {
@@ -103,17 +105,25 @@ class SchemaAnalyticsLockOrderTest {
         UUID firstDay = fixtures.call(user, agent, "in_progress", CALL_TIME);
         UUID secondDay = fixtures.call(user, agent, "in_progress", CALL_TIME.plusDays(1));
         UUID secondDayToo = fixtures.call(user, agent, "in_progress", CALL_TIME.plusDays(1));
+        Session account = session();
         Session one = session();
         Session two = session();
+        account.run(connection -> lockAccount(connection, user)).get(5, TimeUnit.SECONDS);
 
         one.run(this::endCall, firstDay).get(5, TimeUnit.SECONDS);
-        Future<Void> twoEnds = two.runAndCommit(this::endCall, secondDay);
+        one.run(this::endCall, secondDayToo).get(5, TimeUnit.SECONDS);
+        two.run(this::endCall, secondDay).get(5, TimeUnit.SECONDS);
+        Future<Void> oneCommits = one.run(Connection::commit);
+        Future<Void> twoCommits = two.run(Connection::commit);
+        one.awaitWaitingForALock();
         two.awaitWaitingForALock();
-        Future<Void> oneGoesOn = one.runAndCommit(this::endCall, secondDayToo);
+        account.run(Connection::commit).get(5, TimeUnit.SECONDS);
 
-        assertThat(List.of(outcome(oneGoesOn), outcome(twoEnds))).containsOnly("committed");
+        assertThat(List.of(outcome(oneCommits), outcome(twoCommits))).containsOnly("committed");
         assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ? AND period_type <> 'daily'",
                 Integer.class, user)).containsOnly(3);
+        assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ? AND period_type = 'daily' "
+                + "ORDER BY date_period", Integer.class, user)).containsExactly(1, 2);
         assertThat(jdbc.queryForObject("SELECT sum(total_calls)::int FROM user_analytics WHERE user_id = ? AND hour IS NULL",
                 Integer.class, user)).isEqualTo(3);
         assertThat(triggerErrors(user)).isZero();
@@ -121,8 +131,8 @@ class SchemaAnalyticsLockOrderTest {
 
     /**
      * A recomputation of a period row (the nightly batch_calculate_call_analytics, the repair) while a call of
-     * that period is ending: it must not write figures read before that call's end committed over the
-     * call's increment.
+     * that period is ending: the call's commit-time rollup waits for the recomputed row and adds the call on
+     * top of it, so figures read before the call's end committed do not overwrite its increment.
      */
     @Test
     void aPeriodRecomputationDoesNotOverwriteACallEndingMeanwhile() throws Exception {
@@ -134,23 +144,24 @@ class SchemaAnalyticsLockOrderTest {
         Session recomputation = session();
 
         call.run(this::endCall, ending).get(5, TimeUnit.SECONDS);
-        Future<Void> recomputed = recomputation.runAndCommit(
-                connection -> callForTheDay(connection, "calculate_call_analytics(?, ?, 'weekly')", user));
-        recomputation.awaitWaitingForALock();
-        call.run(Connection::commit).get(5, TimeUnit.SECONDS);
+        recomputation.run(connection -> callForTheDay(connection, "calculate_call_analytics(?, ?, 'weekly')", user))
+                .get(5, TimeUnit.SECONDS);
+        Future<Void> callCommits = call.run(Connection::commit);
+        call.awaitWaitingForALock();
+        recomputation.run(Connection::commit).get(5, TimeUnit.SECONDS);
 
-        assertThat(outcome(recomputed)).isEqualTo("committed");
+        assertThat(outcome(callCommits)).isEqualTo("committed");
         assertThat(jdbc.queryForObject("SELECT total_calls FROM call_analytics_cache WHERE user_id = ? AND period_type = 'weekly'",
                 Integer.class, user)).isEqualTo(2);
     }
 
     /**
-     * The nightly recomputation of an account's period rows while calls of that account end on two days of
-     * the week: it takes the account's lock first, so it waits instead of holding one day's row while it
-     * waits for the week's.
+     * The nightly recomputation of an account's period rows while calls of that account on two days of the
+     * week end: the calls' commit waits for the account's lock that the recomputation took first, instead of
+     * holding one day's row while it waits for the week's, and adds its calls on top.
      */
     @Test
-    void theNightlyRecomputationOfAnAccountWaitsForItsCallEndsInsteadOfCrossingThem() throws Exception {
+    void theNightlyRecomputationOfAnAccountAndItsCallEndsWaitInsteadOfCrossing() throws Exception {
         UUID user = fixtures.user();
         UUID agent = fixtures.agent(user);
         fixtures.complete(fixtures.call(user, agent, "in_progress", CALL_TIME), 1, 1);
@@ -160,12 +171,14 @@ class SchemaAnalyticsLockOrderTest {
         Session nightly = session();
 
         calls.run(this::endCall, secondDay).get(5, TimeUnit.SECONDS);
-        Future<Void> recomputed = nightly.runAndCommit(
-                connection -> callForTheDay(connection, "recalculate_call_analytics(?, ?)", user));
-        nightly.awaitWaitingForALock();
-        Future<Void> callsGoOn = calls.runAndCommit(this::endCall, firstDay);
+        calls.run(this::endCall, firstDay).get(5, TimeUnit.SECONDS);
+        nightly.run(connection -> callForTheDay(connection, "recalculate_call_analytics(?, ?)", user))
+                .get(5, TimeUnit.SECONDS);
+        Future<Void> callsCommit = calls.run(Connection::commit);
+        calls.awaitWaitingForALock();
+        nightly.run(Connection::commit).get(5, TimeUnit.SECONDS);
 
-        assertThat(List.of(outcome(callsGoOn), outcome(recomputed))).containsOnly("committed");
+        assertThat(outcome(callsCommit)).isEqualTo("committed");
         assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ? AND period_type <> 'daily'",
                 Integer.class, user)).containsOnly(3);
         assertThat(jdbc.queryForObject("SELECT total_calls FROM call_analytics_cache WHERE user_id = ? AND period_type = 'daily' "
@@ -173,12 +186,12 @@ class SchemaAnalyticsLockOrderTest {
     }
 
     /**
-     * Two batches ending calls of two accounts in opposite orders deadlock whatever the triggers
-     * do: the loser's transaction must fail (and be applied again by its writer), not commit its
-     * call's status without the call's figures.
+     * Two batches ending calls of two accounts in opposite orders: when the analytics were written at each
+     * call's UPDATE this deadlocked (one batch rolled back and was applied again); now each batch takes its
+     * accounts' analytics locks at commit, in account order, so both commit with exact figures.
      */
     @Test
-    void aDeadlockInsideATriggerRollsTheWholeTransactionBackInsteadOfDroppingTheFigures() throws Exception {
+    void twoBatchesEndingCallsOfTwoAccountsInOppositeOrdersBothCommitExactly() throws Exception {
         UUID userX = fixtures.user();
         UUID userY = fixtures.user();
         UUID agentX = fixtures.agent(userX);
@@ -187,27 +200,70 @@ class SchemaAnalyticsLockOrderTest {
         UUID secondOfX = fixtures.call(userX, agentX, "in_progress", CALL_TIME);
         UUID firstOfY = fixtures.call(userY, agentY, "in_progress", CALL_TIME);
         UUID secondOfY = fixtures.call(userY, agentY, "in_progress", CALL_TIME);
+        Session accounts = session();
         Session one = session();
         Session two = session();
+        accounts.run(connection -> {
+            lockAccount(connection, userX);
+            lockAccount(connection, userY);
+        }).get(5, TimeUnit.SECONDS);
 
         one.run(this::endCall, firstOfX).get(5, TimeUnit.SECONDS);
         two.run(this::endCall, firstOfY).get(5, TimeUnit.SECONDS);
-        Future<Void> oneGoesOn = one.runAndCommit(this::endCall, secondOfY);
+        one.run(this::endCall, secondOfY).get(5, TimeUnit.SECONDS);
+        two.run(this::endCall, secondOfX).get(5, TimeUnit.SECONDS);
+        Future<Void> oneCommits = one.run(Connection::commit);
+        Future<Void> twoCommits = two.run(Connection::commit);
         one.awaitWaitingForALock();
-        Future<Void> twoGoesOn = two.runAndCommit(this::endCall, secondOfX);
+        two.awaitWaitingForALock();
+        accounts.run(Connection::commit).get(5, TimeUnit.SECONDS);
 
-        List<String> outcomes = List.of(outcome(oneGoesOn), outcome(twoGoesOn));
-        assertThat(outcomes).containsExactlyInAnyOrder("committed", "40P01");
+        assertThat(List.of(outcome(oneCommits), outcome(twoCommits))).containsOnly("committed");
         for (UUID user : List.of(userX, userY)) {
-            int ended = jdbc.queryForObject("SELECT count(*)::int FROM calls WHERE user_id = ? AND status = 'completed'",
-                    Integer.class, user);
             assertThat(jdbc.queryForObject("SELECT total_calls FROM agent_analytics WHERE user_id = ?", Integer.class, user))
-                    .as("the agent's day counts every completed call of account %s", user).isEqualTo(ended);
+                    .isEqualTo(2);
             assertThat(jdbc.queryForObject("SELECT total_calls FROM user_analytics WHERE user_id = ? AND hour IS NULL",
-                    Integer.class, user)).isEqualTo(ended);
+                    Integer.class, user)).isEqualTo(2);
             assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ?", Integer.class, user))
-                    .containsOnly(ended);
+                    .containsOnly(2);
             assertThat(triggerErrors(user)).isZero();
+        }
+    }
+
+    /**
+     * A lock the commit-time rollup cannot get in time (here the transaction's lock_timeout; a deadlock alike)
+     * fails the commit and rolls the whole transaction back, the call's end with it, so its writer applies it
+     * again; it is not logged and committed without the call's figures.
+     */
+    @Test
+    void aLockFailureInTheCommitTimeRollupRollsTheWholeTransactionBack() throws Exception {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+        UUID call = fixtures.call(user, agent, "in_progress", CALL_TIME);
+        Session account = session();
+        Session batch = session();
+        account.run(connection -> lockAccount(connection, user)).get(5, TimeUnit.SECONDS);
+
+        batch.run(connection -> {
+            try (var statement = connection.createStatement()) {
+                statement.execute("SET LOCAL lock_timeout = '200ms'");
+            }
+            endCall(connection, call);
+        }).get(5, TimeUnit.SECONDS);
+        Future<Void> batchCommits = batch.run(Connection::commit);
+
+        assertThat(outcome(batchCommits)).isEqualTo("55P03");
+        account.run(Connection::commit).get(5, TimeUnit.SECONDS);
+        assertThat(jdbc.queryForObject("SELECT status FROM calls WHERE id = ?", String.class, call)).isEqualTo("in_progress");
+        assertThat(jdbc.queryForList("SELECT total_calls FROM agent_analytics WHERE agent_id = ?", Integer.class, agent))
+                .isEmpty();
+        assertThat(triggerErrors(user)).isZero();
+    }
+
+    private static void lockAccount(Connection connection, UUID user) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT lock_account_analytics(?)::text")) {
+            lock.setObject(1, user);
+            lock.executeQuery().close();
         }
     }
 

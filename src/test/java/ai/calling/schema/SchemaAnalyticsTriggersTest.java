@@ -363,6 +363,125 @@ class SchemaAnalyticsTriggersTest {
                 .containsEntry("hot_leads", 1).containsEntry("pricing_clicks", 1);
     }
 
+    /**
+     * One transaction ends calls of two accounts, three agents (one with a row of the day already, two
+     * without) on two days, one statement per call as Hibernate writes them: nothing is rolled up before its
+     * commit, and at the commit every figure equals a recomputation from the calls (repair_analytics_day).
+     * A commit-time rollup that re-summed an account's day in the statement that also moved other agents'
+     * rows by their differences counted those rows twice.
+     */
+    @Test
+    void aTransactionsCallEndsAreRolledUpAtItsCommitExactlyAsARecomputation() {
+        UUID first = fixtures.user();
+        UUID second = fixtures.user();
+        UUID withRow = fixtures.agent(first);
+        UUID withoutRow = fixtures.agent(first);
+        UUID ofSecond = fixtures.agent(second);
+        fixtures.complete(fixtures.call(first, withRow, "in_progress", CALL_TIME), 1, 1);
+        List<UUID> ending = new ArrayList<>();
+        for (UUID[] accountAgent : new UUID[][] {{first, withRow}, {first, withoutRow}, {second, ofSecond}}) {
+            for (OffsetDateTime at : List.of(CALL_TIME, CALL_TIME, CALL_TIME.plusDays(1))) {
+                ending.add(fixtures.call(accountAgent[0], accountAgent[1], "in_progress", at));
+            }
+        }
+        String figures = "SELECT agent_id, date, total_calls, successful_calls, failed_calls, total_duration_minutes, "
+                + "credits_used FROM agent_analytics WHERE user_id IN (?, ?) ORDER BY agent_id, date";
+        List<Map<String, Object>> before = jdbc.queryForList(figures, first, second);
+
+        transactions.executeWithoutResult(status -> {
+            for (int i = 0; i < ending.size(); i++) {
+                jdbc.update("UPDATE calls SET status = ?, duration_minutes = ?, credits_used = ?, updated_at = now() "
+                        + "WHERE id = ?", i % 3 == 2 ? "failed" : "completed", i + 1, 2 * i + 1, ending.get(i));
+            }
+            assertThat(jdbc.queryForList(figures, first, second)).as("nothing is rolled up before the commit")
+                    .isEqualTo(before);
+        });
+
+        Map<String, List<Map<String, Object>>> rolledUp = analyticsOf(first, second);
+        assertThat(rolledUp.get("agents")).hasSize(6);
+        assertThat(jdbc.queryForObject("SELECT sum(total_calls)::int FROM agent_analytics WHERE user_id IN (?, ?)",
+                Integer.class, first, second)).isEqualTo(10);
+        for (UUID user : List.of(first, second)) {
+            for (LocalDate day : List.of(CALL_DAY, CALL_DAY.plusDays(1))) {
+                jdbc.queryForList("SELECT repair_analytics_day(?, ?)::text", user, day);
+            }
+        }
+        assertThat(rolledUp).isEqualTo(analyticsOf(first, second));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM trigger_error_log WHERE error_context ->> 'user_id' IN (?, ?)",
+                Long.class, first.toString(), second.toString())).isZero();
+    }
+
+    /**
+     * A transaction that ends more calls than the commit-time list holds (a bulk update of 1,200 calls in one
+     * statement) rolls the rest up as they end: every call is counted once.
+     */
+    @Test
+    void aBulkUpdateEndingMoreCallsThanTheListHoldsCountsEveryCallOnce() {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+        jdbc.update("""
+                INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, status, created_at)
+                SELECT ?, ?, 'bulk-' || n || '-' || ?, '+14155550100', 'in_progress', ?
+                  FROM generate_series(1, 1200) AS n""", user, agent, agent.toString(), CALL_TIME);
+
+        jdbc.update("UPDATE calls SET status = 'failed', duration_minutes = 1, credits_used = 2 WHERE agent_id = ?", agent);
+
+        assertThat(agentDay(agent)).containsEntry("total_calls", 1200).containsEntry("failed_calls", 1200)
+                .containsEntry("credits_used", 2400);
+        assertThat(jdbc.queryForObject("SELECT total_calls FROM user_analytics WHERE user_id = ? AND hour IS NULL",
+                Integer.class, user)).isEqualTo(1200);
+        assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ?", Integer.class, user))
+                .containsExactly(1200, 1200, 1200);
+    }
+
+    /**
+     * A call end undone by a rolled-back savepoint is not counted (its place in the commit-time list goes with
+     * it), and a call that ends twice in one transaction (ended, reopened, ended again) is counted once, with
+     * its figures as they are at the commit.
+     */
+    @Test
+    void aCallEndUndoneByASavepointIsNotCountedAndACallEndedTwiceInATransactionCountsOnce() {
+        UUID user = fixtures.user();
+        UUID agent = fixtures.agent(user);
+        UUID kept = fixtures.call(user, agent, "in_progress", CALL_TIME);
+        UUID undone = fixtures.call(user, agent, "in_progress", CALL_TIME);
+        UUID twice = fixtures.call(user, agent, "in_progress", CALL_TIME);
+
+        transactions.executeWithoutResult(status -> {
+            fixtures.complete(kept, 2, 2);
+            jdbc.execute("SAVEPOINT before_undone");
+            fixtures.complete(undone, 5, 5);
+            jdbc.execute("ROLLBACK TO SAVEPOINT before_undone");
+            fixtures.complete(twice, 3, 3);
+            jdbc.update("UPDATE calls SET status = 'in_progress' WHERE id = ?", twice);
+            jdbc.update("UPDATE calls SET status = 'failed', duration_minutes = 4, credits_used = 4 WHERE id = ?", twice);
+        });
+
+        assertThat(jdbc.queryForObject("SELECT status FROM calls WHERE id = ?", String.class, undone)).isEqualTo("in_progress");
+        assertThat(agentDay(agent)).containsEntry("total_calls", 2).containsEntry("successful_calls", 1)
+                .containsEntry("failed_calls", 1).containsEntry("credits_used", 6);
+        assertThat(jdbc.queryForList("SELECT total_calls FROM call_analytics_cache WHERE user_id = ?", Integer.class, user))
+                .containsExactly(2, 2, 2);
+    }
+
+    /** The call figures of the accounts' agent rows, day rows and call analytics cache rows, in key order. */
+    private Map<String, List<Map<String, Object>>> analyticsOf(UUID first, UUID second) {
+        return Map.of(
+                "agents", jdbc.queryForList("SELECT agent_id, date, total_calls, successful_calls, failed_calls, "
+                        + "total_duration_minutes, credits_used FROM agent_analytics WHERE user_id IN (?, ?) "
+                        + "ORDER BY agent_id, date", first, second),
+                "days", jdbc.queryForList("SELECT user_id, date, total_calls, successful_calls, failed_calls, "
+                        + "total_duration_minutes, credits_used FROM user_analytics WHERE user_id IN (?, ?) AND hour IS NULL "
+                        + "ORDER BY user_id, date", first, second),
+                "dailies", jdbc.queryForList("SELECT user_id, date, total_calls, successful_calls, failed_calls, "
+                        + "total_duration_minutes, credits_used FROM user_daily_analytics WHERE user_id IN (?, ?) "
+                        + "ORDER BY user_id, date", first, second),
+                "periods", jdbc.queryForList("SELECT user_id, date_period, period_type, total_calls, successful_calls, "
+                        + "failed_calls, missed_calls, connection_rate, total_call_duration, average_call_duration, "
+                        + "inbound_calls, outbound_calls FROM call_analytics_cache WHERE user_id IN (?, ?) "
+                        + "ORDER BY user_id, date_period, period_type", first, second));
+    }
+
     /** Runs the write in a transaction of its own in which the named trigger fails (and is logged). */
     private void withTriggerFailing(String trigger, Runnable write) {
         transactions.executeWithoutResult(status -> {
