@@ -139,6 +139,10 @@ DECLARE
     err_state TEXT;
     err_context TEXT;
 BEGIN
+    IF current_setting('analytics.days_moved_by_call_ends', true) = 'on' THEN
+        -- roll_up_call_ends moves the accounts' days itself, in one statement per table
+        RETURN NULL;
+    END IF;
     BEGIN
         PERFORM raise_if_trigger_failure_simulated(TG_NAME);
         IF TG_OP = 'UPDATE'
@@ -267,29 +271,49 @@ $$ LANGUAGE plpgsql;
 -- then period rows, each in key order.
 CREATE OR REPLACE FUNCTION roll_up_call_ends(p_calls UUID[], p_operations TEXT[]) RETURNS void AS $$
 DECLARE
+    ended calls[];
     account_day RECORD;
     account UUID;
     err_message TEXT;
     err_state TEXT;
     err_context TEXT;
 BEGIN
+    -- the calls read once, by primary key: a condition on status here let the planner scan every
+    -- completed call through idx_calls_status (its generic plan, made while few calls had ended)
+    SELECT array_agg(c ORDER BY c.id) INTO ended
+      FROM calls c
+     WHERE c.id = ANY(p_calls);
+    ended := ARRAY(SELECT c FROM unnest(ended) AS c WHERE c.status IN ('completed', 'failed'));
+    IF cardinality(ended) = 0 THEN
+        RETURN;
+    END IF;
     BEGIN
         PERFORM raise_if_trigger_failure_simulated('trg_calls_daily_analytics');
+        FOR account IN SELECT DISTINCT c.user_id FROM unnest(ended) AS c ORDER BY 1 LOOP
+            PERFORM lock_account_analytics(account);
+        END LOOP;
+        -- a day row that is missing is created and re-summed from the agents (lock_user_analytics_day)
+        -- before the calls' figures are added to it
         FOR account_day IN SELECT DISTINCT c.user_id, analytics_day(c.created_at) AS day
-                             FROM calls c
-                            WHERE c.id = ANY(p_calls) AND c.status IN ('completed', 'failed')
+                             FROM unnest(ended) AS c
+                            WHERE NOT EXISTS (SELECT 1 FROM user_analytics ua
+                                               WHERE ua.user_id = c.user_id AND ua.date = analytics_day(c.created_at)
+                                                 AND ua.hour IS NULL)
+                               OR NOT EXISTS (SELECT 1 FROM user_daily_analytics uda
+                                               WHERE uda.user_id = c.user_id AND uda.date = analytics_day(c.created_at))
                             ORDER BY 1, 2 LOOP
             PERFORM lock_user_analytics_day(account_day.user_id, account_day.day);
         END LOOP;
-        -- An agent's first row of the day is created empty first, and then every row moves by the calls'
-        -- figures in one UPDATE: trg_user_daily_rollup fires after the whole statement, so an INSERT's
-        -- re-sum of the account's day in the same statement as other rows' differences would count those
-        -- rows twice.
+        -- An agent's first row of the day is created empty first (its INSERT re-sums the account's day,
+        -- which the figures below then move): trg_user_daily_rollup fires after a whole statement, so an
+        -- INSERT's re-sum in the statement that also moves other agents' rows would count those twice.
         INSERT INTO agent_analytics (agent_id, user_id, date)
         SELECT DISTINCT c.agent_id, c.user_id, analytics_day(c.created_at)
-          FROM calls c
-         WHERE c.id = ANY(p_calls) AND c.status IN ('completed', 'failed')
+          FROM unnest(ended) AS c
         ON CONFLICT (agent_id, user_id, date) DO NOTHING;
+        -- the agents' rows move by the calls' figures; the accounts' days move by the same sums below, in
+        -- one statement per table, instead of two UPDATEs per agent row in trg_user_daily_rollup
+        PERFORM set_config('analytics.days_moved_by_call_ends', 'on', true);
         UPDATE agent_analytics aa SET
             total_calls            = aa.total_calls + v.total,
             successful_calls       = aa.successful_calls + v.completed,
@@ -300,10 +324,45 @@ BEGIN
                        count(*) FILTER (WHERE c.status = 'completed') AS completed,
                        count(*) FILTER (WHERE c.status = 'failed') AS failed,
                        sum(c.duration_minutes) AS duration, sum(c.credits_used) AS credits
-                  FROM calls c
-                 WHERE c.id = ANY(p_calls) AND c.status IN ('completed', 'failed')
+                  FROM unnest(ended) AS c
                  GROUP BY c.agent_id, c.user_id, analytics_day(c.created_at)) v
          WHERE aa.agent_id = v.agent_id AND aa.user_id = v.user_id AND aa.date = v.day;
+        PERFORM set_config('analytics.days_moved_by_call_ends', '', true);
+        BEGIN
+            PERFORM raise_if_trigger_failure_simulated('trg_user_daily_rollup');
+            WITH days AS (
+                SELECT c.user_id, analytics_day(c.created_at) AS day, count(*) AS total,
+                       count(*) FILTER (WHERE c.status = 'completed') AS completed,
+                       count(*) FILTER (WHERE c.status = 'failed') AS failed,
+                       sum(c.duration_minutes) AS duration, sum(c.credits_used) AS credits
+                  FROM unnest(ended) AS c
+                 GROUP BY c.user_id, analytics_day(c.created_at)),
+            account_days AS (
+                UPDATE user_analytics ua SET
+                    total_calls            = ua.total_calls + d.total,
+                    successful_calls       = ua.successful_calls + d.completed,
+                    failed_calls           = ua.failed_calls + d.failed,
+                    total_duration_minutes = ua.total_duration_minutes + d.duration,
+                    credits_used           = ua.credits_used + d.credits
+                  FROM days d
+                 WHERE ua.user_id = d.user_id AND ua.date = d.day AND ua.hour IS NULL)
+            UPDATE user_daily_analytics uda SET
+                total_calls            = uda.total_calls + d.total,
+                successful_calls       = uda.successful_calls + d.completed,
+                failed_calls           = uda.failed_calls + d.failed,
+                total_duration_minutes = uda.total_duration_minutes + d.duration,
+                credits_used           = uda.credits_used + d.credits
+              FROM days d
+             WHERE uda.user_id = d.user_id AND uda.date = d.day;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS err_message = MESSAGE_TEXT, err_state = RETURNED_SQLSTATE,
+                                    err_context = PG_EXCEPTION_CONTEXT;
+            FOR account_day IN SELECT DISTINCT c.user_id, analytics_day(c.created_at) AS day
+                                 FROM unnest(ended) AS c ORDER BY 1, 2 LOOP
+                PERFORM log_trigger_error('trg_user_daily_rollup', 'agent_analytics', 'UPDATE', err_message, err_state,
+                    jsonb_build_object('user_id', account_day.user_id, 'date', account_day.day, 'context', err_context));
+            END LOOP;
+        END;
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS err_message = MESSAGE_TEXT, err_state = RETURNED_SQLSTATE,
                                 err_context = PG_EXCEPTION_CONTEXT;
@@ -313,9 +372,7 @@ BEGIN
     BEGIN
         PERFORM raise_if_trigger_failure_simulated('trigger_calls_update_analytics_cache');
         -- held already unless the part above failed (its locks went with its block)
-        FOR account IN SELECT DISTINCT c.user_id FROM calls c
-                        WHERE c.id = ANY(p_calls) AND c.status IN ('completed', 'failed')
-                        ORDER BY 1 LOOP
+        FOR account IN SELECT DISTINCT c.user_id FROM unnest(ended) AS c ORDER BY 1 LOOP
             PERFORM lock_account_analytics(account);
         END LOOP;
         INSERT INTO call_analytics_cache AS cac (
@@ -327,9 +384,8 @@ BEGIN
                percentage(count(*) FILTER (WHERE c.status = 'completed'), count(*)),
                sum(c.duration_minutes), round(sum(c.duration_minutes)::numeric / count(*), 2),
                count(*) FILTER (WHERE c.lead_type = 'inbound'), count(*) FILTER (WHERE c.lead_type = 'outbound')
-          FROM calls c
+          FROM unnest(ended) AS c
          CROSS JOIN unnest(ARRAY['daily', 'weekly', 'monthly']) AS p(period_type)
-         WHERE c.id = ANY(p_calls) AND c.status IN ('completed', 'failed')
          GROUP BY c.user_id, call_analytics_period_start(analytics_day(c.created_at), p.period_type), p.period_type
          ORDER BY 1, 2, 3
         ON CONFLICT (user_id, date_period, period_type) DO UPDATE SET
