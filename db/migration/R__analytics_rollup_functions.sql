@@ -216,7 +216,8 @@ BEGIN
     queued := COALESCE(current_setting('analytics.ended_calls', true), '');
     IF octet_length(queued) < 40000 THEN
         PERFORM set_config('analytics.ended_calls', queued || left(TG_OP, 1) || NEW.id::text || ',', true);
-    ELSE
+    ELSIF strpos(queued, NEW.id::text) = 0 THEN
+        -- (a call in the list that ends again is counted at the commit, once)
         PERFORM roll_up_call_ends(ARRAY[NEW.id], ARRAY[TG_OP]);
     END IF;
     RETURN NULL;
@@ -293,16 +294,17 @@ BEGIN
             PERFORM lock_account_analytics(account);
         END LOOP;
         -- a day row that is missing is created and re-summed from the agents (lock_user_analytics_day)
-        -- before the calls' figures are added to it
+        -- before the calls' figures are added to it; each (account, day) looked up by its key (one query
+        -- with NOT EXISTS ... OR NOT EXISTS read both day tables whole while they held some thousand rows)
         FOR account_day IN SELECT DISTINCT c.user_id, analytics_day(c.created_at) AS day
                              FROM unnest(ended) AS c
-                            WHERE NOT EXISTS (SELECT 1 FROM user_analytics ua
-                                               WHERE ua.user_id = c.user_id AND ua.date = analytics_day(c.created_at)
-                                                 AND ua.hour IS NULL)
-                               OR NOT EXISTS (SELECT 1 FROM user_daily_analytics uda
-                                               WHERE uda.user_id = c.user_id AND uda.date = analytics_day(c.created_at))
                             ORDER BY 1, 2 LOOP
-            PERFORM lock_user_analytics_day(account_day.user_id, account_day.day);
+            IF NOT EXISTS (SELECT 1 FROM user_analytics
+                            WHERE user_id = account_day.user_id AND date = account_day.day AND hour IS NULL)
+               OR NOT EXISTS (SELECT 1 FROM user_daily_analytics
+                               WHERE user_id = account_day.user_id AND date = account_day.day) THEN
+                PERFORM lock_user_analytics_day(account_day.user_id, account_day.day);
+            END IF;
         END LOOP;
         -- An agent's first row of the day is created empty first (its INSERT re-sums the account's day,
         -- which the figures below then move): trg_user_daily_rollup fires after a whole statement, so an
@@ -408,7 +410,11 @@ BEGIN
             err_message, err_state, err_context);
     END;
 END;
-$$ LANGUAGE plpgsql;
+$$ LANGUAGE plpgsql
+-- A transaction's calls are few, the rows they move are found by key: nested loops over the tables'
+-- unique indexes. Left to its estimates (100 rows for any unnest), the planner hashed whole day tables of
+-- some thousand rows to move a few of them.
+SET enable_hashjoin = off SET enable_mergejoin = off;
 
 -- A day's lead figures of one agent recomputed from its individual analyses (V16); the account's day
 -- rows are locked before the agent row.

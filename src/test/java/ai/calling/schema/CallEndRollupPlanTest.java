@@ -2,6 +2,8 @@ package ai.calling.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,68 @@ class CallEndRollupPlanTest {
                 connection.destroy();
             }
         }
+    }
+
+    /**
+     * The accounts' day rows are found by key however many days the tables hold: with thousands of day rows
+     * the first version hashed both day tables whole, once to find the missing rows and once more to move
+     * the rest, on every commit that ended calls.
+     */
+    @Test
+    void theRollupFindsTheAccountsDayRowsByKeyInTablesOfThousandsOfDays() {
+        TestDatabase server = TestDatabase.get();
+        try (ScratchDatabase database = server.scratchDatabase("call_end_rollup_days")) {
+            SingleConnectionDataSource connection = database.migratedSingleConnection();
+            try {
+                JdbcTemplate jdbc = new JdbcTemplate(connection);
+                TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(connection));
+                SchemaFixtures fixtures = new SchemaFixtures(jdbc);
+                List<UUID[]> accounts = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    UUID user = fixtures.user();
+                    accounts.add(new UUID[] {user, fixtures.agent(user)});
+                }
+                // 400 earlier days of each account in both day tables
+                jdbc.update("""
+                        INSERT INTO user_analytics (user_id, date, hour, total_calls)
+                        SELECT u.id, DATE '2025-01-01' + d, NULL, 1 FROM users u, generate_series(0, 399) d""");
+                jdbc.update("""
+                        INSERT INTO user_daily_analytics (user_id, date, total_calls)
+                        SELECT u.id, DATE '2025-01-01' + d, 1 FROM users u, generate_series(0, 399) d""");
+                List<UUID> ending = new ArrayList<>();
+                for (UUID[] account : accounts) {
+                    for (int i = 0; i < 3; i++) {
+                        ending.add(fixtures.call(account[0], account[1], "in_progress", SchemaAnalyticsTriggersTest.CALL_TIME));
+                    }
+                }
+                // every account's day of the calls exists already, as it does after its first call of the day
+                transactions.executeWithoutResult(status -> accounts.forEach(account ->
+                        jdbc.queryForList("SELECT lock_user_analytics_day(?, ?)::text", account[0],
+                                SchemaAnalyticsTriggersTest.CALL_DAY)));
+                jdbc.execute("ANALYZE user_analytics");
+                jdbc.execute("ANALYZE user_daily_analytics");
+
+                long read = transactions.execute(status -> {
+                    long before = dayRowsRead(jdbc);
+                    ending.forEach(call -> fixtures.complete(call, 1, 1));
+                    jdbc.execute("SET CONSTRAINTS ALL IMMEDIATE");
+                    return dayRowsRead(jdbc) - before;
+                });
+
+                assertThat(jdbc.queryForObject("SELECT sum(total_calls)::int FROM user_daily_analytics WHERE date = ?",
+                        Integer.class, SchemaAnalyticsTriggersTest.CALL_DAY)).isEqualTo(90);
+                assertThat(read).as("day rows read to roll up 90 calls of 30 accounts' one day").isLessThan(1_000);
+            } finally {
+                connection.destroy();
+            }
+        }
+    }
+
+    /** Rows of the two day tables read by this transaction so far, by scans and through indexes. */
+    private static long dayRowsRead(JdbcTemplate jdbc) {
+        return jdbc.queryForObject("""
+                SELECT sum(COALESCE(seq_tup_read, 0) + COALESCE(idx_tup_fetch, 0))::bigint FROM pg_stat_xact_user_tables
+                 WHERE relname IN ('user_analytics', 'user_daily_analytics')""", Long.class);
     }
 
     /** Rows of calls fetched through its indexes by this transaction so far (pg_stat_xact_*: its own counts). */

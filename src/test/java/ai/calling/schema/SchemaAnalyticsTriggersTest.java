@@ -413,7 +413,8 @@ class SchemaAnalyticsTriggersTest {
 
     /**
      * A transaction that ends more calls than the commit-time list holds (a bulk update of 1,200 calls in one
-     * statement) rolls the rest up as they end: every call is counted once.
+     * statement) rolls the rest up as they end: every call is counted once, also one of the list that is
+     * reopened and ends again after the list is full.
      */
     @Test
     void aBulkUpdateEndingMoreCallsThanTheListHoldsCountsEveryCallOnce() {
@@ -424,7 +425,16 @@ class SchemaAnalyticsTriggersTest {
                 SELECT ?, ?, 'bulk-' || n || '-' || ?, '+14155550100', 'in_progress', ?
                   FROM generate_series(1, 1200) AS n""", user, agent, agent.toString(), CALL_TIME);
 
-        jdbc.update("UPDATE calls SET status = 'failed', duration_minutes = 1, credits_used = 2 WHERE agent_id = ?", agent);
+        UUID reopened = jdbc.queryForObject("SELECT id FROM calls WHERE agent_id = ? ORDER BY id LIMIT 1", UUID.class, agent);
+
+        transactions.executeWithoutResult(status -> {
+            jdbc.update("UPDATE calls SET status = 'failed', duration_minutes = 1, credits_used = 2 WHERE id = ?", reopened);
+            jdbc.update("UPDATE calls SET status = 'failed', duration_minutes = 1, credits_used = 2 "
+                    + "WHERE agent_id = ? AND status = 'in_progress'", agent);
+            // the first call of the list ends again after the list is full: counted once, at the commit
+            jdbc.update("UPDATE calls SET status = 'in_progress' WHERE id = ?", reopened);
+            jdbc.update("UPDATE calls SET status = 'failed' WHERE id = ?", reopened);
+        });
 
         assertThat(agentDay(agent)).containsEntry("total_calls", 1200).containsEntry("failed_calls", 1200)
                 .containsEntry("credits_used", 2400);
