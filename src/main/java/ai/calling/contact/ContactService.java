@@ -154,17 +154,9 @@ public class ContactService {
     /** Fills the contact's empty name, e-mail and company from a lead analysis; never overwrites a value. */
     @Transactional
     public void fillBlanks(UUID userId, String e164, String name, String email, String company) {
-        contacts.findByUserIdAndPhoneNumber(userId, e164).ifPresent(contact -> {
-            if (contact.getName() == null && name != null) {
-                contact.setName(cut(name));
-            }
-            if (contact.getEmail() == null && email != null && email.contains("@")) {
-                contact.setEmail(cut(email.toLowerCase()));
-            }
-            if (contact.getCompany() == null && company != null) {
-                contact.setCompany(cut(company));
-            }
-        });
+        connectionFailures.fillBlanks(userId, e164, name == null ? null : cut(name),
+                email != null && email.contains("@") ? cut(email.toLowerCase()) : null,
+                company == null ? null : cut(company));
     }
 
     private static String cut(String value) {

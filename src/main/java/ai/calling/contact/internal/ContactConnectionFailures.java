@@ -9,7 +9,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The webhook-facing writes on contacts, each a single race-free statement. */
+/** The writes on contacts of call processing (webhooks, lead analyses), each a single race-free statement. */
 @Repository
 public class ContactConnectionFailures {
 
@@ -17,6 +17,25 @@ public class ContactConnectionFailures {
 
     ContactConnectionFailures(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /**
+     * Fills the contact's empty name, e-mail and company, never overwriting a value (null leaves a field
+     * alone). One statement, so the row is locked where the caller writes it: a lead analysis writes it
+     * before its analytics, whose account lock then comes last, as in a webhook batch (decision 0057).
+     */
+    public void fillBlanks(UUID userId, String e164, String name, String email, String company) {
+        jdbc.sql("""
+                UPDATE contacts SET name = COALESCE(name, CAST(:name AS text)),
+                                    email = COALESCE(email, CAST(:email AS text)),
+                                    company = COALESCE(company, CAST(:company AS text))
+                 WHERE user_id = :user AND phone_number = :phone
+                   AND ((name IS NULL AND CAST(:name AS text) IS NOT NULL)
+                        OR (email IS NULL AND CAST(:email AS text) IS NOT NULL)
+                        OR (company IS NULL AND CAST(:company AS text) IS NOT NULL))""")
+                .param("name", name).param("email", email).param("company", company)
+                .param("user", userId).param("phone", e164)
+                .update();
     }
 
     /** A contact to find, or to create as auto-created by the webhook, remembering the call. */
