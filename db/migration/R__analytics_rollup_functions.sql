@@ -5,8 +5,8 @@
 -- Lock order. Every writer of an account's analytics first takes the account's analytics lock
 -- (lock_account_analytics, an advisory lock), then the account's day rows (user_analytics, hour NULL,
 -- then user_daily_analytics), then agent rows, then call_analytics_cache rows:
---   call ends, at commit: for each account in order, account -> day rows; then agent rows -> day rows
---                       again (trg_user_daily_rollup); then period rows (roll_up_call_ends)
+--   call ends, at commit: the accounts in order; then missing day rows created (lock_user_analytics_day),
+--                       agent rows, day rows, period rows (roll_up_call_ends)
 --   a lead analysis:    account -> day rows -> agent row (refresh_agent_daily_lead_metrics) -> day rows
 --   a repair:           account -> day rows -> agent rows -> day rows -> period rows
 -- Before, a call's end took the agent row first and the day rows in its rollup, a lead analysis the
@@ -265,11 +265,11 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
--- Rolls up calls that have ended: their agents' days (and through trg_user_daily_rollup their accounts'
--- days), then the three period rows of call_analytics_cache, each part in a block of its own (an
--- ordinary failure of one is logged per call and the other still counts the calls). Lock order as
--- every writer: each account's analytics lock and its day rows, accounts in order, then agent rows,
--- then period rows, each in key order.
+-- Rolls up calls that have ended: their agents' days and their accounts' days, then the three period
+-- rows of call_analytics_cache, each part in a block of its own (an ordinary failure of one is logged per
+-- call and the other still counts the calls; the accounts' days have a block of their own inside the
+-- first, logged as trg_user_daily_rollup). The accounts' analytics locks first, in account order, as
+-- every writer takes its account's lock first; then missing day rows, agent rows, day rows, period rows.
 CREATE OR REPLACE FUNCTION roll_up_call_ends(p_calls UUID[], p_operations TEXT[]) RETURNS void AS $$
 DECLARE
     ended calls[];
@@ -412,8 +412,8 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql
 -- A transaction's calls are few, the rows they move are found by key: nested loops over the tables'
--- unique indexes. Left to its estimates (100 rows for any unnest), the planner hashed whole day tables of
--- some thousand rows to move a few of them.
+-- unique indexes. Left to its costs, the planner hashed whole day tables of some thousand rows to move a
+-- few of them, even with the batch's size known.
 SET enable_hashjoin = off SET enable_mergejoin = off;
 
 -- A day's lead figures of one agent recomputed from its individual analyses (V16); the account's day

@@ -135,15 +135,15 @@ public class LeadAnalysisService {
                     "calls_count", String.valueOf(history.size()))), json);
 
             // the results are paid for: a write that lost a deadlock (the analytics triggers raise it again,
-            // decision 0054) is written again, not analysed again. The contact, transcript and job rows are
-            // written before the lead figures, whose trigger takes the account's analytics lock: so that lock
-            // comes last, as in a webhook batch, whose call ends take it at commit (decision 0057); the other
-            // way round, a batch holding the contact's row and this transaction holding the account waited
-            // for each other
+            // decision 0054) is written again, not analysed again. The rows a webhook batch also writes are
+            // taken in the batch's order (the transcript, the contact, the job) and before the lead figures,
+            // whose trigger takes the account's analytics lock: so that lock comes last, as in the batch, whose
+            // call ends take it at commit (decision 0057). In another order a batch and this transaction
+            // could each hold one of the rows the other wants.
             WRITE_RETRIES.invoke(() -> transactions.executeWithoutResult(status -> {
+                transcripts.markAnalysis(call.callId(), "completed");
                 contacts.normalise(call.phoneNumber()).ifPresent(e164 -> contacts.fillBlanks(call.userId(), e164,
                         individual.name(), individual.email(), individual.companyName()));
-                transcripts.markAnalysis(call.callId(), "completed");
                 jobs.done(job.id());
                 writer.individual(call.userId(), call.callId(), call.phoneNumber(), individual);
                 writer.lockLead(call.userId(), call.phoneNumber());
