@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -148,6 +149,22 @@ public final class TestDatabase {
         execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         execute("CREATE DATABASE " + name);
         return new ScratchDatabase(name);
+    }
+
+    /**
+     * Runs {@code test} on one connection to a scratch database of its own, migrated
+     * ({@link ScratchDatabase#migratedSingleConnection()}: what a test of cached plans needs); the connection
+     * is closed and the database dropped after, whatever the test did.
+     */
+    public void onOneMigratedConnection(String suffix, Consumer<SingleConnectionDataSource> test) {
+        try (ScratchDatabase database = scratchDatabase(suffix)) {
+            SingleConnectionDataSource connection = database.migratedSingleConnection();
+            try {
+                test.accept(connection);
+            } finally {
+                connection.destroy();
+            }
+        }
     }
 
     /** A database of {@link #scratchDatabase(String)}. */

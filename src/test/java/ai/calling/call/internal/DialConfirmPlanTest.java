@@ -11,11 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.support.TestDatabase;
-import ai.calling.support.TestDatabase.ScratchDatabase;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -31,37 +29,31 @@ class DialConfirmPlanTest {
 
     @Test
     void aConfirmationReadsItsCallByIdAfterTheTableGrewUnderAPlanCachedWhileItWasSmall() {
-        TestDatabase server = TestDatabase.get();
-        try (ScratchDatabase database = server.scratchDatabase("dial_confirm_plan")) {
-            SingleConnectionDataSource connection = database.migratedSingleConnection();
-            try {
-                JdbcTemplate jdbc = new JdbcTemplate(connection);
-                // nothing analyses calls during the test (on a server running autovacuum, an ANALYZE after the
-                // growth would replan the statement and hide what is tested)
-                jdbc.execute("ALTER TABLE calls SET (autovacuum_enabled = off)");
-                TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(connection));
-                CallDials dials = new CallDials(JdbcClient.create(connection), jdbc, JsonMapper.builder().build());
-                UUID user = UUID.randomUUID();
-                UUID agent = UUID.randomUUID();
-                jdbc.update("INSERT INTO users (id, email, name) VALUES (?, ?, 'Plan')", user, user + "@plan.test");
-                jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, 'bolna-plan', 'Agent')",
-                        agent, user);
-                for (int i = 0; i < 12; i++) {
-                    dialAndConfirm(transactions, jdbc, dials, user, agent);
-                }
-                // calls in progress: a statement ending 20,000 calls would update one analytics row 20,000 times
-                jdbc.update("""
-                        INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number)
-                        SELECT ?, ?, 'grown-' || g, '+14155550100' FROM generate_series(1, 20000) g""", user, agent);
-
-                Confirmation last = dialAndConfirm(transactions, jdbc, dials, user, agent);
-
-                assertThat(last.confirmed()).isTrue();
-                assertThat(last.sequentialScansOfCalls()).isZero();
-            } finally {
-                connection.destroy();
+        TestDatabase.get().onOneMigratedConnection("dial_confirm_plan", connection -> {
+            JdbcTemplate jdbc = new JdbcTemplate(connection);
+            // nothing analyses calls during the test (on a server running autovacuum, an ANALYZE after the
+            // growth would replan the statement and hide what is tested)
+            jdbc.execute("ALTER TABLE calls SET (autovacuum_enabled = off)");
+            TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(connection));
+            CallDials dials = new CallDials(JdbcClient.create(connection), jdbc, JsonMapper.builder().build());
+            UUID user = UUID.randomUUID();
+            UUID agent = UUID.randomUUID();
+            jdbc.update("INSERT INTO users (id, email, name) VALUES (?, ?, 'Plan')", user, user + "@plan.test");
+            jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, 'bolna-plan', 'Agent')",
+                    agent, user);
+            for (int i = 0; i < 12; i++) {
+                dialAndConfirm(transactions, jdbc, dials, user, agent);
             }
-        }
+            // calls in progress: a statement ending 20,000 calls would update one analytics row 20,000 times
+            jdbc.update("""
+                    INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number)
+                    SELECT ?, ?, 'grown-' || g, '+14155550100' FROM generate_series(1, 20000) g""", user, agent);
+
+            Confirmation last = dialAndConfirm(transactions, jdbc, dials, user, agent);
+
+            assertThat(last.confirmed()).isTrue();
+            assertThat(last.sequentialScansOfCalls()).isZero();
+        });
     }
 
     private static Confirmation dialAndConfirm(TransactionTemplate transactions, JdbcTemplate jdbc, CallDials dials,
