@@ -279,13 +279,13 @@ DECLARE
     err_state TEXT;
     err_context TEXT;
 BEGIN
-    -- the calls read once, by primary key: a condition on status here let the planner scan every
-    -- completed call through idx_calls_status (its generic plan, made while few calls had ended)
-    SELECT array_agg(c ORDER BY c.id) INTO ended
+    -- the calls read once, by primary key, their status filtered after: a condition on status in the
+    -- WHERE clause let the planner scan every completed call through idx_calls_status (its generic plan,
+    -- made while few calls had ended)
+    SELECT array_agg(c ORDER BY c.id) FILTER (WHERE c.status IN ('completed', 'failed')) INTO ended
       FROM calls c
      WHERE c.id = ANY(p_calls);
-    ended := ARRAY(SELECT c FROM unnest(ended) AS c WHERE c.status IN ('completed', 'failed'));
-    IF cardinality(ended) = 0 THEN
+    IF ended IS NULL THEN
         RETURN;
     END IF;
     BEGIN
