@@ -31,6 +31,7 @@ import ai.calling.billing.HoldQuota;
 import ai.calling.call.internal.CallDials;
 import ai.calling.call.internal.CallSlots;
 import ai.calling.common.ApiException;
+import ai.calling.common.Ids;
 import ai.calling.config.BolnaProperties;
 
 /**
@@ -116,7 +117,7 @@ public class Dialer implements SmartLifecycle {
         }
         List<RecordedDial> recorded = new ArrayList<>(count);
         for (DialRequest request : requests.subList(0, count)) {
-            UUID callId = UUID.randomUUID();
+            UUID callId = Ids.timeOrdered();
             recorded.add(new RecordedDial(callId, request, new CallRequest(agent.bolnaAgentId(), request.phoneNumber(),
                     agent.fromPhoneNumber(), request.userData(), callId)));
         }

@@ -209,6 +209,8 @@ class MoneySafeDialingTest {
         assertThat(BOLNA.findAll(postRequestedFor(urlPathEqualTo("/call")))).hasSize(1);
 
         String callId = first.json().path("id").asString();
+        assertThat(UUID.fromString(callId).version()).as("a recorded dial's id is time-ordered (decision 0059)")
+                .isEqualTo(7);
         String execution = "exec-" + UUID.randomUUID();
         webhook(event(execution, callId, "in-progress", "null"));
         webhook(event(execution, callId, "completed", "\"61\""));

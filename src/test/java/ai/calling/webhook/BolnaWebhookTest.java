@@ -239,6 +239,11 @@ class BolnaWebhookTest {
 
         assertThat(call(execution)).containsEntry("lead_type", "inbound").containsEntry("phone_number", "+14155550111")
                 .containsEntry("status", "completed").containsEntry("credits_used", 2);
+        // the rows written at the highest rate take time-ordered ids (decision 0059): the call created for the
+        // event, its transcript and the stored delivery
+        assertThat(List.of(call(execution).get("id"), call(execution).get("transcript_id"),
+                jdbc.queryForObject("SELECT id FROM bolna_webhook_events WHERE execution_id = ?", UUID.class, execution)))
+                .allSatisfy(id -> assertThat(((UUID) id).version()).isEqualTo(7));
         String stranger = event("exec-" + UUID.randomUUID(), "ringing", 0, "").replace(bolnaAgent, "bolna-unknown");
         assertThat(post(stranger).status()).isEqualTo(200);
         assertThat(jdbc.queryForObject("SELECT state FROM bolna_webhook_events WHERE bolna_agent_id = 'bolna-unknown' "

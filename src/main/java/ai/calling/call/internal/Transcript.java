@@ -7,14 +7,13 @@ import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.CreationTimestamp;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.UpdateTimestamp;
+import org.hibernate.annotations.UuidGenerator;
 import org.hibernate.type.SqlTypes;
 
 /** The text of one call, with its turns, and where its lead analysis stands. */
@@ -23,7 +22,8 @@ import org.hibernate.type.SqlTypes;
 public class Transcript {
 
     @Id
-    @GeneratedValue(strategy = GenerationType.UUID)
+    // time-ordered: new rows append to the primary key's index (decision 0059)
+    @UuidGenerator(style = UuidGenerator.Style.VERSION_7)
     private UUID id;
 
     @Column(nullable = false, updatable = false)

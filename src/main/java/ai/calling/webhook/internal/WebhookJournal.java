@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.common.ApiException;
+import ai.calling.common.Ids;
 
 /**
  * Stores webhook deliveries with group commit: request threads hand their delivery to one writer
@@ -66,7 +67,7 @@ public class WebhookJournal implements SmartLifecycle {
      * (the caller answers 5xx, so Bolna delivers it again).
      */
     public UUID append(String executionId, String bolnaAgentId, String status, String source, String payload) {
-        Pending pending = new Pending(UUID.randomUUID(), executionId, bolnaAgentId, status, source, payload,
+        Pending pending = new Pending(Ids.timeOrdered(), executionId, bolnaAgentId, status, source, payload,
                 new CompletableFuture<>());
         try {
             if (!queue.offer(pending, WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
