@@ -19,7 +19,7 @@ public final class Ids {
     private Ids() {
     }
 
-    /** A new version 7 UUID; ids made later in the same JVM sort after it. */
+    /** A new version 7 UUID; ids made later in the same JVM sort after it while the clock does not step back. */
     public static UUID timeOrdered() {
         return TIME_ORDERED.generate();
     }

@@ -17,9 +17,8 @@ import ai.calling.support.TestDatabase;
  * The commit-time rollup of call ends (roll_up_call_ends, decision 0057) reads a transaction's calls by
  * primary key however many calls have ended since its statements were first planned on the connection.
  * With a condition on status beside the ids, PostgreSQL's plan read the calls through idx_calls_status
- * (dropped since, V78) and filtered them by id: every completed call of the table, for every transaction
- * that ended a call (the statistics were taken while few calls had ended, so that index looked
- * selective). A database of its own,
+ * and filtered them by id: every completed call of the table, for every transaction that ended a call (the
+ * statistics were taken while few calls had ended, so that index looked selective). A database of its own,
  * one connection (PL/pgSQL keeps its plans per connection), 20,000 completed calls added between the first
  * rollups and the measured one, nothing analysing the table meanwhile.
  */
