@@ -2,8 +2,7 @@ package ai.calling.common;
 
 import java.util.UUID;
 
-import com.fasterxml.uuid.Generators;
-import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import org.hibernate.id.uuid.UuidVersion7Strategy;
 
 /**
  * Ids for the rows written at the highest rate (calls, webhook deliveries): version 7 UUIDs (RFC 9562),
@@ -11,16 +10,20 @@ import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
  * its primary-key index instead of on a random page of it, so a table of millions of rows takes its
  * inserts on a few pages that stay in memory, and fewer pages are written whole to the WAL after each
  * checkpoint (decision 0059). Unguessable enough for ids that every read checks against its tenant anyway.
+ * The generator is Hibernate's own, the one behind {@code @UuidGenerator(style = VERSION_7)} on the
+ * entities, so ids the code makes and ids Hibernate makes come from one sequence.
  */
 public final class Ids {
-
-    private static final TimeBasedEpochGenerator TIME_ORDERED = Generators.timeBasedEpochGenerator();
 
     private Ids() {
     }
 
-    /** A new version 7 UUID; ids made later in the same JVM sort after it while the clock does not step back. */
+    /**
+     * A new version 7 UUID; ids made later in the same JVM sort after it (when the clock has not moved on,
+     * or has stepped back, the last time is kept and the sequence after it counts up).
+     */
     public static UUID timeOrdered() {
-        return TIME_ORDERED.generate();
+        // the session is not read: the strategy keeps its state (time and sequence) in the instance
+        return UuidVersion7Strategy.INSTANCE.generateUuid(null);
     }
 }
