@@ -91,8 +91,7 @@ public class BolnaReconciliation {
         try {
             search = bolnaAgent == null ? Search.INCONCLUSIVE : findByAttempt(bolnaAgent, dial.callId());
             if (search.executionId() != null) {
-                webhooks.receiveAndProcess(bolna.fetchExecution(search.executionId()).json(), "reconciliation");
-                return true;
+                return applyFound(dial, search.executionId());
             }
         } catch (BolnaNotFound gone) {
             log.info("Bolna no longer knows agent {} of lost dial {}", bolnaAgent, dial.callId());
@@ -103,6 +102,20 @@ public class BolnaReconciliation {
         }
         return search.sawEverything() ? lifecycle.failNeverPlaced(dial.callId(), "Bolna never placed this dial")
                 : lifecycle.failUnreported(dial.callId(), "Bolna never confirmed this dial");
+    }
+
+    /**
+     * Applies the execution found among the agent's: the dial was placed. When Bolna then answers 404 for
+     * that execution (removed between the search and the fetch), the dial still counts as placed: failed
+     * as unreported, never as never placed, which would have a campaign call its recipient again.
+     */
+    private boolean applyFound(UnboundDial dial, String executionId) {
+        try {
+            webhooks.receiveAndProcess(bolna.fetchExecution(executionId).json(), "reconciliation");
+            return true;
+        } catch (BolnaNotFound gone) {
+            return lifecycle.failUnreported(dial.callId(), "Bolna no longer knows this dial's execution");
+        }
     }
 
     /** The execution among the agent's latest that carries this dial's attempt id, and whether all were seen. */

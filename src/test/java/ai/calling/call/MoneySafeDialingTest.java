@@ -348,6 +348,29 @@ class MoneySafeDialingTest {
     }
 
     @Test
+    void aLostDialFoundAmongTheExecutionsThatBolnaThenNoLongerKnowsCountsAsPlaced() {
+        String agent = agent(600);
+        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withStatus(503)));
+        Http.Response lost = dial(http, agent, null);
+        String callId = lost.json().path("id").asString();
+        String execution = "exec-" + UUID.randomUUID();
+        String bolnaAgent = http.get("/api/agents/" + agent, user.auth()).json().path("bolnaAgentId").asString();
+        BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + bolnaAgent + "/executions")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody("{\"has_more\":false,\"data\":["
+                        + event(execution, callId, "completed", "125") + "]}")));
+        // gone between the search and the fetch
+        BOLNA.stubFor(get(urlPathEqualTo("/executions/" + execution)).willReturn(aResponse().withStatus(404)));
+
+        reconciliation.reconcile();
+
+        JsonNode call = http.get("/api/calls/" + callId, user.auth()).json();
+        assertThat(call.path("status").asString()).isEqualTo("failed");
+        assertThat(call.path("hangupReason").asString()).as("found at Bolna: placed, so a campaign must not call again")
+                .isEqualTo("Bolna no longer knows this dial's execution");
+        assertThat(balance()).containsEntry("credits", 15).containsEntry("held", 0);
+    }
+
+    @Test
     void webhooksWithWhatPostgresCannotHoldAreStoredAppliedAndBilledWithinTheHold() {
         String agent = agent(300);
         List<String> calls = new ArrayList<>();
