@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonAlias;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.common.AdminAudit;
 import ai.calling.common.CurrentUser;
@@ -31,12 +32,15 @@ class AdminUserService {
     private final AdminAudit audit;
     private final CreditLedger ledger;
     private final PromptService prompts;
+    private final TransactionTemplate transactions;
 
-    AdminUserService(UserAdministration users, AdminAudit audit, CreditLedger ledger, PromptService prompts) {
+    AdminUserService(UserAdministration users, AdminAudit audit, CreditLedger ledger, PromptService prompts,
+            TransactionTemplate transactions) {
         this.users = users;
         this.audit = audit;
         this.ledger = ledger;
         this.prompts = prompts;
+        this.transactions = transactions;
     }
 
     AdminUserDetail get(UUID userId) {
@@ -47,13 +51,19 @@ class AdminUserService {
      * PATCH of an account: any of active, role and prompt ids, all or nothing. Each change is audited
      * as its own action (the same ones as the single-purpose endpoints).
      */
-    @Transactional
     AdminUserDetail update(CurrentUser actor, UUID userId, UserPatch patch, HttpServletRequest request) {
         if (patch.active() == null && patch.role() == null && patch.individualPromptId() == null
                 && patch.completePromptId() == null && patch.maxConcurrentCalls() == null) {
             throw ApiException.badRequest("Nothing to change: give active, role, individualPromptId, completePromptId "
                     + "or maxConcurrentCalls");
         }
+        // the new prompt ids are checked at OpenAI before the transaction opens (no provider call holds a connection)
+        prompts.checkUsable(PromptService.patched(null, patch.individualPromptId()),
+                PromptService.patched(null, patch.completePromptId()));
+        return transactions.execute(status -> applyUpdate(actor, userId, patch, request));
+    }
+
+    private AdminUserDetail applyUpdate(CurrentUser actor, UUID userId, UserPatch patch, HttpServletRequest request) {
         users.checkMayChange(actor, userId);
         if (patch.individualPromptId() != null || patch.completePromptId() != null) {
             prompts.patchForUser(actor, userId, patch.individualPromptId(), patch.completePromptId(), request);

@@ -3,6 +3,7 @@ package ai.calling.lead;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -13,7 +14,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.common.AdminAudit;
 import ai.calling.auth.UserAdministration;
@@ -31,20 +33,24 @@ import ai.calling.lead.internal.OpenAiAnalyzer.PromptCheck;
 @Service
 public class PromptService {
 
-    static final Pattern PROMPT_ID = Pattern.compile("^pmpt_[A-Za-z0-9_]+$");
+    /** At most 255 characters, as the columns hold: a longer id is refused before OpenAI is asked or a check cached. */
+    static final Pattern PROMPT_ID = Pattern.compile("^pmpt_[A-Za-z0-9_]{1,250}$");
 
     private final UserAdministration users;
     private final OpenAiAnalyzer openAi;
     private final OpenAiProperties properties;
     private final AdminAudit audit;
+    private final TransactionTemplate transactions;
     private final Cache<String, PromptCheck> checks = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(10))
             .maximumSize(10_000).build();
 
-    PromptService(UserAdministration users, OpenAiAnalyzer openAi, OpenAiProperties properties, AdminAudit audit) {
+    PromptService(UserAdministration users, OpenAiAnalyzer openAi, OpenAiProperties properties, AdminAudit audit,
+            TransactionTemplate transactions) {
         this.users = users;
         this.openAi = openAi;
         this.properties = properties;
         this.audit = audit;
+        this.transactions = transactions;
     }
 
     public Prompts prompts(UUID userId) {
@@ -58,38 +64,62 @@ public class PromptService {
         return checks.get(promptId, openAi::check);
     }
 
-    @Transactional
+    /** The user sets both prompts (null: the default); each id is checked at OpenAI first, outside any transaction. */
     public Prompts set(UUID userId, String individualPromptId, String completePromptId) {
-        requireUsable("individualPromptId", individualPromptId);
-        requireUsable("completePromptId", completePromptId);
+        checkUsable(individualPromptId, completePromptId);
         users.setPromptIds(userId, individualPromptId, completePromptId);
         return prompts(userId);
     }
 
-    /** An admin sets another user's prompts; audited in the same transaction. */
-    @Transactional
+    /**
+     * Checks prompt ids at OpenAI (null ones are skipped), caching each answer; 400 for a malformed id, 422 for
+     * one OpenAI refuses. Called before any transaction opens: OpenAI is never asked while a connection is held
+     * (an admin's all-or-nothing account change checks its ids with this first).
+     */
+    public void checkUsable(String individualPromptId, String completePromptId) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("OpenAI is asked about prompts outside transactions only");
+        }
+        requireUsable("individualPromptId", individualPromptId, true);
+        requireUsable("completePromptId", completePromptId, true);
+    }
+
+    /** An admin sets another user's prompts; the ids that change are checked first, then changed and audited in one transaction. */
     public Prompts setForUser(CurrentUser admin, UUID userId, String individualPromptId, String completePromptId,
             HttpServletRequest request) {
         if (!admin.isAdmin()) {
             throw ApiException.forbidden("Only admins manage other users' prompts");
         }
         users.checkMayChange(admin, userId);
-        PromptIds before = users.promptIds(userId);
-        Prompts after = set(userId, individualPromptId, completePromptId);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("individualFrom", before.individualPromptId());
-        details.put("individualTo", individualPromptId);
-        details.put("completeFrom", before.completePromptId());
-        details.put("completeTo", completePromptId);
-        audit.record(admin, "openai_prompts.changed", "user", userId.toString(), userId, details, request);
-        return after;
+        boolean inTransaction = TransactionSynchronizationManager.isActualTransactionActive();
+        if (!inTransaction) {
+            checkUsable(individualPromptId, completePromptId);
+        }
+        return transactions.execute(status -> {
+            PromptIds before = users.promptIds(userId);
+            // within a caller's transaction only what that caller checked beforehand (cached) is accepted
+            if (!Objects.equals(before.individualPromptId(), individualPromptId)) {
+                requireUsable("individualPromptId", individualPromptId, !inTransaction);
+            }
+            if (!Objects.equals(before.completePromptId(), completePromptId)) {
+                requireUsable("completePromptId", completePromptId, !inTransaction);
+            }
+            users.setPromptIds(userId, individualPromptId, completePromptId);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("individualFrom", before.individualPromptId());
+            details.put("individualTo", individualPromptId);
+            details.put("completeFrom", before.completePromptId());
+            details.put("completeTo", completePromptId);
+            audit.record(admin, "openai_prompts.changed", "user", userId.toString(), userId, details, request);
+            return prompts(userId);
+        });
     }
 
     /**
      * An admin changes some of another user's prompts (PATCH): null leaves a prompt as it is, a blank
-     * id sets it back to the system default.
+     * id sets it back to the system default. Inside a transaction (an account change), the ids given must
+     * have been checked with {@link #checkUsable} first.
      */
-    @Transactional
     public Prompts patchForUser(CurrentUser admin, UUID userId, String individualPromptId, String completePromptId,
             HttpServletRequest request) {
         PromptIds current = users.promptIds(userId);
@@ -97,7 +127,8 @@ public class PromptService {
                 patched(current.completePromptId(), completePromptId), request);
     }
 
-    private static String patched(String current, String requested) {
+    /** What a PATCH sets a prompt to: null leaves it, blank clears it, else the trimmed id. */
+    public static String patched(String current, String requested) {
         if (requested == null) {
             return current;
         }
@@ -111,12 +142,19 @@ public class PromptService {
         return prompts(userId);
     }
 
-    private void requireUsable(String field, String promptId) {
+    /**
+     * 400 for a malformed id, 422 for one OpenAI refuses; null passes. With {@code mayAsk} false only a
+     * cached answer counts (a caller's transaction is open): an id not checked beforehand is refused.
+     */
+    private void requireUsable(String field, String promptId, boolean mayAsk) {
         if (promptId == null) {
             return;
         }
         checkFormat(field, promptId);
-        PromptCheck check = checks.get(promptId, openAi::check);
+        PromptCheck check = mayAsk ? checks.get(promptId, openAi::check) : checks.getIfPresent(promptId);
+        if (check == null) {
+            throw new IllegalStateException(field + " was not checked at OpenAI before the transaction");
+        }
         if (!check.valid()) {
             throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "Unprocessable Content",
                     field + " is not usable at OpenAI: " + check.error());

@@ -293,6 +293,54 @@ class LeadAnalysisTest {
     }
 
     @Test
+    void anOverLongPromptIdIsRefusedBeforeOpenAiIsAsked() {
+        String longId = "pmpt_" + "a".repeat(251);
+        assertThat(http.post("/api/openai-prompts/validate", Map.of("promptId", longId), user.auth()).status())
+                .isEqualTo(400);
+        assertThat(http.put("/api/openai-prompts/my-prompts", Map.of("individualPromptId", longId), user.auth())
+                .status()).isEqualTo(400);
+        OPENAI.verify(0, postRequestedFor(urlPathEqualTo("/v1/responses")).withRequestBody(containing(longId)));
+    }
+
+    /**
+     * OpenAI answering slowly: while it is asked about a prompt id (the user's PUT, an admin's PATCH of the
+     * account), the server holds no transaction open.
+     */
+    @Test
+    void promptIdsAreCheckedAtOpenAiWithNoTransactionOpen() throws Exception {
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_slow"))
+                .willReturn(response("ok").withFixedDelay(1500)));
+        SignedIn admin = TestUsers.register(http);
+        jdbc.update("UPDATE users SET role = 'admin' WHERE id = ?", admin.id());
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try {
+            for (int round = 0; round < 2; round++) {
+                String promptId = "pmpt_slow_" + round;
+                var answer = client.submit(() -> round(promptId, admin));
+                Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !OPENAI.findAll(
+                        postRequestedFor(urlPathEqualTo("/v1/responses")).withRequestBody(containing(promptId))).isEmpty());
+                Thread.sleep(700);
+                assertThat(jdbc.queryForObject("""
+                        SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                           AND xact_start < now() - interval '500 milliseconds'""", Long.class))
+                        .as("transactions open while OpenAI answers").isZero();
+                assertThat(answer.get().status()).isEqualTo(200);
+            }
+        } finally {
+            client.shutdownNow();
+        }
+        assertThat(jdbc.queryForObject("SELECT openai_complete_prompt_id FROM users WHERE id = ?", String.class,
+                user.id())).isEqualTo("pmpt_slow_1");
+    }
+
+    /** Round 0: the user's own PUT; round 1: an admin's PATCH of the user's account. */
+    private Http.Response round(String promptId, SignedIn admin) {
+        return promptId.endsWith("0")
+                ? http.put("/api/openai-prompts/my-prompts", Map.of("individualPromptId", promptId), user.auth())
+                : http.patch("/api/admin/users/" + user.id(), Map.of("completePromptId", promptId), admin.auth());
+    }
+
+    @Test
     void promptIdsAreCheckedAgainstOpenAiBeforeTheyAreSaved() {
         OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_good"))
                 .willReturn(response("ok")));
