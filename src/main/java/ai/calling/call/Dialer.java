@@ -15,7 +15,6 @@ import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -168,8 +167,11 @@ public class Dialer implements SmartLifecycle {
                 dials.markUnconfirmed(lost);
                 dials.forget(gone);
             });
-        } catch (DataAccessException e) {
-            // recorded and held: a webhook or reconciliation settles each of them
+        } catch (RuntimeException e) {
+            // recorded and held: a webhook or reconciliation settles each of them. Any failure, not only
+            // the statements' (DataAccessException): no connection within the pool's timeout or a failed
+            // commit is a TransactionException, and an exception here would answer 5xx for a dial that
+            // may be ringing, inviting the client to dial again
             log.error("The outcomes of {} dials could not be recorded", sent.size(), e);
         }
         return sent;

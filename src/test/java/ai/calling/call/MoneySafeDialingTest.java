@@ -10,6 +10,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,12 +25,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.ResponseTransformerV2;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.Response;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.zaxxer.hikari.HikariDataSource;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -279,6 +284,59 @@ class MoneySafeDialingTest {
             client.shutdown();
         }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM calls WHERE user_id = ?", Long.class, user.id())).isOne();
+    }
+
+    /**
+     * Bolna placed the call, but its outcome cannot be recorded: no connection within the pool's timeout
+     * (a TransactionException, not a DataAccessException). The dial is answered 202 as recorded and held,
+     * never 5xx (a client would dial again), and a webhook with the attempt id settles it.
+     */
+    @Test
+    void aPlacedDialWhoseOutcomeCannotBeRecordedIsAnswered202AndSettledByItsWebhook() throws Exception {
+        String agent = agent(600);
+        String execution = "exec-" + UUID.randomUUID();
+        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withTransformers(HeldAnswer.NAME)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":\"queued\",\"execution_id\":\"" + execution + "\"}")));
+        HikariDataSource pool = context.getBean(DataSource.class).unwrap(HikariDataSource.class);
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        List<Connection> taken = new ArrayList<>();
+        try {
+            HELD.hold();
+            Future<Http.Response> answer = client.submit(() -> dial(http, agent, null));
+            String sent = HELD.arrived().get(5, TimeUnit.SECONDS);
+            String attempt = JSON.readTree(sent).path("user_data").path("call_attempt_id").asString();
+            while (pool.getHikariPoolMXBean().getIdleConnections() > 0
+                    || pool.getHikariPoolMXBean().getTotalConnections() < pool.getMaximumPoolSize()) {
+                taken.add(pool.getConnection());
+            }
+            HELD.release();
+            // the outcome's transaction waits for a connection until the pool's timeout, and fails
+            Thread.sleep(pool.getConnectionTimeout() + 500);
+            taken.forEach(MoneySafeDialingTest::close);
+            taken.clear();
+
+            Http.Response placed = answer.get(10, TimeUnit.SECONDS);
+            assertThat(placed.status()).as(placed.body()).isEqualTo(202);
+            assertThat(placed.json().path("dialStatus").asString()).isEqualTo("unconfirmed");
+            assertThat(balance()).containsEntry("held", 10);
+
+            webhook(event(execution, attempt, "completed", "61"));
+            assertThat(usage(attempt)).containsExactly(-2);
+            assertThat(balance()).containsEntry("credits", 13).containsEntry("held", 0);
+        } finally {
+            HELD.release();
+            taken.forEach(MoneySafeDialingTest::close);
+            client.shutdown();
+        }
+    }
+
+    private static void close(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
