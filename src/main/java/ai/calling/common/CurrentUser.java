@@ -13,8 +13,9 @@ import java.util.UUID;
  * @param sessionId the session the access token belongs to (null for an API key)
  * @param memberId  the account of the person (or of the API key's creator) acting
  * @param teamRole  the person's role in the workspace, read from the database on every request
+ * @param apiKeyId  the API key the request came with (null for a session)
  */
-public record CurrentUser(UUID id, String role, UUID sessionId, UUID memberId, TeamRole teamRole) {
+public record CurrentUser(UUID id, String role, UUID sessionId, UUID memberId, TeamRole teamRole, UUID apiKeyId) {
 
     public static final String USER = "user";
     public static final String ADMIN = "admin";
@@ -23,6 +24,11 @@ public record CurrentUser(UUID id, String role, UUID sessionId, UUID memberId, T
     /** The owner of a one-person workspace (jobs, bootstrap and tests acting for an account). */
     public CurrentUser(UUID id, String role, UUID sessionId) {
         this(id, role, sessionId, id, TeamRole.OWNER);
+    }
+
+    /** A caller signed in with a session (or acting without any credential: jobs, bootstrap). */
+    public CurrentUser(UUID id, String role, UUID sessionId, UUID memberId, TeamRole teamRole) {
+        this(id, role, sessionId, memberId, teamRole, null);
     }
 
     public boolean isAdmin() {

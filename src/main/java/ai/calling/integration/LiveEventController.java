@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import ai.calling.auth.Credentials.Credential;
 import ai.calling.common.CurrentUser;
 import ai.calling.integration.internal.LiveEventHub;
 
@@ -38,7 +39,7 @@ class LiveEventController {
     SseEmitter events(@AuthenticationPrincipal CurrentUser user,
             @Parameter(description = "the id of the last event received: the stream resumes after it (up to an hour back)")
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-        return hub.open(user.id(), parse(lastEventId));
+        return hub.open(Credential.of(user), parse(lastEventId));
     }
 
     private static UUID parse(String lastEventId) {

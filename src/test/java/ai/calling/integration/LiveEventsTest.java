@@ -126,6 +126,28 @@ class LiveEventsTest {
         }
     }
 
+    /**
+     * A stream is authenticated when it opens and checked again at each heartbeat (1 s here): revoking the API
+     * key it was opened with ends it, not the session's stream beside it; signing the session out ends that one.
+     */
+    @Test
+    void aStreamEndsWithinAHeartbeatOnceItsCredentialIsRevoked() throws Exception {
+        Http.Response created = http.post("/api/api-keys", Map.of("name", "stream"), user.auth());
+        String key = created.json().path("key").asString();
+        try (SseClient byKey = SseClient.open(port, key, null); SseClient bySession = open(user, null)) {
+            assertThat(http.delete("/api/api-keys/" + created.json().path("id").asString(), user.auth()).status())
+                    .isEqualTo(204);
+            assertThat(byKey.ended(Duration.ofSeconds(5))).as("the revoked key's stream ended").isTrue();
+            assertThat(bySession.ended(Duration.ofSeconds(2))).as("the session's stream goes on").isFalse();
+            String id = causeElsewhere(user, "call.completed");
+            assertThat(bySession.next().id()).isEqualTo(id);
+
+            assertThat(http.post("/api/auth/logout", Map.of(), user.auth()).status()).isEqualTo(204);
+            assertThat(bySession.ended(Duration.ofSeconds(5))).as("the signed-out session's stream ended").isTrue();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> hub.openStreams(user.id()) == 0);
+    }
+
     /** Writes an event as another instance's outbox does: the row and its NOTIFY in one transaction. */
     private String causeElsewhere(SignedIn tenant, String type) {
         return transactions.execute(status -> jdbc.queryForObject("""

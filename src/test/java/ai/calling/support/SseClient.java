@@ -98,6 +98,11 @@ public final class SseClient implements AutoCloseable {
         return false;
     }
 
+    /** Whether the server ended the stream within {@code wait} (its response finished). */
+    public boolean ended(Duration wait) throws InterruptedException {
+        return reader.join(wait);
+    }
+
     @Override
     public void close() {
         lines.close();

@@ -95,7 +95,8 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
                     ApiException.tooManyRequests("Too many requests with this API key; slow down", retryAfter));
             return;
         }
-        CurrentUser user = new CurrentUser(key.userId(), CurrentUser.USER, null, key.createdBy(), key.teamRole());
+        CurrentUser user = new CurrentUser(key.userId(), CurrentUser.USER, null, key.createdBy(), key.teamRole(),
+                key.keyId());
         SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken(user, null,
                 List.of(new SimpleGrantedAuthority("ROLE_USER"))));
         chain.doFilter(request, response);

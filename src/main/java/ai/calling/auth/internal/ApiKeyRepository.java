@@ -5,8 +5,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -58,6 +61,17 @@ public class ApiKeyRepository {
                         rs.getObject("created_by", UUID.class), rs.getString("team_role"), rs.getString("key_hash"),
                         instant(rs, "last_used_at")))
                 .optional();
+    }
+
+    /** Of these keys, the ones {@link #findUsable} would still accept (unrevoked, workspace and creator active). */
+    public Set<UUID> usable(Collection<UUID> keyIds) {
+        return new HashSet<>(jdbc.sql("""
+                SELECT k.id
+                  FROM api_keys k JOIN users u ON u.id = k.user_id
+                  JOIN team_members m ON m.user_id = k.created_by AND m.workspace_id = k.user_id
+                  JOIN users c ON c.id = k.created_by
+                 WHERE k.id = ANY(:ids) AND k.revoked_at IS NULL AND u.is_active AND c.is_active""")
+                .param("ids", keyIds.toArray(UUID[]::new)).query(UUID.class).list());
     }
 
     /** Records a use, unless one was recorded within the last minute (by any instance). */

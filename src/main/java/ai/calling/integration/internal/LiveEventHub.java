@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import ai.calling.auth.Credentials;
+import ai.calling.auth.Credentials.Credential;
 import ai.calling.common.ApiException;
 import ai.calling.config.LiveEventProperties;
 import ai.calling.integration.internal.OutboxStore.LiveEvent;
@@ -40,7 +43,9 @@ import ai.calling.integration.internal.OutboxStore.LiveEvent;
  * from the outbox for the tenant's streams here. A stream that resumes ({@code Last-Event-ID})
  * first gets the events after that one from the outbox, then the live ones; an event is never sent
  * twice on one stream. After the LISTEN connection is lost and back, every stream catches up from
- * the outbox. Idle streams get a heartbeat comment.
+ * the outbox. Idle streams get a heartbeat comment, and at each heartbeat every stream's credential is
+ * checked again ({@link Credentials}): a stream whose session or API key would no longer be accepted (logged
+ * out, revoked, its member removed, its account deactivated) is ended then, within one heartbeat.
  */
 @Component
 public class LiveEventHub implements SmartLifecycle {
@@ -53,16 +58,18 @@ public class LiveEventHub implements SmartLifecycle {
     private final DataSource dataSource;
     private final OutboxStore outbox;
     private final LiveEventProperties properties;
+    private final Credentials credentials;
     private final Map<UUID, Set<Stream>> streams = new ConcurrentHashMap<>();
     private final Map<UUID, Instant> readersTouched = new ConcurrentHashMap<>();
     private volatile boolean running;
     private volatile Thread listener;
     private ScheduledExecutorService heartbeat;
 
-    LiveEventHub(DataSource dataSource, OutboxStore outbox, LiveEventProperties properties) {
+    LiveEventHub(DataSource dataSource, OutboxStore outbox, LiveEventProperties properties, Credentials credentials) {
         this.dataSource = dataSource;
         this.outbox = outbox;
         this.properties = properties;
+        this.credentials = credentials;
     }
 
     /** How long an account counts as a live reader after its last stream was seen (its events are kept for it). */
@@ -70,10 +77,14 @@ public class LiveEventHub implements SmartLifecycle {
         return properties.resumeWindow().plus(READER_TOUCH).plus(READER_TOUCH);
     }
 
-    /** Opens a stream for the tenant, resuming after {@code lastEventId} when given; 429 over the cap. */
-    public SseEmitter open(UUID userId, UUID lastEventId) {
+    /**
+     * Opens a stream for the tenant of the credential it was asked with (checked again at every heartbeat),
+     * resuming after {@code lastEventId} when given; 429 over the cap.
+     */
+    public SseEmitter open(Credential credential, UUID lastEventId) {
+        UUID userId = credential.workspaceId();
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
-        Stream stream = new Stream(userId, emitter);
+        Stream stream = new Stream(userId, credential, emitter);
         Set<Stream> own = streams.computeIfAbsent(userId, id -> new CopyOnWriteArraySet<>());
         synchronized (own) {
             if (own.size() >= properties.maxStreamsPerUser()) {
@@ -216,6 +227,7 @@ public class LiveEventHub implements SmartLifecycle {
 
     private void beat() {
         try {
+            endRevoked();
             Instant now = Instant.now();
             streams.forEach((userId, own) -> {
                 own.forEach(stream -> stream.comment("heartbeat"));
@@ -230,19 +242,43 @@ public class LiveEventHub implements SmartLifecycle {
         }
     }
 
+    /** Ends the streams whose credential would no longer be accepted (two statements for all of this instance's). */
+    private void endRevoked() {
+        Set<Credential> open = new HashSet<>();
+        streams.values().forEach(own -> own.forEach(stream -> open.add(stream.credential)));
+        if (open.isEmpty()) {
+            return;
+        }
+        Set<Credential> revoked = credentials.revokedAmong(open);
+        if (revoked.isEmpty()) {
+            return;
+        }
+        streams.values().forEach(own -> own.stream().filter(stream -> revoked.contains(stream.credential)).forEach(stream -> {
+            close(stream);
+            stream.end();
+        }));
+    }
+
     /** One open stream: sends each event once, and holds live events back while the missed ones are replayed. */
     private final class Stream {
 
         private final UUID userId;
+        private final Credential credential;
         private final SseEmitter emitter;
         private final Set<UUID> sent = new LinkedHashSet<>();
         private final Deque<LiveEvent> heldBack = new ArrayDeque<>();
         private boolean replaying = true;
         private long lastSeq;
 
-        Stream(UUID userId, SseEmitter emitter) {
+        Stream(UUID userId, Credential credential, SseEmitter emitter) {
             this.userId = userId;
+            this.credential = credential;
             this.emitter = emitter;
+        }
+
+        /** Ends the response: the client sees the stream close (and, reconnecting, a 401). */
+        synchronized void end() {
+            emitter.complete();
         }
 
         synchronized void replayed(List<LiveEvent> missed) {
