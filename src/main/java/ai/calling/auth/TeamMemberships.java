@@ -2,6 +2,7 @@ package ai.calling.auth;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.data.domain.PageRequest;
@@ -52,6 +53,12 @@ public class TeamMemberships {
     @Transactional(propagation = Propagation.MANDATORY)
     public Member lock(UUID workspaceId, UUID userId) {
         return memberships.lockMember(workspaceId, userId).orElseThrow(() -> ApiException.notFound("The member"));
+    }
+
+    /** The person's role in the workspace now, their membership locked until the transaction ends; empty for a non-member. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Optional<TeamRole> lockedRole(UUID workspaceId, UUID userId) {
+        return memberships.lockMember(workspaceId, userId).map(Member::role);
     }
 
     /** The e-mail address trimmed and lower-cased as accounts store it; 400 for {@code field} when malformed. */

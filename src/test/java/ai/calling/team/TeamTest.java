@@ -201,6 +201,30 @@ class TeamTest {
                 .contains("team.member.removed", "team.invitation.accepted", "team.invitation.created");
     }
 
+    /** An invitation lapses with its sender's rights: removed, or demoted to a role that may not grant it. */
+    @Test
+    void theInvitationsOfAnAdminRemovedOrDemotedSinceNoLongerLetAnyoneIn() {
+        SignedIn removed = TestTeams.join(http, mailer, owner, "admin");
+        SignedIn demoted = TestTeams.join(http, mailer, owner, "admin");
+        String byRemoved = "by-removed-" + UUID.randomUUID() + "@example.test";
+        String byDemoted = "by-demoted-" + UUID.randomUUID() + "@example.test";
+        assertThat(http.post("/api/team/invitations", Map.of("email", byRemoved, "teamRole", "admin"), removed.auth())
+                .status()).isEqualTo(201);
+        assertThat(http.post("/api/team/invitations", Map.of("email", byDemoted, "teamRole", "member"), demoted.auth())
+                .status()).isEqualTo(201);
+
+        assertThat(http.delete("/api/team/members/" + removed.id(), owner.auth()).status()).isEqualTo(204);
+        assertThat(http.patch("/api/team/members/" + demoted.id(), Map.of("teamRole", "viewer"), owner.auth()).status())
+                .isEqualTo(200);
+
+        for (String email : List.of(byRemoved, byDemoted)) {
+            Http.Response refused = accept(TestTeams.tokenMailedTo(mailer, email));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM users WHERE email = ?", Long.class, email)).isZero();
+        }
+        assertThat(http.get("/api/team/members", owner.auth()).json().path("totalItems").asInt()).isEqualTo(2);
+    }
+
     @Test
     void anAdminManagesMembersButNotOwnersAndOnlyTheOwnerTransfersOwnership() {
         SignedIn admin = TestTeams.join(http, mailer, owner, "admin");

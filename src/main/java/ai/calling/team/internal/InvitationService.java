@@ -112,8 +112,9 @@ public class InvitationService {
 
     /**
      * Creates the invited person's account in the workspace and signs them in. A used, revoked or
-     * expired token, or one of a workspace closed since, answers 400; so does a weak password, and
-     * the invitation then stays usable.
+     * expired token, or one of a workspace closed since, answers 400; so does one whose inviter is no
+     * longer a member or no longer has a role that may grant the invitation's (removed, or demoted since:
+     * their invitations lapse with their rights); so does a weak password, and the invitation then stays usable.
      */
     public AuthResponse accept(String token, String name, String password, RequestOrigin origin) {
         return transactions.execute(status -> {
@@ -121,6 +122,7 @@ public class InvitationService {
                     .filter(Invitation::pending)
                     .filter(found -> found.expiresAt().isAfter(clock.instant()))
                     .filter(found -> members.workspaceOpen(found.workspaceId()))
+                    .filter(this::inviterMayStillGrant)
                     .orElseThrow(() -> ApiException.invalidField("token", BAD_TOKEN));
             AuthResponse signedIn = members.createMember(invitation.workspaceId(),
                     TeamRole.fromWire(invitation.teamRole()).orElseThrow(), invitation.invitedBy(), invitation.email(),
@@ -134,6 +136,13 @@ public class InvitationService {
                     signedIn.user().id().toString(), details, origin.ip(), origin.userAgent());
             return signedIn;
         });
+    }
+
+    /** Whether whoever sent the invitation is still a member whose role may grant its role (locked until the commit). */
+    private boolean inviterMayStillGrant(Invitation invitation) {
+        TeamRole granted = TeamRole.fromWire(invitation.teamRole()).orElseThrow();
+        return invitation.invitedBy() == null || members.lockedRole(invitation.workspaceId(), invitation.invitedBy())
+                .filter(role -> role.canManage(granted)).isPresent();
     }
 
     private Invitation pending(CurrentUser caller, UUID id) {
