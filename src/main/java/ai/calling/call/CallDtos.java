@@ -56,7 +56,14 @@ public final class CallDtos {
     }
 
     /** A call that Bolna placed and has not reported the end of (for reconciliation). */
-    public record UnfinishedCall(UUID callId, String executionId) {
+    public record UnfinishedCall(UUID callId, String executionId, Instant createdAt) {
+    }
+
+    /**
+     * Where a walk through calls in the order they were created stands (reconciliation's cursor): the
+     * calls after this one come next; null: from the oldest.
+     */
+    public record CallPosition(Instant createdAt, UUID callId) {
     }
 
     /** Which calls a list covers; an enum-like filter outside its values is a 400. */

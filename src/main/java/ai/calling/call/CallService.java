@@ -24,6 +24,7 @@ import ai.calling.agent.AgentService.CallableAgent;
 import ai.calling.bolna.BolnaClient;
 import ai.calling.billing.HoldQuota;
 import ai.calling.call.CallDtos.CallFilter;
+import ai.calling.call.CallDtos.CallPosition;
 import ai.calling.call.CallDtos.CallView;
 import ai.calling.call.CallDtos.Segment;
 import ai.calling.call.CallDtos.StartCallRequest;
@@ -315,14 +316,20 @@ public class CallService {
         });
     }
 
-    /** For reconciliation: calls Bolna placed that are still in progress and started before {@code before}. */
-    public List<UnfinishedCall> unfinishedCalls(Instant before, int limit) {
-        return dials.unfinished(before, limit);
+    /**
+     * For reconciliation: calls Bolna placed that are still in progress and started before {@code before},
+     * in the order they were created, after {@code after} (null: from the oldest).
+     */
+    public List<UnfinishedCall> unfinishedCalls(Instant before, CallPosition after, int limit) {
+        return dials.unfinished(before, after, limit);
     }
 
-    /** For reconciliation: recorded dials still without an execution id that started before {@code before}. */
-    public List<UnboundDial> unboundDials(Instant before, int limit) {
-        return dials.unbound(before, limit);
+    /**
+     * For reconciliation: recorded dials still without an execution id that started before {@code before},
+     * in the order they were created, after {@code after} (null: from the oldest).
+     */
+    public List<UnboundDial> unboundDials(Instant before, CallPosition after, int limit) {
+        return dials.unbound(before, after, limit);
     }
 
     private Call owned(UUID userId, UUID callId) {

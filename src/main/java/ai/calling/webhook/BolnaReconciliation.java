@@ -1,6 +1,7 @@
 package ai.calling.webhook;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -11,6 +12,7 @@ import ai.calling.agent.AgentService;
 import ai.calling.bolna.BolnaClient;
 import ai.calling.bolna.BolnaClient.BolnaNotFound;
 import ai.calling.bolna.BolnaExecution;
+import ai.calling.call.CallDtos.CallPosition;
 import ai.calling.call.CallDtos.UnboundDial;
 import ai.calling.call.CallDtos.UnfinishedCall;
 import ai.calling.call.CallLifecycle;
@@ -28,13 +30,16 @@ import ai.calling.config.BolnaProperties;
  * {@code call_attempt_id} it carried): found, it is applied (and so bound); not there, Bolna never
  * placed it, and it is failed without charge, its hold released.</li>
  * </ul>
- * When Bolna cannot be asked (down, timing out), nothing is decided and the next run tries again.
+ * When Bolna cannot be asked (down, timing out), nothing is decided and the next run tries again. Each
+ * run takes the next {@value #PAGE} of each, after where the last run stopped (wrapping round at the end).
  */
 @Service
 public class BolnaReconciliation {
 
     /** How many pages of an agent's executions (50 each, newest first) are searched for a lost dial. */
     static final int PAGES_SEARCHED = 5;
+    /** Calls (and lost dials) looked at per run. */
+    static final int PAGE = 100;
     private static final Logger log = LoggerFactory.getLogger(BolnaReconciliation.class);
 
     private final CallService calls;
@@ -43,6 +48,14 @@ public class BolnaReconciliation {
     private final BolnaClient bolna;
     private final BolnaProperties properties;
     private final BolnaWebhookService webhooks;
+    /**
+     * Where the next run goes on (null: from the oldest). Each run takes the next page and wraps round at the
+     * end, so calls that stay unsettled run after run (an execution Bolna keeps reporting in progress, a
+     * dial whose agent cannot be searched) never hold back the ones after them. Per instance: whichever
+     * instance runs the job walks on from where it last stood.
+     */
+    private volatile CallPosition unboundFrom;
+    private volatile CallPosition unfinishedFrom;
 
     BolnaReconciliation(CallService calls, CallLifecycle lifecycle, AgentService agents, BolnaClient bolna,
             BolnaProperties properties, BolnaWebhookService webhooks) {
@@ -61,10 +74,15 @@ public class BolnaReconciliation {
         }
         Instant before = Instant.now().minus(properties.reconcileAfter());
         int settled = 0;
-        for (UnboundDial dial : calls.unboundDials(before, 100)) {
+        List<UnboundDial> unbound = calls.unboundDials(before, unboundFrom, PAGE);
+        unboundFrom = unbound.size() < PAGE ? null : new CallPosition(unbound.getLast().createdAt(), unbound.getLast().callId());
+        for (UnboundDial dial : unbound) {
             settled += settleLostDial(dial) ? 1 : 0;
         }
-        for (UnfinishedCall call : calls.unfinishedCalls(before, 100)) {
+        List<UnfinishedCall> unfinished = calls.unfinishedCalls(before, unfinishedFrom, PAGE);
+        unfinishedFrom = unfinished.size() < PAGE ? null
+                : new CallPosition(unfinished.getLast().createdAt(), unfinished.getLast().callId());
+        for (UnfinishedCall call : unfinished) {
             try {
                 webhooks.receiveAndProcess(bolna.fetchExecution(call.executionId()).json(), "reconciliation");
                 settled++;

@@ -428,6 +428,39 @@ class MoneySafeDialingTest {
         assertThat(balance()).containsEntry("credits", 15).containsEntry("held", 0);
     }
 
+    /**
+     * More calls that Bolna keeps reporting in progress than one run looks at (100) must not hold back the
+     * calls after them: each run goes on where the last stopped, and the newer call that did end is settled.
+     */
+    @Test
+    void callsBolnaKeepsReportingInProgressDoNotHoldBackTheReconciliationOfLaterOnes() {
+        String agent = agent(600);
+        String stuckPrefix = "stuck-" + UUID.randomUUID() + "-";
+        List<Object[]> stuck = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            stuck.add(new Object[] { user.id(), UUID.fromString(agent), stuckPrefix + i, 7200 - i });
+        }
+        jdbc.batchUpdate("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, created_at) "
+                + "VALUES (?, ?, ?, '+14155550190', now() - make_interval(secs => ?))", stuck);
+        String ended = "ended-" + UUID.randomUUID();
+        String endedCall = jdbc.queryForObject("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, "
+                + "created_at) VALUES (?, ?, ?, '+14155550190', now() - interval '1 hour') RETURNING id::text", String.class,
+                user.id(), UUID.fromString(agent), ended);
+        BOLNA.stubFor(get(urlPathMatching("/executions/" + stuckPrefix + ".*")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json")
+                .withBody(event("{{request.pathSegments.[1]}}", UUID.randomUUID().toString(), "in-progress", "null"))));
+        BOLNA.stubFor(get(urlPathEqualTo("/executions/" + ended)).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody(event(ended, endedCall, "completed", "61"))));
+
+        reconciliation.reconcile();
+        reconciliation.reconcile();
+
+        assertThat(jdbc.queryForObject("SELECT status FROM calls WHERE id = ?::uuid", String.class, endedCall))
+                .isEqualTo("completed");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM calls WHERE bolna_execution_id LIKE ? AND status = "
+                + "'in_progress'", Long.class, stuckPrefix + "%")).isEqualTo(100);
+    }
+
     @Test
     void webhooksWithWhatPostgresCannotHoldAreStoredAppliedAndBilledWithinTheHold() {
         String agent = agent(300);

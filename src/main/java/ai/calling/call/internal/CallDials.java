@@ -16,6 +16,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
+import ai.calling.call.CallDtos.CallPosition;
 import ai.calling.call.CallDtos.UnboundDial;
 import ai.calling.call.CallDtos.UnfinishedCall;
 import tools.jackson.databind.json.JsonMapper;
@@ -123,23 +124,30 @@ public class CallDials {
         }
     }
 
-    /** Bound calls still in progress that started before {@code before}, oldest first. */
-    public List<UnfinishedCall> unfinished(Instant before, int limit) {
+    /** Bound calls still in progress that started before {@code before}, oldest first, after {@code after}. */
+    public List<UnfinishedCall> unfinished(Instant before, CallPosition after, int limit) {
         return jdbc.sql("""
-                SELECT id, bolna_execution_id FROM calls
+                SELECT id, bolna_execution_id, created_at FROM calls
                  WHERE status = 'in_progress' AND bolna_execution_id IS NOT NULL AND created_at < :before
-                 ORDER BY created_at LIMIT :limit""")
-                .param("before", OffsetDateTime.ofInstant(before, ZoneOffset.UTC)).param("limit", limit)
-                .query((rs, n) -> new UnfinishedCall(rs.getObject(1, UUID.class), rs.getString(2))).list();
+                   AND (CAST(:afterAt AS timestamptz) IS NULL OR (created_at, id) > (:afterAt, :afterId))
+                 ORDER BY created_at, id LIMIT :limit""")
+                .param("before", OffsetDateTime.ofInstant(before, ZoneOffset.UTC))
+                .param("afterAt", after == null ? null : OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC))
+                .param("afterId", after == null ? null : after.callId()).param("limit", limit)
+                .query((rs, n) -> new UnfinishedCall(rs.getObject(1, UUID.class), rs.getString(2),
+                        rs.getObject(3, OffsetDateTime.class).toInstant())).list();
     }
 
-    /** Recorded dials still without an execution id that started before {@code before}, oldest first. */
-    public List<UnboundDial> unbound(Instant before, int limit) {
+    /** Recorded dials still without an execution id that started before {@code before}, oldest first, after {@code after}. */
+    public List<UnboundDial> unbound(Instant before, CallPosition after, int limit) {
         return jdbc.sql("""
                 SELECT id, user_id, agent_id, created_at FROM calls
                  WHERE bolna_execution_id IS NULL AND status = 'in_progress' AND created_at < :before
-                 ORDER BY created_at LIMIT :limit""")
-                .param("before", OffsetDateTime.ofInstant(before, ZoneOffset.UTC)).param("limit", limit)
+                   AND (CAST(:afterAt AS timestamptz) IS NULL OR (created_at, id) > (:afterAt, :afterId))
+                 ORDER BY created_at, id LIMIT :limit""")
+                .param("before", OffsetDateTime.ofInstant(before, ZoneOffset.UTC))
+                .param("afterAt", after == null ? null : OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC))
+                .param("afterId", after == null ? null : after.callId()).param("limit", limit)
                 .query((rs, n) -> new UnboundDial(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
                         rs.getObject("agent_id", UUID.class), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
                 .list();
