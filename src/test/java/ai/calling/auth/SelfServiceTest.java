@@ -175,6 +175,18 @@ class SelfServiceTest {
         BOLNA.stubFor(delete(urlPathMatching("/v2/agent/.*")).willReturn(aResponse().withStatus(200)));
         String key = http.post("/api/api-keys", Map.of("name", "CRM"), user.auth()).json().path("key").asString();
         assertThat(http.get("/api/contacts", Http.bearer(key)).status()).isEqualTo(200);
+        for (SignedIn tenant : List.of(user, other)) {
+            // an endpoint with a pending delivery of a lead's event, a notice and a live reader's mark
+            UUID endpoint = jdbc.queryForObject("INSERT INTO webhook_endpoints (user_id, url, events, secret) VALUES (?, "
+                    + "'https://hooks.example.test/calls', ARRAY['lead.analyzed']::varchar[], 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2La"
+                    + "LaSw') RETURNING id", UUID.class, tenant.id());
+            UUID event = jdbc.queryForObject("INSERT INTO outbound_events (user_id, type, payload) VALUES (?, "
+                    + "'lead.analyzed', '{\"name\":\"Asha Rao\",\"email\":\"asha@example.test\"}') RETURNING id", UUID.class,
+                    tenant.id());
+            jdbc.update("INSERT INTO webhook_deliveries (event_id, endpoint_id, user_id) VALUES (?, ?, ?)", event, endpoint,
+                    tenant.id());
+            jdbc.update("INSERT INTO live_event_readers (user_id) VALUES (?)", tenant.id());
+        }
 
         Http.Response wrong = http.send("DELETE", "/api/auth/me", "application/json",
                 "{\"password\":\"Not-The-Password-1\"}", user.auth());
@@ -212,6 +224,13 @@ class SelfServiceTest {
                 user.id())).as("the ledger stays").isPositive();
         assertThat(jdbc.queryForObject("SELECT email FROM users WHERE id = ?", String.class, user.id()))
                 .doesNotContain(user.email());
+        // its integrations: nothing left to deliver to, no lead data kept in events
+        for (String table : List.of("webhook_endpoints", "outbound_events", "webhook_deliveries", "live_event_readers")) {
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM " + table + " WHERE user_id = ?", Long.class, user.id()))
+                    .as(table).isZero();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM " + table + " WHERE user_id = ?", Long.class, other.id()))
+                    .as("the other tenant's " + table).isOne();
+        }
         // the other tenant is untouched
         assertThat(jdbc.queryForObject("SELECT count(*) FROM transcripts WHERE user_id = ?", Long.class, other.id()))
                 .isOne();
