@@ -51,8 +51,11 @@ public class WebhookProcessors implements SmartLifecycle {
      * dispatch round's pause, which refreshes the signal while the platform is full.
      */
     static final Duration SLOTS_AWAITED_WINDOW = Duration.ofSeconds(5);
-    /** The weight of the latest full batch in the estimate of what processing applies at full speed. */
-    static final double CAPACITY_WEIGHT = 0.2;
+    /**
+     * How fast the estimate of what processing applies at full speed forgets its highest measurement (the
+     * highest full batch of the last several minutes: batches slowed by the load beside them do not lower it).
+     */
+    static final Duration CAPACITY_HALF_LIFE = Duration.ofMinutes(10);
     /**
      * How many times what processing applies at full speed deliveries must arrive at to be a burst. Near
      * its capacity, yielding tips a stream it would keep up with into a backlog that only the lag bound
@@ -73,8 +76,8 @@ public class WebhookProcessors implements SmartLifecycle {
     private final boolean drainAtStart;
     private final BlockingQueue<Queued> queued = new LinkedBlockingQueue<>(20_000);
     private volatile boolean running;
-    /** Events a second one processor applies at full speed, from its full batches; NaN until there was one. */
-    private volatile double fullSpeedPerSecond = Double.NaN;
+    /** Events a second one processor applies at full speed: its fastest full batch lately; NaN until there was one. */
+    private final DecayingPeak fullSpeed = new DecayingPeak(CAPACITY_HALF_LIFE);
     /** {@link #assumeFullSpeed}: NaN unless a test fixed it. */
     private volatile double assumedFullSpeedPerSecond = Double.NaN;
     private List<Thread> processors = List.of();
@@ -152,7 +155,7 @@ public class WebhookProcessors implements SmartLifecycle {
 
     /**
      * Whether deliveries arrive much faster ({@value #BURST_FACTOR} times) than the processors apply them
-     * at full speed (as measured on their full batches): a burst, which acknowledging first serves. A
+     * at full speed (their fastest full batch lately, {@link DecayingPeak}): a burst, which acknowledging first serves. A
      * stream they keep up with is applied as it arrives, however busy it keeps the journal: holding back
      * would only delay every event and spare the acknowledgements nothing they need. Measured with a steady offered load
      * (bench/webhook-sustained.sh): yielding to a busy journal held a backlog of 8,000 events and a delay
@@ -161,7 +164,8 @@ public class WebhookProcessors implements SmartLifecycle {
      * has outpaced processing.
      */
     private boolean arrivalsOutpaceProcessing() {
-        double perProcessor = Double.isNaN(assumedFullSpeedPerSecond) ? fullSpeedPerSecond : assumedFullSpeedPerSecond;
+        double perProcessor = Double.isNaN(assumedFullSpeedPerSecond) ? fullSpeed.value(System.nanoTime())
+                : assumedFullSpeedPerSecond;
         double capacity = perProcessor * workers();
         return !Double.isNaN(capacity) && journal.arrivalsPerSecond() > BURST_FACTOR * capacity;
     }
@@ -180,10 +184,9 @@ public class WebhookProcessors implements SmartLifecycle {
         assumedFullSpeedPerSecond = perSecond;
     }
 
-    /** A full batch was applied at {@code perSecond} events a second: folded into the estimate. */
-    private synchronized void measured(double perSecond) {
-        double before = fullSpeedPerSecond;
-        fullSpeedPerSecond = Double.isNaN(before) ? perSecond : before + CAPACITY_WEIGHT * (perSecond - before);
+    /** A full batch was applied at {@code perSecond} events a second. */
+    private void measured(double perSecond) {
+        fullSpeed.measured(perSecond, System.nanoTime());
     }
 
     /** Whether the oldest queued event has waited longer than the lag processing allows. */
