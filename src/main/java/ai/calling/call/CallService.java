@@ -3,10 +3,12 @@ package ai.calling.call;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.persistence.criteria.Predicate;
@@ -314,6 +316,11 @@ public class CallService {
             }
             return url;
         });
+    }
+
+    /** Which of these calls exist: a dial Bolna refused or throttled leaves no call behind. */
+    public Set<UUID> existingCalls(Collection<UUID> callIds) {
+        return dials.existing(callIds);
     }
 
     /**

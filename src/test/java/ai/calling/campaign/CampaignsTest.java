@@ -26,7 +26,9 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
+import ai.calling.campaign.internal.OrphanedRecipients;
 import ai.calling.support.FakeBolna;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
@@ -100,6 +102,12 @@ class CampaignsTest {
 
     @Autowired
     CampaignDispatcher dispatcher;
+
+    @Autowired
+    OrphanedRecipients orphaned;
+
+    @Autowired
+    TransactionTemplate transactions;
 
 
     Http http;
@@ -500,6 +508,43 @@ class CampaignsTest {
                 StandardCharsets.UTF_8), user.auth()).status()).isEqualTo(409);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM campaign_recipients WHERE campaign_id = ?::uuid",
                 Long.class, campaign)).as("nothing written by a refused upload").isEqualTo(4);
+    }
+
+    /**
+     * A refused dial is deleted in the dialer's transaction and its recipient put back in the next one: a crash
+     * between the two leaves the recipient in progress with no call. The repair puts back exactly those, once
+     * their dial is older than a dial takes to settle.
+     */
+    @Test
+    void aRecipientLeftInProgressByARefusedDialThatWasNeverSettledIsPutBack() {
+        String campaign = campaign(null, 2);
+        List<String> numbers = List.of("+14152009201", "+14152009202", "+14152009203");
+        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", numbers), user.auth());
+        UUID existing = jdbc.queryForObject("INSERT INTO calls (user_id, agent_id, phone_number, bolna_execution_id) "
+                + "VALUES (?, ?::uuid, '+14152009202', ?) RETURNING id", UUID.class, user.id(), agent, "exec-" + UUID.randomUUID());
+        UUID gone = UUID.randomUUID();
+        UUID goneJustNow = UUID.randomUUID();
+        transactions.executeWithoutResult(status -> {
+            // as the dial left them (updated_at as it was then: the row trigger is skipped for this)
+            jdbc.execute("SET LOCAL session_replication_role = replica");
+            for (Object[] row : List.of(new Object[] { gone, "10 minutes", numbers.get(0) },
+                    new Object[] { existing, "10 minutes", numbers.get(1) },
+                    new Object[] { goneJustNow, "5 seconds", numbers.get(2) })) {
+                jdbc.update("UPDATE campaign_recipients SET status = 'in_progress', attempts = 1, last_call_id = ?, "
+                        + "updated_at = now() - ?::interval WHERE campaign_id = ?::uuid AND phone_number = ?", row[0], row[1],
+                        campaign, row[2]);
+            }
+        });
+
+        assertThat(orphaned.putBack()).isOne();
+
+        assertThat(jdbc.queryForMap("SELECT status, attempts, last_call_id FROM campaign_recipients WHERE campaign_id = "
+                + "?::uuid AND phone_number = ?", campaign, numbers.get(0)))
+                .containsEntry("status", "pending").containsEntry("attempts", 0).containsEntry("last_call_id", null);
+        assertThat(jdbc.queryForList("SELECT status FROM campaign_recipients WHERE campaign_id = ?::uuid AND phone_number "
+                + "<> ? ORDER BY phone_number", String.class, campaign, numbers.get(0)))
+                .as("a call that exists, and a dial too recent to judge").containsExactly("in_progress", "in_progress");
+        assertThat(orphaned.putBack()).isZero();
     }
 
     // --- helpers -----------------------------------------------------------------------------

@@ -124,6 +124,15 @@ public class CallDials {
         }
     }
 
+    /** Which of these calls exist (a recorded dial that Bolna refused is deleted, {@link #forget}). */
+    public Set<UUID> existing(Collection<UUID> callIds) {
+        if (callIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql("SELECT id FROM calls WHERE id = ANY(:ids)")
+                .param("ids", callIds.toArray(UUID[]::new)).query(UUID.class).list());
+    }
+
     /** Bound calls still in progress that started before {@code before}, oldest first, after {@code after}. */
     public List<UnfinishedCall> unfinished(Instant before, CallPosition after, int limit) {
         return jdbc.sql("""

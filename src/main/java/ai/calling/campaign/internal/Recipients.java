@@ -2,6 +2,7 @@ package ai.calling.campaign.internal;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
@@ -154,6 +155,25 @@ public class Recipients {
                        next_attempt_at = NULL
                   FROM unnest(:ids, :calls) AS v(id, call) WHERE r.id = v.id""")
                 .param("ids", recipientIds.toArray(UUID[]::new)).param("calls", callIds.toArray(UUID[]::new)).update();
+    }
+
+    /**
+     * Recipients in progress whose dial was recorded more than {@code olderThan} ago, with their call: the ones
+     * whose call no longer exists were left behind between a refused dial's deletion and their own update.
+     */
+    public List<InProgress> inProgressSince(Duration olderThan, int limit) {
+        return jdbc.sql("""
+                SELECT id, last_call_id FROM campaign_recipients
+                 WHERE status = 'in_progress' AND last_call_id IS NOT NULL
+                   AND updated_at < now() - make_interval(secs => :seconds)
+                 ORDER BY updated_at LIMIT :limit""")
+                .param("seconds", olderThan.toSeconds()).param("limit", limit)
+                .query((rs, n) -> new InProgress(rs.getObject("id", UUID.class), rs.getObject("last_call_id", UUID.class)))
+                .list();
+    }
+
+    /** A recipient in progress and the call of its current attempt. */
+    public record InProgress(UUID recipientId, UUID callId) {
     }
 
     /** Bolna did not take the dial (it was busy, 429): the recipient waits again, the attempt not counted. */
