@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Stripe's callbacks. The raw body must carry a valid {@code Stripe-Signature} (5 minutes tolerance).
  * Each event id is recorded in the same transaction as its effect, so a redelivery changes nothing
  * and a failure lets Stripe retry. Paid checkout sessions credit their package once; refunds take
- * back the refunded share of the purchase once; anything unknown is recorded and acknowledged.
+ * back the refunded share of the purchase once (a refund of a payment not credited yet is kept and taken
+ * back when it is); anything unknown is recorded and acknowledged.
  */
 @Service
 public class StripeWebhookService {
@@ -67,7 +68,7 @@ public class StripeWebhookService {
             case "checkout.session.completed" -> "paid".equals(object.path("payment_status").asString(""))
                     ? creditSession(object) : "not paid yet";
             case "checkout.session.async_payment_succeeded" -> creditSession(object);
-            case "charge.refunded" -> refund(object);
+            case "charge.refunded" -> refundOrPark(event.getId(), object);
             default -> "ignored";
         };
         records.eventOutcome(event.getId(), outcome);
@@ -82,7 +83,31 @@ public class StripeWebhookService {
         }
         ledger.purchase(claimed.userId(), claimed.credits(), claimed.sessionId(),
                 "Purchase of " + claimed.credits() + " credits");
-        return "credited " + claimed.credits();
+        String outcome = "credited " + claimed.credits();
+        if (paymentIntent != null) {
+            // refunds that arrived before this payment was credited, taken back now, in the order they came
+            for (StripeRecords.ParkedRefund parked : records.takeParkedRefunds(paymentIntent)) {
+                String refunded = refund(json.readTree(parked.charge()));
+                records.eventOutcome(parked.eventId(), "applied once its payment was credited: " + refunded);
+                outcome += "; refund " + parked.eventId() + ": " + refunded;
+            }
+        }
+        return outcome;
+    }
+
+    /**
+     * A refund of a payment not credited yet (Stripe still retrying its checkout.session.completed, which
+     * may come hours later) is kept with its charge and applied when the payment is credited; acknowledged
+     * and dropped, it was lost and the late purchase credited in full.
+     */
+    private String refundOrPark(String eventId, JsonNode charge) {
+        String paymentIntent = charge.path("payment_intent").asString("");
+        if (records.lockByPaymentIntent(paymentIntent).isPresent()) {
+            return refund(charge);
+        }
+        records.parkRefund(eventId, paymentIntent, charge.toString());
+        log.info("Stripe refund event {} names payment {} not credited (yet): kept until it is", eventId, paymentIntent);
+        return "kept until its payment is credited";
     }
 
     /**

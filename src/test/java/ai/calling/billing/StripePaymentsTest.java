@@ -152,6 +152,29 @@ class StripePaymentsTest {
                 body.substring(7, body.indexOf('"', 7)))).isZero();
     }
 
+    /**
+     * Stripe delivers events in no set order and retries a failed one for days: a refund can come before its
+     * purchase is credited. It is kept, and taken back when the purchase is credited, once.
+     */
+    @Test
+    void aRefundThatArrivesBeforeItsPurchaseIsCreditedIsTakenBackWhenItIs() {
+        String session = checkout("growth");
+        String charge = "{\"id\":\"ch_" + session + "\",\"object\":\"charge\",\"amount\":4500,\"amount_refunded\":900,"
+                + "\"payment_intent\":\"pi_" + session + "\"}";
+
+        assertThat(webhook(event("evt_" + UUID.randomUUID(), "charge.refunded", charge)).status()).isEqualTo(200);
+        assertThat(balance()).isEqualTo(15);
+        webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
+        assertThat(balance()).isEqualTo(15 + 500 - 100);
+        // the purchase's event again changes nothing, and the refund is not taken twice
+        webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
+        webhook(event("evt_" + UUID.randomUUID(), "charge.refunded", charge));
+        assertThat(balance()).isEqualTo(15 + 500 - 100);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM credit_transactions WHERE user_id = ? AND type = 'refund'",
+                Long.class, user.id())).isOne();
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
     @Test
     void aRefundTakesBackItsShareOncePerRefund() {
         String session = checkout("growth");

@@ -2,6 +2,9 @@ package ai.calling.billing.internal;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -64,6 +67,32 @@ public class StripeRecords {
     public void eventOutcome(String eventId, String outcome) {
         jdbc.sql("UPDATE stripe_events SET outcome = :outcome WHERE event_id = :id").param("id", eventId)
                 .param("outcome", outcome).update();
+    }
+
+    /** Keeps a refund event whose payment is not credited yet, with its charge, until it is. */
+    public void parkRefund(String eventId, String paymentIntentId, String charge) {
+        jdbc.sql("""
+                UPDATE stripe_events SET payment_intent_id = :intent, parked_charge = CAST(:charge AS jsonb)
+                 WHERE event_id = :id""")
+                .param("id", eventId).param("intent", paymentIntentId).param("charge", charge).update();
+    }
+
+    /** The refund events kept for this payment intent, oldest first, locked and taken: no longer kept. */
+    public List<ParkedRefund> takeParkedRefunds(String paymentIntentId) {
+        return jdbc.sql("""
+                UPDATE stripe_events e SET parked_charge = NULL
+                  FROM (SELECT event_id, parked_charge FROM stripe_events
+                         WHERE payment_intent_id = :intent AND parked_charge IS NOT NULL FOR UPDATE) p
+                 WHERE e.event_id = p.event_id
+                RETURNING e.event_id, e.received_at, p.parked_charge::text AS charge""")
+                .param("intent", paymentIntentId)
+                .query((rs, n) -> new ParkedRefund(rs.getString("event_id"), rs.getObject("received_at",
+                        OffsetDateTime.class), rs.getString("charge")))
+                .list().stream().sorted(Comparator.comparing(ParkedRefund::receivedAt)).toList();
+    }
+
+    /** A refund event kept until its payment was credited. */
+    public record ParkedRefund(String eventId, OffsetDateTime receivedAt, String charge) {
     }
 
     private static SessionRow session(ResultSet rs, int n) throws SQLException {
