@@ -11,8 +11,9 @@ import java.util.List;
  * The SSRF guard of outbound webhooks: an address is refused when it is loopback, unspecified,
  * private (RFC 1918, carrier-grade NAT), link-local (which holds the cloud metadata address
  * 169.254.169.254), unique-local IPv6 (fc00::/7, which holds AWS's fd00:ec2::254), multicast,
- * broadcast or reserved, unless it lies in one of the allowed networks. IPv4-mapped and NAT64
- * IPv6 forms are judged by the IPv4 address they carry.
+ * broadcast or reserved, unless it lies in one of the allowed networks. IPv6 forms that carry an IPv4
+ * address (IPv4-mapped, -compatible and -translated, NAT64's well-known prefix, 6to4) are judged by that
+ * address; NAT64's local-use prefix (64:ff9b:1::/48), whose translation the network decides, is refused.
  */
 public final class AddressGuard {
 
@@ -22,7 +23,8 @@ public final class AddressGuard {
             Cidr.parse("192.0.2.0/24"), Cidr.parse("192.168.0.0/16"), Cidr.parse("198.18.0.0/15"),
             Cidr.parse("198.51.100.0/24"), Cidr.parse("203.0.113.0/24"), Cidr.parse("224.0.0.0/3"),
             Cidr.parse("::/128"), Cidr.parse("::1/128"), Cidr.parse("fc00::/7"), Cidr.parse("fe80::/10"),
-            Cidr.parse("fec0::/10"), Cidr.parse("ff00::/8"), Cidr.parse("2001:db8::/32"), Cidr.parse("100::/64"));
+            Cidr.parse("fec0::/10"), Cidr.parse("ff00::/8"), Cidr.parse("2001:db8::/32"), Cidr.parse("100::/64"),
+            Cidr.parse("64:ff9b:1::/48"));
 
     private final List<Cidr> allowed;
 
@@ -56,7 +58,10 @@ public final class AddressGuard {
         return addresses;
     }
 
-    /** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible or NAT64 (64:ff9b::/96) one. */
+    /**
+     * The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d),
+     * IPv4-compatible, NAT64 (64:ff9b::/96) or 6to4 (2002:AABB:CCDD::/48) one.
+     */
     static InetAddress embeddedIpv4(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
             return address;
@@ -70,7 +75,19 @@ public final class AddressGuard {
         boolean compatible = zeroPrefix && bytes[10] == 0 && bytes[11] == 0 && !(bytes[12] == 0 && bytes[13] == 0 && bytes[14] == 0);
         boolean nat64 = (bytes[0] & 0xff) == 0x00 && (bytes[1] & 0xff) == 0x64 && (bytes[2] & 0xff) == 0xff
                 && (bytes[3] & 0xff) == 0x9b;
-        if (mapped || compatible || nat64) {
+        boolean translated = true;
+        for (int i = 0; i < 8; i++) {
+            translated &= bytes[i] == 0;
+        }
+        translated &= (bytes[8] & 0xff) == 0xff && (bytes[9] & 0xff) == 0xff && bytes[10] == 0 && bytes[11] == 0;
+        if ((bytes[0] & 0xff) == 0x20 && (bytes[1] & 0xff) == 0x02) {
+            try {
+                return Inet4Address.getByAddress(new byte[] { bytes[2], bytes[3], bytes[4], bytes[5] });
+            } catch (UnknownHostException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        if (mapped || compatible || nat64 || translated) {
             try {
                 return Inet4Address.getByAddress(new byte[] { bytes[12], bytes[13], bytes[14], bytes[15] });
             } catch (UnknownHostException impossible) {
@@ -85,9 +102,20 @@ public final class AddressGuard {
 
         private static final long serialVersionUID = 1L;
 
+        private final transient InetAddress address;
+
+        /**
+         * The message names the host, not the address: it reaches the tenant (a delivery's error), and an
+         * internal address behind a name the tenant controls is not theirs to learn.
+         */
         RefusedAddressException(String host, InetAddress address) {
-            super(host + " resolves to " + address.getHostAddress()
-                    + ", a loopback, private, link-local or reserved address");
+            super(host + " resolves to a loopback, private, link-local or reserved address");
+            this.address = address;
+        }
+
+        /** The refused address, for the operator's log. */
+        public InetAddress address() {
+            return address;
         }
     }
 

@@ -22,6 +22,8 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -36,6 +38,8 @@ import ai.calling.config.OutboundWebhookProperties;
  */
 @Component
 public class WebhookSender implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
 
     private final AddressGuard guard;
     private final CloseableHttpClient client;
@@ -103,6 +107,7 @@ public class WebhookSender implements DisposableBean {
             }
             return new Outcome(response.getCode(), millisSince(started), null, head);
         } catch (AddressGuard.RefusedAddressException e) {
+            log.warn("A webhook delivery was refused: {} ({})", e.getMessage(), e.address().getHostAddress());
             return new Outcome(null, millisSince(started), "refused: " + e.getMessage(), null);
         } catch (IOException | RuntimeException e) {
             String error = cancelled.get() ? "timed out after " + timeout.toSeconds() + " s"
