@@ -208,9 +208,14 @@ public class CallLifecycle {
 
     private boolean fail(UUID callId, String reason, boolean placed) {
         // the execution's lock first, as every other writer of a bound call takes it
-        executionLocks.lockExecutionOf(callId);
+        String locked = executionLocks.lockExecutionOf(callId);
         Call call = calls.lockById(callId).orElse(null);
         if (call == null || !"in_progress".equals(call.getStatus())) {
+            return false;
+        }
+        if (call.getBolnaExecutionId() != null && !call.getBolnaExecutionId().equals(locked)) {
+            // bound by a webhook between the two locks: Bolna placed it and reports on it, and its execution's
+            // later events are applied under a lock this transaction does not hold; the next run decides
             return false;
         }
         Instant now = Instant.now();

@@ -50,6 +50,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.Application;
 import ai.calling.support.Http;
@@ -337,6 +338,42 @@ class MoneySafeDialingTest {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Reconciliation decides a lost dial was never placed while a webhook binds it: the webhook holds the call's
+     * row when the failure looks for the execution's lock (none yet) and commits the binding before the failure
+     * gets the row. The failure then leaves the call to its webhooks; it neither fails a call that is ringing nor
+     * reports it as never placed (a campaign would call its recipient again).
+     */
+    @Test
+    void aLostDialBoundByItsWebhookWhileReconciliationFailsItIsLeftToTheWebhook() throws Exception {
+        String agent = agent(600);
+        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withStatus(503)));
+        String callId = dial(http, agent, null).json().path("id").asString();
+        CallLifecycle lifecycle = context.getBean(CallLifecycle.class);
+        TransactionTemplate transactions = context.getBean(TransactionTemplate.class);
+        ExecutorService reconciler = Executors.newSingleThreadExecutor();
+        try {
+            Future<Boolean> failed = transactions.execute(status -> {
+                // the webhook's transaction: the call's row locked, then bound
+                jdbc.queryForObject("SELECT id FROM calls WHERE id = ?::uuid FOR UPDATE", UUID.class, callId);
+                Future<Boolean> attempt = reconciler.submit(() -> lifecycle.failNeverPlaced(UUID.fromString(callId),
+                        "Bolna never placed this dial"));
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("""
+                        SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+                           AND wait_event_type = 'Lock'""", Long.class) > 0);
+                jdbc.update("UPDATE calls SET bolna_execution_id = ?, dial_status = 'confirmed' WHERE id = ?::uuid",
+                        "exec-" + UUID.randomUUID(), callId);
+                return attempt;
+            });
+            assertThat(failed.get(10, TimeUnit.SECONDS)).isFalse();
+        } finally {
+            reconciler.shutdownNow();
+        }
+        assertThat(jdbc.queryForObject("SELECT status FROM calls WHERE id = ?::uuid", String.class, callId))
+                .isEqualTo("in_progress");
+        assertThat(balance()).containsEntry("held", 10);
     }
 
     @Test

@@ -25,9 +25,10 @@ public class ExecutionLocks {
                 .param(executionIds.toArray(String[]::new)).query().singleValue();
     }
 
-    /** Locks the execution of this call, when it has one. */
-    public void lockExecutionOf(UUID callId) {
-        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(bolna_execution_id, 42)) FROM calls "
-                + "WHERE id = :id AND bolna_execution_id IS NOT NULL").param("id", callId).query().listOfRows();
+    /** Locks the execution of this call, when it has one; returns the execution locked (null: the call had none). */
+    public String lockExecutionOf(UUID callId) {
+        return jdbc.sql("SELECT bolna_execution_id, pg_advisory_xact_lock(hashtextextended(bolna_execution_id, 42)) "
+                + "FROM calls WHERE id = :id AND bolna_execution_id IS NOT NULL").param("id", callId)
+                .query((rs, n) -> rs.getString(1)).optional().orElse(null);
     }
 }
