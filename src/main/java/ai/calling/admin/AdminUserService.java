@@ -3,6 +3,7 @@ package ai.calling.admin;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -57,16 +58,18 @@ class AdminUserService {
             throw ApiException.badRequest("Nothing to change: give active, role, individualPromptId, completePromptId "
                     + "or maxConcurrentCalls");
         }
+        users.checkMayChange(actor, userId);
         // the new prompt ids are checked at OpenAI before the transaction opens (no provider call holds a connection)
-        prompts.checkUsable(PromptService.patched(null, patch.individualPromptId()),
+        Set<String> checked = prompts.checkUsable(PromptService.patched(null, patch.individualPromptId()),
                 PromptService.patched(null, patch.completePromptId()));
-        return transactions.execute(status -> applyUpdate(actor, userId, patch, request));
+        return transactions.execute(status -> applyUpdate(actor, userId, patch, request, checked));
     }
 
-    private AdminUserDetail applyUpdate(CurrentUser actor, UUID userId, UserPatch patch, HttpServletRequest request) {
+    private AdminUserDetail applyUpdate(CurrentUser actor, UUID userId, UserPatch patch, HttpServletRequest request,
+            Set<String> checked) {
         users.checkMayChange(actor, userId);
         if (patch.individualPromptId() != null || patch.completePromptId() != null) {
-            prompts.patchForUser(actor, userId, patch.individualPromptId(), patch.completePromptId(), request);
+            prompts.patchForUser(actor, userId, patch.individualPromptId(), patch.completePromptId(), request, checked);
         }
         if (patch.role() != null) {
             changeRole(actor, userId, patch.role(), request);

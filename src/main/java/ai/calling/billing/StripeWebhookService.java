@@ -77,6 +77,10 @@ public class StripeWebhookService {
     private String creditSession(JsonNode session) {
         String sessionId = session.path("id").asString("");
         String paymentIntent = session.path("payment_intent").isString() ? session.path("payment_intent").asString() : null;
+        if (paymentIntent != null) {
+            // the payment's lock before its session's row, as a refund takes them
+            records.lockPaymentIntent(paymentIntent);
+        }
         SessionRow claimed = records.claimForCredit(sessionId, paymentIntent).orElse(null);
         if (claimed == null) {
             return records.sessionExists(sessionId) ? "already credited" : "unknown session";
@@ -102,12 +106,33 @@ public class StripeWebhookService {
      */
     private String refundOrPark(String eventId, JsonNode charge) {
         String paymentIntent = charge.path("payment_intent").asString("");
+        if (paymentIntent.isEmpty()) {
+            return "unknown payment";
+        }
+        // one at a time with the payment's crediting: a refund that finds the payment not credited yet is kept
+        // only once that crediting (if it is running) has committed or not begun, so that it sees the refund
+        records.lockPaymentIntent(paymentIntent);
         if (records.lockByPaymentIntent(paymentIntent).isPresent()) {
             return refund(charge);
         }
-        records.parkRefund(eventId, paymentIntent, charge.toString());
+        records.parkRefund(eventId, paymentIntent, refundFields(charge));
         log.info("Stripe refund event {} names payment {} not credited (yet): kept until it is", eventId, paymentIntent);
         return "kept until its payment is credited";
+    }
+
+    /** What a kept refund needs of its charge (no billing details): its id, amounts, refunds and payment. */
+    private String refundFields(JsonNode charge) {
+        var kept = json.createObjectNode();
+        for (String field : new String[] { "id", "amount", "amount_refunded", "payment_intent" }) {
+            if (charge.has(field)) {
+                kept.set(field, charge.get(field));
+            }
+        }
+        var refunds = kept.putObject("refunds").putArray("data");
+        for (JsonNode refund : charge.path("refunds").path("data")) {
+            refunds.addObject().put("id", refund.path("id").asString("")).put("amount", refund.path("amount").asLong(0));
+        }
+        return kept.toString();
     }
 
     /**

@@ -1,9 +1,11 @@
 package ai.calling.lead;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -76,33 +78,51 @@ public class PromptService {
      * one OpenAI refuses. Called before any transaction opens: OpenAI is never asked while a connection is held
      * (an admin's all-or-nothing account change checks its ids with this first).
      */
-    public void checkUsable(String individualPromptId, String completePromptId) {
+    public Set<String> checkUsable(String individualPromptId, String completePromptId) {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("OpenAI is asked about prompts outside transactions only");
         }
-        requireUsable("individualPromptId", individualPromptId, true);
-        requireUsable("completePromptId", completePromptId, true);
+        requireUsable("individualPromptId", individualPromptId);
+        requireUsable("completePromptId", completePromptId);
+        Set<String> usable = new HashSet<>();
+        if (individualPromptId != null) {
+            usable.add(individualPromptId);
+        }
+        if (completePromptId != null) {
+            usable.add(completePromptId);
+        }
+        return usable;
     }
 
-    /** An admin sets another user's prompts; the ids that change are checked first, then changed and audited in one transaction. */
+    /** An admin sets another user's prompts; the ids are checked first, then changed and audited in one transaction. */
     public Prompts setForUser(CurrentUser admin, UUID userId, String individualPromptId, String completePromptId,
             HttpServletRequest request) {
         if (!admin.isAdmin()) {
             throw ApiException.forbidden("Only admins manage other users' prompts");
         }
         users.checkMayChange(admin, userId);
-        boolean inTransaction = TransactionSynchronizationManager.isActualTransactionActive();
-        if (!inTransaction) {
-            checkUsable(individualPromptId, completePromptId);
+        return setForUser(admin, userId, individualPromptId, completePromptId, request,
+                checkUsable(individualPromptId, completePromptId));
+    }
+
+    /**
+     * As {@link #setForUser(CurrentUser, UUID, String, String, HttpServletRequest)}, within the caller's transaction
+     * when it has one, for ids that {@link #checkUsable} found usable beforehand ({@code checked}): an id that
+     * changes must be one of them.
+     */
+    public Prompts setForUser(CurrentUser admin, UUID userId, String individualPromptId, String completePromptId,
+            HttpServletRequest request, Set<String> checked) {
+        if (!admin.isAdmin()) {
+            throw ApiException.forbidden("Only admins manage other users' prompts");
         }
         return transactions.execute(status -> {
             PromptIds before = users.promptIds(userId);
-            // within a caller's transaction only what that caller checked beforehand (cached) is accepted
-            if (!Objects.equals(before.individualPromptId(), individualPromptId)) {
-                requireUsable("individualPromptId", individualPromptId, !inTransaction);
-            }
-            if (!Objects.equals(before.completePromptId(), completePromptId)) {
-                requireUsable("completePromptId", completePromptId, !inTransaction);
+            for (String changed : new String[] {
+                    Objects.equals(before.individualPromptId(), individualPromptId) ? null : individualPromptId,
+                    Objects.equals(before.completePromptId(), completePromptId) ? null : completePromptId }) {
+                if (changed != null && !checked.contains(changed)) {
+                    throw new IllegalStateException("Prompt " + changed + " was not checked at OpenAI beforehand");
+                }
             }
             users.setPromptIds(userId, individualPromptId, completePromptId);
             Map<String, Object> details = new LinkedHashMap<>();
@@ -121,10 +141,10 @@ public class PromptService {
      * have been checked with {@link #checkUsable} first.
      */
     public Prompts patchForUser(CurrentUser admin, UUID userId, String individualPromptId, String completePromptId,
-            HttpServletRequest request) {
+            HttpServletRequest request, Set<String> checked) {
         PromptIds current = users.promptIds(userId);
         return setForUser(admin, userId, patched(current.individualPromptId(), individualPromptId),
-                patched(current.completePromptId(), completePromptId), request);
+                patched(current.completePromptId(), completePromptId), request, checked);
     }
 
     /** What a PATCH sets a prompt to: null leaves it, blank clears it, else the trimmed id. */
@@ -142,19 +162,13 @@ public class PromptService {
         return prompts(userId);
     }
 
-    /**
-     * 400 for a malformed id, 422 for one OpenAI refuses; null passes. With {@code mayAsk} false only a
-     * cached answer counts (a caller's transaction is open): an id not checked beforehand is refused.
-     */
-    private void requireUsable(String field, String promptId, boolean mayAsk) {
+    /** 400 for a malformed id, 422 for one OpenAI refuses (answers cached); null passes. */
+    private void requireUsable(String field, String promptId) {
         if (promptId == null) {
             return;
         }
         checkFormat(field, promptId);
-        PromptCheck check = mayAsk ? checks.get(promptId, openAi::check) : checks.getIfPresent(promptId);
-        if (check == null) {
-            throw new IllegalStateException(field + " was not checked at OpenAI before the transaction");
-        }
+        PromptCheck check = checks.get(promptId, openAi::check);
         if (!check.valid()) {
             throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "Unprocessable Content",
                     field + " is not usable at OpenAI: " + check.error());

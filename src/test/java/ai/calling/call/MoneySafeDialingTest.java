@@ -307,13 +307,22 @@ class MoneySafeDialingTest {
             Future<Http.Response> answer = client.submit(() -> dial(http, agent, null));
             String sent = HELD.arrived().get(5, TimeUnit.SECONDS);
             String attempt = JSON.readTree(sent).path("user_data").path("call_attempt_id").asString();
-            while (pool.getHikariPoolMXBean().getIdleConnections() > 0
-                    || pool.getHikariPoolMXBean().getTotalConnections() < pool.getMaximumPoolSize()) {
-                taken.add(pool.getConnection());
+            // every connection but the LISTEN loop's: taken until none has been idle for 300 ms, so that a worker's
+            // short transaction that held one when the pool first looked empty has given it back to the test
+            long emptySince = System.nanoTime();
+            while (System.nanoTime() - emptySince < 300_000_000L) {
+                if (pool.getHikariPoolMXBean().getIdleConnections() > 0
+                        || pool.getHikariPoolMXBean().getTotalConnections() < pool.getMaximumPoolSize()) {
+                    taken.add(pool.getConnection());
+                    emptySince = System.nanoTime();
+                } else {
+                    Thread.sleep(5);
+                }
             }
             HELD.release();
-            // the outcome's transaction waits for a connection until the pool's timeout, and fails
-            Thread.sleep(pool.getConnectionTimeout() + 500);
+            // the outcome's transaction (milliseconds after the answer) waits for a connection until the pool's
+            // timeout and fails; the dial's answer then waits for one, and gets it once they are handed back
+            Thread.sleep(pool.getConnectionTimeout() + 1500);
             taken.forEach(MoneySafeDialingTest::close);
             taken.clear();
 

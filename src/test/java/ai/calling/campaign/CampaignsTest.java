@@ -520,6 +520,7 @@ class CampaignsTest {
         String campaign = campaign(null, 2);
         List<String> numbers = List.of("+14152009201", "+14152009202", "+14152009203");
         http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", numbers), user.auth());
+        assertThat(http.post("/api/campaigns/" + campaign + "/start", "", user.auth()).status()).isEqualTo(200);
         UUID existing = jdbc.queryForObject("INSERT INTO calls (user_id, agent_id, phone_number, bolna_execution_id) "
                 + "VALUES (?, ?::uuid, '+14152009202', ?) RETURNING id", UUID.class, user.id(), agent, "exec-" + UUID.randomUUID());
         UUID gone = UUID.randomUUID();

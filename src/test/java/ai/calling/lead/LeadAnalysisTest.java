@@ -56,6 +56,8 @@ class LeadAnalysisTest {
         registry.add("app.openai.complete-prompt-id", () -> "pmpt_complete");
         registry.add("app.bolna.webhook-secret", () -> "lead-secret");
         registry.add("app.lead-analysis.retry-base", () -> "100ms");
+        // this context's connections are told apart from other contexts' in pg_stat_activity
+        registry.add("spring.datasource.hikari.data-source-properties.ApplicationName", () -> "lead-analysis-test");
     }
 
     @AfterAll
@@ -320,9 +322,13 @@ class LeadAnalysisTest {
                 Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !OPENAI.findAll(
                         postRequestedFor(urlPathEqualTo("/v1/responses")).withRequestBody(containing(promptId))).isEmpty());
                 Thread.sleep(700);
+                // the backends of this context's pool that hold a transaction open (other contexts and autovacuum
+                // share the database: only this pool's connections are looked at)
                 assertThat(jdbc.queryForObject("""
                         SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
-                           AND xact_start < now() - interval '500 milliseconds'""", Long.class))
+                           AND backend_type = 'client backend' AND application_name = ?
+                           AND xact_start < now() - interval '500 milliseconds'""", Long.class,
+                        jdbc.queryForObject("SELECT current_setting('application_name')", String.class)))
                         .as("transactions open while OpenAI answers").isZero();
                 assertThat(answer.get().status()).isEqualTo(200);
             }

@@ -69,6 +69,12 @@ public class StripeRecords {
                 .param("outcome", outcome).update();
     }
 
+    /** Serialises the crediting of a payment and its refunds, until the transaction ends. */
+    public void lockPaymentIntent(String paymentIntentId) {
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(:intent, 43))").param("intent", paymentIntentId)
+                .query().listOfRows();
+    }
+
     /** Keeps a refund event whose payment is not credited yet, with its charge, until it is. */
     public void parkRefund(String eventId, String paymentIntentId, String charge) {
         jdbc.sql("""

@@ -18,7 +18,8 @@ import ai.calling.campaign.internal.Recipients.InProgress;
  * in the dialer's transaction and its recipient is put back in the dispatcher's next one; an instance that
  * dies between the two commits (or a second transaction that fails) leaves the recipient in progress with no
  * call: no call will ever end for it, and its campaign never completes and keeps one of its concurrent calls
- * taken. Such recipients wait again, the attempt not counted, as the dispatcher would have put them.
+ * taken. Such recipients wait again, the attempt not counted, as the dispatcher would have put them (cancelled
+ * when their campaign was meanwhile).
  */
 @Component
 public class OrphanedRecipients {
@@ -48,7 +49,7 @@ public class OrphanedRecipients {
         List<InProgress> orphaned = inProgress.stream().filter(one -> !existing.contains(one.callId())).toList();
         if (!orphaned.isEmpty()) {
             // each update names the call it expects: a recipient that moved on meanwhile is left alone
-            transactions.executeWithoutResult(status -> orphaned.forEach(one -> recipients.undoDial(one.recipientId(),
+            transactions.executeWithoutResult(status -> orphaned.forEach(one -> recipients.putBack(one.recipientId(),
                     one.callId())));
             log.warn("{} campaign recipient(s) were in progress with no call (a refused dial not settled); put back",
                     orphaned.size());

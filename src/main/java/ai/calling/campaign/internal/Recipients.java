@@ -162,11 +162,13 @@ public class Recipients {
      * whose call no longer exists were left behind between a refused dial's deletion and their own update.
      */
     public List<InProgress> inProgressSince(Duration olderThan, int limit) {
+        // through the campaigns that can have recipients in progress, by (campaign_id, status)
         return jdbc.sql("""
-                SELECT id, last_call_id FROM campaign_recipients
-                 WHERE status = 'in_progress' AND last_call_id IS NOT NULL
-                   AND updated_at < now() - make_interval(secs => :seconds)
-                 ORDER BY updated_at LIMIT :limit""")
+                SELECT r.id, r.last_call_id FROM campaigns c
+                  JOIN campaign_recipients r ON r.campaign_id = c.id AND r.status = 'in_progress'
+                 WHERE c.status IN ('running', 'paused', 'cancelled') AND r.last_call_id IS NOT NULL
+                   AND r.updated_at < now() - make_interval(secs => :seconds)
+                 ORDER BY r.updated_at LIMIT :limit""")
                 .param("seconds", olderThan.toSeconds()).param("limit", limit)
                 .query((rs, n) -> new InProgress(rs.getObject("id", UUID.class), rs.getObject("last_call_id", UUID.class)))
                 .list();
@@ -174,6 +176,20 @@ public class Recipients {
 
     /** A recipient in progress and the call of its current attempt. */
     public record InProgress(UUID recipientId, UUID callId) {
+    }
+
+    /**
+     * A recipient whose dial was deleted before its own update (see {@link #inProgressSince}): due again, the
+     * attempt not counted, or cancelled when its campaign was meanwhile. Only while that dial is still its current.
+     */
+    public void putBack(UUID recipientId, UUID callId) {
+        jdbc.sql("""
+                UPDATE campaign_recipients r
+                   SET status = CASE WHEN c.status = 'cancelled' THEN 'cancelled' ELSE 'pending' END,
+                       attempts = r.attempts - 1, last_call_id = NULL
+                  FROM campaigns c
+                 WHERE r.id = :id AND c.id = r.campaign_id AND r.last_call_id = :call AND r.status = 'in_progress'""")
+                .param("id", recipientId).param("call", callId).update();
     }
 
     /** Bolna did not take the dial (it was busy, 429): the recipient waits again, the attempt not counted. */

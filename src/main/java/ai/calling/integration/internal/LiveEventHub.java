@@ -228,6 +228,11 @@ public class LiveEventHub implements SmartLifecycle {
     private void beat() {
         try {
             endRevoked();
+        } catch (RuntimeException e) {
+            // the check again at the next heartbeat; the heartbeats themselves go out now
+            log.warn("Live events could not check the streams' credentials: {}", e.toString());
+        }
+        try {
             Instant now = Instant.now();
             streams.forEach((userId, own) -> {
                 own.forEach(stream -> stream.comment("heartbeat"));

@@ -52,10 +52,13 @@ public class WebhookProcessors implements SmartLifecycle {
      */
     static final Duration SLOTS_AWAITED_WINDOW = Duration.ofSeconds(5);
     /**
-     * How fast the estimate of what processing applies at full speed forgets its highest measurement (the
-     * highest full batch of the last several minutes: batches slowed by the load beside them do not lower it).
+     * How fast the estimate of what processing applies at full speed forgets its highest measurement, in full
+     * batches (10,000: about a million events, or 11 minutes of full batches at 1,500 a second; batches slowed
+     * by the load beside them lower it only slowly). A load held at capacity for minutes still lowers it far
+     * enough to be taken for a burst in the end (at 1,500 a second against a peak of 2,500, after about 2,300
+     * batches); the lag bound then ends the yielding, as before.
      */
-    static final Duration CAPACITY_HALF_LIFE = Duration.ofMinutes(10);
+    static final int CAPACITY_HALF_LIFE = 10_000;
     /**
      * How many times what processing applies at full speed deliveries must arrive at to be a burst. Near
      * its capacity, yielding tips a stream it would keep up with into a backlog that only the lag bound
@@ -164,7 +167,7 @@ public class WebhookProcessors implements SmartLifecycle {
      * has outpaced processing.
      */
     private boolean arrivalsOutpaceProcessing() {
-        double perProcessor = Double.isNaN(assumedFullSpeedPerSecond) ? fullSpeed.value(System.nanoTime())
+        double perProcessor = Double.isNaN(assumedFullSpeedPerSecond) ? fullSpeed.value()
                 : assumedFullSpeedPerSecond;
         double capacity = perProcessor * workers();
         return !Double.isNaN(capacity) && journal.arrivalsPerSecond() > BURST_FACTOR * capacity;
@@ -186,7 +189,7 @@ public class WebhookProcessors implements SmartLifecycle {
 
     /** A full batch was applied at {@code perSecond} events a second. */
     private void measured(double perSecond) {
-        fullSpeed.measured(perSecond, System.nanoTime());
+        fullSpeed.measured(perSecond);
     }
 
     /** Whether the oldest queued event has waited longer than the lag processing allows. */
