@@ -223,6 +223,10 @@ class TeamTest {
             assertThat(jdbc.queryForObject("SELECT count(*) FROM users WHERE email = ?", Long.class, email)).isZero();
         }
         assertThat(http.get("/api/team/members", owner.auth()).json().path("totalItems").asInt()).isEqualTo(2);
+        // the owner resends one: the owner is its inviter now, and its new link lets its invitee in
+        String id = jdbc.queryForObject("SELECT id::text FROM team_invitations WHERE email = ?", String.class, byRemoved);
+        assertThat(http.post("/api/team/invitations/" + id + "/resend", "", owner.auth()).status()).isEqualTo(200);
+        assertThat(accept(TestTeams.tokenMailedTo(mailer, byRemoved)).status()).isEqualTo(201);
     }
 
     @Test

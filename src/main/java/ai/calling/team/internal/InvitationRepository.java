@@ -59,12 +59,15 @@ public class InvitationRepository {
                 .param("workspace", workspaceId).query(Long.class).single();
     }
 
-    /** A new token and expiry for a pending invitation: the link mailed before stops working. */
-    public Invitation renew(UUID id, String tokenHash, Instant expiresAt) {
-        return jdbc.sql("UPDATE team_invitations SET token_hash = :hash, expires_at = :expiresAt WHERE id = :id "
-                        + "RETURNING " + COLUMNS)
+    /**
+     * A new token and expiry for a pending invitation: the link mailed before stops working. Whoever resends it
+     * is its inviter from now on (an invitation lapses with its inviter's rights).
+     */
+    public Invitation renew(UUID id, String tokenHash, Instant expiresAt, UUID invitedBy) {
+        return jdbc.sql("UPDATE team_invitations SET token_hash = :hash, expires_at = :expiresAt, invited_by = :invitedBy "
+                        + "WHERE id = :id RETURNING " + COLUMNS)
                 .param("hash", tokenHash).param("expiresAt", expiresAt.atOffset(ZoneOffset.UTC)).param("id", id)
-                .query(InvitationRepository::invitation).single();
+                .param("invitedBy", invitedBy).query(InvitationRepository::invitation).single();
     }
 
     public void revoke(UUID id) {

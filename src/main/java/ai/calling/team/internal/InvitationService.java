@@ -104,7 +104,8 @@ public class InvitationService {
             Invitation invitation = pending(caller, id);
             audit.append(caller.id(), caller.memberId(), "team.invitation.resent", "invitation", id.toString(),
                     Map.of("email", invitation.email()), origin.ip(), origin.userAgent());
-            return invitations.renew(invitation.id(), Hashes.sha256(token), clock.instant().plus(VALIDITY));
+            return invitations.renew(invitation.id(), Hashes.sha256(token), clock.instant().plus(VALIDITY),
+                    caller.memberId());
         });
         mail(renewed, token);
         return view(renewed);
