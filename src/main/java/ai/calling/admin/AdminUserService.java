@@ -67,7 +67,6 @@ class AdminUserService {
 
     private AdminUserDetail applyUpdate(CurrentUser actor, UUID userId, UserPatch patch, HttpServletRequest request,
             Set<String> checked) {
-        users.checkMayChange(actor, userId);
         if (patch.individualPromptId() != null || patch.completePromptId() != null) {
             prompts.patchForUser(actor, userId, patch.individualPromptId(), patch.completePromptId(), request, checked);
         }

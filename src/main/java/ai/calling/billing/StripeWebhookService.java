@@ -1,6 +1,7 @@
 package ai.calling.billing;
 
 import java.math.BigInteger;
+import java.util.Optional;
 
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.model.Event;
@@ -91,7 +92,8 @@ public class StripeWebhookService {
         if (paymentIntent != null) {
             // refunds that arrived before this payment was credited, taken back now, in the order they came
             for (StripeRecords.ParkedRefund parked : records.takeParkedRefunds(paymentIntent)) {
-                String refunded = refund(json.readTree(parked.charge()));
+                String refunded = refund(json.readTree(parked.charge()),
+                        records.lockByPaymentIntent(paymentIntent).orElseThrow());
                 records.eventOutcome(parked.eventId(), "applied once its payment was credited: " + refunded);
                 outcome += "; refund " + parked.eventId() + ": " + refunded;
             }
@@ -112,8 +114,9 @@ public class StripeWebhookService {
         // one at a time with the payment's crediting: a refund that finds the payment not credited yet is kept
         // only once that crediting (if it is running) has committed or not begun, so that it sees the refund
         records.lockPaymentIntent(paymentIntent);
-        if (records.lockByPaymentIntent(paymentIntent).isPresent()) {
-            return refund(charge);
+        Optional<SessionRow> session = records.lockByPaymentIntent(paymentIntent);
+        if (session.isPresent()) {
+            return refund(charge, session.get());
         }
         records.parkRefund(eventId, paymentIntent, refundFields(charge));
         log.info("Stripe refund event {} names payment {} not credited (yet): kept until it is", eventId, paymentIntent);
@@ -140,14 +143,10 @@ public class StripeWebhookService {
      * took back: the charge's cumulative {@code amount_refunded} (newer API versions send no refunds
      * list; older ones send both) decides the share, rounded down, never more than the purchase. Partial
      * refunds in any order, repeated, or a full one after partial ones, take back exactly the refunded
-     * share once. The session row is locked, so two refund events of one purchase apply one at a time.
+     * share once. {@code session} is the purchase's row as locked for this refund, so two refund events of
+     * one purchase apply one at a time.
      */
-    private String refund(JsonNode charge) {
-        String paymentIntent = charge.path("payment_intent").asString("");
-        SessionRow session = records.lockByPaymentIntent(paymentIntent).orElse(null);
-        if (session == null) {
-            return "unknown payment";
-        }
+    private String refund(JsonNode charge, SessionRow session) {
         long refundedCents = refundedAmount(charge);
         int target = share(session, refundedCents);
         int delta = target - session.creditsRefunded();

@@ -53,10 +53,20 @@ public final class CallDtos {
 
     /** A recorded dial that Bolna has not been heard from about (for reconciliation). */
     public record UnboundDial(UUID callId, UUID userId, UUID agentId, Instant createdAt) {
+
+        /** Its place in a walk through calls in the order they were created. */
+        public CallPosition position() {
+            return new CallPosition(createdAt, callId);
+        }
     }
 
     /** A call that Bolna placed and has not reported the end of (for reconciliation). */
     public record UnfinishedCall(UUID callId, String executionId, Instant createdAt) {
+
+        /** Its place in a walk through calls in the order they were created. */
+        public CallPosition position() {
+            return new CallPosition(createdAt, callId);
+        }
     }
 
     /**

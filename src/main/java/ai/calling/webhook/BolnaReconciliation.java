@@ -3,6 +3,7 @@ package ai.calling.webhook;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,13 +76,12 @@ public class BolnaReconciliation {
         Instant before = Instant.now().minus(properties.reconcileAfter());
         int settled = 0;
         List<UnboundDial> unbound = calls.unboundDials(before, unboundFrom, PAGE);
-        unboundFrom = unbound.size() < PAGE ? null : new CallPosition(unbound.getLast().createdAt(), unbound.getLast().callId());
+        unboundFrom = nextFrom(unbound, UnboundDial::position);
         for (UnboundDial dial : unbound) {
             settled += settleLostDial(dial) ? 1 : 0;
         }
         List<UnfinishedCall> unfinished = calls.unfinishedCalls(before, unfinishedFrom, PAGE);
-        unfinishedFrom = unfinished.size() < PAGE ? null
-                : new CallPosition(unfinished.getLast().createdAt(), unfinished.getLast().callId());
+        unfinishedFrom = nextFrom(unfinished, UnfinishedCall::position);
         for (UnfinishedCall call : unfinished) {
             try {
                 webhooks.receiveAndProcess(bolna.fetchExecution(call.executionId()).json(), "reconciliation");
@@ -93,6 +93,11 @@ public class BolnaReconciliation {
             }
         }
         return settled;
+    }
+
+    /** Where the next run goes on after this page: after its last call, or from the oldest when it was the last page. */
+    private static <T> CallPosition nextFrom(List<T> page, Function<T, CallPosition> position) {
+        return page.size() < PAGE ? null : position.apply(page.getLast());
     }
 
     /**

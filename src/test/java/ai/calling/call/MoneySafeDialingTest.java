@@ -392,7 +392,7 @@ class MoneySafeDialingTest {
         Http.Response lost = dial(http, agent, null);
         assertThat(lost.status()).isEqualTo(202);
         assertThat(balance()).containsEntry("held", 10);
-        String bolnaAgent = http.get("/api/agents/" + agent, user.auth()).json().path("bolnaAgentId").asString();
+        String bolnaAgent = bolnaAgent(agent);
         BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + bolnaAgent + "/executions")).willReturn(aResponse()
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"page_number\":1,\"page_size\":50,\"total\":0,\"has_more\":false,\"data\":[]}")));
@@ -411,11 +411,9 @@ class MoneySafeDialingTest {
         String agent = agent(600);
         BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
         Http.Response lost = dial(http, agent, null);
-        String bolnaAgent = http.get("/api/agents/" + agent, user.auth()).json().path("bolnaAgentId").asString();
+        String bolnaAgent = bolnaAgent(agent);
         // a busy agent: every page Bolna shows has more after it, and the dial is on none of those searched
-        BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + bolnaAgent + "/executions")).willReturn(aResponse()
-                .withHeader("Content-Type", "application/json").withBody("{\"has_more\":true,\"data\":["
-                        + event("someone-else", UUID.randomUUID().toString(), "completed", "5") + "]}")));
+        stubExecutionsPage(bolnaAgent, true, event("someone-else", UUID.randomUUID().toString(), "completed", "5"));
 
         reconciliation.reconcile();
 
@@ -434,11 +432,9 @@ class MoneySafeDialingTest {
         assertThat(lost.status()).isEqualTo(202);
         String callId = lost.json().path("id").asString();
         String execution = "exec-" + UUID.randomUUID();
-        String bolnaAgent = http.get("/api/agents/" + agent, user.auth()).json().path("bolnaAgentId").asString();
-        BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + bolnaAgent + "/executions")).willReturn(aResponse()
-                .withHeader("Content-Type", "application/json").withBody("{\"has_more\":false,\"data\":["
-                        + event("someone-else", UUID.randomUUID().toString(), "completed", "5") + ","
-                        + event(execution, callId, "completed", "125") + "]}")));
+        String bolnaAgent = bolnaAgent(agent);
+        stubExecutionsPage(bolnaAgent, false, event("someone-else", UUID.randomUUID().toString(), "completed", "5"),
+                event(execution, callId, "completed", "125"));
         BOLNA.stubFor(get(urlPathEqualTo("/executions/" + execution)).willReturn(aResponse()
                 .withHeader("Content-Type", "application/json").withBody(event(execution, callId, "completed", "125"))));
 
@@ -458,10 +454,8 @@ class MoneySafeDialingTest {
         Http.Response lost = dial(http, agent, null);
         String callId = lost.json().path("id").asString();
         String execution = "exec-" + UUID.randomUUID();
-        String bolnaAgent = http.get("/api/agents/" + agent, user.auth()).json().path("bolnaAgentId").asString();
-        BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + bolnaAgent + "/executions")).willReturn(aResponse()
-                .withHeader("Content-Type", "application/json").withBody("{\"has_more\":false,\"data\":["
-                        + event(execution, callId, "completed", "125") + "]}")));
+        String bolnaAgent = bolnaAgent(agent);
+        stubExecutionsPage(bolnaAgent, false, event(execution, callId, "completed", "125"));
         // gone between the search and the fetch
         BOLNA.stubFor(get(urlPathEqualTo("/executions/" + execution)).willReturn(aResponse().withStatus(404)));
 
@@ -606,6 +600,13 @@ class MoneySafeDialingTest {
 
     private String bolnaAgent(String agent) {
         return http.get("/api/agents/" + agent, user.auth()).json().path("bolnaAgentId").asString();
+    }
+
+    /** The one page of the agent's executions Bolna lists (newest first), and whether more follow it. */
+    private static void stubExecutionsPage(String bolnaAgent, boolean hasMore, String... executions) {
+        BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + bolnaAgent + "/executions")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"has_more\":" + hasMore + ",\"data\":[" + String.join(",", executions) + "]}")));
     }
 
     /** Bolna places every call at once, each with a new execution id. */

@@ -135,31 +135,32 @@ public class CallDials {
 
     /** Bound calls still in progress that started before {@code before}, oldest first, after {@code after}. */
     public List<UnfinishedCall> unfinished(Instant before, CallPosition after, int limit) {
-        return jdbc.sql("""
+        return walk(jdbc.sql("""
                 SELECT id, bolna_execution_id, created_at FROM calls
                  WHERE status = 'in_progress' AND bolna_execution_id IS NOT NULL AND created_at < :before
                    AND (CAST(:afterAt AS timestamptz) IS NULL OR (created_at, id) > (:afterAt, :afterId))
-                 ORDER BY created_at, id LIMIT :limit""")
-                .param("before", OffsetDateTime.ofInstant(before, ZoneOffset.UTC))
-                .param("afterAt", after == null ? null : OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC))
-                .param("afterId", after == null ? null : after.callId()).param("limit", limit)
+                 ORDER BY created_at, id LIMIT :limit"""), before, after, limit)
                 .query((rs, n) -> new UnfinishedCall(rs.getObject(1, UUID.class), rs.getString(2),
                         rs.getObject(3, OffsetDateTime.class).toInstant())).list();
     }
 
     /** Recorded dials still without an execution id that started before {@code before}, oldest first, after {@code after}. */
     public List<UnboundDial> unbound(Instant before, CallPosition after, int limit) {
-        return jdbc.sql("""
+        return walk(jdbc.sql("""
                 SELECT id, user_id, agent_id, created_at FROM calls
                  WHERE bolna_execution_id IS NULL AND status = 'in_progress' AND created_at < :before
                    AND (CAST(:afterAt AS timestamptz) IS NULL OR (created_at, id) > (:afterAt, :afterId))
-                 ORDER BY created_at, id LIMIT :limit""")
-                .param("before", OffsetDateTime.ofInstant(before, ZoneOffset.UTC))
-                .param("afterAt", after == null ? null : OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC))
-                .param("afterId", after == null ? null : after.callId()).param("limit", limit)
+                 ORDER BY created_at, id LIMIT :limit"""), before, after, limit)
                 .query((rs, n) -> new UnboundDial(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
                         rs.getObject("agent_id", UUID.class), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
                 .list();
     }
 
+    /** Binds a walk's page: calls created before {@code before}, after the position {@code after} (null: the oldest). */
+    private static JdbcClient.StatementSpec walk(JdbcClient.StatementSpec page, Instant before, CallPosition after,
+            int limit) {
+        return page.param("before", OffsetDateTime.ofInstant(before, ZoneOffset.UTC))
+                .param("afterAt", after == null ? null : OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC))
+                .param("afterId", after == null ? null : after.callId()).param("limit", limit);
+    }
 }

@@ -80,21 +80,24 @@ public final class AddressGuard {
             translated &= bytes[i] == 0;
         }
         translated &= (bytes[8] & 0xff) == 0xff && (bytes[9] & 0xff) == 0xff && bytes[10] == 0 && bytes[11] == 0;
-        if ((bytes[0] & 0xff) == 0x20 && (bytes[1] & 0xff) == 0x02) {
-            try {
-                return Inet4Address.getByAddress(new byte[] { bytes[2], bytes[3], bytes[4], bytes[5] });
-            } catch (UnknownHostException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+        boolean sixToFour = (bytes[0] & 0xff) == 0x20 && (bytes[1] & 0xff) == 0x02;
+        if (sixToFour) {
+            return ipv4At(bytes, 2);
         }
         if (mapped || compatible || nat64 || translated) {
-            try {
-                return Inet4Address.getByAddress(new byte[] { bytes[12], bytes[13], bytes[14], bytes[15] });
-            } catch (UnknownHostException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            return ipv4At(bytes, 12);
         }
         return address;
+    }
+
+    /** The IPv4 address in the four bytes from {@code offset}. */
+    private static InetAddress ipv4At(byte[] bytes, int offset) {
+        try {
+            return Inet4Address.getByAddress(new byte[] { bytes[offset], bytes[offset + 1], bytes[offset + 2],
+                    bytes[offset + 3] });
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     /** A host resolved to an address the guard refuses. */

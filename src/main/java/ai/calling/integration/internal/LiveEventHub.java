@@ -84,7 +84,7 @@ public class LiveEventHub implements SmartLifecycle {
     public SseEmitter open(Credential credential, UUID lastEventId) {
         UUID userId = credential.workspaceId();
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
-        Stream stream = new Stream(userId, credential, emitter);
+        Stream stream = new Stream(credential, emitter);
         Set<Stream> own = streams.computeIfAbsent(userId, id -> new CopyOnWriteArraySet<>());
         synchronized (own) {
             if (own.size() >= properties.maxStreamsPerUser()) {
@@ -117,7 +117,7 @@ public class LiveEventHub implements SmartLifecycle {
     }
 
     private void close(Stream stream) {
-        Set<Stream> own = streams.get(stream.userId);
+        Set<Stream> own = streams.get(stream.credential.workspaceId());
         if (own != null) {
             synchronized (own) {
                 own.remove(stream);
@@ -267,7 +267,7 @@ public class LiveEventHub implements SmartLifecycle {
     /** One open stream: sends each event once, and holds live events back while the missed ones are replayed. */
     private final class Stream {
 
-        private final UUID userId;
+        /** What the stream was opened with; its tenant is the credential's workspace. */
         private final Credential credential;
         private final SseEmitter emitter;
         private final Set<UUID> sent = new LinkedHashSet<>();
@@ -275,8 +275,7 @@ public class LiveEventHub implements SmartLifecycle {
         private boolean replaying = true;
         private long lastSeq;
 
-        Stream(UUID userId, Credential credential, SseEmitter emitter) {
-            this.userId = userId;
+        Stream(Credential credential, SseEmitter emitter) {
             this.credential = credential;
             this.emitter = emitter;
         }
