@@ -256,7 +256,7 @@ public class CampaignDispatcher implements SmartLifecycle {
         return recorded.size();
     }
 
-    /** Dials Bolna did not take: back to pending (429: and slow down) or failed (refused). */
+    /** Dials Bolna did not take: back to pending (429: and slow down; cancelled if the campaign was) or failed (refused). */
     private void settleRefusals(List<Sent> sent) {
         boolean throttled = false;
         List<Sent> refused = new ArrayList<>();
@@ -271,7 +271,7 @@ public class CampaignDispatcher implements SmartLifecycle {
         if (!refused.isEmpty()) {
             transactions.executeWithoutResult(status -> refused.forEach(one -> {
                 if (one.outcome() == Dialer.Outcome.THROTTLED) {
-                    recipients.undoDial(one.dial().request().campaignRecipientId(), one.dial().callId());
+                    recipients.putBack(one.dial().request().campaignRecipientId(), one.dial().callId());
                 } else {
                     recipients.refuseDial(one.dial().request().campaignRecipientId(), one.dial().callId(), "refused");
                 }

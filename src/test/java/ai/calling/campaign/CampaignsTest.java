@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -319,6 +321,35 @@ class CampaignsTest {
         assertThat(http.post("/api/campaigns/" + campaign + "/resume", "", user.auth()).status()).isEqualTo(409);
         assertThat(http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers",
                 List.of("+14152009106")), user.auth()).status()).isEqualTo(409);
+        assertThat(http.get("/api/credits/balance", user.auth()).json().path("held").asInt()).isZero();
+    }
+
+    /**
+     * A dial that Bolna answers 429 goes back to its recipient's queue, unless the campaign was cancelled while
+     * the dial was in flight: then the recipient is cancelled with it (it stayed pending in a cancelled campaign,
+     * counted as waiting forever).
+     */
+    @Test
+    void aDialThrottledWhileItsCampaignIsCancelledLeavesItsRecipientCancelled() throws Exception {
+        BOLNA.accountConcurrency(0).holdThrottled();
+        String campaign = campaign(null, 2);
+        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", List.of("+14152009111")),
+                user.auth());
+        http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+        CompletableFuture<Integer> dispatch = CompletableFuture.supplyAsync(dispatcher::dispatchOnce);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> BOLNA.heldCalls() == 1);
+
+        assertThat(http.post("/api/campaigns/" + campaign + "/cancel", "", user.auth()).json().path("status").asString())
+                .isEqualTo("cancelled");
+        BOLNA.dropNotPlaced();
+        dispatch.get(30, TimeUnit.SECONDS);
+
+        assertThat(BOLNA.throttled()).isOne();
+        assertThat(jdbc.queryForMap("SELECT status, attempts, last_call_id FROM campaign_recipients WHERE campaign_id = "
+                + "?::uuid", campaign)).containsEntry("status", "cancelled").containsEntry("attempts", 0)
+                .containsEntry("last_call_id", null);
+        assertThat(http.get("/api/campaigns/" + campaign, user.auth()).json().path("stats").path("cancelled").asInt())
+                .isOne();
         assertThat(http.get("/api/credits/balance", user.auth()).json().path("held").asInt()).isZero();
     }
 

@@ -86,6 +86,7 @@ public final class FakeBolna implements AutoCloseable {
     private volatile int holdPlaced;
     private volatile int holdNotPlaced;
     private final List<Held> held = new CopyOnWriteArrayList<>();
+    private volatile boolean holdThrottled;
 
     public FakeBolna() {
         try {
@@ -149,6 +150,15 @@ public final class FakeBolna implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers of 429 are held until {@link #dropNotPlaced} or {@link #reset} (listed by {@link #heldNumbers}
+     * as not placed): what a campaign does meanwhile happens while the dial is in flight and refused.
+     */
+    public FakeBolna holdThrottled() {
+        this.holdThrottled = true;
+        return this;
+    }
+
     /** Requests held now (placed or not). */
     public int heldCalls() {
         return (int) held.stream().filter(h -> !h.released).count();
@@ -209,6 +219,7 @@ public final class FakeBolna implements AutoCloseable {
         throttled.set(0);
         callRequests.set(0);
         holdAfter = Integer.MAX_VALUE;
+        holdThrottled = false;
         held.forEach(h -> h.release.countDown());
         held.clear();
         callLength = Duration.ofMillis(50);
@@ -300,6 +311,9 @@ public final class FakeBolna implements AutoCloseable {
         boolean holdAnswer = request > 0 && request <= holdPlaced;
         if (!admit(agent)) {
             throttled.incrementAndGet();
+            if (holdThrottled) {
+                await(new Held(number, false));
+            }
             exchange.getResponseHeaders().add("Retry-After", "1");
             respond(exchange, 429, Map.of("error", 429, "message", "concurrency limit reached"));
             return;

@@ -179,8 +179,9 @@ public class Recipients {
     }
 
     /**
-     * A recipient whose dial was deleted before its own update (see {@link #inProgressSince}): due again, the
-     * attempt not counted, or cancelled when its campaign was meanwhile. Only while that dial is still its current.
+     * A recipient whose dial Bolna did not take (it was busy, 429), or whose dial was deleted before its own
+     * update (see {@link #inProgressSince}): due again, the attempt not counted, or cancelled when its campaign
+     * was meanwhile. Only while that dial is still its current.
      */
     public void putBack(UUID recipientId, UUID callId) {
         jdbc.sql("""
@@ -189,14 +190,6 @@ public class Recipients {
                        attempts = r.attempts - 1, last_call_id = NULL
                   FROM campaigns c
                  WHERE r.id = :id AND c.id = r.campaign_id AND r.last_call_id = :call AND r.status = 'in_progress'""")
-                .param("id", recipientId).param("call", callId).update();
-    }
-
-    /** Bolna did not take the dial (it was busy, 429): the recipient waits again, the attempt not counted. */
-    public void undoDial(UUID recipientId, UUID callId) {
-        jdbc.sql("""
-                UPDATE campaign_recipients SET status = 'pending', attempts = attempts - 1, last_call_id = NULL
-                 WHERE id = :id AND last_call_id = :call AND status = 'in_progress'""")
                 .param("id", recipientId).param("call", callId).update();
     }
 
