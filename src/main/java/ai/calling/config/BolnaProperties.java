@@ -34,6 +34,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param webhookMaxLag        how long a stored delivery may wait for processing before processing stops
  *                             yielding to deliveries ({@code BOLNA_WEBHOOK_MAX_LAG}): a burst is
  *                             acknowledged first, a sustained load is applied within about this delay
+ * @param webhookQueueCapacity stored deliveries queued in memory for the processors
+ *                             ({@code BOLNA_WEBHOOK_QUEUE_CAPACITY}); beyond it a delivery is stored and
+ *                             acknowledged all the same, and the processors read it from the database once
+ *                             they have caught up with the queue
  * @param maxConcurrentCalls   Bolna's account concurrency, shared by every tenant
  *                             ({@code BOLNA_MAX_CONCURRENT_CALLS}): dials we place in progress at once
  * @param recordingHosts       the only hosts recordings are fetched from ({@code BOLNA_RECORDING_HOSTS}):
@@ -51,6 +55,7 @@ public record BolnaProperties(
         @DefaultValue("0.2") double webhookProcessingShare,
         @DefaultValue("0.5") double webhookYieldAboveLoad,
         @DefaultValue("30s") Duration webhookMaxLag,
+        @DefaultValue("20000") int webhookQueueCapacity,
         @DefaultValue("50") int maxConcurrentCalls,
         @DefaultValue("bolna-call-recordings.s3.ap-south-1.amazonaws.com") List<String> recordingHosts) {
 

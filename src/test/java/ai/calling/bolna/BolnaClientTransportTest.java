@@ -229,7 +229,7 @@ class BolnaClientTransportTest {
 
     private static BolnaClient client(URI base, Duration readTimeout, int poolSize, Duration connectionWait) {
         BolnaProperties properties = new BolnaProperties("key", base, "secret", readTimeout, List.of(),
-                Duration.ofMinutes(30), 1, 0.2, 0.5, Duration.ofSeconds(30), 50, List.of());
+                Duration.ofMinutes(30), 1, 0.2, 0.5, Duration.ofSeconds(30), 20_000, 50, List.of());
         return new BolnaClient(properties, JsonMapper.builder().build(), new SimpleMeterRegistry(),
                 ObservationRegistry.NOOP, poolSize, connectionWait);
     }

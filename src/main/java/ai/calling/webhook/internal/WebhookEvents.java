@@ -93,14 +93,20 @@ public class WebhookEvents {
         }
     }
 
-    /** Records a failed attempt; retries back off 1, 2, 4 ... minutes, and stop after {@code maxAttempts}. */
-    public void markFailed(UUID eventId, String error, int maxAttempts) {
+    /**
+     * Records a failed attempt; retries back off 1, 2, 4 ... minutes, and stop after {@code maxAttempts}. Not
+     * over an event applied meanwhile (unless {@code anyState}, a replay): the failed attempt rolled back its
+     * claim, and another processor, the sweep or another instance may have claimed and applied it since; marked
+     * failed, it was applied again on its retry, an old event over the call's later ones.
+     */
+    public void markFailed(UUID eventId, String error, int maxAttempts, boolean anyState) {
         jdbc.sql("""
                 UPDATE bolna_webhook_events SET state = 'failed', attempts = attempts + 1, last_error = :error,
                        next_attempt_at = CASE WHEN attempts + 1 >= :max THEN NULL
                                               ELSE CURRENT_TIMESTAMP + make_interval(mins => power(2, attempts)::int) END
-                 WHERE id = :id""")
-                .param("id", eventId).param("error", error).param("max", maxAttempts).update();
+                 WHERE id = :id AND (:anyState OR state IN ('received', 'failed'))""")
+                .param("id", eventId).param("error", error).param("max", maxAttempts).param("anyState", anyState)
+                .update();
     }
 
     /** Failed events due for another attempt, oldest first, claimed against other instances. */

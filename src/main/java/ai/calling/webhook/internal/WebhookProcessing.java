@@ -59,7 +59,7 @@ public class WebhookProcessing {
                 return "failed";
             }
             log.warn("Processing Bolna event {} failed; it will be retried: {}", eventIds.getFirst(), e.getMessage());
-            events.markFailed(eventIds.getFirst(), e.getClass().getSimpleName() + ": " + e.getMessage(), MAX_ATTEMPTS);
+            events.markFailed(eventIds.getFirst(), e.getClass().getSimpleName() + ": " + e.getMessage(), MAX_ATTEMPTS, anyState);
             return "failed";
         }
     }

@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import org.slf4j.Logger;
@@ -77,7 +78,13 @@ public class WebhookProcessors implements SmartLifecycle {
     private final BolnaProperties bolna;
     private final Dialer dialer;
     private final boolean drainAtStart;
-    private final BlockingQueue<Queued> queued = new LinkedBlockingQueue<>(20_000);
+    private final BlockingQueue<Queued> queued;
+    /**
+     * Set when a delivery did not fit in the queue (it is stored, not queued): the processor that next finds
+     * the queue empty applies what is stored and unapplied, at full speed, instead of leaving it to the sweep
+     * (500 every 30 s: a burst of minutes above the queue's size took an hour to apply).
+     */
+    private final AtomicBoolean overflowed = new AtomicBoolean();
     private volatile boolean running;
     /** Events a second one processor applies at full speed: its fastest full batch lately; NaN until there was one. */
     private final DecayingPeak fullSpeed = new DecayingPeak(CAPACITY_HALF_LIFE);
@@ -94,11 +101,22 @@ public class WebhookProcessors implements SmartLifecycle {
         this.bolna = bolna;
         this.dialer = dialer;
         this.drainAtStart = drainAtStart;
+        this.queued = new LinkedBlockingQueue<>(bolna.webhookQueueCapacity());
     }
 
-    /** Queues a stored event; false when the queue is full (the sweep takes it then). */
+    /**
+     * Queues a stored event; false when the queue is full (a processor reads it back from the database once
+     * it has caught up with the queue) or processing has stopped (the sweep, or the next start, takes it).
+     */
     public boolean offer(UUID eventId) {
-        return running && queued.offer(new Queued(eventId, System.nanoTime()));
+        if (!running) {
+            return false;
+        }
+        if (queued.offer(new Queued(eventId, System.nanoTime()))) {
+            return true;
+        }
+        overflowed.set(true);
+        return false;
     }
 
     /** A stored event waiting for a processor, with when it was queued. */
@@ -111,6 +129,10 @@ public class WebhookProcessors implements SmartLifecycle {
             try {
                 Queued first = queued.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    if (overflowed.getAndSet(false)) {
+                        int applied = drainBacklog();
+                        log.info("Applied {} stored Bolna deliveries that did not fit in the processing queue", applied);
+                    }
                     continue;
                 }
                 batch.add(first);
@@ -199,10 +221,11 @@ public class WebhookProcessors implements SmartLifecycle {
     }
 
     /**
-     * Applies every event still in state received that arrived before the start, in batches, at full
-     * speed (no staleness threshold, no yielding): after a crash the stored backlog is applied at
-     * start-up rather than 500 per 30 s sweep. Safe beside other processors and instances (events are
-     * claimed with SKIP LOCKED). Returns how many events it went through.
+     * Applies every event still in state received that arrived before now, in batches, at full speed (no
+     * staleness threshold, no yielding): after a crash the stored backlog is applied at start-up, and what
+     * did not fit in the queue once the queue is empty, rather than 500 per 30 s sweep. Safe beside other
+     * processors and instances (events are claimed with SKIP LOCKED; one still queued is skipped when its
+     * turn comes). Returns how many events it went through.
      */
     int drainBacklog() {
         OffsetDateTime startedAt = OffsetDateTime.now();

@@ -13,7 +13,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import ai.calling.support.IntegrationTest;
 
 /**
- * Claiming a batch looks its events up by id alone, however many events were applied since the last
+ * Claiming and failing events. Claiming a batch looks its events up by id alone, however many events were applied since the last
  * vacuum: each applied event leaves a dead 'received' entry in the index on (state, received_at), and a
  * claim that went through that index read all of them (milliseconds per batch, growing with the load).
  * Measured in a transaction that is rolled back: thousands of events received and applied, a batch of 20 waiting,
@@ -27,6 +27,36 @@ class WebhookClaimPlanTest {
 
     @Autowired
     TransactionTemplate transactions;
+
+    @Autowired
+    WebhookEvents events;
+
+    /**
+     * A failed attempt rolls its claim back and is recorded after: by then another processor (or the sweep,
+     * or another instance) may have applied the event, which then stays applied, not failed and retried.
+     */
+    @Test
+    void aFailureRecordedAfterTheEventWasAppliedElsewhereLeavesItApplied() {
+        UUID applied = jdbc.queryForObject("""
+                INSERT INTO bolna_webhook_events (execution_id, bolna_agent_id, status, payload, state)
+                VALUES ('failed-late-1', 'bolna-plan', 'ringing', '{"id":"failed-late-1"}'::jsonb, 'processed')
+                RETURNING id""", UUID.class);
+        UUID waiting = jdbc.queryForObject("""
+                INSERT INTO bolna_webhook_events (execution_id, bolna_agent_id, status, payload)
+                VALUES ('failed-late-2', 'bolna-plan', 'ringing', '{"id":"failed-late-2"}'::jsonb) RETURNING id""",
+                UUID.class);
+
+        events.markFailed(applied, "lost a race", 8, false);
+        events.markFailed(waiting, "bad payload", 8, false);
+
+        assertThat(jdbc.queryForObject("SELECT state FROM bolna_webhook_events WHERE id = ?", String.class, applied))
+                .isEqualTo("processed");
+        assertThat(jdbc.queryForMap("SELECT state, last_error FROM bolna_webhook_events WHERE id = ?", waiting))
+                .containsEntry("state", "failed").containsEntry("last_error", "bad payload");
+        events.markFailed(applied, "replayed and failed", 8, true);
+        assertThat(jdbc.queryForObject("SELECT state FROM bolna_webhook_events WHERE id = ?", String.class, applied))
+                .as("a replay's failure is recorded whatever the state").isEqualTo("failed");
+    }
 
     @Test
     void aClaimReadsItsEventsByIdAndNotTheEventsAppliedBeforeIt() {
