@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -195,8 +196,9 @@ public class BolnaClient implements DisposableBean {
      * Places a call, never retried. Returns Bolna's execution id, or an unconfirmed dial when the
      * request may have reached Bolna but its answer was lost (a timeout or reset after sending, a 5xx,
      * an answer without an execution id): the customer may be ringing, so only a webhook or
-     * reconciliation can tell. Throws when Bolna certainly did not place it: a 4xx (429 as 429), no
-     * connection, or no API key.
+     * reconciliation can tell. Throws when Bolna certainly did not place it: a 4xx (429 as 429; a refusal of
+     * this dial itself, such as a number it cannot call, as {@link DialRefused}; one of our credentials,
+     * account or agent, 401, 402, 403 or 404, as any other failure), no connection, or no API key.
      */
     public Dial placeCall(CallRequest request) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -229,7 +231,12 @@ public class BolnaClient implements DisposableBean {
                     retryAfter(e.getResponseHeaders()));
         } catch (HttpClientErrorException e) {
             outcome = "error";
-            throw translate("make_call", e);
+            if (ACCOUNT_REFUSALS.contains(e.getStatusCode().value())) {
+                throw translate("make_call", e);
+            }
+            String message = bolnaMessage(e.getResponseBodyAsString());
+            log.warn("Bolna make_call answered {}: {}", e.getStatusCode().value(), message);
+            throw new DialRefused("Bolna refused the request: " + message);
         } catch (RestClientException e) {
             if (e.contains(ConnectionRequestTimeoutException.class)) {
                 // our own back-pressure, not Bolna's answer: as a 429, the dispatcher puts the recipient back
@@ -375,6 +382,22 @@ public class BolnaClient implements DisposableBean {
 
     private static ApiException bad(String detail) {
         return new ApiException(HttpStatus.BAD_GATEWAY, "Bad Gateway", detail);
+    }
+
+    /**
+     * Answers of {@code POST /call} about our account, key or agent rather than the dial (unauthorised, out
+     * of balance, forbidden, the agent gone): every dial would get the same, so none of them is at fault.
+     */
+    private static final Set<Integer> ACCOUNT_REFUSALS = Set.of(401, 402, 403, 404);
+
+    /**
+     * Bolna refused this dial itself (a 4xx about the request: a number it cannot call, say): another dial
+     * of the same agent may be taken. Answered 502, as any failure of Bolna's.
+     */
+    public static final class DialRefused extends ApiException {
+        DialRefused(String detail) {
+            super(HttpStatus.BAD_GATEWAY, "Bad Gateway", detail);
+        }
     }
 
     /** Bolna answered 404 for the resource. */

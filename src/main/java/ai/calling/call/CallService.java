@@ -190,7 +190,7 @@ public class CallService {
     private Started dial(UUID userId, String key, Dialer.RecordedDial dial) {
         Dialer.Sent sent = dialer.send(List.of(dial)).getFirst();
         if (sent.refusal() != null) {
-            if (key != null && sent.outcome() == Dialer.Outcome.THROTTLED) {
+            if (key != null && sent.outcome().notTakenForNow()) {
                 // never placed and nothing kept (the dialer forgot the call): the key may be used again
                 transactions.executeWithoutResult(status -> idempotency.release(userId, key));
             } else if (key != null) {

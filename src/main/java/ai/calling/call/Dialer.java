@@ -92,11 +92,23 @@ public class Dialer implements SmartLifecycle {
     /** What kept a recording below what was requested. */
     public enum Limit { NONE, ACCOUNT_CAP, CREDITS, PLATFORM_CAP }
 
-    /** How a sent dial ended: placed, unconfirmed, or refused by Bolna (then {@code refusal} says how). */
+    /** How a sent dial ended: placed, unconfirmed, or not taken by Bolna (then {@code refusal} says how). */
     public record Sent(RecordedDial dial, Outcome outcome, String executionId, ApiException refusal) {
     }
 
-    public enum Outcome { PLACED, UNCONFIRMED, REFUSED, THROTTLED }
+    /**
+     * PLACED and UNCONFIRMED: Bolna took the dial or may have. The others were certainly not placed: REFUSED,
+     * this dial was at fault (a number Bolna cannot call); THROTTLED, Bolna was at its limit (429); UNAVAILABLE,
+     * Bolna could not be reached or refused our account, key or agent, which any dial would have met.
+     */
+    public enum Outcome {
+        PLACED, UNCONFIRMED, REFUSED, THROTTLED, UNAVAILABLE;
+
+        /** Not placed, and not for a reason of its own: the same dial may be taken later. */
+        public boolean notTakenForNow() {
+            return this == THROTTLED || this == UNAVAILABLE;
+        }
+    }
 
     /** Records as many of {@code requests} as the account's quota and the platform's free slots allow. */
     @Transactional(propagation = Propagation.MANDATORY)
@@ -159,7 +171,7 @@ public class Dialer implements SmartLifecycle {
                     switch (one.outcome()) {
                         case PLACED -> placed.put(one.dial().callId(), one.executionId());
                         case UNCONFIRMED -> lost.add(one.dial().callId());
-                        case REFUSED, THROTTLED -> gone.add(one.dial().callId());
+                        case REFUSED, THROTTLED, UNAVAILABLE -> gone.add(one.dial().callId());
                     }
                 }
                 Set<UUID> confirmed = dials.confirm(placed, waitForLockedCalls);
@@ -199,7 +211,8 @@ public class Dialer implements SmartLifecycle {
             return answer.placed() ? new Sent(dial, Outcome.PLACED, answer.executionId(), null)
                     : new Sent(dial, Outcome.UNCONFIRMED, null, null);
         } catch (ApiException refused) {
-            Outcome outcome = refused.status() == HttpStatus.TOO_MANY_REQUESTS ? Outcome.THROTTLED : Outcome.REFUSED;
+            Outcome outcome = refused.status() == HttpStatus.TOO_MANY_REQUESTS ? Outcome.THROTTLED
+                    : refused instanceof BolnaClient.DialRefused ? Outcome.REFUSED : Outcome.UNAVAILABLE;
             return new Sent(dial, outcome, null, refused);
         } catch (RuntimeException unexpected) {
             // thrown after the request may have left: the call may be ringing

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -27,6 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.agent.AgentService;
 import ai.calling.agent.AgentService.CallableAgent;
+import ai.calling.call.CallService;
 import ai.calling.call.Dialer;
 import ai.calling.call.Dialer.DialRequest;
 import ai.calling.call.Dialer.RecordedDial;
@@ -70,6 +72,7 @@ public class CampaignDispatcher implements SmartLifecycle {
     private final Campaigns campaigns;
     private final Recipients recipients;
     private final Dialer dialer;
+    private final CallService calls;
     private final AgentService agents;
     private final DoNotCallList doNotCall;
     private final BolnaProperties bolna;
@@ -84,12 +87,13 @@ public class CampaignDispatcher implements SmartLifecycle {
     private final Object wakeups = new Object();
     private boolean woken;
 
-    CampaignDispatcher(Campaigns campaigns, Recipients recipients, Dialer dialer, AgentService agents,
+    CampaignDispatcher(Campaigns campaigns, Recipients recipients, Dialer dialer, CallService calls, AgentService agents,
             DoNotCallList doNotCall, BolnaProperties bolna, CampaignProperties properties,
             TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock) {
         this.campaigns = campaigns;
         this.recipients = recipients;
         this.dialer = dialer;
+        this.calls = calls;
         this.agents = agents;
         this.doNotCall = doNotCall;
         this.bolna = bolna;
@@ -104,8 +108,22 @@ public class CampaignDispatcher implements SmartLifecycle {
         return dispatchOnce(clock.instant());
     }
 
-    /** One dispatch round as if it were {@code now} (calling windows, retry times); returns the dials sent. */
+    /**
+     * One dispatch round as if it were {@code now} (calling windows, retry times); returns the dials Bolna took
+     * (or may have). When Bolna did not take some for now (429, unreachable, our account refused), the next
+     * round waits: 1 s, doubling up to a minute while it goes on.
+     */
     public int dispatchOnce(Instant now) {
+        AtomicBoolean heldBack = new AtomicBoolean();
+        int sent = dispatchRound(now, heldBack);
+        synchronized (this) {
+            backoff = heldBack.get() ? (backoff.isZero() ? Duration.ofSeconds(1) : min(backoff.multipliedBy(2), MAX_BACKOFF))
+                    : Duration.ZERO;
+        }
+        return sent;
+    }
+
+    private int dispatchRound(Instant now, AtomicBoolean heldBack) {
         List<Campaigns.Running> running = campaigns.running(now);
         LinkedHashMap<UUID, Integer> demand = new LinkedHashMap<>();
         Map<UUID, List<Campaigns.Running>> byTenant = new LinkedHashMap<>();
@@ -149,7 +167,7 @@ public class CampaignDispatcher implements SmartLifecycle {
         List<Future<Integer>> tenants = new ArrayList<>();
         for (Map.Entry<UUID, Integer> share : shares.entrySet()) {
             List<Campaigns.Running> theirs = byTenant.get(share.getKey());
-            tenants.add(dialers.submit(() -> dialShare(theirs, share.getValue(), agentsById, now)));
+            tenants.add(dialers.submit(() -> dialShare(theirs, share.getValue(), agentsById, now, heldBack)));
         }
         int sent = 0;
         for (Future<Integer> tenant : tenants) {
@@ -174,7 +192,7 @@ public class CampaignDispatcher implements SmartLifecycle {
      * other, and their commits share the log's flushes.
      */
     private int dialShare(List<Campaigns.Running> campaignsOfTenant, int share, Map<UUID, CallableAgent> agentsById,
-            Instant now) {
+            Instant now, AtomicBoolean heldBack) {
         int left = share;
         int sent = 0;
         for (Campaigns.Running campaign : campaignsOfTenant) {
@@ -185,7 +203,7 @@ public class CampaignDispatcher implements SmartLifecycle {
                     properties.batchSize()));
             CallableAgent agent = agentsById.get(campaign.agentId());
             int dialled = dial(campaign.id(), campaign.userId(),
-                    agent != null && agent.userId().equals(campaign.userId()) ? agent : null, wanted, now);
+                    agent != null && agent.userId().equals(campaign.userId()) ? agent : null, wanted, now, heldBack);
             left -= dialled;
             sent += dialled;
         }
@@ -194,9 +212,9 @@ public class CampaignDispatcher implements SmartLifecycle {
 
     /**
      * Claims and records up to {@code wanted} dials of one campaign in one transaction, then sends them.
-     * Returns how many were sent.
+     * Returns how many Bolna took (or may have); sets {@code heldBack} when it did not take some for now.
      */
-    private int dial(UUID campaignId, UUID userId, CallableAgent agent, int wanted, Instant now) {
+    private int dial(UUID campaignId, UUID userId, CallableAgent agent, int wanted, Instant now, AtomicBoolean heldBack) {
         List<RecordedDial> recorded = transactions.execute(status -> {
             CampaignRow campaign = campaigns.lockForDispatch(userId, campaignId, now).orElse(null);
             if (campaign == null || !"running".equals(campaign.status())) {
@@ -252,34 +270,43 @@ public class CampaignDispatcher implements SmartLifecycle {
         if (recorded == null || recorded.isEmpty()) {
             return 0;
         }
-        settleRefusals(dialer.sendUnattended(recorded));
-        return recorded.size();
+        List<Sent> sent = dialer.sendUnattended(recorded);
+        stopIfCancelledMeanwhile(campaignId, userId, sent);
+        if (sent.stream().anyMatch(one -> one.outcome().notTakenForNow())) {
+            heldBack.set(true);
+        }
+        settleRefusals(sent);
+        return (int) sent.stream().filter(one -> one.refusal() == null).count();
     }
 
-    /** Dials Bolna did not take: back to pending (429: and slow down; cancelled if the campaign was) or failed (refused). */
-    private void settleRefusals(List<Sent> sent) {
-        boolean throttled = false;
-        List<Sent> refused = new ArrayList<>();
-        for (Sent one : sent) {
-            if (one.outcome() == Dialer.Outcome.THROTTLED) {
-                throttled = true;
-                refused.add(one);
-            } else if (one.outcome() == Dialer.Outcome.REFUSED) {
-                refused.add(one);
-            }
+    /**
+     * A campaign cancelled while its dials were being sent: its cancel found them without an execution id
+     * (Bolna had not answered yet) and could not stop them; they are stopped now, as the cancel stops every
+     * call Bolna has only queued. The cancel reads its calls after its commit, so one of the two sees them.
+     */
+    private void stopIfCancelledMeanwhile(UUID campaignId, UUID userId, List<Sent> sent) {
+        List<UUID> placed = sent.stream().filter(one -> one.outcome() == Dialer.Outcome.PLACED)
+                .map(one -> one.dial().callId()).toList();
+        if (!placed.isEmpty() && campaigns.find(userId, campaignId).map(row -> "cancelled".equals(row.status()))
+                .orElse(false)) {
+            placed.forEach(call -> calls.stopIfQueued(userId, call));
         }
+    }
+
+    /**
+     * Dials Bolna did not take: back to pending when not for a reason of their own (429, Bolna unreachable, our
+     * account refused: cancelled if the campaign was meanwhile), failed when Bolna refused the dial itself.
+     */
+    private void settleRefusals(List<Sent> sent) {
+        List<Sent> refused = sent.stream().filter(one -> one.refusal() != null).toList();
         if (!refused.isEmpty()) {
             transactions.executeWithoutResult(status -> refused.forEach(one -> {
-                if (one.outcome() == Dialer.Outcome.THROTTLED) {
+                if (one.outcome().notTakenForNow()) {
                     recipients.putBack(one.dial().request().campaignRecipientId(), one.dial().callId());
                 } else {
                     recipients.refuseDial(one.dial().request().campaignRecipientId(), one.dial().callId(), "refused");
                 }
             }));
-        }
-        synchronized (this) {
-            backoff = throttled ? (backoff.isZero() ? Duration.ofSeconds(1) : min(backoff.multipliedBy(2), MAX_BACKOFF))
-                    : Duration.ZERO;
         }
     }
 

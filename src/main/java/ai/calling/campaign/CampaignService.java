@@ -161,16 +161,19 @@ public class CampaignService {
         });
     }
 
-    /** Cancels the campaign and its pending recipients, then asks Bolna to stop the calls it has only queued. */
+    /**
+     * Cancels the campaign and its pending recipients, then asks Bolna to stop the calls it has only queued.
+     * Its calls are read after the commit: dials being sent meanwhile are then either bound to their execution
+     * already, or stopped by the dispatcher, which finds the campaign cancelled once Bolna has answered.
+     */
     public CampaignView cancel(UUID userId, UUID id) {
-        List<UUID> inFlight = transactions.execute(status -> {
+        transactions.executeWithoutResult(status -> {
             CampaignRow campaign = locked(userId, id);
             requireStatus(campaign, "cancel", "draft", "running", "paused");
             campaigns.setStatus(id, "cancelled", null);
             recipients.cancelPending(id);
-            return recipients.callsInFlight(id);
         });
-        inFlight.forEach(call -> calls.stopIfQueued(userId, call));
+        recipients.callsInFlight(id).forEach(call -> calls.stopIfQueued(userId, call));
         return get(userId, id);
     }
 

@@ -353,6 +353,65 @@ class CampaignsTest {
         assertThat(http.get("/api/credits/balance", user.auth()).json().path("held").asInt()).isZero();
     }
 
+    /**
+     * A cancel that lands while the dispatcher's dials are on their way to Bolna (recorded, not yet answered,
+     * so without an execution id) still stops them once Bolna has queued them.
+     */
+    @Test
+    void aCancelWhileDialsAreBeingSentStopsThemOnceBolnaHasQueuedThem() throws Exception {
+        BOLNA.ringAfter(Duration.ofSeconds(60)).holdCalls(0, 2, 0);
+        String campaign = campaign(null, 2);
+        List<String> numbers = List.of("+14152009131", "+14152009132");
+        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", numbers), user.auth());
+        http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+        CompletableFuture<Integer> dispatch = CompletableFuture.supplyAsync(dispatcher::dispatchOnce);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> BOLNA.heldCalls() == 2);
+
+        assertThat(http.post("/api/campaigns/" + campaign + "/cancel", "", user.auth()).json().path("status").asString())
+                .isEqualTo("cancelled");
+        BOLNA.releasePlaced(2);
+        assertThat(dispatch.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inProgress(campaign) == 0);
+        assertThat(numbers).allSatisfy(number -> assertThat(BOLNA.statuses(number)).containsExactly("stopped"));
+        assertThat(http.get("/api/campaigns/" + campaign, user.auth()).json().path("stats").path("cancelled").asInt())
+                .isEqualTo(2);
+        assertThat(http.get("/api/credits/balance", user.auth()).json().path("held").asInt()).isZero();
+    }
+
+    /**
+     * Bolna refusing our account (401, 402) or the agent (404) would refuse every dial: the recipients wait,
+     * their attempts not counted, and the dispatcher backs off; a refusal of one number (400) fails that
+     * recipient alone. Before, any answer but a 429 failed the recipient for good, and the dispatcher went
+     * on at once: a campaign burned through its list in seconds with nobody called.
+     */
+    @Test
+    void bolnaRefusingTheAccountLeavesRecipientsWaitingAndARefusedNumberFailsAlone() {
+        String campaign = campaign(null, 5);
+        List<String> numbers = List.of("+14152009121", "+14152009122", "+14152009123");
+        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", numbers), user.auth());
+        http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+
+        for (int status : new int[] { 401, 402, 404 }) {
+            BOLNA.refuseCalls("*", status);
+            assertThat(dispatcher.dispatchOnce()).as("dials Bolna took, answering " + status).isZero();
+            assertThat(jdbc.queryForList("SELECT status || '/' || attempts FROM campaign_recipients WHERE campaign_id = "
+                    + "?::uuid", String.class, campaign)).as("after " + status).containsOnly("pending/0");
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM calls WHERE campaign_id = ?::uuid", Long.class, campaign))
+                .as("nothing placed, nothing kept").isZero();
+        assertThat(http.get("/api/credits/balance", user.auth()).json().path("held").asInt()).isZero();
+
+        BOLNA.reset();
+        BOLNA.webhookUrl("http://localhost:" + port + "/api/webhooks/bolna?token=" + SECRET);
+        BOLNA.refuseCalls(numbers.get(1), 400);
+        assertThat(dispatcher.dispatchOnce()).isEqualTo(2);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inProgress(campaign) == 0);
+        assertThat(jdbc.queryForList("SELECT phone_number || ' ' || status FROM campaign_recipients WHERE campaign_id = "
+                + "?::uuid ORDER BY phone_number", String.class, campaign)).containsExactly(numbers.get(0) + " completed",
+                        numbers.get(1) + " failed", numbers.get(2) + " completed");
+    }
+
     @Test
     void tooFewCreditsPauseTheCampaignWithTheReasonAndCreditsResumeIt() {
         // a 300 s agent holds 5 credits a call: 12 credits cover two dials, not a third

@@ -87,6 +87,7 @@ public final class FakeBolna implements AutoCloseable {
     private volatile int holdNotPlaced;
     private final List<Held> held = new CopyOnWriteArrayList<>();
     private volatile boolean holdThrottled;
+    private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
 
     public FakeBolna() {
         try {
@@ -159,6 +160,15 @@ public final class FakeBolna implements AutoCloseable {
         return this;
     }
 
+    /**
+     * {@code POST /call} to this number ({@code *}: to any) answers {@code status} with an error, placing
+     * nothing: 400 as a number Bolna cannot call, 401 or 402 as our key or account refused, and so on.
+     */
+    public FakeBolna refuseCalls(String number, int status) {
+        refusals.put(number, status);
+        return this;
+    }
+
     /** Requests held now (placed or not). */
     public int heldCalls() {
         return (int) held.stream().filter(h -> !h.released).count();
@@ -220,6 +230,7 @@ public final class FakeBolna implements AutoCloseable {
         callRequests.set(0);
         holdAfter = Integer.MAX_VALUE;
         holdThrottled = false;
+        refusals.clear();
         held.forEach(h -> h.release.countDown());
         held.clear();
         callLength = Duration.ofMillis(50);
@@ -309,6 +320,11 @@ public final class FakeBolna implements AutoCloseable {
             return;
         }
         boolean holdAnswer = request > 0 && request <= holdPlaced;
+        Integer refusal = refusals.getOrDefault(number, refusals.get("*"));
+        if (refusal != null) {
+            respond(exchange, refusal, Map.of("error", refusal, "message", "refused by the fake (" + refusal + ")"));
+            return;
+        }
         if (!admit(agent)) {
             throttled.incrementAndGet();
             if (holdThrottled) {
