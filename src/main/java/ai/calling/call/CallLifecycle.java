@@ -1,6 +1,7 @@
 package ai.calling.call;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -117,9 +118,12 @@ public class CallLifecycle {
                     ignored.add(entry.getKey());
                     continue;
                 }
-                // written now: the contact, the transcript and the hold refer to it
-                call = calls.saveAndFlush(newInboundCall(agent.get(), entry.getKey(), updates.getFirst()));
-                ledger.holdStarted(call.getUserId(), call.getId(), agent.get().maxCallDurationSeconds());
+                call = bindDialByNumber(entry.getKey(), updates, agent.get()).orElse(null);
+                if (call == null) {
+                    // written now: the contact, the transcript and the hold refer to it
+                    call = calls.saveAndFlush(newInboundCall(agent.get(), entry.getKey(), updates.getFirst()));
+                    ledger.holdStarted(call.getUserId(), call.getId(), agent.get().maxCallDurationSeconds());
+                }
             }
             for (BolnaExecution execution : updates) {
                 Ended end = advance(call, execution);
@@ -261,6 +265,48 @@ public class CallLifecycle {
         call.setDialStatus("confirmed");
         return Optional.of(call);
     }
+
+    /**
+     * The recorded dial that an outbound execution we do not know, without our attempt id, belongs to: the one
+     * dial of its agent to its number that no execution is bound to yet (Bolna has not answered it, or its
+     * answer was lost), made within the last {@value #UNBOUND_DIAL_HOURS} hour. Without it the execution became
+     * a call of its own with a hold of its own, and the dial, its execution taken, stayed in progress with its
+     * hold and its slot until reconciliation, which could not bind it either. Two such dials to one number: none
+     * is chosen (the execution becomes a call of its own, as before).
+     */
+    private Optional<Call> bindDialByNumber(String executionId, List<BolnaExecution> updates, CallableAgent agent) {
+        if (updates.getFirst().inbound()) {
+            return Optional.empty();
+        }
+        Set<String> numbers = new HashSet<>();
+        for (BolnaExecution update : updates) {
+            for (String number : new String[] { update.customerNumber(), update.recipient().phoneNumber() }) {
+                if (number != null && !number.isBlank()) {
+                    numbers.add(number);
+                    contacts.normalise(number).ifPresent(numbers::add);
+                }
+            }
+        }
+        if (numbers.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Call> dials = calls.lockUnboundDials(agent.id(), numbers,
+                Instant.now().minus(Duration.ofHours(UNBOUND_DIAL_HOURS)));
+        // one bound by an earlier execution of this batch is bound (in memory) already
+        dials = dials.stream().filter(dial -> dial.getBolnaExecutionId() == null).toList();
+        if (dials.size() != 1) {
+            return Optional.empty();
+        }
+        Call call = dials.getFirst();
+        log.info("Execution {} carries no attempt id; bound to dial {}, the one of its agent to its number", executionId,
+                call.getId());
+        call.setBolnaExecutionId(executionId);
+        call.setDialStatus("confirmed");
+        return Optional.of(call);
+    }
+
+    /** How far back a dial is looked for by its agent and number ({@link #bindDialByNumber}). */
+    static final int UNBOUND_DIAL_HOURS = 1;
 
     /**
      * Moves the call forward by one execution object. Returns the call's end when this update is the

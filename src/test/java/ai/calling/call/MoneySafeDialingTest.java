@@ -288,6 +288,53 @@ class MoneySafeDialingTest {
     }
 
     /**
+     * Bolna's webhooks need not echo our attempt id (Bolna's documentation lists context_details without promising
+     * it). One that arrives before Bolna's answer, or after an answer that was lost, is bound to the one dial
+     * of its agent to its number that has no execution yet. It created a call of its own, with a hold of its
+     * own, and the dial stayed in progress with its hold and slot.
+     */
+    @Test
+    void aWebhookWithoutTheAttemptIdBindsTheOneUnboundDialOfItsAgentToItsNumber() throws Exception {
+        String agent = agent(600);
+        String execution = "exec-" + UUID.randomUUID();
+        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withTransformers(HeldAnswer.NAME)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":\"queued\",\"execution_id\":\"" + execution + "\"}")));
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try {
+            HELD.hold();
+            Future<Http.Response> answer = client.submit(() -> dial(http, agent, null));
+            String attempt = JSON.readTree(HELD.arrived().get(5, TimeUnit.SECONDS)).path("user_data")
+                    .path("call_attempt_id").asString();
+            webhook(eventWithoutAttempt(execution, bolnaAgent(agent), "ringing", "null"));
+            assertThat(jdbc.queryForObject("SELECT bolna_execution_id FROM calls WHERE id = ?::uuid", String.class,
+                    attempt)).isEqualTo(execution);
+            HELD.release();
+            assertThat(answer.get().status()).isEqualTo(201);
+        } finally {
+            HELD.release();
+            client.shutdown();
+        }
+        webhook(eventWithoutAttempt(execution, bolnaAgent(agent), "completed", "\"61\""));
+
+        // the next dial's answer is lost: its webhooks, without the attempt id, bind it all the same
+        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withFixedDelay(4000)
+                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"queued\",\"execution_id\":\"late\"}")));
+        Http.Response lost = dial(http, agent, null);
+        assertThat(lost.json().path("dialStatus").asString()).isEqualTo("unconfirmed");
+        String second = "exec-" + UUID.randomUUID();
+        webhook(eventWithoutAttempt(second, bolnaAgent(agent), "in-progress", "null"));
+        webhook(eventWithoutAttempt(second, bolnaAgent(agent), "completed", "\"30\""));
+
+        assertThat(jdbc.queryForList("SELECT bolna_execution_id || ' ' || status || ' ' || credits_used FROM calls "
+                + "WHERE user_id = ? ORDER BY created_at", String.class, user.id()))
+                .containsExactly(execution + " completed 2", second + " completed 1");
+        assertThat(balance()).containsEntry("held", 0).containsEntry("credits", 12);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM call_slots WHERE call_id IS NOT NULL", Long.class))
+                .as("no slot left taken").isZero();
+    }
+
+    /**
      * Bolna placed the call, but its outcome cannot be recorded: no connection within the pool's timeout
      * (a TransactionException, not a DataAccessException). The dial is answered 202 as recorded and held,
      * never 5xx (a client would dial again), and a webhook with the attempt id settles it.
@@ -664,6 +711,16 @@ class MoneySafeDialingTest {
                    "recipient_data":{"call_attempt_id":"%s"}},
                  "telephony_data":{"duration":%s,"to_number":"+14155550190","call_type":"outbound"}}"""
                 .formatted(execution, bolnaAgent, status, attempt, duration);
+    }
+
+    /** An outbound execution of this Bolna agent to the number the tests dial, without our attempt id. */
+    private static String eventWithoutAttempt(String execution, String bolnaAgent, String status, String duration) {
+        return """
+                {"id":"%s","agent_id":"%s","status":"%s","created_at":"2026-11-25T10:00:00Z",
+                 "conversation_duration":null,
+                 "context_details":{"recipient_phone_number":"+14155550190"},
+                 "telephony_data":{"duration":%s,"to_number":"+14155550190","call_type":"outbound"}}"""
+                .formatted(execution, bolnaAgent, status, duration);
     }
 
     private Http.Response webhook(String body) {

@@ -1,5 +1,7 @@
 package ai.calling.call.internal;
 
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,6 +37,17 @@ public interface CallRepository extends JpaRepository<Call, UUID>,
               FROM calls WHERE bolna_execution_id = ANY(:executionIds)
              ORDER BY user_id, id""")
     List<Call> findByBolnaExecutionIds(String[] executionIds);
+
+    /**
+     * The recorded dials of this agent to these numbers that no execution is bound to yet (Bolna has not
+     * answered, or its answer was lost), made since {@code since}, locked until the transaction ends.
+     */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("""
+            SELECT c FROM Call c WHERE c.agentId = :agentId AND c.phoneNumber IN :numbers AND c.bolnaExecutionId IS NULL
+               AND c.status = 'in_progress' AND c.dialStatus IN ('dialing', 'unconfirmed') AND c.createdAt > :since
+             ORDER BY c.id""")
+    List<Call> lockUnboundDials(UUID agentId, Collection<String> numbers, Instant since);
 
     /** The call, locked until the transaction ends (binding a recorded dial to its execution). */
     @Lock(LockModeType.PESSIMISTIC_WRITE)
