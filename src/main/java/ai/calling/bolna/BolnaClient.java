@@ -288,10 +288,14 @@ public class BolnaClient implements DisposableBean {
         }
     }
 
+    /** The largest page of an agent's executions Bolna gives. */
+    static final int EXECUTIONS_PAGE_SIZE = 50;
+
     /** One page (1-based, up to 50) of an agent's executions, newest first as Bolna lists them. */
     public ExecutionPage agentExecutions(String agentId, int page) {
         JsonNode found = call("agent_executions", true, () -> rest.get()
-                .uri("/v2/agent/{id}/executions?page_number={page}&page_size=50", agentId, page).retrieve()
+                .uri("/v2/agent/{id}/executions?page_number={page}&page_size={size}", agentId, page,
+                        EXECUTIONS_PAGE_SIZE).retrieve()
                 .body(JsonNode.class));
         List<BolnaExecution> executions = new ArrayList<>();
         for (JsonNode execution : found.path("data")) {
@@ -299,7 +303,23 @@ public class BolnaClient implements DisposableBean {
                 executions.add(BolnaExecution.of(execution));
             }
         }
-        return new ExecutionPage(executions, found.path("has_more").asBoolean(false));
+        return new ExecutionPage(executions, hasMore(found, page, found.path("data").size()));
+    }
+
+    /**
+     * Whether more pages follow: {@code has_more} when Bolna sends it, else what {@code total} says, else
+     * whether this page was full. Read as "no more" when missing, a page of 50 that was not the last made
+     * reconciliation conclude it had seen every execution, and fail as never placed a dial Bolna did place.
+     */
+    static boolean hasMore(JsonNode found, int page, int listed) {
+        JsonNode hasMore = found.path("has_more");
+        if (hasMore.isBoolean()) {
+            return hasMore.asBoolean();
+        }
+        if (found.path("total").isNumber()) {
+            return (long) page * EXECUTIONS_PAGE_SIZE < found.path("total").asLong();
+        }
+        return listed >= EXECUTIONS_PAGE_SIZE;
     }
 
     /** A page of an agent's executions, and whether there are more. */

@@ -1,5 +1,6 @@
 package ai.calling.webhook;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -68,6 +69,13 @@ public class BolnaReconciliation {
         this.webhooks = webhooks;
     }
 
+    /**
+     * How long after it began a call that Bolna still reports unfinished is failed (no charge, its hold and slot
+     * released): no call lasts a day, and otherwise it was fetched again every run and held its account's and
+     * the platform's capacity for ever.
+     */
+    static final Duration GIVE_UP_AFTER = Duration.ofDays(1);
+
     /** Returns how many calls were settled (applied from Bolna's API or failed). */
     public int reconcile() {
         if (!properties.apiConfigured()) {
@@ -86,6 +94,11 @@ public class BolnaReconciliation {
             try {
                 webhooks.receiveAndProcess(bolna.fetchExecution(call.executionId()).json(), "reconciliation");
                 settled++;
+                if (call.createdAt().isBefore(Instant.now().minus(GIVE_UP_AFTER))
+                        && lifecycle.failUnreported(call.callId(), "Bolna still reports this call unfinished a day after it began")) {
+                    log.warn("Call {} (execution {}) failed: Bolna has reported it unfinished for over {}", call.callId(),
+                            call.executionId(), GIVE_UP_AFTER);
+                }
             } catch (BolnaNotFound gone) {
                 settled += lifecycle.failUnreported(call.callId(), "Bolna does not know this execution") ? 1 : 0;
             } catch (ApiException e) {

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -73,6 +74,44 @@ class BolnaClientTransportTest {
 
         assertThatThrownBy(() -> client.placeCall(request())).isInstanceOf(ApiException.class)
                 .satisfies(e -> assertThat(((ApiException) e).status().is5xxServerError()).isTrue());
+    }
+
+    /**
+     * A refusal of the dial itself (400, 422) is a {@link BolnaClient.DialRefused}; one of our key, account or
+     * agent (401, 402, 403, 404) is not: a campaign fails the recipient of the first, and backs off on the
+     * second, which every dial would meet. Both are 5xx to the caller, and sent once.
+     */
+    @Test
+    void aRefusalOfTheDialIsToldFromARefusalOfOurAccount() throws IOException {
+        AtomicReference<String> status = new AtomicReference<>();
+        serve((socket, in) -> {
+            while (readRequest(in)) {
+                answer(socket, status.get(), "", "{\"message\":\"no\"}");
+            }
+        });
+        for (String refused : List.of("400 Bad Request", "422 Unprocessable Entity")) {
+            status.set(refused);
+            assertThatThrownBy(() -> client.placeCall(request())).as(refused).isInstanceOf(BolnaClient.DialRefused.class)
+                    .satisfies(e -> assertThat(((ApiException) e).status().value()).isEqualTo(502));
+        }
+        for (String account : List.of("401 Unauthorized", "402 Payment Required", "403 Forbidden", "404 Not Found")) {
+            status.set(account);
+            assertThatThrownBy(() -> client.placeCall(request())).as(account).isInstanceOf(ApiException.class)
+                    .isNotInstanceOf(BolnaClient.DialRefused.class)
+                    .satisfies(e -> assertThat(((ApiException) e).status().is5xxServerError()).isTrue());
+        }
+        assertThat(requests).hasValue(6);
+    }
+
+    @Test
+    void whetherMoreExecutionsFollowIsReadFromHasMoreElseTheTotalElseAFullPage() {
+        JsonMapper json = JsonMapper.builder().build();
+        assertThat(BolnaClient.hasMore(json.readTree("{\"has_more\":false,\"total\":500}"), 1, 50)).isFalse();
+        assertThat(BolnaClient.hasMore(json.readTree("{\"has_more\":true}"), 1, 3)).isTrue();
+        assertThat(BolnaClient.hasMore(json.readTree("{\"total\":120}"), 2, 50)).isTrue();
+        assertThat(BolnaClient.hasMore(json.readTree("{\"total\":100}"), 2, 50)).isFalse();
+        assertThat(BolnaClient.hasMore(json.readTree("{\"data\":[]}"), 1, 50)).as("a full page, nothing said").isTrue();
+        assertThat(BolnaClient.hasMore(json.readTree("{\"data\":[]}"), 1, 49)).isFalse();
     }
 
     @Test

@@ -548,6 +548,38 @@ class MoneySafeDialingTest {
                 + "'in_progress'", Long.class, stuckPrefix + "%")).isEqualTo(100);
     }
 
+    /**
+     * A call Bolna still reports unfinished a day after it began is failed, without charge, its hold released:
+     * it was fetched again on every run and held its account's and the platform's capacity for ever. One of
+     * an hour is left to Bolna.
+     */
+    @Test
+    void aCallBolnaStillReportsUnfinishedADayLaterIsFailedAndItsHoldReleased() {
+        String agent = agent(600);
+        String old = "stuck-day-" + UUID.randomUUID();
+        String recent = "stuck-hour-" + UUID.randomUUID();
+        for (Object[] call : List.<Object[]>of(new Object[] { old, "25 hours" }, new Object[] { recent, "1 hour" })) {
+            String id = jdbc.queryForObject("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, "
+                    + "created_at) VALUES (?, ?, ?, '+14155550190', now() - ?::interval) RETURNING id::text", String.class,
+                    user.id(), UUID.fromString(agent), call[0], call[1]);
+            jdbc.update("INSERT INTO credit_holds (user_id, call_id, amount, credits_per_minute, max_call_duration_seconds) "
+                    + "VALUES (?, ?::uuid, 10, 1, 600)", user.id(), id);
+            BOLNA.stubFor(get(urlPathEqualTo("/executions/" + call[0])).willReturn(aResponse()
+                    .withHeader("Content-Type", "application/json").withBody(event((String) call[0], id, "in-progress",
+                            "null"))));
+        }
+        assertThat(balance()).containsEntry("held", 20);
+
+        reconciliation.reconcile();
+
+        assertThat(jdbc.queryForMap("SELECT status, credits_used, hangup_reason FROM calls WHERE bolna_execution_id = ?", old))
+                .containsEntry("status", "failed").containsEntry("credits_used", 0)
+                .containsEntry("hangup_reason", "Bolna still reports this call unfinished a day after it began");
+        assertThat(jdbc.queryForObject("SELECT status FROM calls WHERE bolna_execution_id = ?", String.class, recent))
+                .isEqualTo("in_progress");
+        assertThat(balance()).containsEntry("held", 10).containsEntry("credits", 15);
+    }
+
     @Test
     void webhooksWithWhatPostgresCannotHoldAreStoredAppliedAndBilledWithinTheHold() {
         String agent = agent(300);
