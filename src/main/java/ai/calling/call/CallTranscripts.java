@@ -1,6 +1,7 @@
 package ai.calling.call;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,7 +30,14 @@ public class CallTranscripts {
     }
 
     public void markAnalysis(UUID callId, String status) {
-        queries.markAnalysis(callId, status);
+        markAnalysis(List.of(callId), status);
+    }
+
+    /** As {@link #markAnalysis(UUID, String)} for each of these calls, in one statement. */
+    public void markAnalysis(Collection<UUID> callIds, String status) {
+        if (!callIds.isEmpty()) {
+            queries.markAnalysis(callIds, status);
+        }
     }
 
     public record CallTranscript(UUID callId, UUID userId, String phoneNumber, String leadType, Instant startedAt,

@@ -100,6 +100,33 @@ public class LeadAnalysisService {
         events.publishEvent(new AnalysisDue(Duration.ZERO));
     }
 
+    /**
+     * How long a claimed job may go unfinished before it counts as abandoned: longer than a claim of jobs can
+     * take (each asks OpenAI twice, each ask up to 3 tries of 60 s).
+     */
+    static final Duration ABANDONED_AFTER = Duration.ofHours(1);
+
+    /**
+     * Puts back in the queue the jobs whose worker stopped before finishing them (a killed or redeployed
+     * instance left them claimed, and nothing else would ever run them), or fails those out of attempts; their
+     * transcripts' analysis status follows. Returns how many.
+     */
+    public int requeueAbandoned() {
+        List<LeadAnalysisJobs.Abandoned> abandoned = transactions.execute(status -> {
+            List<LeadAnalysisJobs.Abandoned> jobsBack = jobs.requeueAbandoned(ABANDONED_AFTER, MAX_TRIES);
+            for (String state : List.of("queued", "failed")) {
+                transcripts.markAnalysis(jobsBack.stream().filter(job -> job.state().equals(state))
+                        .map(LeadAnalysisJobs.Abandoned::callId).toList(), state.equals("queued") ? "pending" : "failed");
+            }
+            return jobsBack;
+        });
+        if (!abandoned.isEmpty()) {
+            log.warn("{} lead analyses left unfinished by a stopped worker were put back or failed", abandoned.size());
+            events.publishEvent(new AnalysisDue(Duration.ZERO));
+        }
+        return abandoned.size();
+    }
+
     /** Claims and runs due jobs; returns how many ran. */
     public int runDue() {
         int ran = 0;

@@ -30,6 +30,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
@@ -73,6 +74,9 @@ class LeadAnalysisTest {
 
     @Autowired
     LeadAnalysisService analyses;
+
+    @Autowired
+    TransactionTemplate transactions;
 
     Http http;
     SignedIn user;
@@ -162,6 +166,50 @@ class LeadAnalysisTest {
                  "telephony_data":{"duration":"%s","to_number":"%s","call_type":"outbound"}}"""
                 .formatted(execution, bolnaAgent, status, Instant.now(), voicemail, voicemail ? "20" : "0", phone);
         assertThat(http.post("/api/webhooks/bolna?token=lead-secret", body).status()).isEqualTo(200);
+    }
+
+    /**
+     * A job claimed by a worker that stopped before finishing it (its instance killed or redeployed) was left
+     * running for ever: its lead never analysed, its transcript "processing". After an hour it is put back and
+     * analysed, or failed when it has had all its attempts; one claimed a minute ago is left to its worker.
+     */
+    @Test
+    void aJobLeftRunningByAStoppedWorkerIsPutBackAndAnalysed() {
+        stub("pmpt_individual", analysis(82, "Hot", true, "Asha wants pricing for 3 outlets"));
+        stub("pmpt_complete", analysis(75, "Warm", false, null));
+        String phone = "+14155550" + (100 + (int) (Math.random() * 800));
+        String abandoned = completedCall(phone);
+        awaitAnalysis(abandoned, "completed");
+        String outOfTries = completedCall(phone);
+        awaitAnalysis(outOfTries, "completed");
+        String recent = completedCall(phone);
+        awaitAnalysis(recent, "completed");
+        transactions.executeWithoutResult(status -> {
+            // as the stopped worker left them (updated_at as it was then: the row trigger is skipped for this)
+            jdbc.execute("SET LOCAL session_replication_role = replica");
+            for (Object[] job : List.<Object[]>of(new Object[] { abandoned, 1, "2 hours" },
+                    new Object[] { outOfTries, 5, "2 hours" }, new Object[] { recent, 1, "1 minute" })) {
+                jdbc.update("UPDATE lead_analysis_jobs j SET state = 'running', attempts = ?, updated_at = now() - ?::interval "
+                        + "FROM calls c WHERE c.id = j.call_id AND c.bolna_execution_id = ?", job[1], job[2], job[0]);
+                jdbc.update("UPDATE transcripts t SET analysis_status = 'processing' FROM calls c WHERE c.id = t.call_id "
+                        + "AND c.bolna_execution_id = ?", job[0]);
+            }
+        });
+
+        assertThat(analyses.requeueAbandoned()).isEqualTo(2);
+
+        awaitAnalysis(abandoned, "completed");
+        assertThat(jobState(abandoned)).isEqualTo("done");
+        assertThat(jobState(outOfTries)).isEqualTo("failed");
+        assertThat(jdbc.queryForObject("SELECT t.analysis_status FROM transcripts t JOIN calls c ON c.id = t.call_id "
+                + "WHERE c.bolna_execution_id = ?", String.class, outOfTries)).isEqualTo("failed");
+        assertThat(jobState(recent)).isEqualTo("running");
+        assertThat(analyses.requeueAbandoned()).isZero();
+    }
+
+    private String jobState(String execution) {
+        return jdbc.queryForObject("SELECT j.state FROM lead_analysis_jobs j JOIN calls c ON c.id = j.call_id "
+                + "WHERE c.bolna_execution_id = ?", String.class, execution);
     }
 
     @Test

@@ -3,6 +3,7 @@ package ai.calling.call.internal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,9 +36,9 @@ public class CallTranscriptQueries {
                 .param("user", userId).param("phone", phoneNumber).query(CallTranscriptQueries::row).list();
     }
 
-    public void markAnalysis(UUID callId, String status) {
-        jdbc.sql("UPDATE transcripts SET analysis_status = :status WHERE call_id = :call")
-                .param("status", status).param("call", callId).update();
+    public void markAnalysis(Collection<UUID> callIds, String status) {
+        jdbc.sql("UPDATE transcripts SET analysis_status = :status WHERE call_id = ANY(:calls)")
+                .param("status", status).param("calls", callIds.toArray(UUID[]::new)).update();
     }
 
     private static CallTranscript row(ResultSet rs, int n) throws SQLException {

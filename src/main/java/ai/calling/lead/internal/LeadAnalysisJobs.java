@@ -67,6 +67,27 @@ public class LeadAnalysisJobs {
                 .param("id", jobId).param("reason", reason).update();
     }
 
+    /**
+     * Jobs claimed more than {@code olderThan} ago and never finished (their worker stopped: a killed or
+     * redeployed instance) go back to the queue, due now, or fail when they have had {@code maxTries}
+     * attempts. Returns them, with the state each was given.
+     */
+    public List<Abandoned> requeueAbandoned(Duration olderThan, int maxTries) {
+        return jdbc.sql("""
+                UPDATE lead_analysis_jobs SET state = CASE WHEN attempts >= :max THEN 'failed' ELSE 'queued' END,
+                       last_error = 'Abandoned: the worker running it stopped', next_attempt_at = CURRENT_TIMESTAMP
+                 WHERE id IN (SELECT id FROM lead_analysis_jobs
+                               WHERE state = 'running' AND updated_at < CURRENT_TIMESTAMP - make_interval(secs => :seconds)
+                               FOR UPDATE SKIP LOCKED)
+                RETURNING call_id, state""")
+                .param("max", maxTries).param("seconds", olderThan.toSeconds())
+                .query((rs, n) -> new Abandoned(rs.getObject("call_id", UUID.class), rs.getString("state"))).list();
+    }
+
+    /** A job put back or failed by {@link #requeueAbandoned}: its call, and its new state. */
+    public record Abandoned(UUID callId, String state) {
+    }
+
     public String lastError(UUID callId) {
         return jdbc.sql("SELECT last_error FROM lead_analysis_jobs WHERE call_id = :call").param("call", callId)
                 .query(String.class).optional().orElse(null);

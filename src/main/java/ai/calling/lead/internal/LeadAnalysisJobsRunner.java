@@ -8,7 +8,10 @@ import org.springframework.stereotype.Component;
 
 import ai.calling.lead.LeadAnalysisService;
 
-/** The safety net of the analysis queue: jobs queued while no worker was woken (restart, retry backoff). */
+/**
+ * The safety nets of the analysis queue: jobs queued while no worker was woken (restart, retry backoff), and
+ * jobs claimed by a worker that stopped before finishing them.
+ */
 @Component
 @ConditionalOnProperty(name = "app.jobs.enabled", havingValue = "true", matchIfMissing = true)
 class LeadAnalysisJobsRunner {
@@ -23,5 +26,11 @@ class LeadAnalysisJobsRunner {
     @SchedulerLock(name = "lead-analysis-jobs", lockAtMostFor = "PT10M")
     void runDue() {
         analyses.runDue();
+    }
+
+    @Scheduled(fixedDelayString = "PT5M", initialDelayString = "PT1M")
+    @SchedulerLock(name = "lead-analysis-abandoned", lockAtMostFor = "PT5M")
+    void requeueAbandoned() {
+        analyses.requeueAbandoned();
     }
 }
