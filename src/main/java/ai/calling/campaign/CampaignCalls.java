@@ -2,7 +2,9 @@ package ai.calling.campaign;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,8 @@ import ai.calling.campaign.internal.Recipients;
  * What the rest of the product tells campaigns: a campaign's call has ended (its recipient completes,
  * or waits for a retry, in the transaction that ends the call, so a recipient is never left in
  * progress; a dial Bolna never placed is no attempt), any call has ended (its slot is free: the
- * dispatcher wakes), and an account got credits (its campaigns paused for want of them resume).
+ * dispatcher wakes; its hold is released: its account's campaigns paused for want of credits resume), and an
+ * account got credits (its campaigns paused for want of them resume).
  */
 @Component
 class CampaignCalls {
@@ -59,16 +62,24 @@ class CampaignCalls {
 
     /**
      * The calls' ends are committed and their platform slots free: the dispatcher's next round starts now
-     * instead of after its pause ({@code CAMPAIGN_DISPATCH_INTERVAL}), once for a batch of calls.
+     * instead of after its pause ({@code CAMPAIGN_DISPATCH_INTERVAL}), once for a batch of calls. Their holds
+     * are released too, so their accounts' campaigns paused for want of credits resume (the dispatcher pauses
+     * them again if what is left still cannot cover a hold): a campaign paused because its own calls held the
+     * credits resumed only after a purchase.
      */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void slotsFreed(CallsCompleted calls) {
+        Set<UUID> accounts = calls.calls().stream().map(CallCompleted::userId).collect(Collectors.toSet());
+        List<UUID> resumed = campaigns.resumePausedForCredits(accounts);
+        if (!resumed.isEmpty()) {
+            log.info("Campaigns {} resumed: their accounts' calls ended and released their holds", resumed);
+        }
         dispatcher.wake();
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void creditsAdded(CreditsAdded credits) {
-        List<UUID> resumed = campaigns.resumePausedForCredits(credits.userId());
+        List<UUID> resumed = campaigns.resumePausedForCredits(List.of(credits.userId()));
         if (!resumed.isEmpty()) {
             log.info("Campaigns {} resumed: account {} got credits", resumed, credits.userId());
         }

@@ -3,6 +3,8 @@ package ai.calling.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -110,6 +114,9 @@ class CampaignsTest {
 
     @Autowired
     TransactionTemplate transactions;
+
+    @Autowired
+    DataSource dataSource;
 
 
     Http http;
@@ -354,6 +361,43 @@ class CampaignsTest {
     }
 
     /**
+     * Recipients added while the dispatcher is about to complete a campaign whose list is done keep it running:
+     * the completion waits for the upload's lock and then sees its recipients.
+     */
+    @Test
+    void recipientsAddedWhileACampaignCompletesKeepItRunning() throws Exception {
+        String campaign = campaign(null, 2);
+        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", List.of("+14152009141")),
+                user.auth());
+        http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+        dispatcher.dispatchOnce();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inProgress(campaign) == 0);
+
+        CompletableFuture<Integer> round;
+        try (Connection upload = dataSource.getConnection()) {
+            // an upload's transaction, as CampaignService.add holds it: the campaign locked, a recipient inserted
+            upload.setAutoCommit(false);
+            try (Statement statement = upload.createStatement()) {
+                statement.execute("SELECT id FROM campaigns WHERE id = '" + campaign + "' FOR UPDATE");
+                statement.execute("INSERT INTO campaign_recipients (campaign_id, user_id, phone_number) VALUES ('"
+                        + campaign + "', '" + user.id() + "', '+14152009142')");
+            }
+            round = CompletableFuture.supplyAsync(dispatcher::dispatchOnce);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                            + "AND query LIKE '%campaigns%'", Long.class) > 0
+                    || round.isDone());
+            upload.commit();
+        }
+        round.get(30, TimeUnit.SECONDS);
+
+        assertThat(http.get("/api/campaigns/" + campaign, user.auth()).json().path("status").asString())
+                .isEqualTo("running");
+        dispatcher.dispatchOnce();
+        assertThat(BOLNA.dialledNumbers()).contains("+14152009142");
+    }
+
+    /**
      * A cancel that lands while the dispatcher's dials are on their way to Bolna (recorded, not yet answered,
      * so without an execution id) still stops them once Bolna has queued them.
      */
@@ -412,10 +456,36 @@ class CampaignsTest {
                         numbers.get(1) + " failed", numbers.get(2) + " completed");
     }
 
+    /**
+     * Credits held by the campaign's own calls in flight pause it as any shortage does; once those calls end and
+     * release their holds, it resumes by itself (it waited for a purchase).
+     */
+    @Test
+    void aCampaignPausedByCreditsItsOwnCallsHeldResumesWhenTheyEnd() {
+        // a 300 s agent holds 5 credits a call: 12 credits cover two dials, not a third; the calls cost 1 each
+        TestCredits.setBalance(jdbc, user.id(), 12);
+        String campaign = campaign(null, 10);
+        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", List.of("+14152009211",
+                "+14152009212", "+14152009213", "+14152009214")), user.auth());
+        http.post("/api/campaigns/" + campaign + "/start", "", user.auth());
+
+        dispatcher.dispatchOnce();
+        assertThat(http.get("/api/campaigns/" + campaign, user.auth()).json().path("pauseReason").asString())
+                .isEqualTo("insufficient_credits");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inProgress(campaign) == 0);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "running".equals(
+                http.get("/api/campaigns/" + campaign, user.auth()).json().path("status").asString()));
+        dispatcher.dispatchOnce();
+        assertThat(BOLNA.dials()).hasSize(4);
+    }
+
     @Test
     void tooFewCreditsPauseTheCampaignWithTheReasonAndCreditsResumeIt() {
-        // a 300 s agent holds 5 credits a call: 12 credits cover two dials, not a third
+        // a 300 s agent holds 5 credits a call: 12 credits cover two dials, not a third; each call costs 4, so
+        // what is left after them (4) covers no hold either
         TestCredits.setBalance(jdbc, user.id(), 12);
+        BOLNA.script((number, attempt) -> "completed:240");
         String campaign = campaign(null, 10);
         http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", List.of("+14152009201",
                 "+14152009202", "+14152009203", "+14152009204")), user.auth());
@@ -428,6 +498,10 @@ class CampaignsTest {
         assertThat(paused.path("pauseReason").asString()).isEqualTo("insufficient_credits");
         assertThat(BOLNA.dials()).hasSize(2);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inProgress(campaign) == 0);
+        dispatcher.dispatchOnce();
+        assertThat(http.get("/api/campaigns/" + campaign, user.auth()).json().path("pauseReason").asString())
+                .as("resumed when its calls ended, and paused again: 4 credits left").isEqualTo("insufficient_credits");
+        assertThat(BOLNA.dials()).hasSize(2);
 
         buyCredits(100);
 
@@ -636,6 +710,27 @@ class CampaignsTest {
                 + "<> ? ORDER BY phone_number", String.class, campaign, numbers.get(0)))
                 .as("a call that exists, and a dial too recent to judge").containsExactly("in_progress", "in_progress");
         assertThat(orphaned.putBack()).isZero();
+    }
+
+    /**
+     * A call that ends while its campaign is being cancelled reads the campaign as running and puts its recipient
+     * back for a retry after the cancel cancelled the pending ones; the repair cancels such recipients.
+     */
+    @Test
+    void aRecipientLeftPendingInACancelledCampaignIsCancelledByTheRepair() {
+        String campaign = campaign(null, 2);
+        http.post("/api/campaigns/" + campaign + "/recipients", Map.of("phoneNumbers", List.of("+14152009221",
+                "+14152009222")), user.auth());
+        assertThat(http.post("/api/campaigns/" + campaign + "/cancel", "", user.auth()).status()).isEqualTo(200);
+        jdbc.update("UPDATE campaign_recipients SET status = 'pending', attempts = 1, next_attempt_at = now() "
+                + "WHERE campaign_id = ?::uuid AND phone_number = '+14152009221'", campaign);
+
+        assertThat(orphaned.cancelLeftInCancelledCampaigns()).as("this one, and any another test left so")
+                .isPositive();
+
+        assertThat(jdbc.queryForList("SELECT status FROM campaign_recipients WHERE campaign_id = ?::uuid", String.class,
+                campaign)).containsOnly("cancelled");
+        assertThat(orphaned.cancelLeftInCancelledCampaigns()).isZero();
     }
 
     // --- helpers -----------------------------------------------------------------------------

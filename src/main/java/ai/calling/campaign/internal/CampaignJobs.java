@@ -6,7 +6,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** The campaigns' scheduled repair: recipients left in progress by a refused dial that was never settled. */
+/**
+ * The campaigns' scheduled repair: recipients left in progress by a refused dial that was never settled, and
+ * recipients left pending in cancelled campaigns.
+ */
 @Component
 @ConditionalOnProperty(name = "app.jobs.enabled", havingValue = "true", matchIfMissing = true)
 class CampaignJobs {
@@ -21,5 +24,6 @@ class CampaignJobs {
     @SchedulerLock(name = "campaign-orphaned-recipients", lockAtMostFor = "PT10M")
     void putBackOrphanedRecipients() {
         orphaned.putBack();
+        orphaned.cancelLeftInCancelledCampaigns();
     }
 }

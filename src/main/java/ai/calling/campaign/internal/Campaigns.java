@@ -8,6 +8,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -156,8 +157,15 @@ public class Campaigns {
                 + COLUMNS).param("id", id).param("user", userId).param("now", utc(now)).query(Campaigns::row).optional();
     }
 
-    /** Completes a running campaign that has nothing left to do; true when it did. */
+    /**
+     * Completes a running campaign that has nothing left to do; true when it did. The campaign's lock is taken
+     * first, in a statement of its own, so that the check reads what was committed up to then: in one statement,
+     * a check made before it waited for an upload's lock still counted the recipients as they were before the
+     * upload, and completed the campaign with the upload's recipients pending in it, never to be dialled.
+     * In the caller's transaction.
+     */
     public boolean completeIfFinished(UUID id) {
+        jdbc.sql("SELECT id FROM campaigns WHERE id = :id FOR UPDATE").param("id", id).query().listOfRows();
         return jdbc.sql("""
                 UPDATE campaigns SET status = 'completed', completed_at = CURRENT_TIMESTAMP, updated_at = CURRENT_TIMESTAMP
                  WHERE id = :id AND status = 'running'
@@ -166,12 +174,12 @@ public class Campaigns {
                 .param("id", id).update() == 1;
     }
 
-    /** Resumes the tenant's campaigns paused for want of credits; returns their ids. */
-    public List<UUID> resumePausedForCredits(UUID userId) {
+    /** Resumes these tenants' campaigns paused for want of credits; returns their ids. */
+    public List<UUID> resumePausedForCredits(Collection<UUID> userIds) {
         return jdbc.sql("""
                 UPDATE campaigns SET status = 'running', pause_reason = NULL, updated_at = CURRENT_TIMESTAMP
-                 WHERE user_id = :user AND status = 'paused' AND pause_reason = 'insufficient_credits' RETURNING id""")
-                .param("user", userId).query(UUID.class).list();
+                 WHERE user_id = ANY(:users) AND status = 'paused' AND pause_reason = 'insufficient_credits' RETURNING id""")
+                .param("users", userIds.toArray(UUID[]::new)).query(UUID.class).list();
     }
 
     static OffsetDateTime utc(Instant instant) {

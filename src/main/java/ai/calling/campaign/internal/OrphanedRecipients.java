@@ -14,7 +14,9 @@ import ai.calling.call.CallService;
 import ai.calling.campaign.internal.Recipients.InProgress;
 
 /**
- * Recipients left in progress by a dial that no longer exists. A dial Bolna refuses or throttles is deleted
+ * Recipients left behind. Pending ones in cancelled campaigns: a call that ended while its campaign was being
+ * cancelled put its recipient back for a retry (it read the campaign as running). In progress ones whose dial
+ * no longer exists: a dial Bolna refuses or throttles is deleted
  * in the dialer's transaction and its recipient is put back in the dispatcher's next one; an instance that
  * dies between the two commits (or a second transaction that fails) leaves the recipient in progress with no
  * call: no call will ever end for it, and its campaign never completes and keeps one of its concurrent calls
@@ -37,6 +39,18 @@ public class OrphanedRecipients {
         this.recipients = recipients;
         this.calls = calls;
         this.transactions = transactions;
+    }
+
+    /**
+     * Cancels the recipients left pending in cancelled campaigns (a call that ended during the cancel put its
+     * recipient back for a retry); returns how many.
+     */
+    public int cancelLeftInCancelledCampaigns() {
+        int cancelled = recipients.cancelPendingOfCancelledCampaigns();
+        if (cancelled > 0) {
+            log.info("{} campaign recipient(s) left pending in cancelled campaigns were cancelled", cancelled);
+        }
+        return cancelled;
     }
 
     /** Puts back the recipients in progress whose call does not exist; returns how many. */

@@ -246,6 +246,18 @@ public class Recipients {
                 + "WHERE campaign_id = :campaign AND status = 'pending'").param("campaign", campaignId).update();
     }
 
+    /**
+     * Cancels the recipients still pending in cancelled campaigns: a call that ended while its campaign was being
+     * cancelled read the campaign as running and put its recipient back for a retry, after the cancel had
+     * cancelled the pending ones. Returns how many.
+     */
+    public int cancelPendingOfCancelledCampaigns() {
+        return jdbc.sql("""
+                UPDATE campaign_recipients r SET status = 'cancelled', next_attempt_at = NULL
+                  FROM campaigns c
+                 WHERE c.status = 'cancelled' AND r.campaign_id = c.id AND r.status = 'pending'""").update();
+    }
+
     /** The calls in flight of a campaign. */
     public List<UUID> callsInFlight(UUID campaignId) {
         return jdbc.sql("SELECT last_call_id FROM campaign_recipients WHERE campaign_id = :campaign "
