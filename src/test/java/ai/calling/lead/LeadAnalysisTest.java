@@ -318,6 +318,30 @@ class LeadAnalysisTest {
         assertThat(http.post("/api/calls/" + callId + "/analysis/retry", "", stranger.auth()).status()).isEqualTo(404);
     }
 
+    /** Jobs of one claim that fail are recorded together, each with its own reason. */
+    @Test
+    void jobsFailingTogetherKeepEachItsOwnReason() {
+        stub("pmpt_individual", "this is not json");
+        stub("pmpt_complete", analysis(50, "Cold", false, null));
+        String execution = completedCall("+14155553" + (100 + (int) (Math.random() * 800)));
+        awaitAnalysis(execution, "failed");
+        UUID garbled = jdbc.queryForObject("SELECT id FROM calls WHERE bolna_execution_id = ?", UUID.class, execution);
+        UUID untranscribed = jdbc.queryForObject("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number) "
+                + "VALUES (?, ?, ?, '+14155550999') RETURNING id", UUID.class, user.id(), agent, "exec-" + UUID.randomUUID());
+        jdbc.update("INSERT INTO lead_analysis_jobs (user_id, call_id, next_attempt_at) VALUES (?, ?, now() + interval '1 hour')",
+                user.id(), untranscribed);
+        jdbc.update("UPDATE lead_analysis_jobs SET state = 'queued', attempts = 0, next_attempt_at = now() "
+                + "WHERE call_id IN (?, ?)", garbled, untranscribed);
+
+        analyses.runDue();
+
+        assertThat(jdbc.queryForMap("SELECT state, last_error FROM lead_analysis_jobs WHERE call_id = ?", garbled))
+                .containsEntry("state", "failed").hasEntrySatisfying("last_error", error -> assertThat((String) error)
+                        .contains("not JSON"));
+        assertThat(jdbc.queryForMap("SELECT state, last_error FROM lead_analysis_jobs WHERE call_id = ?", untranscribed))
+                .containsEntry("state", "failed").containsEntry("last_error", "The call has no transcript");
+    }
+
     @Test
     void scoresOutOfRangeFailTheJob() {
         stub("pmpt_individual", analysis(140, "Hot", false, null));

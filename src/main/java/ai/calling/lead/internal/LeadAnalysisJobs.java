@@ -62,9 +62,12 @@ public class LeadAnalysisJobs {
                 .param("id", jobId).param("reason", reason).param("seconds", delay.toMillis() / 1000.0).update();
     }
 
-    public void failed(UUID jobId, String reason) {
-        jdbc.sql("UPDATE lead_analysis_jobs SET state = 'failed', last_error = :reason WHERE id = :id")
-                .param("id", jobId).param("reason", reason).update();
+    /** These jobs failed for good, each with its reason (same order), in one statement. */
+    public void failedAll(List<UUID> jobIds, List<String> reasons) {
+        jdbc.sql("""
+                UPDATE lead_analysis_jobs j SET state = 'failed', last_error = v.reason
+                  FROM unnest(:ids, :reasons) AS v(id, reason) WHERE j.id = v.id""")
+                .param("ids", jobIds.toArray(UUID[]::new)).param("reasons", reasons.toArray(String[]::new)).update();
     }
 
     /**
