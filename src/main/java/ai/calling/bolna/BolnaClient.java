@@ -406,9 +406,10 @@ public class BolnaClient implements DisposableBean {
 
     /**
      * Answers of {@code POST /call} about our account, key or agent rather than the dial (unauthorised, out
-     * of balance, forbidden, the agent gone): every dial would get the same, so none of them is at fault.
+     * of balance, forbidden, the agent gone), or passing (a timeout, a conflict, too early): every dial would
+     * get the same for now, so none of them is at fault.
      */
-    private static final Set<Integer> ACCOUNT_REFUSALS = Set.of(401, 402, 403, 404);
+    private static final Set<Integer> ACCOUNT_REFUSALS = Set.of(401, 402, 403, 404, 408, 409, 425);
 
     /**
      * Bolna refused this dial itself (a 4xx about the request: a number it cannot call, say): another dial

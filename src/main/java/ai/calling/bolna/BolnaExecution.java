@@ -113,6 +113,11 @@ public record BolnaExecution(String id, String agentId, String rawStatus, BolnaS
         return Optional.empty();
     }
 
+    /** Whether Bolna says the call was inbound (an update without its telephony data says neither). */
+    public boolean reportedInbound() {
+        return "inbound".equals(telephony.callType());
+    }
+
     /** A call is inbound unless Bolna says it was outbound. */
     public boolean inbound() {
         return !"outbound".equals(telephony.callType());

@@ -267,15 +267,18 @@ public class CallLifecycle {
     }
 
     /**
-     * The recorded dial that an outbound execution we do not know, without our attempt id, belongs to: the one
-     * dial of its agent to its number that no execution is bound to yet (Bolna has not answered it, or its
-     * answer was lost), made within the last {@value #UNBOUND_DIAL_HOURS} hour. Without it the execution became
-     * a call of its own with a hold of its own, and the dial, its execution taken, stayed in progress with its
-     * hold and its slot until reconciliation, which could not bind it either. Two such dials to one number: none
-     * is chosen (the execution becomes a call of its own, as before).
+     * The recorded dial that an execution we do not know, not said to be inbound and without our attempt id,
+     * belongs to: the one dial of its agent to its number that no execution is bound to yet (Bolna has not
+     * answered it, or its answer was lost), made within the last {@value #UNBOUND_DIAL_HOURS} hour and before the
+     * execution's first update (give or take {@value #CLOCK_SKEW_SECONDS} s between Bolna's clock and ours: a
+     * dial made after it, such as a campaign's next attempt at the number, is not its dial). Without it the
+     * execution became a call of its own with a hold of its own, and the dial, its execution taken, stayed in
+     * progress with its hold and its slot until reconciliation, which could not bind it either. Two such dials
+     * to one number: none is chosen (the execution becomes a call of its own, as before). An execution that
+     * names an attempt of ours that could not be bound is not bound by its number either.
      */
     private Optional<Call> bindDialByNumber(String executionId, List<BolnaExecution> updates, CallableAgent agent) {
-        if (updates.getFirst().inbound()) {
+        if (updates.stream().anyMatch(update -> update.reportedInbound() || update.recipient().callAttemptId() != null)) {
             return Optional.empty();
         }
         Set<String> numbers = new HashSet<>();
@@ -292,8 +295,11 @@ public class CallLifecycle {
         }
         List<Call> dials = calls.lockUnboundDials(agent.id(), numbers,
                 Instant.now().minus(Duration.ofHours(UNBOUND_DIAL_HOURS)));
+        Instant began = updates.stream().map(BolnaExecution::at).min(Comparator.naturalOrder()).orElseThrow()
+                .plusSeconds(CLOCK_SKEW_SECONDS);
         // one bound by an earlier execution of this batch is bound (in memory) already
-        dials = dials.stream().filter(dial -> dial.getBolnaExecutionId() == null).toList();
+        dials = dials.stream().filter(dial -> dial.getBolnaExecutionId() == null && dial.getCreatedAt().isBefore(began))
+                .toList();
         if (dials.size() != 1) {
             return Optional.empty();
         }
@@ -307,6 +313,9 @@ public class CallLifecycle {
 
     /** How far back a dial is looked for by its agent and number ({@link #bindDialByNumber}). */
     static final int UNBOUND_DIAL_HOURS = 1;
+
+    /** How far Bolna's clock may be ahead of ours when a dial is told from a later one ({@link #bindDialByNumber}). */
+    static final int CLOCK_SKEW_SECONDS = 60;
 
     /**
      * Moves the call forward by one execution object. Returns the call's end when this update is the

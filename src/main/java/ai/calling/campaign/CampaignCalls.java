@@ -69,12 +69,13 @@ class CampaignCalls {
      */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void slotsFreed(CallsCompleted calls) {
+        dispatcher.wake();
         Set<UUID> accounts = calls.calls().stream().map(CallCompleted::userId).collect(Collectors.toSet());
         List<UUID> resumed = campaigns.resumePausedForCredits(accounts);
         if (!resumed.isEmpty()) {
             log.info("Campaigns {} resumed: their accounts' calls ended and released their holds", resumed);
+            dispatcher.wake();
         }
-        dispatcher.wake();
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)

@@ -196,7 +196,9 @@ public class CampaignDispatcher implements SmartLifecycle {
         int left = share;
         int sent = 0;
         for (Campaigns.Running campaign : campaignsOfTenant) {
-            if (left <= 0) {
+            if (left <= 0 || heldBack.get()) {
+                // Bolna did not take this round's dials for now (429, unreachable, our account refused): the
+                // tenant's next campaigns would meet the same; the round's back-off waits instead
                 break;
             }
             int wanted = Math.min(left, Math.min(campaign.maxConcurrentCalls() - campaign.inFlight(),
@@ -271,11 +273,15 @@ public class CampaignDispatcher implements SmartLifecycle {
             return 0;
         }
         List<Sent> sent = dialer.sendUnattended(recorded);
-        stopIfCancelledMeanwhile(campaignId, userId, sent);
         if (sent.stream().anyMatch(one -> one.outcome().notTakenForNow())) {
             heldBack.set(true);
         }
         settleRefusals(sent);
+        try {
+            stopIfCancelledMeanwhile(campaignId, userId, sent);
+        } catch (RuntimeException e) {
+            log.warn("Could not stop the dials of campaign {}, cancelled while they were sent", campaignId, e);
+        }
         return (int) sent.stream().filter(one -> one.refusal() == null).count();
     }
 

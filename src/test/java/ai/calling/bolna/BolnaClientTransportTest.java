@@ -94,13 +94,14 @@ class BolnaClientTransportTest {
             assertThatThrownBy(() -> client.placeCall(request())).as(refused).isInstanceOf(BolnaClient.DialRefused.class)
                     .satisfies(e -> assertThat(((ApiException) e).status().value()).isEqualTo(502));
         }
-        for (String account : List.of("401 Unauthorized", "402 Payment Required", "403 Forbidden", "404 Not Found")) {
+        for (String account : List.of("401 Unauthorized", "402 Payment Required", "403 Forbidden", "404 Not Found",
+                "409 Conflict")) {
             status.set(account);
             assertThatThrownBy(() -> client.placeCall(request())).as(account).isInstanceOf(ApiException.class)
                     .isNotInstanceOf(BolnaClient.DialRefused.class)
                     .satisfies(e -> assertThat(((ApiException) e).status().is5xxServerError()).isTrue());
         }
-        assertThat(requests).hasValue(6);
+        assertThat(requests).hasValue(7);
     }
 
     @Test

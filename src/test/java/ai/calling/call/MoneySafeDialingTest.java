@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -332,6 +333,16 @@ class MoneySafeDialingTest {
         assertThat(balance()).containsEntry("held", 0).containsEntry("credits", 12);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM call_slots WHERE call_id IS NOT NULL", Long.class))
                 .as("no slot left taken").isZero();
+
+        // an execution that began before the only unbound dial was made (an earlier attempt's, say) is not its
+        Http.Response third = dial(http, agent, null);
+        String earlier = "exec-" + UUID.randomUUID();
+        webhook(eventWithoutAttempt(earlier, bolnaAgent(agent), "ringing", "null")
+                .replaceFirst("\"created_at\":\"[^\"]+\"", "\"created_at\":\"" + Instant.now().minusSeconds(600) + "\""));
+        assertThat(jdbc.queryForObject("SELECT bolna_execution_id FROM calls WHERE id = ?::uuid", String.class,
+                third.json().path("id").asString())).isNull();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM calls WHERE bolna_execution_id = ?", Long.class, earlier))
+                .as("a call of its own").isOne();
     }
 
     /**
@@ -745,14 +756,14 @@ class MoneySafeDialingTest {
                 .formatted(execution, bolnaAgent, status, attempt, duration);
     }
 
-    /** An outbound execution of this Bolna agent to the number the tests dial, without our attempt id. */
+    /** An outbound execution of this Bolna agent to the number the tests dial, made now, without our attempt id. */
     private static String eventWithoutAttempt(String execution, String bolnaAgent, String status, String duration) {
         return """
-                {"id":"%s","agent_id":"%s","status":"%s","created_at":"2026-11-25T10:00:00Z",
+                {"id":"%s","agent_id":"%s","status":"%s","created_at":"%s",
                  "conversation_duration":null,
                  "context_details":{"recipient_phone_number":"+14155550190"},
                  "telephony_data":{"duration":%s,"to_number":"+14155550190","call_type":"outbound"}}"""
-                .formatted(execution, bolnaAgent, status, duration);
+                .formatted(execution, bolnaAgent, status, Instant.now(), duration);
     }
 
     private Http.Response webhook(String body) {

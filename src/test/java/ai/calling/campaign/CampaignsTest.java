@@ -387,6 +387,7 @@ class CampaignsTest {
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
                             + "AND query LIKE '%campaigns%'", Long.class) > 0
                     || round.isDone());
+            assertThat(round).as("the round waits for the upload's lock").isNotDone();
             upload.commit();
         }
         round.get(30, TimeUnit.SECONDS);

@@ -7,17 +7,20 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * The campaigns' scheduled repair: recipients left in progress by a refused dial that was never settled, and
- * recipients left pending in cancelled campaigns.
+ * The campaigns' scheduled repair: recipients left in progress by a refused dial that was never settled,
+ * recipients left pending in cancelled campaigns, and campaigns paused for credits that a call's end released
+ * while they were being paused (they resume; the dispatcher pauses again those still short).
  */
 @Component
 @ConditionalOnProperty(name = "app.jobs.enabled", havingValue = "true", matchIfMissing = true)
 class CampaignJobs {
 
     private final OrphanedRecipients orphaned;
+    private final Campaigns campaigns;
 
-    CampaignJobs(OrphanedRecipients orphaned) {
+    CampaignJobs(OrphanedRecipients orphaned, Campaigns campaigns) {
         this.orphaned = orphaned;
+        this.campaigns = campaigns;
     }
 
     @Scheduled(fixedDelayString = "PT5M", initialDelayString = "PT2M")
@@ -25,5 +28,6 @@ class CampaignJobs {
     void putBackOrphanedRecipients() {
         orphaned.putBack();
         orphaned.cancelLeftInCancelledCampaigns();
+        campaigns.resumeEveryPausedForCredits();
     }
 }

@@ -174,6 +174,18 @@ public class Campaigns {
                 .param("id", id).update() == 1;
     }
 
+    /**
+     * Resumes every campaign paused for want of credits (the repair job's, every 5 minutes: a call's end that
+     * released a hold while the dispatcher was pausing the campaign found it still running, and resumed
+     * nothing); the dispatcher pauses again those whose accounts still cannot cover a hold. Returns their ids.
+     */
+    public List<UUID> resumeEveryPausedForCredits() {
+        return jdbc.sql("""
+                UPDATE campaigns SET status = 'running', pause_reason = NULL, updated_at = CURRENT_TIMESTAMP
+                 WHERE status = 'paused' AND pause_reason = 'insufficient_credits' RETURNING id""")
+                .query(UUID.class).list();
+    }
+
     /** Resumes these tenants' campaigns paused for want of credits; returns their ids. */
     public List<UUID> resumePausedForCredits(Collection<UUID> userIds) {
         return jdbc.sql("""

@@ -85,6 +85,8 @@ public class WebhookProcessors implements SmartLifecycle {
      * (500 every 30 s: a burst of minutes above the queue's size took an hour to apply).
      */
     private final AtomicBoolean overflowed = new AtomicBoolean();
+    /** Whether a processor is applying what did not fit in the queue ({@link #drainOverflow}). */
+    private final AtomicBoolean draining = new AtomicBoolean();
     private volatile boolean running;
     /** Events a second one processor applies at full speed: its fastest full batch lately; NaN until there was one. */
     private final DecayingPeak fullSpeed = new DecayingPeak(CAPACITY_HALF_LIFE);
@@ -129,10 +131,7 @@ public class WebhookProcessors implements SmartLifecycle {
             try {
                 Queued first = queued.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
-                    if (overflowed.getAndSet(false)) {
-                        int applied = drainBacklog();
-                        log.info("Applied {} stored Bolna deliveries that did not fit in the processing queue", applied);
-                    }
+                    drainOverflow();
                     continue;
                 }
                 batch.add(first);
@@ -153,6 +152,27 @@ public class WebhookProcessors implements SmartLifecycle {
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /**
+     * Applies what did not fit in the queue, when something did not and no other processor is at it already: one
+     * drain at a time (several would claim the same events in turn). The signal is given back if the drain fails.
+     */
+    private void drainOverflow() {
+        if (!overflowed.get() || !draining.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            overflowed.set(false);
+            // up to a minute past this instance's clock: the events' times are the database's
+            int applied = drainBacklog(OffsetDateTime.now().plusMinutes(1));
+            log.info("Applied {} stored Bolna deliveries that did not fit in the processing queue", applied);
+        } catch (RuntimeException e) {
+            overflowed.set(true);
+            throw e;
+        } finally {
+            draining.set(false);
         }
     }
 
@@ -228,8 +248,12 @@ public class WebhookProcessors implements SmartLifecycle {
      * turn comes). Returns how many events it went through.
      */
     int drainBacklog() {
-        OffsetDateTime startedAt = OffsetDateTime.now();
-        List<WebhookEvents.Backlogged> page = events.backlog(startedAt, null, null, BACKLOG_PAGE);
+        return drainBacklog(OffsetDateTime.now());
+    }
+
+    /** As {@link #drainBacklog()}, for the events received before {@code before}. */
+    private int drainBacklog(OffsetDateTime before) {
+        List<WebhookEvents.Backlogged> page = events.backlog(before, null, null, BACKLOG_PAGE);
         int drained = 0;
         while (running && !page.isEmpty()) {
             List<UUID> ids = page.stream().map(WebhookEvents.Backlogged::id).toList();
@@ -238,7 +262,7 @@ public class WebhookProcessors implements SmartLifecycle {
             }
             drained += ids.size();
             WebhookEvents.Backlogged last = page.getLast();
-            page = events.backlog(startedAt, last.receivedAt(), last.id(), BACKLOG_PAGE);
+            page = events.backlog(before, last.receivedAt(), last.id(), BACKLOG_PAGE);
         }
         return drained;
     }
