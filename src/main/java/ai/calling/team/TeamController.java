@@ -95,6 +95,7 @@ class TeamController {
             Mails a link to FRONTEND_BASE_URL/accept-invitation?token=..., valid for 7 days; the page posts \
             the token, a name and a password to POST /api/team/invitations/accept.""")
     @ApiResponse(responseCode = "409", description = "The e-mail has an account already, or a pending invitation")
+    @ApiResponse(responseCode = "503", description = "The mail server did not take the invitation's mail; nothing was kept")
     @PostMapping("/invitations")
     @ResponseStatus(HttpStatus.CREATED)
     InvitationView invite(@AuthenticationPrincipal CurrentUser user, @Valid @RequestBody InviteRequest body,
@@ -119,6 +120,7 @@ class TeamController {
 
     @Operation(summary = "Mail a pending invitation again, with a new link (the old one stops working)")
     @ApiResponse(responseCode = "409", description = "The invitation was accepted or revoked already")
+    @ApiResponse(responseCode = "503", description = "The mail server did not take the mail; the invitation stays pending")
     @PostMapping("/invitations/{id}/resend")
     @ResponseStatus(HttpStatus.OK)
     InvitationView resend(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id, HttpServletRequest request) {

@@ -9,10 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.auth.UserRegistered;
 import ai.calling.common.ApiException;
@@ -42,10 +43,16 @@ public class AccountRecoveryService {
     private final Mailer mailer;
     private final ApplicationProperties application;
     private final Clock clock;
+    private final TransactionTemplate transactions;
+    private final TransactionTemplate newTransactions;
 
     AccountRecoveryService(UserAccountRepository users, AuthTokenRepository tokens, SessionRepository sessions,
             PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, SystemSettings settings, Mailer mailer,
-            ApplicationProperties application, Clock clock) {
+            ApplicationProperties application, Clock clock, TransactionTemplate transactions) {
+        this.transactions = transactions;
+        // after the registration's commit its transaction still looks active: the token is written in a new one
+        this.newTransactions = new TransactionTemplate(transactions.getTransactionManager());
+        this.newTransactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.users = users;
         this.tokens = tokens;
         this.sessions = sessions;
@@ -57,8 +64,20 @@ public class AccountRecoveryService {
         this.clock = clock;
     }
 
-    @Transactional
+    /**
+     * Issues a reset token and mails it, when the account exists and the hourly limits allow. The mail is sent
+     * after the token's commit, with no transaction open, and a mail that cannot be sent is logged, not answered:
+     * the answer is the same whether or not the account exists (an SMTP failure answered 500 for accounts only,
+     * telling who has one, and a slow SMTP server held a pooled connection).
+     */
     public void requestPasswordReset(String rawEmail, String ip) {
+        OutgoingMail mail = transactions.execute(status -> issuePasswordReset(rawEmail, ip));
+        if (mail != null) {
+            sendOrLog(mail);
+        }
+    }
+
+    private OutgoingMail issuePasswordReset(String rawEmail, String ip) {
         String email = AuthService.normaliseEmail(rawEmail);
         Instant now = clock.instant();
         AuthTokenRepository.RecentRequests recent = tokens.resetRequestsSince(email, ip, now.minus(Duration.ofHours(1)));
@@ -70,15 +89,24 @@ public class AccountRecoveryService {
             if (!allowed) {
                 log.info("Password reset request over the hourly limit (email or address); no token issued");
             }
-            return;
+            return null;
         }
         int hours = Math.max(1, settings.intValue(SystemSettings.PASSWORD_RESET_TOKEN_EXPIRY_HOURS, 1));
         String token = Tokens.random();
         tokens.retireUnused(user.getId(), AuthTokenRepository.PASSWORD_RESET);
         tokens.create(user.getId(), AuthTokenRepository.PASSWORD_RESET, Tokens.sha256(token), now.plus(Duration.ofHours(hours)));
-        mailer.send(new OutgoingMail(email, "Reset your password",
+        return new OutgoingMail(email, "Reset your password",
                 "Someone asked to reset the password of your account. If it was you, use this token within "
-                        + hours + " hour(s):\n\n" + token + "\n\nor open " + link("/reset-password", token) + "\n\nIf it was not you, ignore this message."));
+                        + hours + " hour(s):\n\n" + token + "\n\nor open " + link("/reset-password", token) + "\n\nIf it was not you, ignore this message.");
+    }
+
+    /** Sends a mail whose failure nobody is waiting to hear about: logged for the operator. */
+    private void sendOrLog(OutgoingMail mail) {
+        try {
+            mailer.send(mail);
+        } catch (RuntimeException e) {
+            log.error("The mail \"{}\" could not be sent: {}", mail.subject(), e.getMessage());
+        }
     }
 
     /** Sets the new password and ends every session of the account. */
@@ -108,17 +136,19 @@ public class AccountRecoveryService {
         return application.frontendLink(page, token);
     }
 
-    /** New e-mail accounts get a verification mail once their registration has committed. */
+    /**
+     * New e-mail accounts get a verification mail once their registration has committed; the token is committed
+     * first, and the mail sent with no transaction open.
+     */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
-    @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void onRegistered(UserRegistered event) {
         if (!"email".equals(event.authProvider())) {
             return;
         }
         String token = Tokens.random();
-        tokens.create(event.userId(), AuthTokenRepository.EMAIL_VERIFICATION, Tokens.sha256(token),
-                clock.instant().plus(VERIFICATION_VALIDITY));
-        mailer.send(new OutgoingMail(event.email(), "Verify your e-mail address",
+        newTransactions.executeWithoutResult(status -> tokens.create(event.userId(), AuthTokenRepository.EMAIL_VERIFICATION,
+                Tokens.sha256(token), clock.instant().plus(VERIFICATION_VALIDITY)));
+        sendOrLog(new OutgoingMail(event.email(), "Verify your e-mail address",
                 "Welcome, " + OutgoingMail.singleLine(event.name()) + ". Confirm your e-mail address with this token within 48 hours:\n\n"
                         + token + "\n\nor open " + link("/verify-email", token)));
     }

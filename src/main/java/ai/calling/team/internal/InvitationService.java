@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -32,6 +34,8 @@ import ai.calling.team.internal.InvitationRepository.Invitation;
  */
 @Service
 public class InvitationService {
+
+    private static final Logger log = LoggerFactory.getLogger(InvitationService.class);
 
     /** How long an invitation's link works; resending renews it. */
     static final Duration VALIDITY = Duration.ofDays(7);
@@ -77,7 +81,16 @@ public class InvitationService {
                     origin.userAgent());
             return created;
         });
-        mail(invitation, token);
+        if (!mail(invitation, token)) {
+            // nothing kept: the invitation is revoked (its link was never sent), so that asking again invites again
+            transactions.executeWithoutResult(status -> {
+                invitations.revoke(invitation.id());
+                audit.append(caller.id(), caller.memberId(), "team.invitation.revoked", "invitation",
+                        invitation.id().toString(), Map.of("email", email, "reason", "the invitation mail could not be sent"),
+                        origin.ip(), origin.userAgent());
+            });
+            throw mailNotSent("nothing was kept; invite again later");
+        }
         return view(invitation);
     }
 
@@ -107,7 +120,9 @@ public class InvitationService {
             return invitations.renew(invitation.id(), Hashes.sha256(token), clock.instant().plus(VALIDITY),
                     caller.memberId());
         });
-        mail(renewed, token);
+        if (!mail(renewed, token)) {
+            throw mailNotSent("the invitation stays pending; resend it later");
+        }
         return view(renewed);
     }
 
@@ -166,12 +181,24 @@ public class InvitationService {
         return role;
     }
 
-    private void mail(Invitation invitation, String token) {
+    /** Mails the invitation's link, with no transaction open; false when the mail could not be sent (logged). */
+    private boolean mail(Invitation invitation, String token) {
         String link = application.frontendLink(ACCEPT_PAGE, token);
-        mailer.send(new OutgoingMail(invitation.email(), "You are invited to a team",
-                "You have been invited to join a team as " + invitation.teamRole() + ". Choose your name and "
-                        + "password here within " + VALIDITY.toDays() + " days:\n\n" + link
-                        + "\n\nIf you did not expect this, ignore this message."));
+        try {
+            mailer.send(new OutgoingMail(invitation.email(), "You are invited to a team",
+                    "You have been invited to join a team as " + invitation.teamRole() + ". Choose your name and "
+                            + "password here within " + VALIDITY.toDays() + " days:\n\n" + link
+                            + "\n\nIf you did not expect this, ignore this message."));
+            return true;
+        } catch (RuntimeException e) {
+            log.error("The mail of invitation {} could not be sent: {}", invitation.id(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** 503: the mail server did not take the invitation's mail (an SMTP failure answered 500, the invitation kept). */
+    private static ApiException mailNotSent(String consequence) {
+        return ApiException.unavailable("The invitation mail could not be sent; " + consequence);
     }
 
     private String newToken() {
