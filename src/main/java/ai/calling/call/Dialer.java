@@ -15,6 +15,10 @@ import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -110,6 +114,15 @@ public class Dialer implements SmartLifecycle {
         }
     }
 
+    /**
+     * The outcomes' transaction is tried again once after a conflict: without it, one confirmation that met a
+     * call a webhook had just created with the same execution id (a unique violation) rolled back every outcome
+     * of the round, and its refused dials kept their holds and slots until reconciliation.
+     */
+    private static final RetryTemplate OUTCOME_RETRIES = new RetryTemplate(RetryPolicy.builder()
+            .includes(TransientDataAccessException.class, DataIntegrityViolationException.class).maxRetries(1)
+            .delay(Duration.ofMillis(10)).build());
+
     /** Records as many of {@code requests} as the account's quota and the platform's free slots allow. */
     @Transactional(propagation = Propagation.MANDATORY)
     public Recording record(UUID userId, CallableAgent agent, List<DialRequest> requests) {
@@ -163,7 +176,9 @@ public class Dialer implements SmartLifecycle {
     private List<Sent> send(List<RecordedDial> recorded, boolean waitForLockedCalls) {
         List<Sent> sent = recorded.size() == 1 ? List.of(post(recorded.getFirst())) : postAll(recorded);
         try {
-            transactions.executeWithoutResult(status -> {
+            // once more when the first attempt lost a race (a deadlock, or a call a webhook created meanwhile with
+            // one of these execution ids: the confirmation then leaves that dial out); its statements are idempotent
+            OUTCOME_RETRIES.invoke(() -> transactions.executeWithoutResult(status -> {
                 Map<UUID, String> placed = new LinkedHashMap<>();
                 List<UUID> lost = new ArrayList<>();
                 List<UUID> gone = new ArrayList<>();
@@ -178,7 +193,7 @@ public class Dialer implements SmartLifecycle {
                 placed.keySet().stream().filter(call -> !confirmed.contains(call)).forEach(lost::add);
                 dials.markUnconfirmed(lost);
                 dials.forget(gone);
-            });
+            }));
         } catch (RuntimeException e) {
             // recorded and held: a webhook or reconciliation settles each of them. Any failure, not only
             // the statements' (DataAccessException): no connection within the pool's timeout or a failed

@@ -346,6 +346,49 @@ class MoneySafeDialingTest {
     }
 
     /**
+     * A webhook's transaction creates a call with the execution id Bolna is about to answer for a dial (its first
+     * event carried neither our attempt id nor the dial's number), and commits while the dial's confirmation waits
+     * on that id: the confirmation fails on the unique id, and is tried again, recording the dial as unconfirmed
+     * (reconciliation settles it). It rolled back every outcome of the round, and the dial stayed "dialing".
+     */
+    @Test
+    void aDialWhoseExecutionAWebhookTookMeanwhileIsRecordedUnconfirmed() throws Exception {
+        String agent = agent(600);
+        String execution = "exec-" + UUID.randomUUID();
+        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withTransformers(HeldAnswer.NAME)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":\"queued\",\"execution_id\":\"" + execution + "\"}")));
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        Future<Http.Response> answer;
+        try (Connection webhook = context.getBean(DataSource.class).getConnection()) {
+            HELD.hold();
+            answer = client.submit(() -> dial(http, agent, null));
+            HELD.arrived().get(5, TimeUnit.SECONDS);
+            webhook.setAutoCommit(false);
+            try (var insert = webhook.prepareStatement("INSERT INTO calls (user_id, agent_id, bolna_execution_id, "
+                    + "phone_number, lead_type) VALUES (?, ?, ?, 'unknown', 'inbound')")) {
+                insert.setObject(1, user.id());
+                insert.setObject(2, UUID.fromString(agent));
+                insert.setString(3, execution);
+                insert.executeUpdate();
+            }
+            HELD.release();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                            + "AND query LIKE '%bolna_execution_id = COALESCE%'", Long.class) > 0);
+            webhook.commit();
+        } finally {
+            HELD.release();
+            client.shutdown();
+        }
+        Http.Response dialled = answer.get(30, TimeUnit.SECONDS);
+
+        assertThat(dialled.status()).isEqualTo(202);
+        assertThat(jdbc.queryForObject("SELECT dial_status FROM calls WHERE id = ?::uuid", String.class,
+                dialled.json().path("id").asString())).isEqualTo("unconfirmed");
+    }
+
+    /**
      * Bolna placed the call, but its outcome cannot be recorded: no connection within the pool's timeout
      * (a TransactionException, not a DataAccessException). The dial is answered 202 as recorded and held,
      * never 5xx (a client would dial again), and a webhook with the attempt id settles it.
