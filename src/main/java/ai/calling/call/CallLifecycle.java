@@ -342,7 +342,9 @@ public class CallLifecycle {
             return null;
         }
         long seconds = execution.durationSeconds();
-        boolean connected = "completed".equals(status.callStatus()) && seconds > 0;
+        // answered and then stopped, cancelled or broken off by an error: someone was on the line for that long,
+        // and the minutes are billed as for a completed call (they were free)
+        boolean connected = seconds > 0 && ("completed".equals(status.callStatus()) || call.getCallAnsweredAt() != null);
         call.setStatus(status.callStatus());
         call.setCompletedAt(at);
         return new Ended(call, outcome(status, connected, execution.voicemail(), call.getCallAnsweredAt() != null),

@@ -232,6 +232,26 @@ class MoneySafeDialingTest {
         assertThat(balance()).containsEntry("credits", 13).containsEntry("held", 0);
     }
 
+    /**
+     * A call answered and then stopped (or broken off by an error) is billed for its minutes, as a completed one
+     * is; one stopped before anyone answered costs nothing, whatever duration Bolna reports (ringing time).
+     */
+    @Test
+    void aCallStoppedAfterItWasAnsweredIsBilledAndOneStoppedBeforeIsNot() {
+        String agent = agent(300);
+        stubPlacingCalls();
+        JsonNode answered = dial(http, agent, null).json();
+        JsonNode unanswered = dial(http, agent, null).json();
+
+        webhook(event(answered.path("bolnaExecutionId").asString(), answered.path("id").asString(), "in-progress", "null"));
+        webhook(event(answered.path("bolnaExecutionId").asString(), answered.path("id").asString(), "stopped", "\"125\""));
+        webhook(event(unanswered.path("bolnaExecutionId").asString(), unanswered.path("id").asString(), "stopped", "\"20\""));
+
+        assertThat(usage(answered.path("id").asString())).containsExactly(-3);
+        assertThat(usage(unanswered.path("id").asString())).isEmpty();
+        assertThat(balance()).containsEntry("credits", 12).containsEntry("held", 0);
+    }
+
     @Test
     void aDialBolnaThrottlesIs429WithRetryAfterKeepsNothingAndItsKeyMayBeUsedAgain() {
         String agent = agent(600);
