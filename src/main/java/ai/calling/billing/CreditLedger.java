@@ -22,6 +22,7 @@ import ai.calling.billing.internal.CreditHolds;
 import ai.calling.billing.internal.CreditLedgerRepository;
 import ai.calling.billing.internal.CreditLedgerRepository.DialLimits;
 import ai.calling.billing.internal.CreditLedgerRepository.TransactionRow;
+import ai.calling.billing.internal.LowCreditAlerts;
 import ai.calling.common.ApiException;
 import ai.calling.common.PageResponse;
 import ai.calling.config.SystemSettings;
@@ -51,9 +52,11 @@ public class CreditLedger {
     private final CreditHolds holds;
     private final SystemSettings settings;
     private final ApplicationEventPublisher events;
+    private final LowCreditAlerts lowAlerts;
 
     CreditLedger(CreditLedgerRepository repository, CreditHolds holds, SystemSettings settings,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, LowCreditAlerts lowAlerts) {
+        this.lowAlerts = lowAlerts;
         this.repository = repository;
         this.holds = holds;
         this.settings = settings;
@@ -235,7 +238,9 @@ public class CreditLedger {
             return;
         }
         long available = credits - held;
-        if (available < threshold && available + fall >= threshold) {
+        // once per fall: holds come and go (a campaign's calls take them and release them as they end, a dial
+        // Bolna refuses gives its hold back at once), and each return above the threshold told the account again
+        if (available < threshold && available + fall >= threshold && lowAlerts.raise(userId)) {
             events.publishEvent(new CreditsLow(userId, credits, held, available, threshold));
         }
     }
@@ -307,6 +312,9 @@ public class CreditLedger {
         int balance = repository.addToBalance(userId, amount);
         TransactionRow row = repository.append(userId, type, amount, balance, description, stripeId, callId, createdBy);
         if (amount > 0) {
+            if (balance - holds.held(userId) >= lowThreshold()) {
+                lowAlerts.clear(userId);
+            }
             events.publishEvent(new CreditsAdded(userId, amount));
         }
         return row;

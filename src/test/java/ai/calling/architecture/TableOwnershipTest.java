@@ -39,7 +39,7 @@ class TableOwnershipTest {
             Map.entry("calls", "call"), Map.entry("transcripts", "call"), Map.entry("idempotency_keys", "call"),
             Map.entry("call_slots", "call"),
             Map.entry("contacts", "contact"), Map.entry("contact_connection_failures", "contact"),
-            Map.entry("credit_transactions", "billing"), Map.entry("credit_holds", "billing"),
+            Map.entry("credit_transactions", "billing"), Map.entry("credit_holds", "billing"), Map.entry("credit_low_alerts", "billing"),
             Map.entry("stripe_checkout_sessions", "billing"), Map.entry("stripe_events", "billing"),
             Map.entry("lead_analytics", "lead"), Map.entry("lead_analysis_jobs", "lead"), Map.entry("follow_ups", "lead"),
             Map.entry("customers", "lead"), Map.entry("customer_reference_counters", "lead"),

@@ -217,6 +217,23 @@ class CreditLedgerTest {
             assertThat(low.available()).isEqualTo(threshold - 1);
             assertThat(low.threshold()).isEqualTo(threshold);
         });
+
+        // holds released (the calls ended at no cost) and taken again by the next calls: the same fall, not told
+        // again (each return above the threshold told it again: a campaign's calls sent one event after another)
+        transactions.executeWithoutResult(status -> ledger.settleAll(calls.subList(3, 6).stream()
+                .map(call -> new CreditLedger.Settlement(user.id(), call, 0, "no answer")).toList()));
+        List<UUID> next = List.of(call(user.id()), call(user.id()), call(user.id()));
+        transactions.executeWithoutResult(status -> ledger.hold(user.id(), next, ledger.holdQuota(user.id(), 60, 3)));
+        assertThat(events.stream(CreditsLow.class)).hasSize(1);
+
+        // credited back above the threshold: the next fall below it is told
+        ledger.purchase(user.id(), 100, "pi_" + UUID.randomUUID(), "Top-up");
+        transactions.executeWithoutResult(status -> ledger.settleAll(next.stream()
+                .map(call -> new CreditLedger.Settlement(user.id(), call, 0, "no answer")).toList()));
+        TestCredits.setBalance(jdbc, user.id(), balance);
+        List<UUID> last = List.of(call(user.id()), call(user.id()), call(user.id()));
+        transactions.executeWithoutResult(status -> ledger.hold(user.id(), last, ledger.holdQuota(user.id(), 60, 3)));
+        assertThat(events.stream(CreditsLow.class)).hasSize(2);
     }
 
     @Test
