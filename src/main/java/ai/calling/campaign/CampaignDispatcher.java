@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,16 +115,21 @@ public class CampaignDispatcher implements SmartLifecycle {
      * round waits: 1 s, doubling up to a minute while it goes on.
      */
     public int dispatchOnce(Instant now) {
-        AtomicBoolean heldBack = new AtomicBoolean();
-        int sent = dispatchRound(now, heldBack);
+        Round round = new Round();
+        int sent = dispatchRound(now, round);
+        try {
+            stopIfCancelledMeanwhile(round.placed);
+        } catch (RuntimeException e) {
+            log.warn("Could not stop the dials of campaigns cancelled while they were sent", e);
+        }
         synchronized (this) {
-            backoff = heldBack.get() ? (backoff.isZero() ? Duration.ofSeconds(1) : min(backoff.multipliedBy(2), MAX_BACKOFF))
+            backoff = round.heldBack.get() ? (backoff.isZero() ? Duration.ofSeconds(1) : min(backoff.multipliedBy(2), MAX_BACKOFF))
                     : Duration.ZERO;
         }
         return sent;
     }
 
-    private int dispatchRound(Instant now, AtomicBoolean heldBack) {
+    private int dispatchRound(Instant now, Round round) {
         List<Campaigns.Running> running = campaigns.running(now);
         LinkedHashMap<UUID, Integer> demand = new LinkedHashMap<>();
         Map<UUID, List<Campaigns.Running>> byTenant = new LinkedHashMap<>();
@@ -167,7 +173,7 @@ public class CampaignDispatcher implements SmartLifecycle {
         List<Future<Integer>> tenants = new ArrayList<>();
         for (Map.Entry<UUID, Integer> share : shares.entrySet()) {
             List<Campaigns.Running> theirs = byTenant.get(share.getKey());
-            tenants.add(dialers.submit(() -> dialShare(theirs, share.getValue(), agentsById, now, heldBack)));
+            tenants.add(dialers.submit(() -> dialShare(theirs, share.getValue(), agentsById, now, round)));
         }
         int sent = 0;
         for (Future<Integer> tenant : tenants) {
@@ -192,11 +198,11 @@ public class CampaignDispatcher implements SmartLifecycle {
      * other, and their commits share the log's flushes.
      */
     private int dialShare(List<Campaigns.Running> campaignsOfTenant, int share, Map<UUID, CallableAgent> agentsById,
-            Instant now, AtomicBoolean heldBack) {
+            Instant now, Round round) {
         int left = share;
         int sent = 0;
         for (Campaigns.Running campaign : campaignsOfTenant) {
-            if (left <= 0 || heldBack.get()) {
+            if (left <= 0 || round.heldBack.get()) {
                 // Bolna did not take this round's dials for now (429, unreachable, our account refused): the
                 // tenant's next campaigns would meet the same; the round's back-off waits instead
                 break;
@@ -205,7 +211,7 @@ public class CampaignDispatcher implements SmartLifecycle {
                     properties.batchSize()));
             CallableAgent agent = agentsById.get(campaign.agentId());
             int dialled = dial(campaign.id(), campaign.userId(),
-                    agent != null && agent.userId().equals(campaign.userId()) ? agent : null, wanted, now, heldBack);
+                    agent != null && agent.userId().equals(campaign.userId()) ? agent : null, wanted, now, round);
             left -= dialled;
             sent += dialled;
         }
@@ -214,9 +220,10 @@ public class CampaignDispatcher implements SmartLifecycle {
 
     /**
      * Claims and records up to {@code wanted} dials of one campaign in one transaction, then sends them.
-     * Returns how many Bolna took (or may have); sets {@code heldBack} when it did not take some for now.
+     * Returns how many Bolna took (or may have); tells the round when it did not take some for now, and which it
+     * placed.
      */
-    private int dial(UUID campaignId, UUID userId, CallableAgent agent, int wanted, Instant now, AtomicBoolean heldBack) {
+    private int dial(UUID campaignId, UUID userId, CallableAgent agent, int wanted, Instant now, Round round) {
         List<RecordedDial> recorded = transactions.execute(status -> {
             CampaignRow campaign = campaigns.lockForDispatch(userId, campaignId, now).orElse(null);
             if (campaign == null || !"running".equals(campaign.status())) {
@@ -274,29 +281,37 @@ public class CampaignDispatcher implements SmartLifecycle {
         }
         List<Sent> sent = dialer.sendUnattended(recorded);
         if (sent.stream().anyMatch(one -> one.outcome().notTakenForNow())) {
-            heldBack.set(true);
+            round.heldBack.set(true);
         }
         settleRefusals(sent);
-        try {
-            stopIfCancelledMeanwhile(campaignId, userId, sent);
-        } catch (RuntimeException e) {
-            log.warn("Could not stop the dials of campaign {}, cancelled while they were sent", campaignId, e);
-        }
+        sent.stream().filter(one -> one.outcome() == Dialer.Outcome.PLACED)
+                .forEach(one -> round.placed.add(new Placed(campaignId, userId, one.dial().callId())));
         return (int) sent.stream().filter(one -> one.refusal() == null).count();
     }
 
     /**
-     * A campaign cancelled while its dials were being sent: its cancel found them without an execution id
-     * (Bolna had not answered yet) and could not stop them; they are stopped now, as the cancel stops every
-     * call Bolna has only queued. The cancel reads its calls after its commit, so one of the two sees them.
+     * The campaigns cancelled while the round's dials were being sent: their cancel found them without an
+     * execution id (Bolna had not answered yet) and could not stop them; they are stopped now, as a cancel stops
+     * every call Bolna has only queued. The cancel reads its calls after its commit, so one of the two sees each
+     * dial. One query for the round.
      */
-    private void stopIfCancelledMeanwhile(UUID campaignId, UUID userId, List<Sent> sent) {
-        List<UUID> placed = sent.stream().filter(one -> one.outcome() == Dialer.Outcome.PLACED)
-                .map(one -> one.dial().callId()).toList();
-        if (!placed.isEmpty() && campaigns.find(userId, campaignId).map(row -> "cancelled".equals(row.status()))
-                .orElse(false)) {
-            placed.forEach(call -> calls.stopIfQueued(userId, call));
+    private void stopIfCancelledMeanwhile(List<Placed> placed) {
+        if (placed.isEmpty()) {
+            return;
         }
+        Set<UUID> cancelled = campaigns.cancelledAmong(placed.stream().map(Placed::campaignId).collect(Collectors.toSet()));
+        placed.stream().filter(one -> cancelled.contains(one.campaignId()))
+                .forEach(one -> calls.stopIfQueued(one.userId(), one.callId()));
+    }
+
+    /** What a round's shares tell it: whether Bolna did not take some dials for now, and the dials it placed. */
+    private static final class Round {
+        final AtomicBoolean heldBack = new AtomicBoolean();
+        final List<Placed> placed = new CopyOnWriteArrayList<>();
+    }
+
+    /** A dial Bolna placed for a campaign in this round. */
+    private record Placed(UUID campaignId, UUID userId, UUID callId) {
     }
 
     /**

@@ -278,9 +278,7 @@ class MoneySafeDialingTest {
     void aWebhookThatArrivesBeforeBolnasAnswerBindsTheDialAndTheAnswerChangesNothing() throws Exception {
         String agent = agent(600);
         String execution = "exec-" + UUID.randomUUID();
-        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withTransformers(HeldAnswer.NAME)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"status\":\"queued\",\"execution_id\":\"" + execution + "\"}")));
+        stubHeldAnswer(execution);
         ExecutorService client = Executors.newSingleThreadExecutor();
         try {
             HELD.hold();
@@ -318,9 +316,7 @@ class MoneySafeDialingTest {
     void aWebhookWithoutTheAttemptIdBindsTheOneUnboundDialOfItsAgentToItsNumber() throws Exception {
         String agent = agent(600);
         String execution = "exec-" + UUID.randomUUID();
-        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withTransformers(HeldAnswer.NAME)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"status\":\"queued\",\"execution_id\":\"" + execution + "\"}")));
+        stubHeldAnswer(execution);
         ExecutorService client = Executors.newSingleThreadExecutor();
         try {
             HELD.hold();
@@ -375,9 +371,7 @@ class MoneySafeDialingTest {
     void aDialWhoseExecutionAWebhookTookMeanwhileIsRecordedUnconfirmed() throws Exception {
         String agent = agent(600);
         String execution = "exec-" + UUID.randomUUID();
-        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withTransformers(HeldAnswer.NAME)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"status\":\"queued\",\"execution_id\":\"" + execution + "\"}")));
+        stubHeldAnswer(execution);
         ExecutorService client = Executors.newSingleThreadExecutor();
         Future<Http.Response> answer;
         try (Connection webhook = context.getBean(DataSource.class).getConnection()) {
@@ -417,9 +411,7 @@ class MoneySafeDialingTest {
     void aPlacedDialWhoseOutcomeCannotBeRecordedIsAnswered202AndSettledByItsWebhook() throws Exception {
         String agent = agent(600);
         String execution = "exec-" + UUID.randomUUID();
-        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withTransformers(HeldAnswer.NAME)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"status\":\"queued\",\"execution_id\":\"" + execution + "\"}")));
+        stubHeldAnswer(execution);
         HikariDataSource pool = context.getBean(DataSource.class).unwrap(HikariDataSource.class);
         ExecutorService client = Executors.newSingleThreadExecutor();
         List<Connection> taken = new ArrayList<>();
@@ -760,6 +752,13 @@ class MoneySafeDialingTest {
         BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + bolnaAgent + "/executions")).willReturn(aResponse()
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"has_more\":" + hasMore + ",\"data\":[" + String.join(",", executions) + "]}")));
+    }
+
+    /** Bolna places the call as this execution, its answer held back until the test releases it ({@link #HELD}). */
+    private static void stubHeldAnswer(String execution) {
+        BOLNA.stubFor(post(urlPathEqualTo("/call")).willReturn(aResponse().withTransformers(HeldAnswer.NAME)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":\"queued\",\"execution_id\":\"" + execution + "\"}")));
     }
 
     /** Bolna places every call at once, each with a new execution id. */

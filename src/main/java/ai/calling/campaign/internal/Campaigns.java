@@ -9,8 +9,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -184,6 +186,12 @@ public class Campaigns {
                 UPDATE campaigns SET status = 'running', pause_reason = NULL, updated_at = CURRENT_TIMESTAMP
                  WHERE status = 'paused' AND pause_reason = 'insufficient_credits' RETURNING id""")
                 .query(UUID.class).list();
+    }
+
+    /** Which of these campaigns are cancelled. */
+    public Set<UUID> cancelledAmong(Collection<UUID> ids) {
+        return new HashSet<>(jdbc.sql("SELECT id FROM campaigns WHERE id = ANY(:ids) AND status = 'cancelled'")
+                .param("ids", ids.toArray(UUID[]::new)).query(UUID.class).list());
     }
 
     /** Resumes these tenants' campaigns paused for want of credits; returns their ids. */
