@@ -148,7 +148,7 @@ public class StripeWebhookService {
      */
     private String refund(JsonNode charge, SessionRow session) {
         long refundedCents = refundedAmount(charge);
-        int target = share(session, refundedCents);
+        int target = share(session, refundedCents, charge.path("amount").asLong(0));
         int delta = target - session.creditsRefunded();
         if (delta <= 0) {
             return "nothing more to take back (" + session.creditsRefunded() + " of " + target + " already)";
@@ -172,12 +172,19 @@ public class StripeWebhookService {
         return sum;
     }
 
-    /** The share of the purchase's credits that {@code refundedCents} stands for, rounded down. */
-    static int share(SessionRow session, long refundedCents) {
-        if (refundedCents >= session.amountCents()) {
+    /**
+     * The share of the purchase's credits that {@code refundedCents} stands for, rounded down: a share of what
+     * the charge took ({@code chargedCents}, in the charge's currency, as the refund is; the package's price when
+     * the charge does not say). Against the package's price, a refund of a charge in another currency (Stripe's
+     * Adaptive Pricing) or with tax took back too much: 20% of a charge of 3,740.00 INR is more than the $45.00
+     * package's 4,500 cents, and took every credit.
+     */
+    static int share(SessionRow session, long refundedCents, long chargedCents) {
+        long whole = chargedCents > 0 ? chargedCents : session.amountCents();
+        if (refundedCents >= whole) {
             return session.credits();
         }
         return BigInteger.valueOf(session.credits()).multiply(BigInteger.valueOf(Math.max(0, refundedCents)))
-                .divide(BigInteger.valueOf(session.amountCents())).intValue();
+                .divide(BigInteger.valueOf(whole)).intValue();
     }
 }

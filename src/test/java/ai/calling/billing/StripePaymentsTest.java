@@ -193,6 +193,24 @@ class StripePaymentsTest {
         LedgerInvariants.assertHold(jdbc, user.id());
     }
 
+    /**
+     * A refund's share is of what the charge took, in the charge's currency (Stripe's Adaptive Pricing charges
+     * in the customer's): 20% of a charge of 3,740.00 INR for the $45.00 package takes back 20% of its credits,
+     * not all of them (74,800 paise was compared with 4,500 cents).
+     */
+    @Test
+    void aRefundOfAChargeInAnotherCurrencyTakesBackItsShareOfThatCharge() {
+        String session = checkout("growth");
+        webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
+        String charge = "{\"id\":\"ch_" + session + "\",\"object\":\"charge\",\"amount\":374000,\"currency\":\"inr\","
+                + "\"amount_refunded\":74800,\"payment_intent\":\"pi_" + session + "\"}";
+
+        webhook(event("evt_" + UUID.randomUUID(), "charge.refunded", charge));
+
+        assertThat(balance()).isEqualTo(15 + 500 - 100);
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
     @Test
     void partialRefundsThenAFullOneInAnyOrderTwiceTakeBackThePurchaseExactlyOnce() {
         for (long seed = 1; seed <= 4; seed++) {
