@@ -43,8 +43,9 @@ SELECT id, call_id, user_id, phone_number, analysis_type, previous_calls_analyze
   FROM lead_analytics;
 
 -- billing
+-- seq: the ledger's order (rows written in one transaction share created_at, and their ids are random)
 CREATE VIEW report_credit_movements AS
-SELECT id, user_id, type, amount, balance_after, description, call_id, created_at
+SELECT id, user_id, seq, type, amount, balance_after, description, call_id, created_at
   FROM credit_transactions;
 
 CREATE VIEW report_checkout_sessions AS

@@ -2,6 +2,8 @@ package ai.calling.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -10,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
+import ai.calling.billing.CreditLedger;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
 import ai.calling.support.TestUsers;
@@ -26,6 +30,12 @@ class TenantExportTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    CreditLedger ledger;
+
+    @Autowired
+    TransactionTemplate transactions;
 
     Http http;
 
@@ -73,6 +83,30 @@ class TenantExportTest {
         Http.Response refused = http.get("/api/auth/me/export");
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.contentType()).startsWith("application/problem+json");
+    }
+
+    /**
+     * The ledger is exported in its own order: rows written in one transaction share their time, and by time and
+     * then id (random) their balances did not follow on from one another.
+     */
+    @Test
+    void theLedgerIsExportedInItsOrderEachBalanceFollowingOnFromThePrevious() {
+        SignedIn user = TestUsers.register(http);
+        UUID agent = insertAgent(user.id());
+        List<UUID> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(insertCall(user.id(), agent, "+1415555020" + i, "call " + i));
+        }
+        transactions.executeWithoutResult(status -> ledger.settleAll(calls.stream()
+                .map(call -> new CreditLedger.Settlement(user.id(), call, 1, "a call")).toList()));
+
+        JsonNode ledgerRows = http.get("/api/auth/me/export", user.auth()).json().path("creditTransactions");
+
+        assertThat(ledgerRows.size()).isEqualTo(9);
+        for (int i = 1; i < ledgerRows.size(); i++) {
+            assertThat(ledgerRows.get(i).path("balanceAfter").asInt()).as("row %d", i).isEqualTo(
+                    ledgerRows.get(i - 1).path("balanceAfter").asInt() + ledgerRows.get(i).path("amount").asInt());
+        }
     }
 
     private UUID insertAgent(UUID userId) {

@@ -43,7 +43,7 @@ public class TenantExportQueries {
                   FROM report_lead_analyses WHERE user_id = ? ORDER BY created_at, id"""),
         LEDGER("creditTransactions", """
                 SELECT id, type, amount, balance_after, description, call_id, created_at
-                  FROM report_credit_movements WHERE user_id = ? ORDER BY created_at, id""");
+                  FROM report_credit_movements WHERE user_id = ? ORDER BY seq""");
 
         private final String field;
         private final String sql;
