@@ -311,6 +311,10 @@ public class CallLifecycle {
         return Optional.of(call);
     }
 
+    /** The ends other than completed that a call can come to once answered, and is billed for ({@link #advance}). */
+    private static final Set<BolnaStatus> ENDED_AFTER_ANSWER = Set.of(BolnaStatus.CANCELED, BolnaStatus.STOPPED,
+            BolnaStatus.ERROR, BolnaStatus.FAILED);
+
     /** How far back a dial is looked for by its agent and number ({@link #bindDialByNumber}). */
     static final int UNBOUND_DIAL_HOURS = 1;
 
@@ -342,9 +346,10 @@ public class CallLifecycle {
             return null;
         }
         long seconds = execution.durationSeconds();
-        // answered and then stopped, cancelled or broken off by an error: someone was on the line for that long,
-        // and the minutes are billed as for a completed call (they were free)
-        boolean connected = seconds > 0 && ("completed".equals(status.callStatus()) || call.getCallAnsweredAt() != null);
+        // answered and then stopped, cancelled or broken off by an error or a failure: someone was on the line for
+        // that long, and the minutes are billed as for a completed call (they were free)
+        boolean connected = seconds > 0 && ("completed".equals(status.callStatus()) || call.getCallAnsweredAt() != null
+                && ENDED_AFTER_ANSWER.contains(status));
         call.setStatus(status.callStatus());
         call.setCompletedAt(at);
         return new Ended(call, outcome(status, connected, execution.voicemail(), call.getCallAnsweredAt() != null),

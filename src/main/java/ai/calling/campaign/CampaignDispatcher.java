@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -117,11 +116,6 @@ public class CampaignDispatcher implements SmartLifecycle {
     public int dispatchOnce(Instant now) {
         Round round = new Round();
         int sent = dispatchRound(now, round);
-        try {
-            stopIfCancelledMeanwhile(round.placed);
-        } catch (RuntimeException e) {
-            log.warn("Could not stop the dials of campaigns cancelled while they were sent", e);
-        }
         synchronized (this) {
             backoff = round.heldBack.get() ? (backoff.isZero() ? Duration.ofSeconds(1) : min(backoff.multipliedBy(2), MAX_BACKOFF))
                     : Duration.ZERO;
@@ -201,6 +195,7 @@ public class CampaignDispatcher implements SmartLifecycle {
             Instant now, Round round) {
         int left = share;
         int sent = 0;
+        List<Placed> placed = new ArrayList<>();
         for (Campaigns.Running campaign : campaignsOfTenant) {
             if (left <= 0 || round.heldBack.get()) {
                 // Bolna did not take this round's dials for now (429, unreachable, our account refused): the
@@ -211,19 +206,25 @@ public class CampaignDispatcher implements SmartLifecycle {
                     properties.batchSize()));
             CallableAgent agent = agentsById.get(campaign.agentId());
             int dialled = dial(campaign.id(), campaign.userId(),
-                    agent != null && agent.userId().equals(campaign.userId()) ? agent : null, wanted, now, round);
+                    agent != null && agent.userId().equals(campaign.userId()) ? agent : null, wanted, now, round, placed);
             left -= dialled;
             sent += dialled;
+        }
+        try {
+            stopIfCancelledMeanwhile(placed);
+        } catch (RuntimeException e) {
+            log.warn("Could not stop the dials of campaigns cancelled while they were sent", e);
         }
         return sent;
     }
 
     /**
      * Claims and records up to {@code wanted} dials of one campaign in one transaction, then sends them.
-     * Returns how many Bolna took (or may have); tells the round when it did not take some for now, and which it
-     * placed.
+     * Returns how many Bolna took (or may have); tells the round when it did not take some for now, and adds those
+     * it placed to {@code placed}.
      */
-    private int dial(UUID campaignId, UUID userId, CallableAgent agent, int wanted, Instant now, Round round) {
+    private int dial(UUID campaignId, UUID userId, CallableAgent agent, int wanted, Instant now, Round round,
+            List<Placed> placed) {
         List<RecordedDial> recorded = transactions.execute(status -> {
             CampaignRow campaign = campaigns.lockForDispatch(userId, campaignId, now).orElse(null);
             if (campaign == null || !"running".equals(campaign.status())) {
@@ -285,15 +286,16 @@ public class CampaignDispatcher implements SmartLifecycle {
         }
         settleRefusals(sent);
         sent.stream().filter(one -> one.outcome() == Dialer.Outcome.PLACED)
-                .forEach(one -> round.placed.add(new Placed(campaignId, userId, one.dial().callId())));
+                .forEach(one -> placed.add(new Placed(campaignId, userId, one.dial().callId())));
         return (int) sent.stream().filter(one -> one.refusal() == null).count();
     }
 
     /**
-     * The campaigns cancelled while the round's dials were being sent: their cancel found them without an
+     * The campaigns cancelled while a tenant's dials were being sent: their cancel found them without an
      * execution id (Bolna had not answered yet) and could not stop them; they are stopped now, as a cancel stops
      * every call Bolna has only queued. The cancel reads its calls after its commit, so one of the two sees each
-     * dial. One query for the round.
+     * dial. One query for the tenant's share, right after it (not after the round's slowest share: a call rings
+     * and can no longer be stopped within seconds).
      */
     private void stopIfCancelledMeanwhile(List<Placed> placed) {
         if (placed.isEmpty()) {
@@ -304,13 +306,12 @@ public class CampaignDispatcher implements SmartLifecycle {
                 .forEach(one -> calls.stopIfQueued(one.userId(), one.callId()));
     }
 
-    /** What a round's shares tell it: whether Bolna did not take some dials for now, and the dials it placed. */
+    /** What a round's shares tell it: whether Bolna did not take some dials for now. */
     private static final class Round {
         final AtomicBoolean heldBack = new AtomicBoolean();
-        final List<Placed> placed = new CopyOnWriteArrayList<>();
     }
 
-    /** A dial Bolna placed for a campaign in this round. */
+    /** A dial Bolna placed for a campaign in a tenant's share of a round. */
     private record Placed(UUID campaignId, UUID userId, UUID callId) {
     }
 

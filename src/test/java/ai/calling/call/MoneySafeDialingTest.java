@@ -234,7 +234,8 @@ class MoneySafeDialingTest {
 
     /**
      * A call answered and then stopped (or broken off by an error) is billed for its minutes, as a completed one
-     * is; one stopped before anyone answered costs nothing, whatever duration Bolna reports (ringing time).
+     * is; one stopped before anyone answered costs nothing, whatever duration Bolna reports (ringing time), and so
+     * does one that ends busy (no end of an answered call, whatever came before it).
      */
     @Test
     void aCallStoppedAfterItWasAnsweredIsBilledAndOneStoppedBeforeIsNot() {
@@ -246,9 +247,13 @@ class MoneySafeDialingTest {
         webhook(event(answered.path("bolnaExecutionId").asString(), answered.path("id").asString(), "in-progress", "null"));
         webhook(event(answered.path("bolnaExecutionId").asString(), answered.path("id").asString(), "stopped", "\"125\""));
         webhook(event(unanswered.path("bolnaExecutionId").asString(), unanswered.path("id").asString(), "stopped", "\"20\""));
+        JsonNode busy = dial(http, agent, null).json();
+        webhook(event(busy.path("bolnaExecutionId").asString(), busy.path("id").asString(), "in-progress", "null"));
+        webhook(event(busy.path("bolnaExecutionId").asString(), busy.path("id").asString(), "busy", "\"40\""));
 
         assertThat(usage(answered.path("id").asString())).containsExactly(-3);
         assertThat(usage(unanswered.path("id").asString())).isEmpty();
+        assertThat(usage(busy.path("id").asString())).as("busy is no end of an answered call").isEmpty();
         assertThat(balance()).containsEntry("credits", 12).containsEntry("held", 0);
     }
 

@@ -70,6 +70,16 @@ public class InvitationRepository {
                 .param("invitedBy", invitedBy).query(InvitationRepository::invitation).single();
     }
 
+    /**
+     * Revokes the invitation only while it is pending with this token (not resent, accepted or revoked meanwhile);
+     * true when it did.
+     */
+    public boolean revokeIfUnchanged(UUID id, String tokenHash) {
+        return jdbc.sql("UPDATE team_invitations SET status = 'revoked', revoked_at = CURRENT_TIMESTAMP "
+                + "WHERE id = :id AND status = 'pending' AND token_hash = :hash")
+                .param("id", id).param("hash", tokenHash).update() == 1;
+    }
+
     public void revoke(UUID id) {
         jdbc.sql("UPDATE team_invitations SET status = 'revoked', revoked_at = CURRENT_TIMESTAMP WHERE id = :id")
                 .param("id", id).update();

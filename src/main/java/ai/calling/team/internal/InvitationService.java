@@ -84,10 +84,12 @@ public class InvitationService {
         if (!mail(invitation, token)) {
             // nothing kept: the invitation is revoked (its link was never sent), so that asking again invites again
             transactions.executeWithoutResult(status -> {
-                invitations.revoke(invitation.id());
-                audit.append(caller.id(), caller.memberId(), "team.invitation.revoked", "invitation",
-                        invitation.id().toString(), Map.of("email", email, "reason", "the invitation mail could not be sent"),
-                        origin.ip(), origin.userAgent());
+                // unless someone resent (or it was accepted) meanwhile: that link went out, and stands
+                if (invitations.revokeIfUnchanged(invitation.id(), Hashes.sha256(token))) {
+                    audit.append(caller.id(), caller.memberId(), "team.invitation.revoked", "invitation",
+                            invitation.id().toString(), Map.of("email", email, "reason",
+                                    "the invitation mail could not be sent"), origin.ip(), origin.userAgent());
+                }
             });
             throw mailNotSent("nothing was kept; invite again later");
         }
@@ -121,7 +123,7 @@ public class InvitationService {
                     caller.memberId());
         });
         if (!mail(renewed, token)) {
-            throw mailNotSent("the invitation stays pending; resend it later");
+            throw mailNotSent("the invitation stays pending, and its earlier link no longer works; resend it later");
         }
         return view(renewed);
     }
