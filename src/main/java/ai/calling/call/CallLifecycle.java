@@ -261,9 +261,7 @@ public class CallLifecycle {
             log.warn("Execution {} names dial {} of another agent; not bound", executionId, attempt.get());
             return Optional.empty();
         }
-        call.setBolnaExecutionId(executionId);
-        call.setDialStatus("confirmed");
-        return Optional.of(call);
+        return Optional.of(bind(call, executionId));
     }
 
     /**
@@ -306,9 +304,14 @@ public class CallLifecycle {
         Call call = dials.getFirst();
         log.info("Execution {} carries no attempt id; bound to dial {}, the one of its agent to its number", executionId,
                 call.getId());
-        call.setBolnaExecutionId(executionId);
-        call.setDialStatus("confirmed");
-        return Optional.of(call);
+        return Optional.of(bind(call, executionId));
+    }
+
+    /** A recorded dial bound to its execution: Bolna placed it. */
+    private static Call bind(Call dial, String executionId) {
+        dial.setBolnaExecutionId(executionId);
+        dial.setDialStatus("confirmed");
+        return dial;
     }
 
     /** The ends other than completed that a call can come to once answered, and is billed for ({@link #advance}). */

@@ -130,7 +130,7 @@ public class CampaignDispatcher implements SmartLifecycle {
         for (Campaigns.Running campaign : running) {
             if (campaign.finished()) {
                 if (Boolean.TRUE.equals(transactions.execute(status -> {
-                    boolean completed = campaigns.completeIfFinished(campaign.id());
+                    boolean completed = campaigns.completeIfFinished(campaign.userId(), campaign.id());
                     if (completed) {
                         // in the completing transaction: the outbound campaign.completed event commits with it
                         events.publishEvent(new CampaignCompleted(campaign.userId(), campaign.id()));

@@ -289,8 +289,7 @@ class MoneySafeDialingTest {
             HELD.hold();
             Future<Http.Response> answer = client.submit(() -> dial(http, agent, null));
             // WireMock logs a request only once it is answered: the held answer reports its arrival itself
-            String sent = HELD.arrived().get(5, TimeUnit.SECONDS);
-            String attempt = JSON.readTree(sent).path("user_data").path("call_attempt_id").asString();
+            String attempt = heldAttempt();
             webhook(event(execution, attempt, "ringing", "null"));
             // bound by the webhook while Bolna's answer is still held back
             assertThat(answer.isDone()).as("answered early: %s", answer.isDone() ? answer.get().body() : "").isFalse();
@@ -326,8 +325,7 @@ class MoneySafeDialingTest {
         try {
             HELD.hold();
             Future<Http.Response> answer = client.submit(() -> dial(http, agent, null));
-            String attempt = JSON.readTree(HELD.arrived().get(5, TimeUnit.SECONDS)).path("user_data")
-                    .path("call_attempt_id").asString();
+            String attempt = heldAttempt();
             webhook(eventWithoutAttempt(execution, bolnaAgent(agent), "ringing", "null"));
             assertThat(jdbc.queryForObject("SELECT bolna_execution_id FROM calls WHERE id = ?::uuid", String.class,
                     attempt)).isEqualTo(execution);
@@ -423,8 +421,7 @@ class MoneySafeDialingTest {
         try {
             HELD.hold();
             Future<Http.Response> answer = client.submit(() -> dial(http, agent, null));
-            String sent = HELD.arrived().get(5, TimeUnit.SECONDS);
-            String attempt = JSON.readTree(sent).path("user_data").path("call_attempt_id").asString();
+            String attempt = heldAttempt();
             // every connection but the LISTEN loop's: taken until none has been idle for 300 ms, so that a worker's
             // short transaction that held one when the pool first looked empty has given it back to the test
             long emptySince = System.nanoTime();
@@ -757,6 +754,12 @@ class MoneySafeDialingTest {
         BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + bolnaAgent + "/executions")).willReturn(aResponse()
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"has_more\":" + hasMore + ",\"data\":[" + String.join(",", executions) + "]}")));
+    }
+
+    /** The attempt id of the dial whose answer is held, once its request has arrived. */
+    private static String heldAttempt() throws Exception {
+        return JSON.readTree(HELD.arrived().get(5, TimeUnit.SECONDS)).path("user_data").path("call_attempt_id")
+                .asString();
     }
 
     /** Bolna places the call as this execution, its answer held back until the test releases it ({@link #HELD}). */

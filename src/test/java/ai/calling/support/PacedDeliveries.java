@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A steady flood of Bolna deliveries for an agent of another platform (stored, then ignored when
@@ -17,6 +18,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class PacedDeliveries {
 
     private PacedDeliveries() {
+    }
+
+    /**
+     * The webhook processing of the tests that flood it: deliveries signed with {@code secret}, processing that
+     * yields to a flood with the smallest share (1%) whatever the journal's load, up to {@code maxLag}.
+     */
+    public static void yieldingProcessing(DynamicPropertyRegistry registry, String secret, String maxLag) {
+        registry.add("app.bolna.webhook-secret", () -> secret);
+        registry.add("app.bolna.webhook-processing-share", () -> "0.01");
+        registry.add("app.bolna.webhook-max-lag", () -> maxLag);
+        registry.add("app.bolna.webhook-yield-above-load", () -> "0");
     }
 
     /** What a flood posted in all, and the oldest unapplied delivery's age in seconds at each sample. */

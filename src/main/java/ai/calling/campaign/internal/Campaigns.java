@@ -166,8 +166,8 @@ public class Campaigns {
      * upload, and completed the campaign with the upload's recipients pending in it, never to be dialled.
      * In the caller's transaction.
      */
-    public boolean completeIfFinished(UUID id) {
-        jdbc.sql("SELECT id FROM campaigns WHERE id = :id FOR UPDATE").param("id", id).query().listOfRows();
+    public boolean completeIfFinished(UUID userId, UUID id) {
+        lock(userId, id);
         return jdbc.sql("""
                 UPDATE campaigns SET status = 'completed', completed_at = CURRENT_TIMESTAMP, updated_at = CURRENT_TIMESTAMP
                  WHERE id = :id AND status = 'running'

@@ -31,10 +31,7 @@ class WebhookKeepingUpTest {
 
     @DynamicPropertySource
     static void bolna(DynamicPropertyRegistry registry) {
-        registry.add("app.bolna.webhook-secret", () -> SECRET);
-        registry.add("app.bolna.webhook-processing-share", () -> "0.01");
-        registry.add("app.bolna.webhook-max-lag", () -> "30s");
-        registry.add("app.bolna.webhook-yield-above-load", () -> "0");
+        PacedDeliveries.yieldingProcessing(registry, SECRET, "30s");
     }
 
     @LocalServerPort

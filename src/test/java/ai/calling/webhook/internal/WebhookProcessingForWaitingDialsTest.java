@@ -32,10 +32,7 @@ class WebhookProcessingForWaitingDialsTest {
 
     @DynamicPropertySource
     static void bolna(DynamicPropertyRegistry registry) {
-        registry.add("app.bolna.webhook-secret", () -> SECRET);
-        registry.add("app.bolna.webhook-processing-share", () -> "0.01");
-        registry.add("app.bolna.webhook-max-lag", () -> "10m");
-        registry.add("app.bolna.webhook-yield-above-load", () -> "0");
+        PacedDeliveries.yieldingProcessing(registry, SECRET, "10m");
     }
 
     @LocalServerPort

@@ -30,11 +30,8 @@ class WebhookProcessingLagTest {
 
     @DynamicPropertySource
     static void bolna(DynamicPropertyRegistry registry) {
-        registry.add("app.bolna.webhook-secret", () -> SECRET);
-        registry.add("app.bolna.webhook-processing-share", () -> "0.01");
-        registry.add("app.bolna.webhook-max-lag", () -> "300ms");
         // yield whenever deliveries arrive, however light the journal's load: the lag bound alone keeps up
-        registry.add("app.bolna.webhook-yield-above-load", () -> "0");
+        PacedDeliveries.yieldingProcessing(registry, SECRET, "300ms");
     }
 
     @LocalServerPort

@@ -31,11 +31,8 @@ class WebhookQueueOverflowTest {
 
     @DynamicPropertySource
     static void bolna(DynamicPropertyRegistry registry) {
-        registry.add("app.bolna.webhook-secret", () -> SECRET);
+        PacedDeliveries.yieldingProcessing(registry, SECRET, "30s");
         registry.add("app.bolna.webhook-queue-capacity", () -> "5");
-        registry.add("app.bolna.webhook-processing-share", () -> "0.01");
-        registry.add("app.bolna.webhook-max-lag", () -> "30s");
-        registry.add("app.bolna.webhook-yield-above-load", () -> "0");
     }
 
     @LocalServerPort
