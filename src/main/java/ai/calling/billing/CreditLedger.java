@@ -271,6 +271,17 @@ public class CreditLedger {
     }
 
     /**
+     * Gives back credits that refunds took when Stripe reports that a refund failed or was cancelled (its money
+     * came back to us), once per key: a {@code refund} row with a positive amount.
+     */
+    @Transactional
+    public Movement refundReversed(UUID userId, int credits, String stripeKey, String description) {
+        lock(userId);
+        return repository.byStripeId(REFUND, stripeKey).map(CreditLedger::movement)
+                .orElseGet(() -> movement(move(userId, REFUND, credits, description, stripeKey, null, null)));
+    }
+
+    /**
      * An admin's correction; refused (409) when it would take the available credits (balance minus
      * holds) below zero.
      */

@@ -1,7 +1,9 @@
 package ai.calling.billing;
 
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.model.Event;
@@ -10,9 +12,10 @@ import com.stripe.net.Webhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.billing.internal.StripeGateway;
+import ai.calling.billing.internal.StripeGateway.ChargeRefunds;
 import ai.calling.billing.internal.StripeRecords;
 import ai.calling.billing.internal.StripeRecords.SessionRow;
 import ai.calling.common.ApiException;
@@ -22,29 +25,35 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Stripe's callbacks. The raw body must carry a valid {@code Stripe-Signature} (5 minutes tolerance).
  * Each event id is recorded in the same transaction as its effect, so a redelivery changes nothing
- * and a failure lets Stripe retry. Paid checkout sessions credit their package once; refunds take
- * back the refunded share of the purchase once (a refund of a payment not credited yet is kept and taken
- * back when it is); anything unknown is recorded and acknowledged.
+ * and a failure lets Stripe retry. Paid checkout sessions credit their package once. A refund event
+ * settles the purchase to the refunds Stripe holds, read from Stripe's API before the transaction: the
+ * refunded share is taken back once, and given back when a refund fails or is cancelled (a refund of a
+ * payment not credited yet is kept and settled when it is). Anything unknown is recorded and acknowledged.
  */
 @Service
 public class StripeWebhookService {
 
     static final long TOLERANCE_SECONDS = 300;
+    /** Events that say a charge's refunds changed: the charge itself, or one of its refunds (created, failed...). */
+    static final Set<String> REFUND_EVENTS = Set.of("charge.refunded", "charge.refund.updated", "refund.created",
+            "refund.updated", "refund.failed");
     private static final Logger log = LoggerFactory.getLogger(StripeWebhookService.class);
 
     private final StripeGateway stripe;
     private final StripeRecords records;
     private final CreditLedger ledger;
     private final JsonMapper json;
+    private final TransactionTemplate transactions;
 
-    StripeWebhookService(StripeGateway stripe, StripeRecords records, CreditLedger ledger, JsonMapper json) {
+    StripeWebhookService(StripeGateway stripe, StripeRecords records, CreditLedger ledger, JsonMapper json,
+            TransactionTemplate transactions) {
+        this.transactions = transactions;
         this.stripe = stripe;
         this.records = records;
         this.ledger = ledger;
         this.json = json;
     }
 
-    @Transactional
     public void handle(String payload, String signature) {
         if (!stripe.webhookConfigured()) {
             throw ApiException.unavailable("Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET)");
@@ -60,19 +69,44 @@ public class StripeWebhookService {
         } catch (RuntimeException e) {
             throw ApiException.badRequest("The payload is not a Stripe event");
         }
-        if (!records.recordEvent(event.getId(), event.getType())) {
+        if (records.eventSeen(event.getId())) {
             log.debug("Stripe event {} already processed", event.getId());
             return;
         }
         JsonNode object = json.readTree(payload).path("data").path("object");
-        String outcome = switch (event.getType()) {
-            case "checkout.session.completed" -> "paid".equals(object.path("payment_status").asString(""))
-                    ? creditSession(object) : "not paid yet";
-            case "checkout.session.async_payment_succeeded" -> creditSession(object);
-            case "charge.refunded" -> refundOrPark(event.getId(), object);
-            default -> "ignored";
-        };
-        records.eventOutcome(event.getId(), outcome);
+        // Stripe's refunds as they stand, read before the transaction: no provider call holds a connection
+        RefundState refunds = REFUND_EVENTS.contains(event.getType()) ? refundState(event.getType(), object) : null;
+        transactions.executeWithoutResult(status -> {
+            if (!records.recordEvent(event.getId(), event.getType())) {
+                log.debug("Stripe event {} already processed", event.getId());
+                return;
+            }
+            String outcome = switch (event.getType()) {
+                case "checkout.session.completed" -> "paid".equals(object.path("payment_status").asString(""))
+                        ? creditSession(object) : "not paid yet";
+                case "checkout.session.async_payment_succeeded" -> creditSession(object);
+                default -> REFUND_EVENTS.contains(event.getType()) ? settleOrPark(event.getId(), refunds) : "ignored";
+            };
+            records.eventOutcome(event.getId(), outcome);
+        });
+    }
+
+    /**
+     * The charge's refunded total as Stripe holds it now, read from its API (failed and cancelled refunds left
+     * out), whichever event says it changed: an event's own figures may be older than another's already applied.
+     */
+    private RefundState refundState(String type, JsonNode object) {
+        String chargeId = "charge.refunded".equals(type) ? object.path("id").asString("")
+                : object.path("charge").isObject() ? object.path("charge").path("id").asString("")
+                : object.path("charge").asString("");
+        if (chargeId.isEmpty()) {
+            return RefundState.NONE;
+        }
+        if (!stripe.apiConfigured()) {
+            // no purchase can have been made without the key; an event about one is recorded, not applied
+            return new RefundState(chargeId, "", 0, 0, null);
+        }
+        return RefundState.read(stripe.chargeRefunds(chargeId));
     }
 
     private String creditSession(JsonNode session) {
@@ -92,7 +126,7 @@ public class StripeWebhookService {
         if (paymentIntent != null) {
             // refunds that arrived before this payment was credited, taken back now, in the order they came
             for (StripeRecords.ParkedRefund parked : records.takeParkedRefunds(paymentIntent)) {
-                String refunded = refund(json.readTree(parked.charge()),
+                String refunded = settle(RefundState.parked(json.readTree(parked.charge())), parked.eventId(),
                         records.lockByPaymentIntent(paymentIntent).orElseThrow());
                 records.eventOutcome(parked.eventId(), "applied once its payment was credited: " + refunded);
                 outcome += "; refund " + parked.eventId() + ": " + refunded;
@@ -103,61 +137,56 @@ public class StripeWebhookService {
 
     /**
      * A refund of a payment not credited yet (Stripe still retrying its checkout.session.completed, which
-     * may come hours later) is kept with its charge and applied when the payment is credited; acknowledged
+     * may come hours later) is kept with its figures and settled when the payment is credited; acknowledged
      * and dropped, it was lost and the late purchase credited in full.
      */
-    private String refundOrPark(String eventId, JsonNode charge) {
-        String paymentIntent = charge.path("payment_intent").asString("");
-        if (paymentIntent.isEmpty()) {
-            return "unknown payment";
+    private String settleOrPark(String eventId, RefundState refunds) {
+        if (refunds.paymentIntent().isEmpty()) {
+            return refunds.chargeId().isEmpty() || stripe.apiConfigured() ? "unknown payment"
+                    : "not settled: Stripe's API is not configured to read the charge's refunds";
         }
+        String paymentIntent = refunds.paymentIntent();
         // one at a time with the payment's crediting: a refund that finds the payment not credited yet is kept
         // only once that crediting (if it is running) has committed or not begun, so that it sees the refund
         records.lockPaymentIntent(paymentIntent);
         Optional<SessionRow> session = records.lockByPaymentIntent(paymentIntent);
         if (session.isPresent()) {
-            return refund(charge, session.get());
+            return settle(refunds, eventId, session.get());
         }
-        records.parkRefund(eventId, paymentIntent, refundFields(charge));
+        records.parkRefund(eventId, paymentIntent, refunds.toJson(json));
         log.info("Stripe refund event {} names payment {} not credited (yet): kept until it is", eventId, paymentIntent);
         return "kept until its payment is credited";
     }
 
-    /** What a kept refund needs of its charge (no billing details): its id, amounts, refunds and payment. */
-    private String refundFields(JsonNode charge) {
-        var kept = json.createObjectNode();
-        for (String field : new String[] { "id", "amount", "amount_refunded", "payment_intent" }) {
-            if (charge.has(field)) {
-                kept.set(field, charge.get(field));
-            }
-        }
-        var refunds = kept.putObject("refunds").putArray("data");
-        for (JsonNode refund : charge.path("refunds").path("data")) {
-            refunds.addObject().put("id", refund.path("id").asString("")).put("amount", refund.path("amount").asLong(0));
-        }
-        return kept.toString();
-    }
-
     /**
-     * Takes back the refunded share of the purchase's credits, minus what earlier refunds of it already
-     * took back: the charge's cumulative {@code amount_refunded} (newer API versions send no refunds
-     * list; older ones send both) decides the share, rounded down, never more than the purchase. Partial
-     * refunds in any order, repeated, or a full one after partial ones, take back exactly the refunded
-     * share once. {@code session} is the purchase's row as locked for this refund, so two refund events of
-     * one purchase apply one at a time.
+     * Settles the purchase to the refunded share of its credits: takes back what the refunds took beyond what
+     * was taken already, and gives back what a failed or cancelled refund no longer takes. The share is of the
+     * charge's refunded total (rounded down, never more than the purchase). Partial refunds in any order,
+     * repeated, or a full one after partial ones, take back exactly the refunded share once. A total read from
+     * Stripe applies only if read after the last one applied (two events of a purchase read at different
+     * moments and may commit in the other order); a charge's figures kept before refunds were read from the
+     * API (no {@code asOf}) only take back, as an older snapshot may arrive after a newer one. {@code session}
+     * is the purchase's row as locked for this event, so two refund events of one purchase apply one at a
+     * time. Each movement is keyed by its event: a refunded amount can repeat (a refund fails, a new one of the
+     * same amount is made).
      */
-    private String refund(JsonNode charge, SessionRow session) {
-        long refundedCents = refundedAmount(charge);
-        int target = share(session, refundedCents, charge.path("amount").asLong(0));
+    private String settle(RefundState refunds, String eventId, SessionRow session) {
+        int target = share(session, refunds.refundedCents(), refunds.chargedCents());
         int delta = target - session.creditsRefunded();
-        if (delta <= 0) {
-            return "nothing more to take back (" + session.creditsRefunded() + " of " + target + " already)";
+        if (refunds.asOf() == null ? delta <= 0
+                : session.refundsSettledAt() != null && !refunds.asOf().isAfter(session.refundsSettledAt())) {
+            return "nothing to settle (" + session.creditsRefunded() + " taken back, " + target + " by this event)";
         }
-        String id = charge.path("id").asString("") + ":" + refundedCents;
-        ledger.refund(session.userId(), delta, id, "Refund of " + refundedCents + " (minor units) of "
-                + session.sessionId());
-        records.setCreditsRefunded(session.sessionId(), target);
-        return "refunded " + delta;
+        String key = refunds.chargeId() + ":" + eventId;
+        if (delta > 0) {
+            ledger.refund(session.userId(), delta, key, "Refund of " + refunds.refundedCents() + " (minor units) of "
+                    + session.sessionId());
+        } else if (delta < 0) {
+            ledger.refundReversed(session.userId(), -delta, key, "Failed or cancelled refund of "
+                    + session.sessionId() + ": " + refunds.refundedCents() + " (minor units) refunded now");
+        }
+        records.setCreditsRefunded(session.sessionId(), target, refunds.asOf());
+        return delta > 0 ? "refunded " + delta : delta < 0 ? "given back " + (-delta) : "settled, nothing moved";
     }
 
     /** The charge's cumulative refunded amount; without it, the sum of the refunds listed. */
@@ -186,5 +215,35 @@ public class StripeWebhookService {
         }
         return BigInteger.valueOf(session.credits()).multiply(BigInteger.valueOf(Math.max(0, refundedCents)))
                 .divide(BigInteger.valueOf(whole)).intValue();
+    }
+
+    /**
+     * A charge's refunded total as one event stands for it: {@code asOf} is when it was read from Stripe's API
+     * (null for a charge's own figures, kept with a refund event before V83).
+     */
+    record RefundState(String chargeId, String paymentIntent, long chargedCents, long refundedCents, Instant asOf) {
+
+        static final RefundState NONE = new RefundState("", "", 0, 0, null);
+
+        static RefundState read(ChargeRefunds read) {
+            return new RefundState(read.chargeId(), read.paymentIntent() == null ? "" : read.paymentIntent(),
+                    read.chargedCents(), read.refundedCents(), read.asOf());
+        }
+
+        /** Kept figures: a charge's fields (kept before refunds were read from the API) or these. */
+        static RefundState parked(JsonNode kept) {
+            Instant asOf = kept.path("as_of").isString() ? Instant.parse(kept.path("as_of").asString()) : null;
+            return new RefundState(kept.path("id").asString(""), kept.path("payment_intent").asString(""),
+                    kept.path("amount").asLong(0), refundedAmount(kept), asOf);
+        }
+
+        String toJson(JsonMapper json) {
+            var kept = json.createObjectNode().put("id", chargeId).put("payment_intent", paymentIntent)
+                    .put("amount", chargedCents).put("amount_refunded", refundedCents);
+            if (asOf != null) {
+                kept.put("as_of", asOf.toString());
+            }
+            return kept.toString();
+        }
     }
 }

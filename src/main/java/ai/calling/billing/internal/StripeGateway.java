@@ -1,10 +1,16 @@
 package ai.calling.billing.internal;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Set;
 import java.util.UUID;
 
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
+import com.stripe.model.Charge;
+import com.stripe.model.Refund;
 import com.stripe.model.checkout.Session;
+import com.stripe.param.RefundListParams;
 import com.stripe.param.checkout.SessionCreateParams;
 
 import io.micrometer.observation.Observation;
@@ -26,6 +32,8 @@ import ai.calling.config.StripeProperties;
 public class StripeGateway {
 
     private static final Logger log = LoggerFactory.getLogger(StripeGateway.class);
+    /** Refund statuses whose money has left or is leaving: Stripe's others are failed and canceled. */
+    private static final Set<String> LIVE_REFUNDS = Set.of("pending", "requires_action", "succeeded");
 
     private final StripeProperties stripe;
     private final BillingProperties billing;
@@ -82,6 +90,51 @@ public class StripeGateway {
             throw new ApiException(HttpStatus.BAD_GATEWAY, "Bad Gateway",
                     "The payment provider could not start the checkout; try again in a moment");
         }
+    }
+
+    /** Whether refunds can be read back from Stripe's API (its secret key is set). */
+    public boolean apiConfigured() {
+        return client != null;
+    }
+
+    /**
+     * A charge's refunds as Stripe holds them now: what the charge took and the sum of its refunds that have
+     * not failed or been cancelled (pending ones count: their money has left). Read from the refunds list, not
+     * from the charge's {@code amount_refunded}, so that a refund that failed is left out whatever that field
+     * says. {@code asOf} is taken before the first request: a read begun later sees at least as much.
+     * Throws 503 when Stripe cannot answer, so that the event is refused and Stripe sends it again.
+     */
+    public ChargeRefunds chargeRefunds(String chargeId) {
+        if (client == null) {
+            throw new IllegalStateException("Stripe's API is not configured");
+        }
+        Instant asOf = Instant.now().truncatedTo(ChronoUnit.MICROS); // as PostgreSQL keeps it
+        try {
+            return Observation.createNotStarted("stripe.requests", observations)
+                    .contextualName("stripe charges.refunds.read")
+                    .lowCardinalityKeyValue("operation", "charges.refunds.read")
+                    .observeChecked(() -> {
+                        Charge charge = client.v1().charges().retrieve(chargeId);
+                        long live = 0;
+                        for (Refund refund : client.v1().refunds().list(RefundListParams.builder().setCharge(chargeId)
+                                .setLimit(100L).build()).autoPagingIterable()) {
+                            if (refund.getAmount() != null && LIVE_REFUNDS.contains(refund.getStatus())) {
+                                live += refund.getAmount();
+                            }
+                        }
+                        return new ChargeRefunds(chargeId, charge.getPaymentIntent(),
+                                charge.getAmount() == null ? 0 : charge.getAmount(), live, asOf);
+                    });
+        } catch (StripeException e) {
+            log.warn("Stripe could not list the refunds of charge {}: {} ({})", chargeId, e.getMessage(),
+                    e.getStatusCode());
+            throw ApiException.unavailable("The payment provider could not be read; the event can be sent again");
+        }
+    }
+
+    /** A charge's refunded total as Stripe held it at {@code asOf}. */
+    public record ChargeRefunds(String chargeId, String paymentIntent, long chargedCents, long refundedCents,
+            Instant asOf) {
     }
 
     public boolean webhookConfigured() {

@@ -2,6 +2,8 @@ package ai.calling.billing.internal;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
@@ -36,25 +38,40 @@ public class StripeRecords {
                 UPDATE stripe_checkout_sessions
                    SET credited_at = CURRENT_TIMESTAMP, payment_intent_id = COALESCE(:intent, payment_intent_id)
                  WHERE session_id = :id AND credited_at IS NULL
-                RETURNING session_id, user_id, credits, amount_cents, credits_refunded""")
+                RETURNING session_id, user_id, credits, amount_cents, credits_refunded, refunds_settled_at""")
                 .param("id", sessionId).param("intent", paymentIntentId).query(StripeRecords::session).optional();
     }
 
     /** The credited session paid by this payment intent, locked until the transaction ends. */
     public Optional<SessionRow> lockByPaymentIntent(String paymentIntentId) {
         return jdbc.sql("""
-                SELECT session_id, user_id, credits, amount_cents, credits_refunded FROM stripe_checkout_sessions
+                SELECT session_id, user_id, credits, amount_cents, credits_refunded, refunds_settled_at
+                  FROM stripe_checkout_sessions
                  WHERE payment_intent_id = :intent FOR UPDATE""")
                 .param("intent", paymentIntentId).query(StripeRecords::session).optional();
     }
 
-    public void setCreditsRefunded(String sessionId, int credits) {
-        jdbc.sql("UPDATE stripe_checkout_sessions SET credits_refunded = :credits WHERE session_id = :id")
-                .param("credits", credits).param("id", sessionId).update();
+    /**
+     * What the purchase's refunds have taken back now; {@code asOf}, when the figure was read from Stripe, is
+     * the moment of that read, so that a read begun earlier and committed later is not applied over it.
+     */
+    public void setCreditsRefunded(String sessionId, int credits, Instant asOf) {
+        jdbc.sql("""
+                UPDATE stripe_checkout_sessions
+                   SET credits_refunded = :credits, refunds_settled_at = COALESCE(:asOf, refunds_settled_at)
+                 WHERE session_id = :id""")
+                .param("credits", credits).param("id", sessionId)
+                .param("asOf", asOf == null ? null : Timestamp.from(asOf)).update();
     }
 
     public boolean sessionExists(String sessionId) {
         return jdbc.sql("SELECT count(*) FROM stripe_checkout_sessions WHERE session_id = :id").param("id", sessionId)
+                .query(Long.class).single() > 0;
+    }
+
+    /** Whether this event has been handled already (a redelivery), read without waiting for anything. */
+    public boolean eventSeen(String eventId) {
+        return jdbc.sql("SELECT count(*) FROM stripe_events WHERE event_id = :id").param("id", eventId)
                 .query(Long.class).single() > 0;
     }
 
@@ -102,11 +119,16 @@ public class StripeRecords {
     }
 
     private static SessionRow session(ResultSet rs, int n) throws SQLException {
+        Timestamp settled = rs.getTimestamp("refunds_settled_at");
         return new SessionRow(rs.getString("session_id"), rs.getObject("user_id", UUID.class), rs.getInt("credits"),
-                rs.getLong("amount_cents"), rs.getInt("credits_refunded"));
+                rs.getLong("amount_cents"), rs.getInt("credits_refunded"), settled == null ? null : settled.toInstant());
     }
 
-    /** A checkout session: what it is worth, and how many of its credits refunds have taken back. */
-    public record SessionRow(String sessionId, UUID userId, int credits, long amountCents, int creditsRefunded) {
+    /**
+     * A checkout session: what it is worth, how many of its credits refunds have taken back, and as of which
+     * read of Stripe's refunds (null until one was read from Stripe's API).
+     */
+    public record SessionRow(String sessionId, UUID userId, int credits, long amountCents, int creditsRefunded,
+            Instant refundsSettledAt) {
     }
 }
