@@ -25,18 +25,23 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Stripe's callbacks. The raw body must carry a valid {@code Stripe-Signature} (5 minutes tolerance).
  * Each event id is recorded in the same transaction as its effect, so a redelivery changes nothing
- * and a failure lets Stripe retry. Paid checkout sessions credit their package once. A refund event
- * settles the purchase to the refunds Stripe holds, read from Stripe's API before the transaction: the
- * refunded share is taken back once, and given back when a refund fails or is cancelled (a refund of a
- * payment not credited yet is kept and settled when it is). Anything unknown is recorded and acknowledged.
+ * and a failure lets Stripe retry. Paid checkout sessions credit their package once. A refund or dispute
+ * event settles the purchase to what Stripe holds, read from its API before the transaction: the share of
+ * the charge refunded or withdrawn by a dispute is taken back once, and given back when a refund fails or is
+ * cancelled or a dispute is won (an event of a payment not credited yet is kept and settled when it is).
+ * Anything unknown is recorded and acknowledged.
  */
 @Service
 public class StripeWebhookService {
 
     static final long TOLERANCE_SECONDS = 300;
-    /** Events that say a charge's refunds changed: the charge itself, or one of its refunds (created, failed...). */
+    /**
+     * Events that say what a charge gave back changed: the charge refunded, one of its refunds (created,
+     * failed...), or one of its disputes (a chargeback opened, its funds withdrawn, won and reinstated, lost).
+     */
     static final Set<String> REFUND_EVENTS = Set.of("charge.refunded", "charge.refund.updated", "refund.created",
-            "refund.updated", "refund.failed");
+            "refund.updated", "refund.failed", "charge.dispute.created", "charge.dispute.updated",
+            "charge.dispute.closed", "charge.dispute.funds_withdrawn", "charge.dispute.funds_reinstated");
     private static final Logger log = LoggerFactory.getLogger(StripeWebhookService.class);
 
     private final StripeGateway stripe;
@@ -92,8 +97,9 @@ public class StripeWebhookService {
     }
 
     /**
-     * The charge's refunded total as Stripe holds it now, read from its API (failed and cancelled refunds left
-     * out), whichever event says it changed: an event's own figures may be older than another's already applied.
+     * What the charge gave back as Stripe holds it now, read from its API (failed and cancelled refunds, and
+     * disputes whose funds are not withdrawn, left out), whichever event says it changed: an event's own
+     * figures may be older than another's already applied.
      */
     private RefundState refundState(String type, JsonNode object) {
         String chargeId = "charge.refunded".equals(type) ? object.path("id").asString("")
@@ -159,9 +165,9 @@ public class StripeWebhookService {
     }
 
     /**
-     * Settles the purchase to the refunded share of its credits: takes back what the refunds took beyond what
-     * was taken already, and gives back what a failed or cancelled refund no longer takes. The share is of the
-     * charge's refunded total (rounded down, never more than the purchase). Partial refunds in any order,
+     * Settles the purchase to the share of its credits given back: takes back what refunds and disputes took
+     * beyond what was taken already, and gives back what a failed or cancelled refund or a won dispute no longer
+     * takes. The share is of the charge's total given back (rounded down, never more than the purchase). Partial refunds in any order,
      * repeated, or a full one after partial ones, take back exactly the refunded share once. A total read from
      * Stripe applies only if read after the last one applied (two events of a purchase read at different
      * moments and may commit in the other order); a charge's figures kept before refunds were read from the
@@ -179,11 +185,11 @@ public class StripeWebhookService {
         }
         String key = refunds.chargeId() + ":" + eventId;
         if (delta > 0) {
-            ledger.refund(session.userId(), delta, key, "Refund of " + refunds.refundedCents() + " (minor units) of "
-                    + session.sessionId());
+            ledger.refund(session.userId(), delta, key, "Refund or dispute of " + refunds.refundedCents()
+                    + " (minor units) of " + session.sessionId());
         } else if (delta < 0) {
-            ledger.refundReversed(session.userId(), -delta, key, "Failed or cancelled refund of "
-                    + session.sessionId() + ": " + refunds.refundedCents() + " (minor units) refunded now");
+            ledger.refundReversed(session.userId(), -delta, key, "Refund failed or dispute won: "
+                    + refunds.refundedCents() + " (minor units) given back now of " + session.sessionId());
         }
         records.setCreditsRefunded(session.sessionId(), target, refunds.asOf());
         return delta > 0 ? "refunded " + delta : delta < 0 ? "given back " + (-delta) : "settled, nothing moved";
@@ -218,8 +224,9 @@ public class StripeWebhookService {
     }
 
     /**
-     * A charge's refunded total as one event stands for it: {@code asOf} is when it was read from Stripe's API
-     * (null for a charge's own figures, kept with a refund event before V83).
+     * What a charge gave back as one event stands for it ({@code refundedCents}: refunds and withdrawn
+     * disputes): {@code asOf} is when it was read from Stripe's API (null for a charge's own figures, kept with
+     * a refund event before V83).
      */
     record RefundState(String chargeId, String paymentIntent, long chargedCents, long refundedCents, Instant asOf) {
 
@@ -227,7 +234,7 @@ public class StripeWebhookService {
 
         static RefundState read(ChargeRefunds read) {
             return new RefundState(read.chargeId(), read.paymentIntent() == null ? "" : read.paymentIntent(),
-                    read.chargedCents(), read.refundedCents(), read.asOf());
+                    read.chargedCents(), read.refundedCents() + read.disputedCents(), read.asOf());
         }
 
         /** Kept figures: a charge's fields (kept before refunds were read from the API) or these. */

@@ -352,19 +352,66 @@ class StripePaymentsTest {
         LedgerInvariants.assertHold(jdbc, user.id());
     }
 
+    /**
+     * A chargeback: Stripe withdraws the disputed amount when the dispute opens, and the purchase's credits are
+     * taken back; a dispute won reinstates the funds, and the credits come back. Each once, whichever of the
+     * dispute's events says so and however often.
+     */
+    @Test
+    void aChargebackTakesItsCreditsBackAndADisputeWonGivesThemBack() {
+        String session = checkout("growth");
+        webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
+        stripeHolds(session, 4500, List.of(new StripeDispute("dp_" + session, 4500, "needs_response")));
+        for (String type : List.of("charge.dispute.created", "charge.dispute.funds_withdrawn")) {
+            assertThat(webhook(event("evt_" + UUID.randomUUID(), type,
+                    dispute(session, "dp_" + session, 4500, "needs_response"))).status()).isEqualTo(200);
+        }
+        assertThat(balance()).isEqualTo(15);
+
+        stripeHolds(session, 4500, List.of(new StripeDispute("dp_" + session, 4500, "won")));
+        for (String type : List.of("charge.dispute.closed", "charge.dispute.funds_reinstated")) {
+            assertThat(webhook(event("evt_" + UUID.randomUUID(), type, dispute(session, "dp_" + session, 4500, "won")))
+                    .status()).isEqualTo(200);
+        }
+
+        assertThat(balance()).isEqualTo(15 + 500);
+        assertThat(jdbc.queryForList("SELECT amount FROM credit_transactions WHERE user_id = ? AND type = 'refund' "
+                + "ORDER BY seq", Integer.class, user.id())).containsExactly(-500, 500);
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
     /** A refund as Stripe holds it: the fake API lists it with its status. */
     record StripeRefund(String id, long amount, String status) {
     }
 
+    /** A dispute as Stripe holds it: the fake API lists it with its status. */
+    record StripeDispute(String id, long amount, String status) {
+    }
+
     /** What the fake Stripe API answers for the session's charge: its amount and its refunds. */
     private static void stripeHolds(String session, long amount, StripeRefund... refunds) {
+        stripeHolds(session, amount, List.of(), refunds);
+    }
+
+    /** What the fake Stripe API answers for the session's charge: its amount, its disputes and its refunds. */
+    private static void stripeHolds(String session, long amount, List<StripeDispute> disputes, StripeRefund... refunds) {
         long live = Stream.of(refunds).filter(r -> !r.status().equals("failed") && !r.status().equals("canceled"))
                 .mapToLong(StripeRefund::amount).sum();
         STRIPE.stubFor(get(urlPathEqualTo("/v1/charges/ch_" + session)).willReturn(okJson("{\"id\":\"ch_" + session
                 + "\",\"object\":\"charge\",\"amount\":" + amount + ",\"amount_refunded\":" + live
-                + ",\"refunded\":" + (live >= amount) + ",\"payment_intent\":\"pi_" + session + "\"}")));
+                + ",\"refunded\":" + (live >= amount) + ",\"disputed\":" + !disputes.isEmpty()
+                + ",\"payment_intent\":\"pi_" + session + "\"}")));
         STRIPE.stubFor(get(urlPathEqualTo("/v1/refunds")).withQueryParam("charge", equalTo("ch_" + session))
                 .willReturn(okJson(refundList(session, refunds))));
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/disputes")).withQueryParam("charge", equalTo("ch_" + session))
+                .willReturn(okJson("{\"object\":\"list\",\"url\":\"/v1/disputes\",\"has_more\":false,\"data\":["
+                        + disputes.stream().map(d -> dispute(session, d.id(), d.amount(), d.status()))
+                                .collect(Collectors.joining(",")) + "]}")));
+    }
+
+    private static String dispute(String session, String disputeId, long amount, String status) {
+        return "{\"id\":\"" + disputeId + "\",\"object\":\"dispute\",\"amount\":" + amount + ",\"charge\":\"ch_"
+                + session + "\",\"payment_intent\":\"pi_" + session + "\",\"status\":\"" + status + "\"}";
     }
 
     private static String refundList(String session, StripeRefund... refunds) {

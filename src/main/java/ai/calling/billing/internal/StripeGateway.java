@@ -8,8 +8,10 @@ import java.util.UUID;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Charge;
+import com.stripe.model.Dispute;
 import com.stripe.model.Refund;
 import com.stripe.model.checkout.Session;
+import com.stripe.param.DisputeListParams;
 import com.stripe.param.RefundListParams;
 import com.stripe.param.checkout.SessionCreateParams;
 
@@ -34,6 +36,11 @@ public class StripeGateway {
     private static final Logger log = LoggerFactory.getLogger(StripeGateway.class);
     /** Refund statuses whose money has left or is leaving: Stripe's others are failed and canceled. */
     private static final Set<String> LIVE_REFUNDS = Set.of("pending", "requires_action", "succeeded");
+    /**
+     * Dispute statuses whose amount Stripe has withdrawn from us (a chargeback): the warning_* ones are
+     * inquiries that withdraw nothing, and a dispute won has its funds reinstated.
+     */
+    private static final Set<String> WITHDRAWN_DISPUTES = Set.of("needs_response", "under_review", "lost");
 
     private final StripeProperties stripe;
     private final BillingProperties billing;
@@ -98,11 +105,13 @@ public class StripeGateway {
     }
 
     /**
-     * A charge's refunds as Stripe holds them now: what the charge took and the sum of its refunds that have
-     * not failed or been cancelled (pending ones count: their money has left). Read from the refunds list, not
-     * from the charge's {@code amount_refunded}, so that a refund that failed is left out whatever that field
-     * says. {@code asOf} is taken before the first request: a read begun later sees at least as much.
-     * Throws 503 when Stripe cannot answer, so that the event is refused and Stripe sends it again.
+     * What of a charge has gone back to the customer, as Stripe holds it now: what the charge took, the sum of
+     * its refunds that have not failed or been cancelled (pending ones count: their money has left), and the
+     * amounts of its disputes whose funds are withdrawn (read only when the charge says it was disputed). Read
+     * from the refunds list, not from the charge's {@code amount_refunded}, so that a refund that failed is
+     * left out whatever that field says. {@code asOf} is taken before the first request: a read begun later
+     * sees at least as much. Throws 503 when Stripe cannot answer, so that the event is refused and Stripe
+     * sends it again.
      */
     public ChargeRefunds chargeRefunds(String chargeId) {
         if (client == null) {
@@ -122,19 +131,28 @@ public class StripeGateway {
                                 live += refund.getAmount();
                             }
                         }
+                        long disputed = 0;
+                        if (Boolean.TRUE.equals(charge.getDisputed())) {
+                            for (Dispute dispute : client.v1().disputes().list(DisputeListParams.builder()
+                                    .setCharge(chargeId).setLimit(100L).build()).autoPagingIterable()) {
+                                if (dispute.getAmount() != null && WITHDRAWN_DISPUTES.contains(dispute.getStatus())) {
+                                    disputed += dispute.getAmount();
+                                }
+                            }
+                        }
                         return new ChargeRefunds(chargeId, charge.getPaymentIntent(),
-                                charge.getAmount() == null ? 0 : charge.getAmount(), live, asOf);
+                                charge.getAmount() == null ? 0 : charge.getAmount(), live, disputed, asOf);
                     });
         } catch (StripeException e) {
-            log.warn("Stripe could not list the refunds of charge {}: {} ({})", chargeId, e.getMessage(),
+            log.warn("Stripe could not list the refunds and disputes of charge {}: {} ({})", chargeId, e.getMessage(),
                     e.getStatusCode());
             throw ApiException.unavailable("The payment provider could not be read; the event can be sent again");
         }
     }
 
-    /** A charge's refunded total as Stripe held it at {@code asOf}. */
+    /** What a charge took, and what its refunds and its disputes gave back, as Stripe held them at {@code asOf}. */
     public record ChargeRefunds(String chargeId, String paymentIntent, long chargedCents, long refundedCents,
-            Instant asOf) {
+            long disputedCents, Instant asOf) {
     }
 
     public boolean webhookConfigured() {
