@@ -1,7 +1,6 @@
 package ai.calling.billing;
 
 import java.math.BigInteger;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
@@ -109,10 +108,13 @@ public class StripeWebhookService {
             return RefundState.NONE;
         }
         if (!stripe.apiConfigured()) {
-            // no purchase can have been made without the key; an event about one is recorded, not applied
-            return new RefundState(chargeId, "", 0, 0, null);
+            // refused, not acknowledged: Stripe sends it again once the key is set (a purchase may predate its removal)
+            throw ApiException.unavailable("Stripe's API key is not configured on this server (STRIPE_SECRET_KEY): "
+                    + "refunds and disputes cannot be read");
         }
-        return RefundState.read(stripe.chargeRefunds(chargeId));
+        long read = records.nextChargeRead();
+        return stripe.chargeRefunds(chargeId).map(charge -> RefundState.read(charge, read))
+                .orElse(new RefundState(chargeId, "", 0, 0, null));
     }
 
     private String creditSession(JsonNode session) {
@@ -148,8 +150,7 @@ public class StripeWebhookService {
      */
     private String settleOrPark(String eventId, RefundState refunds) {
         if (refunds.paymentIntent().isEmpty()) {
-            return refunds.chargeId().isEmpty() || stripe.apiConfigured() ? "unknown payment"
-                    : "not settled: Stripe's API is not configured to read the charge's refunds";
+            return "unknown payment";
         }
         String paymentIntent = refunds.paymentIntent();
         // one at a time with the payment's crediting: a refund that finds the payment not credited yet is kept
@@ -171,7 +172,7 @@ public class StripeWebhookService {
      * repeated, or a full one after partial ones, take back exactly the refunded share once. A total read from
      * Stripe applies only if read after the last one applied (two events of a purchase read at different
      * moments and may commit in the other order); a charge's figures kept before refunds were read from the
-     * API (no {@code asOf}) only take back, as an older snapshot may arrive after a newer one. {@code session}
+     * API (no {@code read}) only take back, as an older snapshot may arrive after a newer one. {@code session}
      * is the purchase's row as locked for this event, so two refund events of one purchase apply one at a
      * time. Each movement is keyed by its event: a refunded amount can repeat (a refund fails, a new one of the
      * same amount is made).
@@ -179,8 +180,8 @@ public class StripeWebhookService {
     private String settle(RefundState refunds, String eventId, SessionRow session) {
         int target = share(session, refunds.refundedCents(), refunds.chargedCents());
         int delta = target - session.creditsRefunded();
-        if (refunds.asOf() == null ? delta <= 0
-                : session.refundsSettledAt() != null && !refunds.asOf().isAfter(session.refundsSettledAt())) {
+        if (refunds.read() == null ? delta <= 0
+                : session.refundsRead() != null && refunds.read() <= session.refundsRead()) {
             return "nothing to settle (" + session.creditsRefunded() + " taken back, " + target + " by this event)";
         }
         String key = refunds.chargeId() + ":" + eventId;
@@ -191,7 +192,7 @@ public class StripeWebhookService {
             ledger.refundReversed(session.userId(), -delta, key, "Refund failed or dispute won: "
                     + refunds.refundedCents() + " (minor units) given back now of " + session.sessionId());
         }
-        records.setCreditsRefunded(session.sessionId(), target, refunds.asOf());
+        records.setCreditsRefunded(session.sessionId(), target, refunds.read());
         return delta > 0 ? "refunded " + delta : delta < 0 ? "given back " + (-delta) : "settled, nothing moved";
     }
 
@@ -225,30 +226,30 @@ public class StripeWebhookService {
 
     /**
      * What a charge gave back as one event stands for it ({@code refundedCents}: refunds and withdrawn
-     * disputes): {@code asOf} is when it was read from Stripe's API (null for a charge's own figures, kept with
-     * a refund event before V83).
+     * disputes): {@code read} is the number of the read of Stripe's API it comes from (null for a charge's own
+     * figures, kept with a refund event before V83).
      */
-    record RefundState(String chargeId, String paymentIntent, long chargedCents, long refundedCents, Instant asOf) {
+    record RefundState(String chargeId, String paymentIntent, long chargedCents, long refundedCents, Long read) {
 
         static final RefundState NONE = new RefundState("", "", 0, 0, null);
 
-        static RefundState read(ChargeRefunds read) {
-            return new RefundState(read.chargeId(), read.paymentIntent() == null ? "" : read.paymentIntent(),
-                    read.chargedCents(), read.refundedCents() + read.disputedCents(), read.asOf());
+        static RefundState read(ChargeRefunds charge, long read) {
+            return new RefundState(charge.chargeId(), charge.paymentIntent() == null ? "" : charge.paymentIntent(),
+                    charge.chargedCents(), charge.refundedCents() + charge.disputedCents(), read);
         }
 
         /** Kept figures: a charge's fields (kept before refunds were read from the API) or these. */
         static RefundState parked(JsonNode kept) {
-            Instant asOf = kept.path("as_of").isString() ? Instant.parse(kept.path("as_of").asString()) : null;
+            Long read = kept.path("read").isIntegralNumber() ? kept.path("read").asLong() : null;
             return new RefundState(kept.path("id").asString(""), kept.path("payment_intent").asString(""),
-                    kept.path("amount").asLong(0), refundedAmount(kept), asOf);
+                    kept.path("amount").asLong(0), refundedAmount(kept), read);
         }
 
         String toJson(JsonMapper json) {
             var kept = json.createObjectNode().put("id", chargeId).put("payment_intent", paymentIntent)
                     .put("amount", chargedCents).put("amount_refunded", refundedCents);
-            if (asOf != null) {
-                kept.put("as_of", asOf.toString());
+            if (read != null) {
+                kept.put("read", read);
             }
             return kept.toString();
         }

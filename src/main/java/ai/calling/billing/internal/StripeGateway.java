@@ -1,11 +1,11 @@
 package ai.calling.billing.internal;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 import com.stripe.StripeClient;
+import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Charge;
 import com.stripe.model.Dispute;
@@ -34,8 +34,8 @@ import ai.calling.config.StripeProperties;
 public class StripeGateway {
 
     private static final Logger log = LoggerFactory.getLogger(StripeGateway.class);
-    /** Refund statuses whose money has left or is leaving: Stripe's others are failed and canceled. */
-    private static final Set<String> LIVE_REFUNDS = Set.of("pending", "requires_action", "succeeded");
+    /** Refunds whose money never left (or came back): every other status counts as refunded. */
+    private static final Set<String> UNDONE_REFUNDS = Set.of("failed", "canceled");
     /**
      * Dispute statuses whose amount Stripe has withdrawn from us (a chargeback): the warning_* ones are
      * inquiries that withdraw nothing, and a dispute won has its funds reinstated.
@@ -109,50 +109,67 @@ public class StripeGateway {
      * its refunds that have not failed or been cancelled (pending ones count: their money has left), and the
      * amounts of its disputes whose funds are withdrawn (read only when the charge says it was disputed). Read
      * from the refunds list, not from the charge's {@code amount_refunded}, so that a refund that failed is
-     * left out whatever that field says. {@code asOf} is taken before the first request: a read begun later
-     * sees at least as much. Throws 503 when Stripe cannot answer, so that the event is refused and Stripe
-     * sends it again.
+     * left out whatever that field says. Empty when Stripe does not know the charge (another account's, or
+     * the other mode's). Throws 503 when Stripe cannot answer, so that the event is refused and Stripe sends it
+     * again.
      */
-    public ChargeRefunds chargeRefunds(String chargeId) {
+    public Optional<ChargeRefunds> chargeRefunds(String chargeId) {
         if (client == null) {
             throw new IllegalStateException("Stripe's API is not configured");
         }
-        Instant asOf = Instant.now().truncatedTo(ChronoUnit.MICROS); // as PostgreSQL keeps it
         try {
-            return Observation.createNotStarted("stripe.requests", observations)
+            return Optional.of(Observation.createNotStarted("stripe.requests", observations)
                     .contextualName("stripe charges.refunds.read")
                     .lowCardinalityKeyValue("operation", "charges.refunds.read")
-                    .observeChecked(() -> {
-                        Charge charge = client.v1().charges().retrieve(chargeId);
-                        long live = 0;
-                        for (Refund refund : client.v1().refunds().list(RefundListParams.builder().setCharge(chargeId)
-                                .setLimit(100L).build()).autoPagingIterable()) {
-                            if (refund.getAmount() != null && LIVE_REFUNDS.contains(refund.getStatus())) {
-                                live += refund.getAmount();
-                            }
-                        }
-                        long disputed = 0;
-                        if (Boolean.TRUE.equals(charge.getDisputed())) {
-                            for (Dispute dispute : client.v1().disputes().list(DisputeListParams.builder()
-                                    .setCharge(chargeId).setLimit(100L).build()).autoPagingIterable()) {
-                                if (dispute.getAmount() != null && WITHDRAWN_DISPUTES.contains(dispute.getStatus())) {
-                                    disputed += dispute.getAmount();
-                                }
-                            }
-                        }
-                        return new ChargeRefunds(chargeId, charge.getPaymentIntent(),
-                                charge.getAmount() == null ? 0 : charge.getAmount(), live, disputed, asOf);
-                    });
+                    .observeChecked(() -> read(chargeId)));
+        } catch (InvalidRequestException e) {
+            if (e.getStatusCode() != null && e.getStatusCode() == 404) {
+                log.warn("Stripe does not know charge {}: {}", chargeId, e.getMessage());
+                return Optional.empty();
+            }
+            throw unreadable(chargeId, e);
         } catch (StripeException e) {
-            log.warn("Stripe could not list the refunds and disputes of charge {}: {} ({})", chargeId, e.getMessage(),
-                    e.getStatusCode());
-            throw ApiException.unavailable("The payment provider could not be read; the event can be sent again");
+            throw unreadable(chargeId, e);
+        } catch (RuntimeException e) {
+            // stripe-java's paging wraps a failed next page's StripeException in a RuntimeException
+            if (e.getCause() instanceof StripeException cause) {
+                throw unreadable(chargeId, cause);
+            }
+            throw e;
         }
     }
 
-    /** What a charge took, and what its refunds and its disputes gave back, as Stripe held them at {@code asOf}. */
+    private ChargeRefunds read(String chargeId) throws StripeException {
+        Charge charge = client.v1().charges().retrieve(chargeId);
+        long refunded = 0;
+        for (Refund refund : client.v1().refunds().list(RefundListParams.builder().setCharge(chargeId).setLimit(100L)
+                .build()).autoPagingIterable()) {
+            if (refund.getAmount() != null && !UNDONE_REFUNDS.contains(refund.getStatus())) {
+                refunded += refund.getAmount();
+            }
+        }
+        long disputed = 0;
+        if (Boolean.TRUE.equals(charge.getDisputed())) {
+            for (Dispute dispute : client.v1().disputes().list(DisputeListParams.builder().setCharge(chargeId)
+                    .setLimit(100L).build()).autoPagingIterable()) {
+                if (dispute.getAmount() != null && WITHDRAWN_DISPUTES.contains(dispute.getStatus())) {
+                    disputed += dispute.getAmount();
+                }
+            }
+        }
+        return new ChargeRefunds(chargeId, charge.getPaymentIntent(), charge.getAmount() == null ? 0 : charge.getAmount(),
+                refunded, disputed);
+    }
+
+    private static ApiException unreadable(String chargeId, StripeException e) {
+        log.warn("Stripe could not list the refunds and disputes of charge {}: {} ({})", chargeId, e.getMessage(),
+                e.getStatusCode());
+        return ApiException.unavailable("The payment provider could not be read; the event can be sent again");
+    }
+
+    /** What a charge took, and what its refunds and its disputes gave back, as Stripe held them when read. */
     public record ChargeRefunds(String chargeId, String paymentIntent, long chargedCents, long refundedCents,
-            long disputedCents, Instant asOf) {
+            long disputedCents) {
     }
 
     public boolean webhookConfigured() {

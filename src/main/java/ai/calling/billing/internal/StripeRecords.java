@@ -2,8 +2,6 @@ package ai.calling.billing.internal;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
@@ -38,30 +36,37 @@ public class StripeRecords {
                 UPDATE stripe_checkout_sessions
                    SET credited_at = CURRENT_TIMESTAMP, payment_intent_id = COALESCE(:intent, payment_intent_id)
                  WHERE session_id = :id AND credited_at IS NULL
-                RETURNING session_id, user_id, credits, amount_cents, credits_refunded, refunds_settled_at""")
+                RETURNING session_id, user_id, credits, amount_cents, credits_refunded, refunds_read""")
                 .param("id", sessionId).param("intent", paymentIntentId).query(StripeRecords::session).optional();
     }
 
     /** The credited session paid by this payment intent, locked until the transaction ends. */
     public Optional<SessionRow> lockByPaymentIntent(String paymentIntentId) {
         return jdbc.sql("""
-                SELECT session_id, user_id, credits, amount_cents, credits_refunded, refunds_settled_at
+                SELECT session_id, user_id, credits, amount_cents, credits_refunded, refunds_read
                   FROM stripe_checkout_sessions
                  WHERE payment_intent_id = :intent FOR UPDATE""")
                 .param("intent", paymentIntentId).query(StripeRecords::session).optional();
     }
 
     /**
-     * What the purchase's refunds have taken back now; {@code asOf}, when the figure was read from Stripe, is
-     * the moment of that read, so that a read begun earlier and committed later is not applied over it.
+     * What the purchase's refunds have taken back now; {@code read}, when the figure was read from Stripe, is
+     * that read's number, so that a read begun earlier and committed later is not applied over it.
      */
-    public void setCreditsRefunded(String sessionId, int credits, Instant asOf) {
+    public void setCreditsRefunded(String sessionId, int credits, Long read) {
         jdbc.sql("""
                 UPDATE stripe_checkout_sessions
-                   SET credits_refunded = :credits, refunds_settled_at = COALESCE(:asOf, refunds_settled_at)
+                   SET credits_refunded = :credits, refunds_read = COALESCE(:read, refunds_read)
                  WHERE session_id = :id""")
-                .param("credits", credits).param("id", sessionId)
-                .param("asOf", asOf == null ? null : Timestamp.from(asOf)).update();
+                .param("credits", credits).param("id", sessionId).param("read", read).update();
+    }
+
+    /**
+     * The number of a read of Stripe's API about to begin, from one counter for every instance: a read numbered
+     * higher began after this number was taken. Outside any transaction (a connection held for one statement).
+     */
+    public long nextChargeRead() {
+        return jdbc.sql("SELECT nextval('stripe_charge_reads')").query(Long.class).single();
     }
 
     public boolean sessionExists(String sessionId) {
@@ -119,16 +124,15 @@ public class StripeRecords {
     }
 
     private static SessionRow session(ResultSet rs, int n) throws SQLException {
-        Timestamp settled = rs.getTimestamp("refunds_settled_at");
         return new SessionRow(rs.getString("session_id"), rs.getObject("user_id", UUID.class), rs.getInt("credits"),
-                rs.getLong("amount_cents"), rs.getInt("credits_refunded"), settled == null ? null : settled.toInstant());
+                rs.getLong("amount_cents"), rs.getInt("credits_refunded"), rs.getObject("refunds_read", Long.class));
     }
 
     /**
      * A checkout session: what it is worth, how many of its credits refunds have taken back, and as of which
-     * read of Stripe's refunds (null until one was read from Stripe's API).
+     * read of Stripe's API (its number; null until settled from one).
      */
     public record SessionRow(String sessionId, UUID userId, int credits, long amountCents, int creditsRefunded,
-            Instant refundsSettledAt) {
+            Long refundsRead) {
     }
 }
