@@ -60,8 +60,11 @@ public final class CallDtos {
         }
     }
 
-    /** A call that Bolna placed and has not reported the end of (for reconciliation). */
-    public record UnfinishedCall(UUID callId, String executionId, Instant createdAt) {
+    /**
+     * A call that Bolna placed and has not reported the end of (for reconciliation), with the lifecycle stage
+     * it has reached (initiated, ringing, answered, disconnected).
+     */
+    public record UnfinishedCall(UUID callId, String executionId, Instant createdAt, String lifecycle) {
 
         /** Its place in a walk through calls in the order they were created. */
         public CallPosition position() {

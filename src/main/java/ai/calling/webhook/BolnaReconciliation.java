@@ -14,6 +14,7 @@ import ai.calling.agent.AgentService;
 import ai.calling.bolna.BolnaClient;
 import ai.calling.bolna.BolnaClient.BolnaNotFound;
 import ai.calling.bolna.BolnaExecution;
+import ai.calling.bolna.BolnaStatus;
 import ai.calling.call.CallDtos.CallPosition;
 import ai.calling.call.CallDtos.UnboundDial;
 import ai.calling.call.CallDtos.UnfinishedCall;
@@ -27,7 +28,9 @@ import ai.calling.config.BolnaProperties;
  * <ul>
  * <li>a call Bolna placed is fetched from Bolna's API and applied exactly like a delivery (stored as
  * an event with source reconciliation), so it ends in the right state with the right charge; one
- * that Bolna no longer knows is failed, its hold released;</li>
+ * that Bolna no longer knows is failed, its hold released. A call Bolna reports no further on than we
+ * have it is left as it is: storing the same state again wrote an event row per run for every long
+ * call;</li>
  * <li>a recorded dial whose answer was lost is looked for among its agent's executions (by the
  * {@code call_attempt_id} it carried): found, it is applied (and so bound); not there, Bolna never
  * placed it, and it is failed without charge, its hold released.</li>
@@ -92,8 +95,12 @@ public class BolnaReconciliation {
         unfinishedFrom = nextFrom(unfinished, UnfinishedCall::position);
         for (UnfinishedCall call : unfinished) {
             try {
-                webhooks.receiveAndProcess(bolna.fetchExecution(call.executionId()).json(), "reconciliation");
-                settled++;
+                BolnaClient.Fetched fetched = bolna.fetchExecution(call.executionId());
+                BolnaStatus reported = fetched.execution().status();
+                if (reported.terminal() || reported.advances(call.lifecycle())) {
+                    webhooks.receiveAndProcess(fetched.json(), "reconciliation");
+                    settled++;
+                }
                 if (call.createdAt().isBefore(Instant.now().minus(GIVE_UP_AFTER))
                         && lifecycle.failUnreported(call.callId(), "Bolna still reports this call unfinished a day after it began")) {
                     log.warn("Call {} (execution {}) failed: Bolna has reported it unfinished for over {}", call.callId(),

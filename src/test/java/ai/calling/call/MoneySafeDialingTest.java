@@ -646,6 +646,15 @@ class MoneySafeDialingTest {
         assertThat(jdbc.queryForObject("SELECT status FROM calls WHERE bolna_execution_id = ?", String.class, recent))
                 .isEqualTo("in_progress");
         assertThat(balance()).containsEntry("held", 10).containsEntry("credits", 15);
+
+        // Bolna reports the recent call no further on: the next runs store nothing more for it (one row per run
+        // and per long call before)
+        reconciliation.reconcile();
+        reconciliation.reconcile();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM bolna_webhook_events WHERE execution_id = ? "
+                + "AND source = 'reconciliation'", Long.class, recent)).isOne();
+        assertThat(jdbc.queryForObject("SELECT call_lifecycle_status FROM calls WHERE bolna_execution_id = ?",
+                String.class, recent)).isEqualTo("answered");
     }
 
     @Test

@@ -136,12 +136,12 @@ public class CallDials {
     /** Bound calls still in progress that started before {@code before}, oldest first, after {@code after}. */
     public List<UnfinishedCall> unfinished(Instant before, CallPosition after, int limit) {
         return walk(jdbc.sql("""
-                SELECT id, bolna_execution_id, created_at FROM calls
+                SELECT id, bolna_execution_id, created_at, call_lifecycle_status FROM calls
                  WHERE status = 'in_progress' AND bolna_execution_id IS NOT NULL AND created_at < :before
                    AND (CAST(:afterAt AS timestamptz) IS NULL OR (created_at, id) > (:afterAt, :afterId))
                  ORDER BY created_at, id LIMIT :limit"""), before, after, limit)
                 .query((rs, n) -> new UnfinishedCall(rs.getObject(1, UUID.class), rs.getString(2),
-                        rs.getObject(3, OffsetDateTime.class).toInstant())).list();
+                        rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(4))).list();
     }
 
     /** Recorded dials still without an execution id that started before {@code before}, oldest first, after {@code after}. */
