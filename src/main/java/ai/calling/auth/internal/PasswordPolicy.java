@@ -17,13 +17,16 @@ import ai.calling.config.SystemSettings;
 
 /**
  * What a password must be: at least {@code password_min_length} characters (8 by default, never
- * fewer than 8), at most 128, not one of the most common passwords, not the e-mail address and
- * not one character repeated.
+ * fewer than 8), at most 128 and at most 72 bytes in UTF-8 (what bcrypt hashes: it refuses more, and
+ * that was a 500), not one of the most common passwords, not the e-mail address and not one character
+ * repeated.
  */
 @Component
 public class PasswordPolicy {
 
     public static final int MAX_LENGTH = 128;
+    /** bcrypt reads at most 72 bytes; Spring Security's encoder refuses a longer password. */
+    static final int MAX_BYTES = 72;
     private static final int FLOOR = 8;
 
     private final SystemSettings settings;
@@ -42,6 +45,10 @@ public class PasswordPolicy {
         }
         if (password.length() > MAX_LENGTH) {
             throw ApiException.invalidField(field, "must be at most " + MAX_LENGTH + " characters");
+        }
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+            throw ApiException.invalidField(field, "must be at most " + MAX_BYTES
+                    + " bytes in UTF-8 (72 letters without accents; accented and non-Latin letters take 2-4 bytes each)");
         }
         String lower = password.toLowerCase(Locale.ROOT);
         if (common.contains(lower)) {
