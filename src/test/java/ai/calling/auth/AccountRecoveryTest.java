@@ -73,6 +73,34 @@ class AccountRecoveryTest {
         assertThat(reused.json().path("errors").path(0).path("field").asString()).isEqualTo("token");
     }
 
+    /**
+     * The reset's mail proves the address. An account whose address was never confirmed may have been registered
+     * by somebody else with it: its reset confirms the address and revokes the API keys made until then, with the
+     * sessions. A confirmed account's reset keeps its keys.
+     */
+    @Test
+    void aResetOfAnAccountWhoseAddressWasNeverConfirmedConfirmsItAndRevokesItsKeys() {
+        SignedIn squatted = TestUsers.register(http);
+        SignedIn confirmed = TestUsers.register(http);
+        jdbc.update("UPDATE users SET email_verified = true WHERE id = ?", confirmed.id());
+        String squattersKey = http.post("/api/api-keys", Map.of("name", "squatter's"), squatted.auth()).json()
+                .path("key").asString();
+        String ownersKey = http.post("/api/api-keys", Map.of("name", "owner's"), confirmed.auth()).json()
+                .path("key").asString();
+        assertThat(http.get("/api/calls", Http.bearer(squattersKey)).status()).isEqualTo(200);
+
+        for (SignedIn user : List.of(squatted, confirmed)) {
+            http.post("/api/auth/forgot-password", Map.of("email", user.email()), client);
+            assertThat(http.post("/api/auth/reset-password", Map.of("token", tokenMailedTo(user.email(),
+                    "Reset your password"), "newPassword", "Brand-New-Secret-7")).status()).isEqualTo(204);
+        }
+
+        assertThat(http.get("/api/calls", Http.bearer(squattersKey)).status()).isEqualTo(401);
+        assertThat(jdbc.queryForObject("SELECT email_verified FROM users WHERE id = ?", Boolean.class, squatted.id()))
+                .isTrue();
+        assertThat(http.get("/api/calls", Http.bearer(ownersKey)).status()).isEqualTo(200);
+    }
+
     @Test
     void anUnknownEmailGetsTheSameAnswerAndNoMail() {
         String unknown = "ghost-" + UUID.randomUUID() + "@example.test";

@@ -85,6 +85,7 @@ class SocialSignInTest {
     @Test
     void anExistingAccountWithTheSameVerifiedEmailIsLinked() throws Exception {
         TestUsers.SignedIn existing = TestUsers.register(new Http(port));
+        jdbc.update("UPDATE users SET email_verified = true WHERE id = ?", existing.id());
         fakeGithub(existing.email(), true);
 
         Map<String, String> result = signInWithGithub();
@@ -92,6 +93,26 @@ class SocialSignInTest {
         Http.Response me = new Http(port).get("/api/auth/me", Http.bearer(result.get("accessToken")));
         assertThat(me.json().path("id").asString()).isEqualTo(existing.id().toString());
         assertThat(jdbc.queryForObject("SELECT count(*) FROM users WHERE email = ?", Long.class, existing.email())).isOne();
+    }
+
+    /**
+     * Anyone can register with somebody else's address while verification is not required. The address's owner
+     * signing in with GitHub is not signed into that account (its registrant kept the password, the sessions, the
+     * keys): refused until a password reset has confirmed the address.
+     */
+    @Test
+    void anExistingAccountWhoseAddressWasNeverConfirmedIsNotLinked() throws Exception {
+        Http http = new Http(port);
+        TestUsers.SignedIn squatted = TestUsers.register(http);
+        fakeGithub(squatted.email(), true);
+
+        Map<String, String> result = signInWithGithub();
+
+        assertThat(result).doesNotContainKey("accessToken");
+        assertThat(result.get("error")).contains("never confirmed");
+        assertThat(jdbc.queryForObject("SELECT email_verified FROM users WHERE id = ?", Boolean.class, squatted.id()))
+                .isFalse();
+        assertThat(http.get("/api/auth/me", squatted.auth()).status()).isEqualTo(200);
     }
 
     @Test

@@ -45,11 +45,13 @@ public class AccountRecoveryService {
     private final Clock clock;
     private final TransactionTemplate transactions;
     private final TransactionTemplate newTransactions;
+    private final ApiKeyRepository apiKeys;
 
     AccountRecoveryService(UserAccountRepository users, AuthTokenRepository tokens, SessionRepository sessions,
             PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, SystemSettings settings, Mailer mailer,
-            ApplicationProperties application, Clock clock, TransactionTemplate transactions) {
+            ApplicationProperties application, Clock clock, TransactionTemplate transactions, ApiKeyRepository apiKeys) {
         this.transactions = transactions;
+        this.apiKeys = apiKeys;
         // after the registration's commit its transaction still looks active: the token is written in a new one
         this.newTransactions = new TransactionTemplate(transactions.getTransactionManager());
         this.newTransactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -109,7 +111,13 @@ public class AccountRecoveryService {
         }
     }
 
-    /** Sets the new password and ends every session of the account. */
+    /**
+     * Sets the new password and ends every session of the account. The mail's token proves the address, so the
+     * address counts as confirmed from then on; if it was not confirmed before, whoever registered the account
+     * may not be the address's owner (anyone can register with any address while verification is not
+     * required), and the API keys made until then are revoked with the sessions: the owner reclaims the account
+     * without its registrant's ways in.
+     */
     @Transactional
     public void resetPassword(String token, String newPassword) {
         UUID userId = tokens.consume(AuthTokenRepository.PASSWORD_RESET, Tokens.sha256(token))
@@ -118,6 +126,11 @@ public class AccountRecoveryService {
         passwordPolicy.check("newPassword", newPassword, user.getEmail());
         user.setPasswordHash(passwordEncoder.encode(newPassword));
         sessions.revokeAllOf(userId);
+        if (!user.isEmailVerified()) {
+            user.setEmailVerified(true);
+            apiKeys.revokeAll(userId);
+            apiKeys.revokeCreatedBy(userId);
+        }
     }
 
     @Transactional

@@ -9,8 +9,12 @@ import ai.calling.common.mail.OutgoingMail;
 
 /**
  * Sign-in with Google, GitHub or LinkedIn. The provider must vouch for the e-mail address; an
- * existing account with that address is signed in (linked: its password, if any, keeps working and
- * its auth_provider stays what it was), otherwise an account is created like a registration.
+ * existing account with that address whose address was confirmed is signed in (linked: its password, if
+ * any, keeps working and its auth_provider stays what it was), otherwise an account is created like a
+ * registration. An existing account whose address was never confirmed is not linked (409): anyone could
+ * have registered it with somebody else's address, and linking signed the address's owner into an account
+ * whose registrant kept its password, its sessions, its keys and its webhook endpoints. Its password reset
+ * (the mail confirms the address and ends every session) comes first.
  */
 @Service
 public class SocialSignInService {
@@ -36,7 +40,9 @@ public class SocialSignInService {
         } else if (!user.isActive()) {
             throw ApiException.forbidden("This account has been deactivated; contact support");
         } else if (!user.isEmailVerified()) {
-            user.setEmailVerified(true);
+            throw ApiException.conflict("An account with this e-mail address exists, and its address was never "
+                    + "confirmed. Reset its password from the sign-in page (the mail confirms the address), then sign in "
+                    + "with " + provider + " again");
         }
         return auth.openSession(user, client);
     }
