@@ -2,6 +2,10 @@ package ai.calling.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,13 +152,49 @@ class LiveEventsTest {
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> hub.openStreams(user.id()) == 0);
     }
 
-    /** Writes an event as another instance's outbox does: the row and its NOTIFY in one transaction. */
+    /**
+     * A client that opens its stream and stops reading (a laptop closed, a NAT that dropped the connection): its
+     * socket's buffers fill. The server's one listener thread wrote to it and blocked there, and every other
+     * tenant's live events waited behind it (for Tomcat's write timeout, a minute, again and again). Its own
+     * writer blocks now; another tenant's event arrives at once, and the stalled stream is ended once it has
+     * fallen far enough behind.
+     */
+    @Test
+    void aClientThatStopsReadingHoldsUpNoOtherStream() throws Exception {
+        SignedIn other = TestUsers.register(http);
+        try (Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4_096);
+            stalled.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            stalled.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
+                    + "Authorization: Bearer " + user.accessToken() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hub.openStreams(user.id()) == 1);
+            try (SseClient reading = open(other, null)) {
+                // about 12 MB for the stalled client: more than the sockets' buffers hold, more than its queue may
+                String payload = "{\"type\":\"call.completed\",\"data\":{\"transcript\":\"" + "x".repeat(16_000) + "\"}}";
+                for (int i = 0; i < 750; i++) {
+                    causeElsewhere(user, "call.completed", payload);
+                }
+                String id = causeElsewhere(other, "call.completed");
+
+                Event event = reading.poll(Duration.ofSeconds(5));
+                assertThat(event).as("the other tenant's event, within 5 s").isNotNull();
+                assertThat(event.id()).isEqualTo(id);
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hub.openStreams(user.id()) == 0);
+            }
+        }
+    }
+
     private String causeElsewhere(SignedIn tenant, String type) {
+        return causeElsewhere(tenant, type, "{\"type\":\"" + type + "\",\"data\":{}}");
+    }
+
+    /** Writes an event as another instance's outbox does: the row and its NOTIFY in one transaction. */
+    private String causeElsewhere(SignedIn tenant, String type, String payload) {
         return transactions.execute(status -> jdbc.queryForObject("""
                 WITH event AS (INSERT INTO outbound_events (user_id, type, payload)
                                VALUES (?, ?, CAST(? AS jsonb)) RETURNING id, user_id)
                 SELECT id::text FROM event, LATERAL (SELECT pg_notify('outbound_events', user_id || ':' || id)) n""",
-                String.class, tenant.id(), type, "{\"type\":\"" + type + "\",\"data\":{}}"));
+                String.class, tenant.id(), type, payload));
     }
 
     private SseClient open(SignedIn tenant, String lastEventId) throws Exception {

@@ -6,8 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,11 +13,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -46,6 +48,12 @@ import ai.calling.integration.internal.OutboxStore.LiveEvent;
  * the outbox. Idle streams get a heartbeat comment, and at each heartbeat every stream's credential is
  * checked again ({@link Credentials}): a stream whose session or API key would no longer be accepted (logged
  * out, revoked, its member removed, its account deactivated) is ended then, within one heartbeat.
+ * <p>
+ * Each stream is written by its own (virtual) thread from a queue bounded by size: the listener and the
+ * heartbeat only put into queues. A client that stops reading blocks its own writer, never them (one stalled
+ * socket held every tenant's live events and the revocation checks for minutes), and is ended when its queue
+ * is full; reconnecting with {@code Last-Event-ID}, it gets what it missed from the outbox, read page by page by
+ * its writer rather than held in memory.
  */
 @Component
 public class LiveEventHub implements SmartLifecycle {
@@ -53,6 +61,9 @@ public class LiveEventHub implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(LiveEventHub.class);
     private static final String CHANNEL = "outbound_events";
     private static final int REPLAY_LIMIT = 10_000;
+    private static final int REPLAY_PAGE = 500;
+    /** What a stream may have waiting for its client (events' and comments' characters) before it is ended. */
+    private static final long QUEUE_LIMIT_CHARS = 8L * 1024 * 1024;
     private static final Duration READER_TOUCH = Duration.ofMinutes(5);
 
     private final DataSource dataSource;
@@ -64,6 +75,7 @@ public class LiveEventHub implements SmartLifecycle {
     private volatile boolean running;
     private volatile Thread listener;
     private ScheduledExecutorService heartbeat;
+    private ExecutorService writers;
 
     LiveEventHub(DataSource dataSource, OutboxStore outbox, LiveEventProperties properties, Credentials credentials) {
         this.dataSource = dataSource;
@@ -84,6 +96,10 @@ public class LiveEventHub implements SmartLifecycle {
     public SseEmitter open(Credential credential, UUID lastEventId) {
         UUID userId = credential.workspaceId();
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
+        ExecutorService writing = writers;
+        if (writing == null || !running) {
+            throw ApiException.unavailable("Live events are not running on this instance");
+        }
         Stream stream = new Stream(credential, emitter);
         Set<Stream> own = streams.computeIfAbsent(userId, id -> new CopyOnWriteArraySet<>());
         synchronized (own) {
@@ -99,14 +115,15 @@ public class LiveEventHub implements SmartLifecycle {
         try {
             outbox.readerSeen(userId);
             readersTouched.put(userId, Instant.now());
-            stream.comment("connected");
             Optional<Long> after = lastEventId == null ? Optional.empty() : outbox.seqOf(userId, lastEventId);
-            List<LiveEvent> missed = after.map(seq -> outbox.eventsAfter(userId, seq, properties.resumeWindow(), REPLAY_LIMIT))
-                    .orElse(List.of());
-            stream.replayed(missed);
-        } catch (RuntimeException e) {
+            // without a resume point, what exists now is the point: a lost LISTEN connection is caught up from it
+            stream.startAfter(after.orElseGet(() -> outbox.latestSeq(userId)), after.isPresent());
+            // on this thread, before the response starts (the emitter keeps it until then); the rest by the writer
+            emitter.send(SseEmitter.event().comment("connected"));
+            writing.execute(stream::write);
+        } catch (IOException | RuntimeException e) {
             close(stream);
-            throw e;
+            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
         }
         return emitter;
     }
@@ -133,6 +150,7 @@ public class LiveEventHub implements SmartLifecycle {
                 .factory());
         long every = properties.heartbeat().toMillis();
         heartbeat.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
+        writers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("live-events-writer-", 0).factory());
     }
 
     @Override
@@ -150,8 +168,11 @@ public class LiveEventHub implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        streams.values().forEach(own -> own.forEach(stream -> stream.emitter.complete()));
+        streams.values().forEach(own -> own.forEach(Stream::end));
         streams.clear();
+        if (writers != null) {
+            writers.shutdownNow();
+        }
     }
 
     @Override
@@ -215,14 +236,9 @@ public class LiveEventHub implements SmartLifecycle {
                 .ifPresent(event -> own.forEach(stream -> stream.deliver(event)));
     }
 
-    /** After a lost LISTEN connection: every stream gets what it may have missed meanwhile. */
+    /** After a lost LISTEN connection: every stream gets what it may have missed meanwhile (its writer reads it). */
     private void catchUp() {
-        streams.forEach((userId, own) -> own.forEach(stream -> {
-            long after = stream.lastSeq();
-            if (after > 0) {
-                outbox.eventsAfter(userId, after, properties.resumeWindow(), REPLAY_LIMIT).forEach(stream::deliver);
-            }
-        }));
+        streams.values().forEach(own -> own.forEach(Stream::catchUp));
     }
 
     private void beat() {
@@ -264,48 +280,127 @@ public class LiveEventHub implements SmartLifecycle {
         }));
     }
 
-    /** One open stream: sends each event once, and holds live events back while the missed ones are replayed. */
+    /**
+     * One open stream, written by its own thread ({@link #write}) from a queue that the listener and the heartbeat
+     * only put into: sends each event once, replays what the client missed (from the outbox, page by page) before
+     * the live events, and ends when its client falls more than {@value #QUEUE_LIMIT_CHARS} characters behind.
+     */
     private final class Stream {
+
+        private static final Object END = new Object();
 
         /** What the stream was opened with; its tenant is the credential's workspace. */
         private final Credential credential;
         private final SseEmitter emitter;
+        /** Events ({@link LiveEvent}), comments ({@link String}) and {@link #END}, in order. */
+        private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        private final AtomicLong queuedChars = new AtomicLong();
         private final Set<UUID> sent = new LinkedHashSet<>();
-        private final Deque<LiveEvent> heldBack = new ArrayDeque<>();
-        private boolean replaying = true;
-        private long lastSeq;
+        private volatile boolean ended;
+        /** The outbox position the writer reads from when it replays or catches up. */
+        private volatile long lastSeq;
+        /** Whether the writer replays from the outbox before the live events (a resume, a lost LISTEN connection). */
+        private volatile boolean replay;
 
         Stream(Credential credential, SseEmitter emitter) {
             this.credential = credential;
             this.emitter = emitter;
         }
 
+        void startAfter(long seq, boolean resume) {
+            lastSeq = seq;
+            replay = resume;
+        }
+
         /** Ends the response: the client sees the stream close (and, reconnecting, a 401). */
-        synchronized void end() {
-            emitter.complete();
+        void end() {
+            ended = true;
+            queue.clear();
+            queue.offer(END);
         }
 
-        synchronized void replayed(List<LiveEvent> missed) {
-            missed.forEach(this::send);
-            replaying = false;
-            while (!heldBack.isEmpty()) {
-                send(heldBack.poll());
+        void deliver(LiveEvent event) {
+            put(event, event.body() == null ? 0 : event.body().length());
+        }
+
+        void comment(String text) {
+            put(text, text.length());
+        }
+
+        /** After a lost LISTEN connection: the writer reads the outbox again from where the stream stands. */
+        void catchUp() {
+            replay = true;
+            put("caught up", 0);
+        }
+
+        private void put(Object item, long chars) {
+            if (ended) {
+                return;
+            }
+            if (queuedChars.addAndGet(chars) > QUEUE_LIMIT_CHARS) {
+                log.info("A live event stream of account {} fell too far behind and is ended (it resumes from the outbox)",
+                        credential.workspaceId());
+                close(this);
+                end();
+                return;
+            }
+            queue.offer(item);
+        }
+
+        /** The writer: runs until the stream ends, its client goes or the hub stops. */
+        void write() {
+            try {
+                while (!ended) {
+                    if (replay) {
+                        replay = false;
+                        replayFromOutbox();
+                        continue;
+                    }
+                    Object next = queue.poll(1, TimeUnit.SECONDS);
+                    if (next == null || next == END) {
+                        continue;
+                    }
+                    if (next instanceof LiveEvent event) {
+                        queuedChars.addAndGet(-(event.body() == null ? 0 : event.body().length()));
+                        sendOnce(event);
+                    } else if (next instanceof String text) {
+                        queuedChars.addAndGet(-text.length());
+                        if (!"caught up".equals(text)) {
+                            send(SseEmitter.event().comment(text));
+                        }
+                    }
+                }
+                emitter.complete();
+            } catch (IOException | IllegalStateException gone) {
+                close(this);
+            } catch (InterruptedException stopping) {
+                // the hub stops: the response ends with it
+                Thread.currentThread().interrupt();
+                emitter.complete();
+            } catch (RuntimeException e) {
+                log.warn("A live event stream of account {} failed: {}", credential.workspaceId(), e.toString());
+                close(this);
+                emitter.completeWithError(e);
             }
         }
 
-        synchronized void deliver(LiveEvent event) {
-            if (replaying) {
-                heldBack.add(event);
-            } else {
-                send(event);
+        /** What the client missed, read from the outbox a page at a time (at most {@value #REPLAY_LIMIT}). */
+        private void replayFromOutbox() throws IOException {
+            int replayed = 0;
+            while (!ended && replayed < REPLAY_LIMIT) {
+                List<LiveEvent> page = outbox.eventsAfter(credential.workspaceId(), lastSeq, properties.resumeWindow(),
+                        Math.min(REPLAY_PAGE, REPLAY_LIMIT - replayed));
+                for (LiveEvent event : page) {
+                    sendOnce(event);
+                }
+                replayed += page.size();
+                if (page.size() < REPLAY_PAGE) {
+                    return;
+                }
             }
         }
 
-        synchronized long lastSeq() {
-            return lastSeq;
-        }
-
-        private void send(LiveEvent event) {
+        private void sendOnce(LiveEvent event) throws IOException {
             if (!sent.add(event.id())) {
                 return;
             }
@@ -313,18 +408,12 @@ public class LiveEventHub implements SmartLifecycle {
                 sent.remove(sent.iterator().next());
             }
             lastSeq = Math.max(lastSeq, event.seq());
-            try {
-                emitter.send(SseEmitter.event().id(event.id().toString()).name(event.type()).data(event.body()));
-            } catch (IOException | IllegalStateException gone) {
-                close(this);
-            }
+            send(SseEmitter.event().id(event.id().toString()).name(event.type()).data(event.body()));
         }
 
-        synchronized void comment(String text) {
-            try {
-                emitter.send(SseEmitter.event().comment(text));
-            } catch (IOException | IllegalStateException gone) {
-                close(this);
+        private void send(SseEmitter.SseEventBuilder event) throws IOException {
+            if (!ended) {
+                emitter.send(event);
             }
         }
     }

@@ -86,6 +86,12 @@ public class OutboxStore {
                 .param("id", eventId).param("user", userId).query(OutboxStore::liveEvent).optional();
     }
 
+    /** The tenant's newest event's sequence number (0 when it has none): where a stream opened now stands. */
+    public long latestSeq(UUID userId) {
+        return jdbc.sql("SELECT COALESCE(max(seq), 0) FROM outbound_events WHERE user_id = :user")
+                .param("user", userId).query(Long.class).single();
+    }
+
     /** The sequence number of one of the tenant's events, to resume after it. */
     public Optional<Long> seqOf(UUID userId, UUID eventId) {
         return jdbc.sql("SELECT seq FROM outbound_events WHERE id = :id AND user_id = :user")
