@@ -42,9 +42,10 @@ public final class AddressGuard {
         if (allowed.stream().anyMatch(cidr -> cidr.contains(address) || cidr.contains(judged))) {
             return true;
         }
+        // the address itself too: a prefix refused as a whole (NAT64's local-use one) is not judged by its last bytes
         return !(judged.isLoopbackAddress() || judged.isAnyLocalAddress() || judged.isLinkLocalAddress()
                 || judged.isSiteLocalAddress() || judged.isMulticastAddress()
-                || BLOCKED.stream().anyMatch(cidr -> cidr.contains(judged)));
+                || BLOCKED.stream().anyMatch(cidr -> cidr.contains(judged) || cidr.contains(address)));
     }
 
     /** Resolves a host and returns its addresses when every one of them is permitted; else throws. */
@@ -73,8 +74,12 @@ public final class AddressGuard {
         }
         boolean mapped = zeroPrefix && (bytes[10] & 0xff) == 0xff && (bytes[11] & 0xff) == 0xff;
         boolean compatible = zeroPrefix && bytes[10] == 0 && bytes[11] == 0 && !(bytes[12] == 0 && bytes[13] == 0 && bytes[14] == 0);
+        // the well-known prefix 64:ff9b::/96 only (bytes 4 to 11 zero), not the local-use 64:ff9b:1::/48
         boolean nat64 = (bytes[0] & 0xff) == 0x00 && (bytes[1] & 0xff) == 0x64 && (bytes[2] & 0xff) == 0xff
                 && (bytes[3] & 0xff) == 0x9b;
+        for (int i = 4; i < 12; i++) {
+            nat64 &= bytes[i] == 0;
+        }
         boolean translated = true;
         for (int i = 0; i < 8; i++) {
             translated &= bytes[i] == 0;

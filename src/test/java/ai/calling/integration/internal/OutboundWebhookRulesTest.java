@@ -37,7 +37,9 @@ class OutboundWebhookRulesTest {
                 "127.8.8.8", "0.0.0.0", "100.64.0.1", "::1", "::", "fe80::1", "fd00:ec2::254", "fc00::7",
                 "::ffff:127.0.0.1", "::ffff:169.254.169.254", "64:ff9b::a00:5", "224.0.0.1", "255.255.255.255",
                 // 6to4 of 10.0.0.5 and of 169.254.169.254, IPv4-translated 127.0.0.1, NAT64's local-use prefix
-                "2002:a00:5::1", "2002:a9fe:a9fe::", "::ffff:0:7f00:1", "64:ff9b:1::a00:5")) {
+                "2002:a00:5::1", "2002:a9fe:a9fe::", "::ffff:0:7f00:1", "64:ff9b:1::a00:5",
+                // NAT64's local-use prefix whatever its last bytes say (8.8.8.8 here): the network decides its translation
+                "64:ff9b:1:a00:1:0:808:808")) {
             assertThat(guard.permits(InetAddress.getByName(address))).as(address).isFalse();
         }
         for (String address : List.of("93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "172.32.0.1",
