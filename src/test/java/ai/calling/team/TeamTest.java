@@ -201,6 +201,30 @@ class TeamTest {
                 .contains("team.member.removed", "team.invitation.accepted", "team.invitation.created");
     }
 
+    /**
+     * A platform admin deactivates a workspace: its members' requests are refused (401), and so are their sign-in
+     * (403, saying why) and refresh (401): they got tokens that every request then refused.
+     */
+    @Test
+    void theMembersOfADeactivatedWorkspaceCannotSignInOrRefresh() {
+        SignedIn member = TestTeams.join(http, mailer, owner, "member");
+        SignedIn admin = TestUsers.withRole(jdbc, TestUsers.register(http), "super_admin");
+
+        assertThat(http.patch("/api/admin/users/" + owner.id() + "/status", Map.of("active", false), admin.auth())
+                .status()).isEqualTo(200);
+
+        assertThat(http.get("/api/contacts", member.auth()).status()).isEqualTo(401);
+        Http.Response login = http.post("/api/auth/login", Map.of("email", member.email(), "password", TestUsers.PASSWORD));
+        assertThat(login.status()).isEqualTo(403);
+        assertThat(login.json().path("detail").asString()).contains("workspace has been deactivated");
+        assertThat(http.post("/api/auth/refresh", Map.of("refreshToken", member.refreshToken())).status()).isEqualTo(401);
+
+        assertThat(http.patch("/api/admin/users/" + owner.id() + "/status", Map.of("active", true), admin.auth())
+                .status()).isEqualTo(200);
+        assertThat(http.post("/api/auth/login", Map.of("email", member.email(), "password", TestUsers.PASSWORD))
+                .status()).isEqualTo(200);
+    }
+
     /** An invitation lapses with its sender's rights: removed, or demoted to a role that may not grant it. */
     @Test
     void theInvitationsOfAnAdminRemovedOrDemotedSinceNoLongerLetAnyoneIn() {

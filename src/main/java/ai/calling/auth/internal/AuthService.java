@@ -151,6 +151,11 @@ public class AuthService {
             attempts.record(email, client.ip(), false, "account_inactive");
             throw ApiException.forbidden("This account has been deactivated; contact support");
         }
+        if (memberships.placement(user.getId()).filter(placement -> !placement.workspaceActive()).isPresent()) {
+            // a member of a deactivated workspace: every request of theirs would be refused, so is the sign-in
+            attempts.record(email, client.ip(), false, "workspace_inactive");
+            throw ApiException.forbidden("This workspace has been deactivated; contact support");
+        }
         if (!user.isEmailVerified() && settings.flag(SystemSettings.REQUIRE_EMAIL_VERIFICATION, false)) {
             attempts.record(email, client.ip(), false, "email_not_verified");
             throw ApiException.forbidden("Verify your e-mail address first: follow the link we sent you");
@@ -175,7 +180,8 @@ public class AuthService {
             throw ApiException.unauthorized(BAD_REFRESH);
         }
         UserAccount user = users.findById(session.userId()).orElseThrow(() -> ApiException.unauthorized(BAD_REFRESH));
-        if (!user.isActive()) {
+        if (!user.isActive() || memberships.placement(user.getId()).filter(placement -> !placement.workspaceActive())
+                .isPresent()) {
             sessions.revoke(session.id());
             throw ApiException.unauthorized(BAD_REFRESH);
         }
@@ -203,6 +209,10 @@ public class AuthService {
 
     /** Opens a session for a user who has just proven who they are (password or social sign-in). */
     public AuthResponse openSession(UserAccount user, ClientInfo client) {
+        if (!placement(user).workspaceActive()) {
+            // social sign-in too: a member of a deactivated workspace gets no tokens that every request would refuse
+            throw ApiException.forbidden("This workspace has been deactivated; contact support");
+        }
         UUID sessionId = UUID.randomUUID();
         AccessTokens.Issued access = accessTokens.issue(user.getId(), user.getRole(), sessionId);
         String refresh = Tokens.random();

@@ -30,11 +30,12 @@ public class MembershipRepository {
     /** The workspace an account acts in, its role there and the workspace's credits. */
     public Optional<Placement> placement(UUID userId) {
         return jdbc.sql("""
-                SELECT m.workspace_id, m.team_role, w.credits FROM team_members m JOIN users w ON w.id = m.workspace_id
+                SELECT m.workspace_id, m.team_role, w.credits, w.is_active FROM team_members m
+                  JOIN users w ON w.id = m.workspace_id
                  WHERE m.user_id = :user""")
                 .param("user", userId)
                 .query((rs, n) -> new Placement(rs.getObject("workspace_id", UUID.class), role(rs),
-                        rs.getInt("credits")))
+                        rs.getInt("credits"), rs.getBoolean("is_active")))
                 .optional();
     }
 
@@ -94,6 +95,7 @@ public class MembershipRepository {
     }
 
     /** Where an account acts: its workspace, its role there, the workspace's credits. */
-    public record Placement(UUID workspaceId, TeamRole teamRole, int credits) {
+    /** Where a member acts: the workspace, the member's role in it, its credits and whether it is active. */
+    public record Placement(UUID workspaceId, TeamRole teamRole, int credits, boolean workspaceActive) {
     }
 }
