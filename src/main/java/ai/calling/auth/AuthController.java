@@ -65,7 +65,10 @@ class AuthController {
     @PostMapping("/register")
     @ResponseStatus(HttpStatus.CREATED)
     AuthResponse register(@Valid @RequestBody RegisterRequest body, HttpServletRequest request) {
-        return auth.register(body.email(), body.password(), body.name(), client(request));
+        AuthResponse registered = auth.register(body.email(), body.password(), body.name(), client(request));
+        // after the registration's transaction has ended: the mail holds no connection
+        recovery.mailVerification(registered.user().id(), registered.user().email(), registered.user().name());
+        return registered;
     }
 
     @Operation(summary = "Sign in")

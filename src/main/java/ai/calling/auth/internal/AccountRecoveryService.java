@@ -9,13 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
 
-import ai.calling.auth.UserRegistered;
 import ai.calling.common.ApiException;
 import ai.calling.common.mail.Mailer;
 import ai.calling.common.mail.OutgoingMail;
@@ -44,7 +42,6 @@ public class AccountRecoveryService {
     private final ApplicationProperties application;
     private final Clock clock;
     private final TransactionTemplate transactions;
-    private final TransactionTemplate newTransactions;
     private final ApiKeyRepository apiKeys;
 
     AccountRecoveryService(UserAccountRepository users, AuthTokenRepository tokens, SessionRepository sessions,
@@ -52,9 +49,6 @@ public class AccountRecoveryService {
             ApplicationProperties application, Clock clock, TransactionTemplate transactions, ApiKeyRepository apiKeys) {
         this.transactions = transactions;
         this.apiKeys = apiKeys;
-        // after the registration's commit its transaction still looks active: the token is written in a new one
-        this.newTransactions = new TransactionTemplate(transactions.getTransactionManager());
-        this.newTransactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.users = users;
         this.tokens = tokens;
         this.sessions = sessions;
@@ -150,19 +144,19 @@ public class AccountRecoveryService {
     }
 
     /**
-     * New e-mail accounts get a verification mail once their registration has committed; the token is committed
-     * first, and the mail sent with no transaction open.
+     * Mails a new e-mail account its verification token, once its registration has committed and released its
+     * connection: the token is committed first in a short transaction of its own, and the mail sent with none
+     * open. (Sent from an after-commit listener, it held the registration's pooled connection, and a second one
+     * for the token, for the whole of a slow mail server's answer: a burst of sign-ups emptied the pool.)
      */
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
-    public void onRegistered(UserRegistered event) {
-        if (!"email".equals(event.authProvider())) {
-            return;
-        }
+    public void mailVerification(UUID userId, String email, String name) {
+        Assert.state(!TransactionSynchronizationManager.isSynchronizationActive(),
+                "The verification mail is sent with no transaction open (nor one just committed and still holding its connection)");
         String token = Tokens.random();
-        newTransactions.executeWithoutResult(status -> tokens.create(event.userId(), AuthTokenRepository.EMAIL_VERIFICATION,
+        transactions.executeWithoutResult(status -> tokens.create(userId, AuthTokenRepository.EMAIL_VERIFICATION,
                 Tokens.sha256(token), clock.instant().plus(VERIFICATION_VALIDITY)));
-        sendOrLog(new OutgoingMail(event.email(), "Verify your e-mail address",
-                "Welcome, " + OutgoingMail.singleLine(event.name()) + ". Confirm your e-mail address with this token within 48 hours:\n\n"
+        sendOrLog(new OutgoingMail(email, "Verify your e-mail address",
+                "Welcome, " + OutgoingMail.singleLine(name) + ". Confirm your e-mail address with this token within 48 hours:\n\n"
                         + token + "\n\nor open " + link("/verify-email", token)));
     }
 }
