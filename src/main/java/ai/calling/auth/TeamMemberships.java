@@ -98,6 +98,8 @@ public class TeamMemberships {
     @Transactional(propagation = Propagation.MANDATORY)
     public void remove(UUID workspaceId, UUID userId) {
         var account = users.lockById(userId).orElseThrow(() -> ApiException.notFound("The member"));
+        // a member can be a platform super_admin too: closing it must not leave the platform without one
+        accounts.refuseIfLastSuperAdmin(account);
         memberships.remove(workspaceId, userId);
         accounts.closeAccount(account, clock.instant(), account.getName());
     }

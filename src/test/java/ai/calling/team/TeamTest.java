@@ -225,6 +225,30 @@ class TeamTest {
                 .status()).isEqualTo(200);
     }
 
+    /**
+     * A member can be a platform super_admin too (promoted in the admin console). Removing a member closes the
+     * account for good: it must not leave the platform without an active super_admin, as closing a workspace
+     * must not (409, nothing changed). The other super_admins of the shared test database are set aside for it.
+     */
+    @Test
+    void removingTheLastActiveSuperAdminFromATeamIsRefused() {
+        SignedIn member = TestTeams.join(http, mailer, owner, "member");
+        jdbc.update("UPDATE users SET role = 'super_admin' WHERE id = ?", member.id());
+        List<UUID> others = jdbc.queryForList("SELECT id FROM users WHERE role = 'super_admin' AND is_active AND id <> ?",
+                UUID.class, member.id());
+        jdbc.update("UPDATE users SET is_active = false WHERE id = ANY(?)", (Object) others.toArray(UUID[]::new));
+        try {
+            Http.Response removed = http.delete("/api/team/members/" + member.id(), owner.auth());
+
+            assertThat(removed.status()).isEqualTo(409);
+            assertThat(removed.json().path("detail").asString()).contains("last active super_admin");
+            assertThat(jdbc.queryForObject("SELECT is_active FROM users WHERE id = ?", Boolean.class, member.id())).isTrue();
+            assertThat(http.get("/api/contacts", member.auth()).status()).isEqualTo(200);
+        } finally {
+            jdbc.update("UPDATE users SET is_active = true WHERE id = ANY(?)", (Object) others.toArray(UUID[]::new));
+        }
+    }
+
     /** An invitation lapses with its sender's rights: removed, or demoted to a role that may not grant it. */
     @Test
     void theInvitationsOfAnAdminRemovedOrDemotedSinceNoLongerLetAnyoneIn() {

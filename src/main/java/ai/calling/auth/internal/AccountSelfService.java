@@ -109,13 +109,18 @@ public class AccountSelfService {
         Instant now = clock.instant();
         for (UUID memberId : memberships.memberIds(workspace.getId())) {
             UserAccount member = users.lockById(memberId).orElseThrow();
-            if (CurrentUser.SUPER_ADMIN.equals(member.getRole()) && member.isActive()
-                    && users.countActiveWithRole(CurrentUser.SUPER_ADMIN) <= 1) {
-                throw ApiException.conflict("This is the last active super_admin; promote another one first");
-            }
+            refuseIfLastSuperAdmin(member);
             closeAccount(member, now, CLOSED_NAME);
         }
         events.publishEvent(new AccountClosed(workspace.getId(), now));
+    }
+
+    /** 409 when closing {@code user} would leave the platform without an active super_admin. */
+    public void refuseIfLastSuperAdmin(UserAccount user) {
+        if (CurrentUser.SUPER_ADMIN.equals(user.getRole()) && user.isActive()
+                && users.countActiveWithRole(CurrentUser.SUPER_ADMIN) <= 1) {
+            throw ApiException.conflict("This is the last active super_admin; promote another one first");
+        }
     }
 
     /**
