@@ -117,11 +117,15 @@ public class WebhookEndpoints {
 
     /** Queues a {@code webhook.test} event to this endpoint alone (whatever it subscribes to). */
     public QueuedDelivery test(UUID userId, UUID id) {
-        EndpointView endpoint = get(userId, id);
-        if (!endpoint.enabled()) {
-            throw ApiException.conflict("The endpoint is disabled; enable it first (PATCH {\"enabled\": true})");
-        }
-        return transactions.execute(status -> events.testEvent(userId, id));
+        // checked and queued in one transaction, the endpoint's row locked: a delete in between made the
+        // delivery's insert break its foreign key, a 500
+        return transactions.execute(status -> {
+            EndpointView endpoint = endpoints.findLocked(userId, id).orElseThrow(WebhookEndpoints::notFound);
+            if (!endpoint.enabled()) {
+                throw ApiException.conflict("The endpoint is disabled; enable it first (PATCH {\"enabled\": true})");
+            }
+            return events.testEvent(userId, id);
+        });
     }
 
     /** Delivers one delivery again, now. 409 while an attempt of it is in flight. */

@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -279,6 +282,33 @@ class OutboundWebhooksTest {
                 .status()).isEqualTo(202);
         awaitDeliveries(id, "succeeded", 1);
         assertThat(mailsTo(user.email())).hasSize(mailsBefore + 1);
+    }
+
+    /**
+     * A test event asked for while the endpoint is deleted: 202 or 404, never a 500 (the endpoint was checked
+     * outside the transaction that queues the delivery, whose insert then broke its foreign key).
+     */
+    @Test
+    void aTestEventRacingTheEndpointsDeletionIsQueuedOr404() throws Exception {
+        List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
+        try (var pool = Executors.newFixedThreadPool(4)) {
+            for (int i = 0; i < 40; i++) {
+                String id = register("/racing-" + UUID.randomUUID(), List.of("call.completed")).path("id").asString();
+                var start = new CountDownLatch(1);
+                var tested = pool.submit(() -> {
+                    start.await();
+                    return http.post("/api/webhook-endpoints/" + id + "/test", "", user.auth()).status();
+                });
+                var deleted = pool.submit(() -> {
+                    start.await();
+                    return http.delete("/api/webhook-endpoints/" + id, user.auth()).status();
+                });
+                start.countDown();
+                statuses.add(tested.get());
+                assertThat(deleted.get()).isEqualTo(204);
+            }
+        }
+        assertThat(statuses).allSatisfy(status -> assertThat(status).isIn(202, 404));
     }
 
     @Test

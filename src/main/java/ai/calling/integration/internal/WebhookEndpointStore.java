@@ -50,6 +50,12 @@ public class WebhookEndpointStore {
                 .param("id", id).param("user", userId).query(WebhookEndpointStore::view).optional();
     }
 
+    /** The tenant's endpoint, its row share-locked until the transaction ends (a delete waits for it). */
+    public Optional<EndpointView> findLocked(UUID userId, UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM webhook_endpoints WHERE id = :id AND user_id = :user FOR SHARE")
+                .param("id", id).param("user", userId).query(WebhookEndpointStore::view).optional();
+    }
+
     public long count(UUID userId) {
         return jdbc.sql("SELECT count(*) FROM webhook_endpoints WHERE user_id = :user").param("user", userId)
                 .query(Long.class).single();
