@@ -15,6 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
 import ai.calling.common.ApiException;
+import ai.calling.common.mail.BackgroundMail;
 import ai.calling.common.mail.Mailer;
 import ai.calling.common.mail.OutgoingMail;
 import ai.calling.config.ApplicationProperties;
@@ -43,11 +44,14 @@ public class AccountRecoveryService {
     private final Clock clock;
     private final TransactionTemplate transactions;
     private final ApiKeyRepository apiKeys;
+    private final BackgroundMail backgroundMail;
 
     AccountRecoveryService(UserAccountRepository users, AuthTokenRepository tokens, SessionRepository sessions,
             PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, SystemSettings settings, Mailer mailer,
-            ApplicationProperties application, Clock clock, TransactionTemplate transactions, ApiKeyRepository apiKeys) {
+            ApplicationProperties application, Clock clock, TransactionTemplate transactions, ApiKeyRepository apiKeys,
+            BackgroundMail backgroundMail) {
         this.transactions = transactions;
+        this.backgroundMail = backgroundMail;
         this.apiKeys = apiKeys;
         this.users = users;
         this.tokens = tokens;
@@ -64,12 +68,14 @@ public class AccountRecoveryService {
      * Issues a reset token and mails it, when the account exists and the hourly limits allow. The mail is sent
      * after the token's commit, with no transaction open, and a mail that cannot be sent is logged, not answered:
      * the answer is the same whether or not the account exists (an SMTP failure answered 500 for accounts only,
-     * telling who has one, and a slow SMTP server held a pooled connection).
+     * telling who has one, and a slow SMTP server held a pooled connection). It is sent on a thread of its own:
+     * sent in the request, the mail server's round trip made the answer for an account later than for an unknown
+     * address, and told them apart as well.
      */
     public void requestPasswordReset(String rawEmail, String ip) {
         OutgoingMail mail = transactions.execute(status -> issuePasswordReset(rawEmail, ip));
         if (mail != null) {
-            sendOrLog(mail);
+            backgroundMail.send(mail);
         }
     }
 
