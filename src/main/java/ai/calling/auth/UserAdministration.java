@@ -8,6 +8,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import ai.calling.auth.internal.AccountPrompts;
+import ai.calling.auth.internal.AccountSelfService;
 import ai.calling.auth.internal.SessionRepository;
 import ai.calling.auth.internal.UserAccount;
 import ai.calling.auth.internal.UserAccountRepository;
@@ -28,8 +29,11 @@ public class UserAdministration {
     private final UserAccountRepository users;
     private final SessionRepository sessions;
     private final AccountPrompts prompts;
+    private final AccountSelfService accounts;
 
-    UserAdministration(UserAccountRepository users, SessionRepository sessions, AccountPrompts prompts) {
+    UserAdministration(UserAccountRepository users, SessionRepository sessions, AccountPrompts prompts,
+            AccountSelfService accounts) {
+        this.accounts = accounts;
         this.users = users;
         this.sessions = sessions;
         this.prompts = prompts;
@@ -71,9 +75,8 @@ public class UserAdministration {
         checkNotOwn(actor, userId, "role");
         UserAccount user = find(userId);
         AdminUserView before = view(user);
-        if (CurrentUser.SUPER_ADMIN.equals(user.getRole()) && !CurrentUser.SUPER_ADMIN.equals(role)
-                && users.countActiveWithRole(CurrentUser.SUPER_ADMIN) <= 1) {
-            throw ApiException.conflict("This is the last active super_admin; promote another one first");
+        if (!CurrentUser.SUPER_ADMIN.equals(role)) {
+            accounts.refuseIfLastSuperAdmin(user);
         }
         user.setRole(role);
         users.flush();
@@ -88,6 +91,9 @@ public class UserAdministration {
         AdminUserView before = view(user);
         if (active && user.getClosedAt() != null) {
             throw ApiException.conflict("The owner closed this account; a closed account cannot be re-activated");
+        }
+        if (!active) {
+            accounts.refuseIfLastSuperAdmin(user);
         }
         user.setActive(active);
         users.flush();

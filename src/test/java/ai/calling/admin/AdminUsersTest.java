@@ -2,8 +2,12 @@ package ai.calling.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +141,51 @@ class AdminUsersTest {
         assertThat(http.patch("/api/admin/users/" + admin.id() + "/status", Map.of("active", false), admin.auth()).status())
                 .isEqualTo(403);
         assertThat(http.get("/api/auth/me", root.auth()).status()).isEqualTo(200);
+    }
+
+    /**
+     * The platform keeps an active super_admin whatever two of them do at once: with every other one set aside,
+     * the last two demoting each other, or deactivating each other, in parallel: one change passes, the other is
+     * refused. Counted without a lock (and not counted at all for a deactivation), both passed and left none.
+     */
+    @Test
+    void theLastTwoSuperAdminsDemotingOrDeactivatingEachOtherAtOnceLeaveOne() throws Exception {
+        List<UUID> others = jdbc.queryForList("SELECT id FROM users WHERE role = 'super_admin' AND is_active", UUID.class);
+        jdbc.update("UPDATE users SET is_active = false WHERE id = ANY(?)", (Object) others.toArray(UUID[]::new));
+        try (var pool = Executors.newFixedThreadPool(2)) {
+            for (int round = 0; round < 10; round++) {
+                SignedIn first = withRole(TestUsers.register(http), "super_admin");
+                SignedIn second = withRole(TestUsers.register(http), "super_admin");
+                boolean demote = round % 2 == 0;
+                CountDownLatch start = new CountDownLatch(1);
+                Future<Integer> one = pool.submit(() -> {
+                    start.await();
+                    return change(first, second, demote);
+                });
+                Future<Integer> two = pool.submit(() -> {
+                    start.await();
+                    return change(second, first, demote);
+                });
+                start.countDown();
+
+                // the other is refused: 409, or 401/403 when the first change had already taken its rights when it
+                // was authenticated
+                List<Integer> answers = List.of(one.get(), two.get());
+                assertThat(answers).as("round %d", round).containsOnlyOnce(200);
+                assertThat(answers).as("round %d", round).allMatch(status -> List.of(200, 401, 403, 409).contains(status));
+                assertThat(jdbc.queryForObject("SELECT count(*) FROM users WHERE role = 'super_admin' AND is_active",
+                        Long.class)).isOne();
+                jdbc.update("UPDATE users SET is_active = false, role = 'user' WHERE id IN (?, ?)", first.id(), second.id());
+            }
+        } finally {
+            jdbc.update("UPDATE users SET is_active = true WHERE id = ANY(?)", (Object) others.toArray(UUID[]::new));
+        }
+    }
+
+    private int change(SignedIn actor, SignedIn target, boolean demote) {
+        return demote
+                ? http.put("/api/admin/users/" + target.id() + "/role", Map.of("role", "user"), actor.auth()).status()
+                : http.patch("/api/admin/users/" + target.id() + "/status", Map.of("active", false), actor.auth()).status();
     }
 
     @Test

@@ -115,10 +115,14 @@ public class AccountSelfService {
         events.publishEvent(new AccountClosed(workspace.getId(), now));
     }
 
-    /** 409 when closing {@code user} would leave the platform without an active super_admin. */
+    /**
+     * 409 when closing, deactivating or demoting {@code user} would leave the platform without an active
+     * super_admin. Every active super_admin's row is locked first, so two such changes at once cannot both pass.
+     */
     public void refuseIfLastSuperAdmin(UserAccount user) {
         if (CurrentUser.SUPER_ADMIN.equals(user.getRole()) && user.isActive()
-                && users.countActiveWithRole(CurrentUser.SUPER_ADMIN) <= 1) {
+                && users.lockActiveWithRole(CurrentUser.SUPER_ADMIN).stream()
+                        .noneMatch(other -> !other.getId().equals(user.getId()))) {
             throw ApiException.conflict("This is the last active super_admin; promote another one first");
         }
     }
