@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -246,6 +247,38 @@ class TeamTest {
             assertThat(http.get("/api/contacts", member.auth()).status()).isEqualTo(200);
         } finally {
             jdbc.update("UPDATE users SET is_active = true WHERE id = ANY(?)", (Object) others.toArray(UUID[]::new));
+        }
+    }
+
+    /**
+     * Two admins demote each other at once. The change acts with the caller's role as it is once the two
+     * memberships are locked, not as it was when the request was authenticated: one passes, the other, demoted
+     * meanwhile, is refused (403), and one admin is left. Both passed before, and the workspace lost both.
+     */
+    @Test
+    void twoAdminsDemotingEachOtherAtOnceLeaveOneAdmin() throws Exception {
+        try (var pool = Executors.newFixedThreadPool(2)) {
+            for (int round = 0; round < 5; round++) {
+                SignedIn first = TestTeams.join(http, mailer, owner, "admin");
+                SignedIn second = TestTeams.join(http, mailer, owner, "admin");
+                CountDownLatch start = new CountDownLatch(1);
+                Future<Integer> one = pool.submit(() -> {
+                    start.await();
+                    return http.patch("/api/team/members/" + second.id(), Map.of("teamRole", "viewer"), first.auth())
+                            .status();
+                });
+                Future<Integer> two = pool.submit(() -> {
+                    start.await();
+                    return http.patch("/api/team/members/" + first.id(), Map.of("teamRole", "viewer"), second.auth())
+                            .status();
+                });
+                start.countDown();
+
+                assertThat(List.of(one.get(), two.get())).as("round %d", round).containsExactlyInAnyOrder(200, 403);
+                assertThat(jdbc.queryForObject("SELECT count(*) FROM team_members WHERE workspace_id = ? "
+                        + "AND user_id IN (?, ?) AND team_role = 'admin'", Long.class, owner.id(), first.id(), second.id()))
+                        .as("round %d", round).isOne();
+            }
         }
     }
 

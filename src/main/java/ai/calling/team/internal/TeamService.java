@@ -44,8 +44,9 @@ public class TeamService {
                 .orElseThrow(() -> ApiException.invalidField("teamRole", "must be one of admin, member, viewer "
                         + "(ownership moves by POST /api/team/transfer-ownership)"));
         return transactions.execute(status -> {
-            Member target = members.lock(caller.id(), userId);
-            if (!caller.teamRole().canManage(target.role()) || !caller.teamRole().canManage(role)) {
+            Locked locked = lockWithCaller(caller, userId);
+            Member target = locked.target();
+            if (!locked.callerRole().canManage(target.role()) || !locked.callerRole().canManage(role)) {
                 throw ApiException.forbidden("Your role in this workspace cannot change a " + target.teamRole()
                         + " into a " + role.wireName());
             }
@@ -62,13 +63,14 @@ public class TeamService {
      */
     public void remove(CurrentUser caller, UUID userId, RequestOrigin origin) {
         transactions.executeWithoutResult(status -> {
-            Member target = members.lock(caller.id(), userId);
+            Locked locked = lockWithCaller(caller, userId);
+            Member target = locked.target();
             boolean leaving = userId.equals(caller.memberId());
             if (target.role() == TeamRole.OWNER) {
                 throw leaving ? ApiException.conflict("Transfer the ownership to another member before you leave")
                         : ApiException.forbidden("The owner cannot be removed");
             }
-            if (!leaving && !caller.teamRole().canManage(target.role())) {
+            if (!leaving && !locked.callerRole().canManage(target.role())) {
                 throw ApiException.forbidden("Your role in this workspace cannot remove a " + target.teamRole());
             }
             if (userId.equals(caller.id())) {
@@ -80,6 +82,28 @@ public class TeamService {
                     userId.toString(), Map.of("email", target.email(), "teamRole", target.teamRole()), origin.ip(),
                     origin.userAgent());
         });
+    }
+
+    /**
+     * The target's membership, locked with the caller's own, both in one order (two members changing each other
+     * at once wait for each other instead of deadlocking). The caller's role is then read again under its lock:
+     * the one the request was authenticated with may have been changed meanwhile (an admin demoted to viewer by a
+     * change that committed while this request was on its way still changed roles and removed members).
+     */
+    private Locked lockWithCaller(CurrentUser caller, UUID userId) {
+        UUID self = caller.memberId();
+        TeamRole callerRole = self.compareTo(userId) < 0 ? lockedRole(caller) : null;
+        Member target = members.lock(caller.id(), userId);
+        return new Locked(target, callerRole != null ? callerRole : lockedRole(caller));
+    }
+
+    private TeamRole lockedRole(CurrentUser caller) {
+        return members.lockedRole(caller.id(), caller.memberId())
+                .orElseThrow(() -> ApiException.forbidden("You are no longer a member of this workspace"));
+    }
+
+    /** A member's row and the caller's role, both locked. */
+    private record Locked(Member target, TeamRole callerRole) {
     }
 
     /** The caller (the owner) becomes admin; the member becomes owner. */
