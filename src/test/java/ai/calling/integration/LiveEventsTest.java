@@ -113,8 +113,9 @@ class LiveEventsTest {
         } finally {
             open.forEach(SseClient::close);
         }
-        // closed streams are noticed at the next heartbeat
+        // closed streams are noticed at the next heartbeat, and their writers end with them (they lived on)
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hub.openStreams(user.id()) == 0);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hub.runningWriters() == 0);
         try (SseClient again = open(user, null)) {
             assertThat(again.awaitComment("heartbeat", Duration.ofSeconds(10))).isTrue();
         }
@@ -169,9 +170,9 @@ class LiveEventsTest {
                     + "Authorization: Bearer " + user.accessToken() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hub.openStreams(user.id()) == 1);
             try (SseClient reading = open(other, null)) {
-                // about 12 MB for the stalled client: more than the sockets' buffers hold, more than its queue may
+                // about 16 MB for the stalled client: more than the sockets' buffers hold, twice what its queue may
                 String payload = "{\"type\":\"call.completed\",\"data\":{\"transcript\":\"" + "x".repeat(16_000) + "\"}}";
-                for (int i = 0; i < 750; i++) {
+                for (int i = 0; i < 1_000; i++) {
                     causeElsewhere(user, "call.completed", payload);
                 }
                 String id = causeElsewhere(other, "call.completed");

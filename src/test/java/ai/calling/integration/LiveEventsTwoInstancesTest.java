@@ -13,6 +13,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import ai.calling.integration.internal.LiveEventHub;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
 import ai.calling.support.SseClient;
@@ -54,7 +55,9 @@ class LiveEventsTwoInstancesTest {
         jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'Agent')", agent, user.id(),
                 "bolna-" + agent);
 
-        try (StartedApplication b = StartedApplication.start("--app.bolna.webhook-secret=" + BOLNA_SECRET)) {
+        // B's streams last 2 s (A's the default): a stream that times out ends its writer with it
+        try (StartedApplication b = StartedApplication.start("--app.bolna.webhook-secret=" + BOLNA_SECRET,
+                "--app.live-events.stream-timeout=2s")) {
             String first;
             try (SseClient stream = SseClient.open(port, user.accessToken(), null)) {
                 String call = completeACallThrough(b.http(), agent, 42);
@@ -85,6 +88,15 @@ class LiveEventsTwoInstancesTest {
                 // nothing twice: neither the event resumed after, nor the replayed one, nor the live one again
                 assertThat(resumed.poll(Duration.ofMillis(1500))).isNull();
             }
+
+            // a stream on B runs out its 2 s: its writer ends with it (the first version left it polling for ever)
+            LiveEventHub hubOfB = b.context().getBean(LiveEventHub.class);
+            int port = Integer.parseInt(b.context().getEnvironment().getProperty("local.server.port"));
+            try (SseClient timingOut = SseClient.open(port, user.accessToken(), null)) {
+                assertThat(hubOfB.runningWriters()).isOne();
+                assertThat(timingOut.ended(Duration.ofSeconds(10))).isTrue();
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hubOfB.runningWriters() == 0);
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
@@ -76,6 +77,7 @@ public class LiveEventHub implements SmartLifecycle {
     private volatile Thread listener;
     private ScheduledExecutorService heartbeat;
     private ExecutorService writers;
+    private final AtomicInteger runningWriters = new AtomicInteger();
 
     LiveEventHub(DataSource dataSource, OutboxStore outbox, LiveEventProperties properties, Credentials credentials) {
         this.dataSource = dataSource;
@@ -109,9 +111,16 @@ public class LiveEventHub implements SmartLifecycle {
             }
             own.add(stream);
         }
-        emitter.onCompletion(() -> close(stream));
+        // the writer ends with the response (its 30 minutes, the client gone): left polling, it lived on unseen
+        emitter.onCompletion(() -> {
+            close(stream);
+            stream.end();
+        });
         emitter.onTimeout(emitter::complete);
-        emitter.onError(error -> close(stream));
+        emitter.onError(error -> {
+            close(stream);
+            stream.end();
+        });
         try {
             outbox.readerSeen(userId);
             readersTouched.put(userId, Instant.now());
@@ -126,6 +135,11 @@ public class LiveEventHub implements SmartLifecycle {
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
         }
         return emitter;
+    }
+
+    /** The streams' writer threads running on this instance (for tests and metrics): one per open stream. */
+    public int runningWriters() {
+        return runningWriters.get();
     }
 
     /** Streams open on this instance for the tenant (for tests and metrics). */
@@ -349,6 +363,7 @@ public class LiveEventHub implements SmartLifecycle {
 
         /** The writer: runs until the stream ends, its client goes or the hub stops. */
         void write() {
+            runningWriters.incrementAndGet();
             try {
                 while (!ended) {
                     if (replay) {
@@ -381,6 +396,8 @@ public class LiveEventHub implements SmartLifecycle {
                 log.warn("A live event stream of account {} failed: {}", credential.workspaceId(), e.toString());
                 close(this);
                 emitter.completeWithError(e);
+            } finally {
+                runningWriters.decrementAndGet();
             }
         }
 
