@@ -12,6 +12,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import ai.calling.auth.AuthDtos.AuthResponse;
 import ai.calling.auth.internal.AccountSelfService;
+import ai.calling.auth.internal.SuperAdminChanges;
 import ai.calling.auth.internal.AuthService;
 import ai.calling.auth.internal.AuthService.ClientInfo;
 import ai.calling.auth.internal.MembershipRepository;
@@ -33,9 +34,11 @@ public class TeamMemberships {
     private final AuthService auth;
     private final AccountSelfService accounts;
     private final Clock clock;
+    private final SuperAdminChanges superAdminChanges;
 
     TeamMemberships(MembershipRepository memberships, UserAccountRepository users, AuthService auth,
-            AccountSelfService accounts, Clock clock) {
+            AccountSelfService accounts, Clock clock, SuperAdminChanges superAdminChanges) {
+        this.superAdminChanges = superAdminChanges;
         this.memberships = memberships;
         this.users = users;
         this.auth = auth;
@@ -97,8 +100,10 @@ public class TeamMemberships {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void remove(UUID workspaceId, UUID userId) {
+        // a member can be a platform super_admin too: closing it must not leave the platform without one (the
+        // lock before the account's row)
+        superAdminChanges.lock();
         var account = users.lockById(userId).orElseThrow(() -> ApiException.notFound("The member"));
-        // a member can be a platform super_admin too: closing it must not leave the platform without one
         accounts.refuseIfLastSuperAdmin(account);
         memberships.remove(workspaceId, userId);
         accounts.closeAccount(account, clock.instant(), account.getName());

@@ -10,6 +10,7 @@ import org.springframework.transaction.annotation.Transactional;
 import ai.calling.auth.internal.AccountPrompts;
 import ai.calling.auth.internal.AccountSelfService;
 import ai.calling.auth.internal.SessionRepository;
+import ai.calling.auth.internal.SuperAdminChanges;
 import ai.calling.auth.internal.UserAccount;
 import ai.calling.auth.internal.UserAccountRepository;
 import ai.calling.common.ApiException;
@@ -30,10 +31,12 @@ public class UserAdministration {
     private final SessionRepository sessions;
     private final AccountPrompts prompts;
     private final AccountSelfService accounts;
+    private final SuperAdminChanges superAdminChanges;
 
     UserAdministration(UserAccountRepository users, SessionRepository sessions, AccountPrompts prompts,
-            AccountSelfService accounts) {
+            AccountSelfService accounts, SuperAdminChanges superAdminChanges) {
         this.accounts = accounts;
+        this.superAdminChanges = superAdminChanges;
         this.users = users;
         this.sessions = sessions;
         this.prompts = prompts;
@@ -73,6 +76,12 @@ public class UserAdministration {
             throw ApiException.invalidField("role", "must be one of user, admin, super_admin");
         }
         checkNotOwn(actor, userId, "role");
+        // before the accounts are read: what the previous such change committed is what is read, and the
+        // actor's own role is checked again as it is now (it may have been taken away meanwhile)
+        superAdminChanges.lock();
+        if (!CurrentUser.SUPER_ADMIN.equals(find(actor.memberId()).getRole())) {
+            throw ApiException.forbidden("Only a super_admin can grant or remove roles");
+        }
         UserAccount user = find(userId);
         AdminUserView before = view(user);
         if (!CurrentUser.SUPER_ADMIN.equals(role)) {
@@ -86,6 +95,8 @@ public class UserAdministration {
     @Transactional
     public Change setActive(CurrentUser actor, UUID userId, boolean active) {
         checkNotOwn(actor, userId, "active flag");
+        // before the account is read (a super_admin's deactivation must not leave the platform without one)
+        superAdminChanges.lock();
         checkMayChange(actor, userId);
         UserAccount user = find(userId);
         AdminUserView before = view(user);

@@ -247,6 +247,7 @@ class TeamTest {
             assertThat(http.get("/api/contacts", member.auth()).status()).isEqualTo(200);
         } finally {
             jdbc.update("UPDATE users SET is_active = true WHERE id = ANY(?)", (Object) others.toArray(UUID[]::new));
+            jdbc.update("UPDATE users SET role = 'user' WHERE id = ?", member.id());
         }
     }
 

@@ -35,11 +35,13 @@ public class AccountSelfService {
     private final PasswordEncoder passwordEncoder;
     private final ApplicationEventPublisher events;
     private final MembershipRepository memberships;
+    private final SuperAdminChanges superAdminChanges;
     private final Clock clock;
 
     AccountSelfService(UserAccountRepository users, SessionRepository sessions, AuthTokenRepository tokens,
             ApiKeyRepository apiKeys, PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, ApplicationEventPublisher events,
-            MembershipRepository memberships, Clock clock) {
+            MembershipRepository memberships, Clock clock, SuperAdminChanges superAdminChanges) {
+        this.superAdminChanges = superAdminChanges;
         this.memberships = memberships;
         this.users = users;
         this.sessions = sessions;
@@ -100,6 +102,8 @@ public class AccountSelfService {
      */
     @Transactional
     public void close(CurrentUser caller, String password) {
+        // before any account's row: a member may be the platform's last super_admin
+        superAdminChanges.lock();
         UserAccount workspace = users.lockById(caller.id()).orElseThrow(() -> ApiException.notFound("The user"));
         UserAccount owner = locked(caller);
         if (caller.teamRole() != TeamRole.OWNER) {
@@ -117,12 +121,12 @@ public class AccountSelfService {
 
     /**
      * 409 when closing, deactivating or demoting {@code user} would leave the platform without an active
-     * super_admin. Every active super_admin's row is locked first, so two such changes at once cannot both pass.
+     * super_admin. The caller holds {@link SuperAdminChanges#lock} (taken before it read or locked {@code user}),
+     * so two such changes at once run one after the other and cannot both pass.
      */
     public void refuseIfLastSuperAdmin(UserAccount user) {
         if (CurrentUser.SUPER_ADMIN.equals(user.getRole()) && user.isActive()
-                && users.lockActiveWithRole(CurrentUser.SUPER_ADMIN).stream()
-                        .noneMatch(other -> !other.getId().equals(user.getId()))) {
+                && users.countActiveWithRole(CurrentUser.SUPER_ADMIN) <= 1) {
             throw ApiException.conflict("This is the last active super_admin; promote another one first");
         }
     }

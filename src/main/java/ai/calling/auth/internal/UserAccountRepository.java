@@ -1,6 +1,5 @@
 package ai.calling.auth.internal;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -19,12 +18,6 @@ public interface UserAccountRepository extends JpaRepository<UserAccount, UUID> 
     @Query("select u from UserAccount u where u.id = :id")
     Optional<UserAccount> lockById(UUID id);
 
-    /**
-     * The active accounts with this role, their rows locked in id order until the transaction ends: two changes
-     * that each leave one fewer (two super_admins demoting each other) run one after the other, and the second
-     * sees the first's result (PostgreSQL checks a row's condition again once its lock is granted).
-     */
-    @Lock(LockModeType.PESSIMISTIC_WRITE)
-    @Query("select u from UserAccount u where u.role = :role and u.isActive = true order by u.id")
-    List<UserAccount> lockActiveWithRole(String role);
+    @Query("select count(u) from UserAccount u where u.role = :role and u.isActive = true")
+    long countActiveWithRole(String role);
 }

@@ -115,10 +115,13 @@ public class TeamService {
             throw ApiException.invalidField("userId", "is you; name another member of the workspace");
         }
         transactions.executeWithoutResult(status -> {
-            if (members.lock(caller.id(), caller.memberId()).role() != TeamRole.OWNER) {
+            // both memberships in the one order every team change takes them (the caller's first, then the target's,
+            // deadlocked with a change of the owner's role by the target)
+            Locked locked = lockWithCaller(caller, userId);
+            if (locked.callerRole() != TeamRole.OWNER) {
                 throw ApiException.forbidden("Only the owner can transfer the ownership");
             }
-            Member target = members.lock(caller.id(), userId);
+            Member target = locked.target();
             members.transferOwnership(caller.id(), caller.memberId(), userId);
             audit.append(caller.id(), caller.memberId(), "team.ownership.transferred", "member", userId.toString(),
                     Map.of("from", caller.memberId().toString(), "previousRole", target.teamRole()), origin.ip(),
