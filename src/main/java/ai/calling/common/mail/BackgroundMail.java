@@ -2,6 +2,7 @@ package ai.calling.common.mail;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -34,7 +35,11 @@ public class BackgroundMail implements SmartLifecycle {
             sendOrLog(mail);
             return;
         }
-        running.execute(() -> sendOrLog(mail));
+        try {
+            running.execute(() -> sendOrLog(mail));
+        } catch (RejectedExecutionException stopping) {
+            sendOrLog(mail);
+        }
     }
 
     private void sendOrLog(OutgoingMail mail) {
@@ -67,6 +72,16 @@ public class BackgroundMail implements SmartLifecycle {
                 running.shutdownNow();
             }
         }
+    }
+
+    /**
+     * Started before the web server takes requests and stopped after it has drained them (its graceful shutdown
+     * is at {@code DEFAULT_PHASE - 1024}, the server's stop at {@code - 2048}): a request still being answered
+     * does not find the senders gone.
+     */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
     }
 
     @Override
