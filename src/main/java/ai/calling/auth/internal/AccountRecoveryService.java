@@ -16,7 +16,6 @@ import org.springframework.util.Assert;
 
 import ai.calling.common.ApiException;
 import ai.calling.common.mail.BackgroundMail;
-import ai.calling.common.mail.Mailer;
 import ai.calling.common.mail.OutgoingMail;
 import ai.calling.config.ApplicationProperties;
 import ai.calling.config.SystemSettings;
@@ -39,7 +38,6 @@ public class AccountRecoveryService {
     private final PasswordPolicy passwordPolicy;
     private final PasswordEncoder passwordEncoder;
     private final SystemSettings settings;
-    private final Mailer mailer;
     private final ApplicationProperties application;
     private final Clock clock;
     private final TransactionTemplate transactions;
@@ -47,7 +45,7 @@ public class AccountRecoveryService {
     private final BackgroundMail backgroundMail;
 
     AccountRecoveryService(UserAccountRepository users, AuthTokenRepository tokens, SessionRepository sessions,
-            PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, SystemSettings settings, Mailer mailer,
+            PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, SystemSettings settings,
             ApplicationProperties application, Clock clock, TransactionTemplate transactions, ApiKeyRepository apiKeys,
             BackgroundMail backgroundMail) {
         this.transactions = transactions;
@@ -59,7 +57,6 @@ public class AccountRecoveryService {
         this.passwordPolicy = passwordPolicy;
         this.passwordEncoder = passwordEncoder;
         this.settings = settings;
-        this.mailer = mailer;
         this.application = application;
         this.clock = clock;
     }
@@ -102,14 +99,6 @@ public class AccountRecoveryService {
                         + hours + " hour(s):\n\n" + token + "\n\nor open " + link("/reset-password", token) + "\n\nIf it was not you, ignore this message.");
     }
 
-    /** Sends a mail whose failure nobody is waiting to hear about: logged for the operator. */
-    private void sendOrLog(OutgoingMail mail) {
-        try {
-            mailer.send(mail);
-        } catch (RuntimeException e) {
-            log.error("The mail \"{}\" could not be sent: {}", mail.subject(), e.getMessage());
-        }
-    }
 
     /**
      * Sets the new password and ends every session of the account. The mail's token proves the address, so the
@@ -161,7 +150,7 @@ public class AccountRecoveryService {
         String token = Tokens.random();
         transactions.executeWithoutResult(status -> tokens.create(userId, AuthTokenRepository.EMAIL_VERIFICATION,
                 Tokens.sha256(token), clock.instant().plus(VERIFICATION_VALIDITY)));
-        sendOrLog(new OutgoingMail(email, "Verify your e-mail address",
+        backgroundMail.sendOrLog(new OutgoingMail(email, "Verify your e-mail address",
                 "Welcome, " + OutgoingMail.singleLine(name) + ". Confirm your e-mail address with this token within 48 hours:\n\n"
                         + token + "\n\nor open " + link("/verify-email", token)));
     }

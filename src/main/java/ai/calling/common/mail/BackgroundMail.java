@@ -42,7 +42,8 @@ public class BackgroundMail implements SmartLifecycle {
         }
     }
 
-    private void sendOrLog(OutgoingMail mail) {
+    /** Sends the mail on this thread; a failure nobody is waiting to hear about is logged for the operator. */
+    public void sendOrLog(OutgoingMail mail) {
         try {
             mailer.send(mail);
         } catch (RuntimeException e) {
