@@ -12,10 +12,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 import ai.calling.auth.AuthDtos.AuthResponse;
 import ai.calling.auth.internal.AccountSelfService;
-import ai.calling.auth.internal.SuperAdminChanges;
 import ai.calling.auth.internal.AuthService;
 import ai.calling.auth.internal.AuthService.ClientInfo;
 import ai.calling.auth.internal.MembershipRepository;
+import ai.calling.auth.internal.SuperAdminChanges;
 import ai.calling.auth.internal.UserAccountRepository;
 import ai.calling.common.ApiException;
 import ai.calling.common.PageResponse;

@@ -252,9 +252,7 @@ public class CreditLedger {
     /** Credits a paid Stripe payment once per payment id. */
     @Transactional
     public Movement purchase(UUID userId, int credits, String stripePaymentId, String description) {
-        lock(userId);
-        return repository.byStripeId(PURCHASE, stripePaymentId).map(CreditLedger::movement)
-                .orElseGet(() -> movement(move(userId, PURCHASE, credits, description, stripePaymentId, null, null)));
+        return oncePerStripeId(userId, PURCHASE, credits, stripePaymentId, description);
     }
 
     /** Takes back the credits of a Stripe refund once per refund id (the balance may go below zero). */
@@ -276,9 +274,14 @@ public class CreditLedger {
      */
     @Transactional
     public Movement refundReversed(UUID userId, int credits, String stripeKey, String description) {
+        return oncePerStripeId(userId, REFUND, credits, stripeKey, description);
+    }
+
+    /** Adds a movement standing for a Stripe fact once per id: repeated, it returns the first and moves nothing. */
+    private Movement oncePerStripeId(UUID userId, String type, int amount, String stripeId, String description) {
         lock(userId);
-        return repository.byStripeId(REFUND, stripeKey).map(CreditLedger::movement)
-                .orElseGet(() -> movement(move(userId, REFUND, credits, description, stripeKey, null, null)));
+        return repository.byStripeId(type, stripeId).map(CreditLedger::movement)
+                .orElseGet(() -> movement(move(userId, type, amount, description, stripeId, null, null)));
     }
 
     /**

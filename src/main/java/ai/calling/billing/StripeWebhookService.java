@@ -105,7 +105,7 @@ public class StripeWebhookService {
                 : object.path("charge").isObject() ? object.path("charge").path("id").asString("")
                 : object.path("charge").asString("");
         if (chargeId.isEmpty()) {
-            return RefundState.NONE;
+            return RefundState.unknown(chargeId);
         }
         if (!stripe.apiConfigured()) {
             // refused, not acknowledged: Stripe sends it again once the key is set (a purchase may predate its removal)
@@ -114,7 +114,7 @@ public class StripeWebhookService {
         }
         long read = records.nextChargeRead();
         return stripe.chargeRefunds(chargeId).map(charge -> RefundState.read(charge, read))
-                .orElse(new RefundState(chargeId, "", 0, 0, null));
+                .orElse(RefundState.unknown(chargeId));
     }
 
     private String creditSession(JsonNode session) {
@@ -168,8 +168,9 @@ public class StripeWebhookService {
     /**
      * Settles the purchase to the share of its credits given back: takes back what refunds and disputes took
      * beyond what was taken already, and gives back what a failed or cancelled refund or a won dispute no longer
-     * takes. The share is of the charge's total given back (rounded down, never more than the purchase). Partial refunds in any order,
-     * repeated, or a full one after partial ones, take back exactly the refunded share once. A total read from
+     * takes. The share is of the charge's total given back (rounded down, never more than the purchase).
+     * Partial refunds in any order, repeated, or a full one after partial ones, take back exactly the refunded
+     * share once. A total read from
      * Stripe applies only if read after the last one applied (two events of a purchase read at different
      * moments and may commit in the other order); a charge's figures kept before refunds were read from the
      * API (no {@code read}) only take back, as an older snapshot may arrive after a newer one. {@code session}
@@ -231,7 +232,10 @@ public class StripeWebhookService {
      */
     record RefundState(String chargeId, String paymentIntent, long chargedCents, long refundedCents, Long read) {
 
-        static final RefundState NONE = new RefundState("", "", 0, 0, null);
+        /** A charge without a payment of ours to settle (settled as an unknown payment). */
+        static RefundState unknown(String chargeId) {
+            return new RefundState(chargeId, "", 0, 0, null);
+        }
 
         static RefundState read(ChargeRefunds charge, long read) {
             return new RefundState(charge.chargeId(), charge.paymentIntent() == null ? "" : charge.paymentIntent(),

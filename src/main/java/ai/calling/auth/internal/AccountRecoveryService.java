@@ -99,7 +99,6 @@ public class AccountRecoveryService {
                         + hours + " hour(s):\n\n" + token + "\n\nor open " + link("/reset-password", token) + "\n\nIf it was not you, ignore this message.");
     }
 
-
     /**
      * Sets the new password and ends every session of the account. The mail's token proves the address, so the
      * address counts as confirmed from then on; if it was not confirmed before, whoever registered the account

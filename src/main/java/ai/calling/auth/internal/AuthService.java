@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -16,6 +17,7 @@ import org.springframework.transaction.annotation.Transactional;
 import ai.calling.auth.AuthDtos.AuthResponse;
 import ai.calling.auth.AuthDtos.ProfileView;
 import ai.calling.auth.AuthDtos.UserView;
+import ai.calling.auth.internal.MembershipRepository.Placement;
 import ai.calling.common.CurrentUser;
 import ai.calling.auth.UserRegistered;
 import ai.calling.billing.CreditLedger;
@@ -151,7 +153,8 @@ public class AuthService {
             attempts.record(email, client.ip(), false, "account_inactive");
             throw ApiException.forbidden("This account has been deactivated; contact support");
         }
-        if (memberships.placement(user.getId()).filter(placement -> !placement.workspaceActive()).isPresent()) {
+        Optional<Placement> placement = memberships.placement(user.getId());
+        if (workspaceInactive(placement)) {
             // a member of a deactivated workspace: every request of theirs would be refused, so is the sign-in
             attempts.record(email, client.ip(), false, "workspace_inactive");
             throw ApiException.forbidden("This workspace has been deactivated; contact support");
@@ -161,7 +164,7 @@ public class AuthService {
             throw ApiException.forbidden("Verify your e-mail address first: follow the link we sent you");
         }
         attempts.record(email, client.ip(), true, null);
-        return openSession(user, client);
+        return openSession(user, client, orNoWorkspace(placement));
     }
 
     /**
@@ -180,8 +183,8 @@ public class AuthService {
             throw ApiException.unauthorized(BAD_REFRESH);
         }
         UserAccount user = users.findById(session.userId()).orElseThrow(() -> ApiException.unauthorized(BAD_REFRESH));
-        if (!user.isActive() || memberships.placement(user.getId()).filter(placement -> !placement.workspaceActive())
-                .isPresent()) {
+        Optional<Placement> placement = memberships.placement(user.getId());
+        if (!user.isActive() || workspaceInactive(placement)) {
             sessions.revoke(session.id());
             throw ApiException.unauthorized(BAD_REFRESH);
         }
@@ -189,7 +192,7 @@ public class AuthService {
         String newRefresh = Tokens.random();
         sessions.rotate(session.id(), hash, Tokens.sha256(newRefresh), Tokens.sha256(access.tokenId()),
                 access.expiresAt());
-        return response(access, newRefresh, user);
+        return response(access, newRefresh, user, orNoWorkspace(placement));
     }
 
     public void logout(CurrentUser caller) {
@@ -209,7 +212,11 @@ public class AuthService {
 
     /** Opens a session for a user who has just proven who they are (password or social sign-in). */
     public AuthResponse openSession(UserAccount user, ClientInfo client) {
-        if (!placement(user).workspaceActive()) {
+        return openSession(user, client, placement(user));
+    }
+
+    private AuthResponse openSession(UserAccount user, ClientInfo client, Placement placement) {
+        if (!placement.workspaceActive()) {
             // social sign-in too: a member of a deactivated workspace gets no tokens that every request would refuse
             throw ApiException.forbidden("This workspace has been deactivated; contact support");
         }
@@ -220,20 +227,28 @@ public class AuthService {
         Instant refreshExpiresAt = clock.instant().plus(lifetime);
         sessions.create(sessionId, user.getId(), Tokens.sha256(access.tokenId()), Tokens.sha256(refresh),
                 access.expiresAt(), refreshExpiresAt, client.ip(), client.userAgent());
-        return response(access, refresh, user);
+        return response(access, refresh, user, placement);
     }
 
-    private AuthResponse response(AccessTokens.Issued access, String refreshToken, UserAccount user) {
-        MembershipRepository.Placement placement = placement(user);
+    private AuthResponse response(AccessTokens.Issued access, String refreshToken, UserAccount user,
+            Placement placement) {
         return new AuthResponse(access.token(), refreshToken, "Bearer", accessTokens.ttl().toSeconds(),
                 new UserView(user.getId(), user.getEmail(), user.getName(), user.getRole(), placement.credits(),
                         user.isEmailVerified(), placement.workspaceId(), placement.teamRole().wireName()));
     }
 
     /** Where the account acts; an account without a workspace (removed from its team) cannot sign in. */
-    MembershipRepository.Placement placement(UserAccount user) {
-        return memberships.placement(user.getId())
-                .orElseThrow(() -> ApiException.unauthorized("This account no longer belongs to a workspace"));
+    Placement placement(UserAccount user) {
+        return orNoWorkspace(memberships.placement(user.getId()));
+    }
+
+    private static Placement orNoWorkspace(Optional<Placement> placement) {
+        return placement.orElseThrow(() -> ApiException.unauthorized("This account no longer belongs to a workspace"));
+    }
+
+    /** Whether the account's workspace was deactivated (an account without one is refused as such). */
+    private static boolean workspaceInactive(Optional<Placement> placement) {
+        return placement.filter(found -> !found.workspaceActive()).isPresent();
     }
 
     /** Where a request came from, as recorded with sessions and attempts. */

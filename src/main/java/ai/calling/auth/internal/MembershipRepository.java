@@ -94,7 +94,6 @@ public class MembershipRepository {
         return TeamRole.fromWire(rs.getString("team_role")).orElseThrow();
     }
 
-    /** Where an account acts: its workspace, its role there, the workspace's credits. */
     /** Where a member acts: the workspace, the member's role in it, its credits and whether it is active. */
     public record Placement(UUID workspaceId, TeamRole teamRole, int credits, boolean workspaceActive) {
     }

@@ -112,15 +112,9 @@ public class LiveEventHub implements SmartLifecycle {
             own.add(stream);
         }
         // the writer ends with the response (its 30 minutes, the client gone): left polling, it lived on unseen
-        emitter.onCompletion(() -> {
-            close(stream);
-            stream.end();
-        });
+        emitter.onCompletion(() -> end(stream));
         emitter.onTimeout(emitter::complete);
-        emitter.onError(error -> {
-            close(stream);
-            stream.end();
-        });
+        emitter.onError(error -> end(stream));
         try {
             outbox.readerSeen(userId);
             readersTouched.put(userId, Instant.now());
@@ -145,6 +139,12 @@ public class LiveEventHub implements SmartLifecycle {
     /** Streams open on this instance for the tenant (for tests and metrics). */
     public int openStreams(UUID userId) {
         return streams.getOrDefault(userId, Set.of()).size();
+    }
+
+    /** The stream leaves this instance's streams and its writer ends (completing the response, if still open). */
+    private void end(Stream stream) {
+        close(stream);
+        stream.end();
     }
 
     private void close(Stream stream) {
@@ -288,10 +288,8 @@ public class LiveEventHub implements SmartLifecycle {
         if (revoked.isEmpty()) {
             return;
         }
-        streams.values().forEach(own -> own.stream().filter(stream -> revoked.contains(stream.credential)).forEach(stream -> {
-            close(stream);
-            stream.end();
-        }));
+        streams.values().forEach(own -> own.stream().filter(stream -> revoked.contains(stream.credential))
+                .forEach(LiveEventHub.this::end));
     }
 
     /**
@@ -302,11 +300,13 @@ public class LiveEventHub implements SmartLifecycle {
     private final class Stream {
 
         private static final Object END = new Object();
+        /** Wakes the writer to read the outbox again (a lost LISTEN connection). */
+        private static final Object WAKE = new Object();
 
         /** What the stream was opened with; its tenant is the credential's workspace. */
         private final Credential credential;
         private final SseEmitter emitter;
-        /** Events ({@link LiveEvent}), comments ({@link String}) and {@link #END}, in order. */
+        /** Events ({@link LiveEvent}), comments ({@link String}), {@link #WAKE} and {@link #END}, in order. */
         private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         private final AtomicLong queuedChars = new AtomicLong();
         private final Set<UUID> sent = new LinkedHashSet<>();
@@ -334,31 +334,36 @@ public class LiveEventHub implements SmartLifecycle {
         }
 
         void deliver(LiveEvent event) {
-            put(event, event.body() == null ? 0 : event.body().length());
+            put(event);
         }
 
         void comment(String text) {
-            put(text, text.length());
+            put(text);
         }
 
         /** After a lost LISTEN connection: the writer reads the outbox again from where the stream stands. */
         void catchUp() {
             replay = true;
-            put("caught up", 0);
+            put(WAKE);
         }
 
-        private void put(Object item, long chars) {
+        private void put(Object item) {
             if (ended) {
                 return;
             }
-            if (queuedChars.addAndGet(chars) > QUEUE_LIMIT_CHARS) {
+            if (queuedChars.addAndGet(chars(item)) > QUEUE_LIMIT_CHARS) {
                 log.info("A live event stream of account {} fell too far behind and is ended (it resumes from the outbox)",
                         credential.workspaceId());
-                close(this);
-                end();
+                LiveEventHub.this.end(this);
                 return;
             }
             queue.offer(item);
+        }
+
+        /** What an item of the queue counts for against {@link #QUEUE_LIMIT_CHARS}. */
+        private static long chars(Object item) {
+            return item instanceof LiveEvent event ? (event.body() == null ? 0 : event.body().length())
+                    : item instanceof String text ? text.length() : 0;
         }
 
         /** The writer: runs until the stream ends, its client goes or the hub stops. */
@@ -372,17 +377,14 @@ public class LiveEventHub implements SmartLifecycle {
                         continue;
                     }
                     Object next = queue.poll(1, TimeUnit.SECONDS);
-                    if (next == null || next == END) {
+                    if (next == null) {
                         continue;
                     }
+                    queuedChars.addAndGet(-chars(next));
                     if (next instanceof LiveEvent event) {
-                        queuedChars.addAndGet(-(event.body() == null ? 0 : event.body().length()));
                         sendOnce(event);
                     } else if (next instanceof String text) {
-                        queuedChars.addAndGet(-text.length());
-                        if (!"caught up".equals(text)) {
-                            send(SseEmitter.event().comment(text));
-                        }
+                        send(SseEmitter.event().comment(text));
                     }
                 }
                 emitter.complete();

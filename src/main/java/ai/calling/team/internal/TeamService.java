@@ -91,10 +91,12 @@ public class TeamService {
      * change that committed while this request was on its way still changed roles and removed members).
      */
     private Locked lockWithCaller(CurrentUser caller, UUID userId) {
-        UUID self = caller.memberId();
-        TeamRole callerRole = self.compareTo(userId) < 0 ? lockedRole(caller) : null;
+        if (caller.memberId().compareTo(userId) < 0) {
+            TeamRole callerRole = lockedRole(caller);
+            return new Locked(members.lock(caller.id(), userId), callerRole);
+        }
         Member target = members.lock(caller.id(), userId);
-        return new Locked(target, callerRole != null ? callerRole : lockedRole(caller));
+        return new Locked(target, lockedRole(caller));
     }
 
     private TeamRole lockedRole(CurrentUser caller) {
