@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -53,10 +54,12 @@ public class CreditLedger {
     private final SystemSettings settings;
     private final ApplicationEventPublisher events;
     private final LowCreditAlerts lowAlerts;
+    private final ClosedAccounts closedAccounts;
 
     CreditLedger(CreditLedgerRepository repository, CreditHolds holds, SystemSettings settings,
-            ApplicationEventPublisher events, LowCreditAlerts lowAlerts) {
+            ApplicationEventPublisher events, LowCreditAlerts lowAlerts, ClosedAccounts closedAccounts) {
         this.lowAlerts = lowAlerts;
+        this.closedAccounts = closedAccounts;
         this.repository = repository;
         this.holds = holds;
         this.settings = settings;
@@ -253,6 +256,21 @@ public class CreditLedger {
     @Transactional
     public Movement purchase(UUID userId, int credits, String stripePaymentId, String description) {
         return oncePerStripeId(userId, PURCHASE, credits, stripePaymentId, description);
+    }
+
+    /**
+     * Credits a paid Stripe payment once per payment id, unless its account has been closed: empty then, nothing
+     * credited (the payment is to be refunded). Asked under the account's balance lock, which a closure's update
+     * of the account's row waits for: a closure committed before this sees nothing credited, one after it finds
+     * the credits in the balance as any closure does.
+     */
+    @Transactional
+    public Optional<Movement> purchaseUnlessClosed(UUID userId, int credits, String stripePaymentId, String description) {
+        lock(userId);
+        if (closedAccounts.isClosed(userId)) {
+            return Optional.empty();
+        }
+        return Optional.of(oncePerStripeId(userId, PURCHASE, credits, stripePaymentId, description));
     }
 
     /** Takes back the credits of a Stripe refund once per refund id (the balance may go below zero). */

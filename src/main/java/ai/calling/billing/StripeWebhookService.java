@@ -1,8 +1,10 @@
 package ai.calling.billing;
 
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.model.Event;
@@ -16,6 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import ai.calling.billing.internal.StripeGateway;
 import ai.calling.billing.internal.StripeGateway.ChargeRefunds;
 import ai.calling.billing.internal.StripeRecords;
+import ai.calling.billing.internal.StripeRecords.DueRefund;
 import ai.calling.billing.internal.StripeRecords.SessionRow;
 import ai.calling.common.ApiException;
 import tools.jackson.databind.JsonNode;
@@ -28,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * event settles the purchase to what Stripe holds, read from its API before the transaction: the share of
  * the charge refunded or withdrawn by a dispute is taken back once, and given back when a refund fails or is
  * cancelled or a dispute is won (an event of a payment not credited yet is kept and settled when it is).
+ * A payment whose account was closed before it was credited is refunded in full instead (decision 0008).
  * Anything unknown is recorded and acknowledged.
  */
 @Service
@@ -80,6 +84,8 @@ public class StripeWebhookService {
         JsonNode object = json.readTree(payload).path("data").path("object");
         // Stripe's refunds as they stand, read before the transaction: no provider call holds a connection
         RefundState refunds = REFUND_EVENTS.contains(event.getType()) ? refundState(event.getType(), object) : null;
+        // a payment of a closed account: the refund's intent commits with the event, Stripe is asked after it
+        AtomicReference<DueRefund> refundDue = new AtomicReference<>();
         transactions.executeWithoutResult(status -> {
             if (!records.recordEvent(event.getId(), event.getType())) {
                 log.debug("Stripe event {} already processed", event.getId());
@@ -87,12 +93,47 @@ public class StripeWebhookService {
             }
             String outcome = switch (event.getType()) {
                 case "checkout.session.completed" -> "paid".equals(object.path("payment_status").asString(""))
-                        ? creditSession(object) : "not paid yet";
-                case "checkout.session.async_payment_succeeded" -> creditSession(object);
+                        ? creditSession(object, refundDue) : "not paid yet";
+                case "checkout.session.async_payment_succeeded" -> creditSession(object, refundDue);
                 default -> REFUND_EVENTS.contains(event.getType()) ? settleOrPark(event.getId(), refunds) : "ignored";
             };
             records.eventOutcome(event.getId(), outcome);
         });
+        if (refundDue.get() != null) {
+            refundForClosure(refundDue.get());
+        }
+    }
+
+    /**
+     * Asks Stripe again for the refunds of closed accounts' payments it has not taken yet (it failed or was
+     * unreachable when the payment was handled, or the instance stopped in between); returns how many it took.
+     * A refund asked twice is made once: each carries its session as its idempotency key.
+     */
+    public int refundPaymentsOfClosedAccounts() {
+        int refunded = 0;
+        List<DueRefund> due = records.refundsForClosureDue(100);
+        for (DueRefund refund : due) {
+            if (refundForClosure(refund)) {
+                refunded++;
+            }
+        }
+        return refunded;
+    }
+
+    /** One closed account's payment refunded through Stripe, with no transaction or connection held; true if taken. */
+    private boolean refundForClosure(DueRefund refund) {
+        if (refund.paymentIntentId() == null) {
+            log.error("Checkout session {} was paid after its account was closed and names no payment intent: "
+                    + "refund it from Stripe's dashboard", refund.sessionId());
+            return false;
+        }
+        Optional<String> refundId = stripe.refundInFull(refund.paymentIntentId(), "closed-account-refund-"
+                + refund.sessionId(), "account_closed");
+        refundId.ifPresent(id -> {
+            records.refundedForClosure(refund.sessionId(), id);
+            log.info("Checkout session {} was paid after its account was closed: refunded ({})", refund.sessionId(), id);
+        });
+        return refundId.isPresent();
     }
 
     /**
@@ -117,7 +158,7 @@ public class StripeWebhookService {
                 .orElse(RefundState.unknown(chargeId));
     }
 
-    private String creditSession(JsonNode session) {
+    private String creditSession(JsonNode session, AtomicReference<DueRefund> refundDue) {
         String sessionId = session.path("id").asString("");
         String paymentIntent = session.path("payment_intent").isString() ? session.path("payment_intent").asString() : null;
         if (paymentIntent != null) {
@@ -128,8 +169,18 @@ public class StripeWebhookService {
         if (claimed == null) {
             return records.sessionExists(sessionId) ? "already credited" : "unknown session";
         }
-        ledger.purchase(claimed.userId(), claimed.credits(), claimed.sessionId(),
-                "Purchase of " + claimed.credits() + " credits");
+        if (ledger.purchaseUnlessClosed(claimed.userId(), claimed.credits(), claimed.sessionId(),
+                "Purchase of " + claimed.credits() + " credits").isEmpty()) {
+            records.refundForClosureDue(claimed.sessionId());
+            refundDue.set(new DueRefund(claimed.sessionId(), paymentIntent));
+            String outcome = "not credited: the account is closed; the payment is refunded";
+            if (paymentIntent != null) {
+                for (StripeRecords.ParkedRefund parked : records.takeParkedRefunds(paymentIntent)) {
+                    records.eventOutcome(parked.eventId(), "nothing to settle: its payment's account was closed");
+                }
+            }
+            return outcome;
+        }
         String outcome = "credited " + claimed.credits();
         if (paymentIntent != null) {
             // refunds that arrived before this payment was credited, taken back now, in the order they came
@@ -179,6 +230,10 @@ public class StripeWebhookService {
      * same amount is made).
      */
     private String settle(RefundState refunds, String eventId, SessionRow session) {
+        if (session.refundedForClosure()) {
+            // its account was closed before it was paid: nothing was credited, and its refund is ours
+            return "nothing to settle: the payment's account was closed, nothing was credited";
+        }
         int target = share(session, refunds.refundedCents(), refunds.chargedCents());
         int delta = target - session.creditsRefunded();
         if (refunds.read() == null ? delta <= 0

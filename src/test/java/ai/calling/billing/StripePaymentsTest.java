@@ -77,6 +77,9 @@ class StripePaymentsTest {
     @Autowired
     SystemSettings settings;
 
+    @Autowired
+    StripeWebhookService stripeWebhooks;
+
     Http http;
     SignedIn user;
 
@@ -427,6 +430,103 @@ class StripePaymentsTest {
     }
 
     /** What the fake Stripe API answers for the session's charge: its amount and its refunds. */
+    /**
+     * The owner closed the account while Stripe's payment page was open: the payment is refunded through Stripe
+     * (its intent recorded first, the refund keyed by the session), nothing is credited to the closed account, and
+     * Stripe's report of that refund takes nothing back.
+     */
+    @Test
+    void aPaymentCompletedAfterItsAccountWasClosedIsRefundedNotCredited() {
+        String session = checkout("growth");
+        close();
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson(refund(session, "re_closed_" + session,
+                4500, "succeeded"))));
+
+        assertThat(webhook(completed("evt_" + UUID.randomUUID(), session, "paid")).status()).isEqualTo(200);
+
+        STRIPE.verify(1, postRequestedFor(urlPathEqualTo("/v1/refunds"))
+                .withRequestBody(containing("payment_intent=pi_" + session))
+                .withHeader("Idempotency-Key", equalTo("closed-account-refund-" + session)));
+        assertThat(storedCredits()).isEqualTo(15);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM credit_transactions WHERE user_id = ? AND type = 'purchase'",
+                Long.class, user.id())).isZero();
+        assertThat(jdbc.queryForObject("SELECT refund_for_closure_id FROM stripe_checkout_sessions WHERE session_id = ?",
+                String.class, session)).isEqualTo("re_closed_" + session);
+
+        stripeHolds(session, 4500, new StripeRefund("re_closed_" + session, 4500, "succeeded"));
+        assertThat(webhook(event("evt_" + UUID.randomUUID(), "charge.refunded", "{\"id\":\"ch_" + session
+                + "\",\"object\":\"charge\",\"amount\":4500,\"amount_refunded\":4500,\"payment_intent\":\"pi_"
+                + session + "\"}")).status()).isEqualTo(200);
+
+        assertThat(storedCredits()).isEqualTo(15);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM credit_transactions WHERE user_id = ?", Long.class,
+                user.id())).as("the sign-up bonus only").isOne();
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    /** Stripe failing when the payment is handled: the event is acknowledged, the refund asked again until taken. */
+    @Test
+    void aRefundOfAClosedAccountsPaymentThatStripeDidNotTakeIsAskedAgainUntilItIs() {
+        String session = checkout("starter");
+        close();
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"type\":\"api_error\",\"message\":\"down\"}}")));
+
+        assertThat(webhook(completed("evt_" + UUID.randomUUID(), session, "paid")).status()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("SELECT refund_for_closure_id FROM stripe_checkout_sessions WHERE session_id = ?",
+                String.class, session)).isNull();
+
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson(refund(session, "re_later_" + session,
+                1000, "succeeded"))));
+        assertThat(stripeWebhooks.refundPaymentsOfClosedAccounts()).isPositive();
+        assertThat(stripeWebhooks.refundPaymentsOfClosedAccounts()).as("nothing left to ask").isZero();
+
+        assertThat(jdbc.queryForObject("SELECT refund_for_closure_id FROM stripe_checkout_sessions WHERE session_id = ?",
+                String.class, session)).isEqualTo("re_later_" + session);
+        // every ask carried the same key: Stripe makes one refund of them
+        assertThat(STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds"))))
+                .hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(ask -> assertThat(ask.getHeader("Idempotency-Key")).isEqualTo("closed-account-refund-" + session));
+        assertThat(storedCredits()).isEqualTo(15);
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
+    /**
+     * A closure and the payment's completion at once, five times: the payment is credited (the closure came after
+     * it and keeps the balance) or refunded with nothing credited (it came before), never both and never neither.
+     */
+    @Test
+    void aClosureRacingThePaymentEitherFindsItCreditedOrHasItRefunded() {
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson("{\"id\":\"re_race\",\"object\":\"refund\"}")));
+        for (int round = 0; round < 5; round++) {
+            user = TestUsers.register(http);
+            String session = checkout("starter");
+            String paid = completed("evt_" + UUID.randomUUID(), session, "paid");
+            CompletableFuture<Http.Response> payment = CompletableFuture.supplyAsync(() -> webhook(paid));
+            close();
+            assertThat(payment.join().status()).isEqualTo(200);
+
+            long purchases = jdbc.queryForObject("SELECT count(*) FROM credit_transactions WHERE user_id = ? "
+                    + "AND type = 'purchase'", Long.class, user.id());
+            String refund = jdbc.queryForObject("SELECT refund_for_closure_id FROM stripe_checkout_sessions "
+                    + "WHERE session_id = ?", String.class, session);
+            assertThat(purchases == 1 ^ refund != null).as("credited (%s) or refunded (%s)", purchases, refund).isTrue();
+            assertThat(storedCredits()).isEqualTo(purchases == 1 ? 115 : 15);
+            LedgerInvariants.assertHold(jdbc, user.id());
+        }
+    }
+
+    private void close() {
+        assertThat(http.send("DELETE", "/api/auth/me", "application/json",
+                "{\"password\":\"" + TestUsers.PASSWORD + "\"}", user.auth()).status()).isEqualTo(204);
+    }
+
+    /** The balance as stored: a closed account can no longer ask for it. */
+    private int storedCredits() {
+        return jdbc.queryForObject("SELECT credits FROM users WHERE id = ?", Integer.class, user.id());
+    }
+
     private static void stripeHolds(String session, long amount, StripeRefund... refunds) {
         stripeHolds(session, amount, List.of(), refunds);
     }

@@ -11,7 +11,9 @@ import com.stripe.model.Charge;
 import com.stripe.model.Dispute;
 import com.stripe.model.Refund;
 import com.stripe.model.checkout.Session;
+import com.stripe.net.RequestOptions;
 import com.stripe.param.DisputeListParams;
+import com.stripe.param.RefundCreateParams;
 import com.stripe.param.RefundListParams;
 import com.stripe.param.checkout.SessionCreateParams;
 
@@ -165,6 +167,36 @@ public class StripeGateway {
         log.warn("Stripe could not list the refunds and disputes of charge {}: {} ({})", chargeId, e.getMessage(),
                 e.getStatusCode());
         return ApiException.unavailable("The payment provider could not be read; the event can be sent again");
+    }
+
+    /**
+     * Refunds a payment in full, once per {@code idempotencyKey} (Stripe answers a repeated key with the refund it
+     * made; a payment refunded already, after its key has expired, counts as refunded). Returns the refund's id;
+     * empty when Stripe did not take it now (unreachable, failing, refusing: the caller asks again later).
+     */
+    public Optional<String> refundInFull(String paymentIntentId, String idempotencyKey, String reason) {
+        if (client == null) {
+            return Optional.empty();
+        }
+        RefundCreateParams params = RefundCreateParams.builder().setPaymentIntent(paymentIntentId)
+                .putMetadata("reason", reason).build();
+        try {
+            Refund refund = Observation.createNotStarted("stripe.requests", observations)
+                    .contextualName("stripe refunds.create")
+                    .lowCardinalityKeyValue("operation", "refunds.create")
+                    .observeChecked(() -> client.v1().refunds().create(params,
+                            RequestOptions.builder().setIdempotencyKey(idempotencyKey).build()));
+            return Optional.of(refund.getId());
+        } catch (InvalidRequestException e) {
+            if ("charge_already_refunded".equals(e.getCode())) {
+                return Optional.of("already refunded");
+            }
+            log.warn("Stripe refused to refund payment {}: {} ({})", paymentIntentId, e.getMessage(), e.getStatusCode());
+            return Optional.empty();
+        } catch (StripeException e) {
+            log.warn("Stripe could not refund payment {}: {} ({})", paymentIntentId, e.getMessage(), e.getStatusCode());
+            return Optional.empty();
+        }
     }
 
     /** What a charge took, and what its refunds and its disputes gave back, as Stripe held them when read. */

@@ -36,17 +36,48 @@ public class StripeRecords {
                 UPDATE stripe_checkout_sessions
                    SET credited_at = CURRENT_TIMESTAMP, payment_intent_id = COALESCE(:intent, payment_intent_id)
                  WHERE session_id = :id AND credited_at IS NULL
-                RETURNING session_id, user_id, credits, amount_cents, credits_refunded, refunds_read""")
+                RETURNING session_id, user_id, credits, amount_cents, credits_refunded, refunds_read,
+                          refund_for_closure_at IS NOT NULL AS refunded_for_closure""")
                 .param("id", sessionId).param("intent", paymentIntentId).query(StripeRecords::session).optional();
     }
 
     /** The credited session paid by this payment intent, locked until the transaction ends. */
     public Optional<SessionRow> lockByPaymentIntent(String paymentIntentId) {
         return jdbc.sql("""
-                SELECT session_id, user_id, credits, amount_cents, credits_refunded, refunds_read
+                SELECT session_id, user_id, credits, amount_cents, credits_refunded, refunds_read,
+                       refund_for_closure_at IS NOT NULL AS refunded_for_closure
                   FROM stripe_checkout_sessions
                  WHERE payment_intent_id = :intent FOR UPDATE""")
                 .param("intent", paymentIntentId).query(StripeRecords::session).optional();
+    }
+
+    /**
+     * The intent to refund a payment whose account was closed before it was credited (the session is claimed,
+     * nothing credited): recorded before Stripe is asked, in the transaction that handles the payment.
+     */
+    public void refundForClosureDue(String sessionId) {
+        jdbc.sql("UPDATE stripe_checkout_sessions SET refund_for_closure_at = CURRENT_TIMESTAMP WHERE session_id = :id")
+                .param("id", sessionId).update();
+    }
+
+    /** The outcome: Stripe took the refund of a closed account's payment (its refund's id). */
+    public void refundedForClosure(String sessionId, String refundId) {
+        jdbc.sql("UPDATE stripe_checkout_sessions SET refund_for_closure_id = :refund WHERE session_id = :id")
+                .param("id", sessionId).param("refund", refundId).update();
+    }
+
+    /** The closed accounts' payments whose refund Stripe has not taken yet, oldest first. */
+    public List<DueRefund> refundsForClosureDue(int limit) {
+        return jdbc.sql("""
+                SELECT session_id, payment_intent_id FROM stripe_checkout_sessions
+                 WHERE refund_for_closure_at IS NOT NULL AND refund_for_closure_id IS NULL
+                 ORDER BY refund_for_closure_at LIMIT :limit""")
+                .param("limit", limit)
+                .query((rs, n) -> new DueRefund(rs.getString("session_id"), rs.getString("payment_intent_id"))).list();
+    }
+
+    /** A closed account's payment to refund: its session and its payment intent (null when Stripe named none). */
+    public record DueRefund(String sessionId, String paymentIntentId) {
     }
 
     /**
@@ -125,14 +156,16 @@ public class StripeRecords {
 
     private static SessionRow session(ResultSet rs, int n) throws SQLException {
         return new SessionRow(rs.getString("session_id"), rs.getObject("user_id", UUID.class), rs.getInt("credits"),
-                rs.getLong("amount_cents"), rs.getInt("credits_refunded"), rs.getObject("refunds_read", Long.class));
+                rs.getLong("amount_cents"), rs.getInt("credits_refunded"), rs.getObject("refunds_read", Long.class),
+                rs.getBoolean("refunded_for_closure"));
     }
 
     /**
      * A checkout session: what it is worth, how many of its credits refunds have taken back, and as of which
-     * read of Stripe's API (its number; null until settled from one).
+     * read of Stripe's API (its number; null until settled from one); {@code refundedForClosure} when it was paid
+     * after its account was closed, so never credited and refunded in full instead.
      */
     public record SessionRow(String sessionId, UUID userId, int credits, long amountCents, int creditsRefunded,
-            Long refundsRead) {
+            Long refundsRead, boolean refundedForClosure) {
     }
 }
