@@ -277,7 +277,7 @@ public class CreditLedger {
     @Transactional
     public Movement refund(UUID userId, int credits, String stripeRefundId, String description) {
         lock(userId);
-        Movement movement = repository.byStripeId(REFUND, stripeRefundId).map(CreditLedger::movement)
+        Movement movement = repository.byStripeId(REFUND, stripeRefundId).map(row -> repeated(row, userId, -credits))
                 .orElseGet(() -> {
                     Movement refunded = movement(move(userId, REFUND, -credits, description, stripeRefundId, null, null));
                     publishIfLow(userId, credits);
@@ -298,8 +298,23 @@ public class CreditLedger {
     /** Adds a movement standing for a Stripe fact once per id: repeated, it returns the first and moves nothing. */
     private Movement oncePerStripeId(UUID userId, String type, int amount, String stripeId, String description) {
         lock(userId);
-        return repository.byStripeId(type, stripeId).map(CreditLedger::movement)
+        return repository.byStripeId(type, stripeId).map(row -> repeated(row, userId, amount))
                 .orElseGet(() -> movement(move(userId, type, amount, description, stripeId, null, null)));
+    }
+
+    /**
+     * The movement already made under a Stripe key, asked for again: the same account and amount is a redelivery
+     * (nothing moves); anything else is one key given to two different facts, and fails the transaction rather
+     * than passing for a redelivery and leaving the second fact unrecorded (as Stripe refuses a repeated
+     * idempotency key with other parameters).
+     */
+    private static Movement repeated(TransactionRow row, UUID userId, int amount) {
+        if (!row.userId().equals(userId) || row.amount() != amount) {
+            throw new IllegalStateException("Ledger key " + row.stripePaymentId() + " of a " + row.type() + " of "
+                    + row.amount() + " for account " + row.userId() + " asked again for " + amount + " for account "
+                    + userId);
+        }
+        return movement(row);
     }
 
     /**

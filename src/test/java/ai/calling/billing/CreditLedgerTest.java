@@ -122,6 +122,35 @@ class CreditLedgerTest {
                 .isInstanceOf(DataAccessException.class).hasMessageContaining("credit_transactions_usage_call_unique");
     }
 
+    /**
+     * A Stripe key given again with the same terms is a redelivery (nothing moves); with another amount or for
+     * another account it is a second fact under one key, refused loudly: taken for a redelivery, its credits
+     * were silently not moved.
+     */
+    @Test
+    void aStripeKeyRepeatedWithOtherTermsIsRefusedAndMovesNothing() {
+        String key = "ch_repeated_" + UUID.randomUUID();
+        SignedIn other = TestUsers.register(http);
+        ledger.purchase(user.id(), 100, key, "purchase");
+        ledger.refund(user.id(), 40, key + ":evt_1", "refund");
+
+        assertThat(ledger.purchase(user.id(), 100, key, "purchase again").amount()).isEqualTo(100);
+        assertThat(ledger.refund(user.id(), 40, key + ":evt_1", "refund again").amount()).isEqualTo(-40);
+        assertThatThrownBy(() -> ledger.refund(user.id(), 30, key + ":evt_1", "another refund"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(key);
+        assertThatThrownBy(() -> ledger.refundReversed(user.id(), 40, key + ":evt_1", "given back"))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ledger.purchase(user.id(), 200, key, "purchase of another package"))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ledger.purchase(other.id(), 100, key, "another account's purchase"))
+                .isInstanceOf(IllegalStateException.class);
+
+        assertThat(ledger.balance(user.id())).isEqualTo(15 + 100 - 40);
+        assertThat(ledger.balance(other.id())).isEqualTo(15);
+        LedgerInvariants.assertHold(jdbc, user.id());
+        LedgerInvariants.assertHold(jdbc, other.id());
+    }
+
     @Test
     void aFailureAfterTheLedgerInsertRollsTheWholeMovementBack() {
         assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
