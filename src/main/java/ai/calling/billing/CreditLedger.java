@@ -188,9 +188,9 @@ public class CreditLedger {
     /** Balance, held and available credits of one account. */
     @Transactional(readOnly = true)
     public Balance balanceOf(UUID userId) {
-        int credits = balance(userId);
-        long held = holds.held(userId);
-        return new Balance(credits, held, credits - held);
+        CreditLedgerRepository.BalanceAndHeld state = repository.balanceAndHeld(userId)
+                .orElseThrow(() -> ApiException.notFound("The user"));
+        return new Balance(state.credits(), state.held(), state.credits() - state.held());
     }
 
     private int creditsPerMinute() {

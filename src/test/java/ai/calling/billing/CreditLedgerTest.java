@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +122,51 @@ class CreditLedgerTest {
         assertThatThrownBy(() -> jdbc.update("INSERT INTO credit_transactions (user_id, type, amount, balance_after, "
                 + "description, call_id) VALUES (?, 'usage', -1, 13, 'x', ?)", user.id(), call))
                 .isInstanceOf(DataAccessException.class).hasMessageContaining("credit_transactions_usage_call_unique");
+    }
+
+    /**
+     * The balance read while calls end: each read shows the account before a call's settlement or after it, never
+     * the balance from before beside the holds from after (read in two statements, a call ending between them
+     * showed its hold gone and its cost not yet taken: more available than the account ever had).
+     */
+    @Test
+    void theBalanceIsReadAsOneStateWhileCallsEnd() throws Exception {
+        jdbc.update("UPDATE users SET max_concurrent_calls = 100 WHERE id = ?", user.id());
+        TestCredits.setBalance(jdbc, user.id(), 100_000);
+        List<String> torn = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService readers = Executors.newFixedThreadPool(2)) {
+            for (int round = 0; round < 40 && torn.isEmpty(); round++) {
+                UUID call = call(user.id());
+                transactions.executeWithoutResult(status -> ledger.hold(user.id(), List.of(call),
+                        ledger.holdQuota(user.id(), 60, 1)));
+                CreditLedger.Balance before = ledger.balanceOf(user.id());
+                long amount = before.held();
+                AtomicBoolean settled = new AtomicBoolean();
+                List<Future<?>> reads = new ArrayList<>();
+                for (int r = 0; r < 2; r++) {
+                    reads.add(readers.submit(() -> {
+                        while (!settled.get()) {
+                            CreditLedger.Balance seen = ledger.balanceOf(user.id());
+                            boolean asBefore = seen.credits() == before.credits() && seen.held() == amount;
+                            boolean asAfter = seen.credits() == before.credits() - 3 && seen.held() == 0;
+                            if (!asBefore && !asAfter) {
+                                torn.add(seen + " between " + before + " and its call's settlement");
+                            }
+                        }
+                    }));
+                }
+                Thread.sleep(5);
+                transactions.executeWithoutResult(status -> ledger.settle(user.id(), call, 3, "usage"));
+                Thread.sleep(5);
+                settled.set(true);
+                for (Future<?> read : reads) {
+                    read.get();
+                }
+            }
+        }
+
+        assertThat(torn).isEmpty();
+        LedgerInvariants.assertHold(jdbc, user.id());
     }
 
     /**

@@ -56,6 +56,22 @@ public class CreditLedgerRepository {
         return jdbc.sql("SELECT credits FROM users WHERE id = :id").param("id", userId).query(Integer.class).optional();
     }
 
+    /**
+     * The account's balance and the sum of its holds as one state, in one statement: read in two, a call settled
+     * between them (its hold released and its cost debited in one transaction) showed the balance from before
+     * beside the holds from after. Empty when there is no such account.
+     */
+    public Optional<BalanceAndHeld> balanceAndHeld(UUID userId) {
+        return jdbc.sql("""
+                SELECT u.credits, (SELECT COALESCE(sum(h.amount), 0) FROM credit_holds h WHERE h.user_id = u.id)
+                  FROM users u WHERE u.id = :id""")
+                .param("id", userId).query((rs, n) -> new BalanceAndHeld(rs.getInt(1), rs.getLong(2))).optional();
+    }
+
+    /** An account's balance and the sum of its open holds, read together. */
+    public record BalanceAndHeld(int credits, long held) {
+    }
+
     /** Adds {@code delta} (negative to spend) and returns the balance it left. */
     public int addToBalance(UUID userId, int delta) {
         return jdbc.sql("UPDATE users SET credits = credits + :delta WHERE id = :id RETURNING credits")
