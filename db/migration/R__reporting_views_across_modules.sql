@@ -49,7 +49,8 @@ SELECT id, user_id, seq, type, amount, balance_after, description, call_id, crea
   FROM credit_transactions;
 
 CREATE VIEW report_checkout_sessions AS
-SELECT session_id, user_id, package_id, credits, amount_cents, currency, created_at, credited_at, credits_refunded
+SELECT session_id, user_id, package_id, credits, amount_cents, currency, created_at, credited_at, credits_refunded,
+       refund_for_closure_at
   FROM stripe_checkout_sessions;
 
 -- analytics

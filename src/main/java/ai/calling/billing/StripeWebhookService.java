@@ -1,7 +1,6 @@
 package ai.calling.billing;
 
 import java.math.BigInteger;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.billing.internal.StripeGateway;
 import ai.calling.billing.internal.StripeGateway.ChargeRefunds;
+import ai.calling.billing.internal.StripeGateway.RefundAsk;
 import ai.calling.billing.internal.StripeRecords;
 import ai.calling.billing.internal.StripeRecords.DueRefund;
 import ai.calling.billing.internal.StripeRecords.SessionRow;
@@ -45,6 +45,11 @@ public class StripeWebhookService {
     static final Set<String> REFUND_EVENTS = Set.of("charge.refunded", "charge.refund.updated", "refund.created",
             "refund.updated", "refund.failed", "charge.dispute.created", "charge.dispute.updated",
             "charge.dispute.closed", "charge.dispute.funds_withdrawn", "charge.dispute.funds_reinstated");
+    /**
+     * How many times a closed account's payment is asked to be refunded before it is left to a person: the pauses
+     * between asks double from 5 minutes to 6 hours, so ten asks span about a day.
+     */
+    static final int REFUND_ASKS = 10;
     private static final Logger log = LoggerFactory.getLogger(StripeWebhookService.class);
 
     private final StripeGateway stripe;
@@ -105,14 +110,13 @@ public class StripeWebhookService {
     }
 
     /**
-     * Asks Stripe again for the refunds of closed accounts' payments it has not taken yet (it failed or was
-     * unreachable when the payment was handled, or the instance stopped in between); returns how many it took.
-     * A refund asked twice is made once: each carries its session as its idempotency key.
+     * Asks Stripe again for the refunds of closed accounts' payments that it did not take (it failed, refused, or
+     * was unreachable when the payment was handled, or the instance stopped in between), those due now; returns
+     * how many it took. After {@link #REFUND_ASKS} asks a refund is left to a person (logged as an error).
      */
     public int refundPaymentsOfClosedAccounts() {
         int refunded = 0;
-        List<DueRefund> due = records.refundsForClosureDue(100);
-        for (DueRefund refund : due) {
+        for (DueRefund refund : records.refundsForClosureDue(20, REFUND_ASKS)) {
             if (refundForClosure(refund)) {
                 refunded++;
             }
@@ -123,17 +127,27 @@ public class StripeWebhookService {
     /** One closed account's payment refunded through Stripe, with no transaction or connection held; true if taken. */
     private boolean refundForClosure(DueRefund refund) {
         if (refund.paymentIntentId() == null) {
+            records.refundForClosureFailed(refund.sessionId(), "no payment intent", true, REFUND_ASKS);
             log.error("Checkout session {} was paid after its account was closed and names no payment intent: "
                     + "refund it from Stripe's dashboard", refund.sessionId());
             return false;
         }
-        Optional<String> refundId = stripe.refundInFull(refund.paymentIntentId(), "closed-account-refund-"
-                + refund.sessionId(), "account_closed");
-        refundId.ifPresent(id -> {
-            records.refundedForClosure(refund.sessionId(), id);
-            log.info("Checkout session {} was paid after its account was closed: refunded ({})", refund.sessionId(), id);
-        });
-        return refundId.isPresent();
+        int ask = refund.attempts() + 1;
+        RefundAsk asked = stripe.refundInFull(refund.paymentIntentId(), "closed-account-refund-" + refund.sessionId()
+                + "-" + ask, "account_closed");
+        if (asked.taken()) {
+            records.refundedForClosure(refund.sessionId(), asked.refundId());
+            log.info("Checkout session {} was paid after its account was closed: refunded ({})", refund.sessionId(),
+                    asked.refundId());
+            return true;
+        }
+        int asks = records.refundForClosureFailed(refund.sessionId(), asked.error(), false, REFUND_ASKS);
+        if (asks >= REFUND_ASKS) {
+            log.error("Checkout session {} was paid after its account was closed and Stripe did not take its refund "
+                    + "in {} asks (last: {}): refund payment {} from Stripe's dashboard", refund.sessionId(), asks,
+                    asked.error(), refund.paymentIntentId());
+        }
+        return false;
     }
 
     /**
@@ -172,7 +186,7 @@ public class StripeWebhookService {
         if (ledger.purchaseUnlessClosed(claimed.userId(), claimed.credits(), claimed.sessionId(),
                 "Purchase of " + claimed.credits() + " credits").isEmpty()) {
             records.refundForClosureDue(claimed.sessionId());
-            refundDue.set(new DueRefund(claimed.sessionId(), paymentIntent));
+            refundDue.set(new DueRefund(claimed.sessionId(), paymentIntent, 0));
             String outcome = "not credited: the account is closed; the payment is refunded";
             if (paymentIntent != null) {
                 for (StripeRecords.ParkedRefund parked : records.takeParkedRefunds(paymentIntent)) {

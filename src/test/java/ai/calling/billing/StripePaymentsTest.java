@@ -35,6 +35,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import ai.calling.admin.AdminDtos;
+import ai.calling.admin.internal.PlatformQueries;
 import ai.calling.config.SystemSettings;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
@@ -79,6 +81,9 @@ class StripePaymentsTest {
 
     @Autowired
     StripeWebhookService stripeWebhooks;
+
+    @Autowired
+    PlatformQueries platform;
 
     Http http;
     SignedIn user;
@@ -432,13 +437,14 @@ class StripePaymentsTest {
     /** What the fake Stripe API answers for the session's charge: its amount and its refunds. */
     /**
      * The owner closed the account while Stripe's payment page was open: the payment is refunded through Stripe
-     * (its intent recorded first, the refund keyed by the session), nothing is credited to the closed account, and
-     * Stripe's report of that refund takes nothing back.
+     * (its intent recorded first), nothing is credited to the closed account nor counted as revenue, and Stripe's
+     * report of that refund takes nothing back.
      */
     @Test
     void aPaymentCompletedAfterItsAccountWasClosedIsRefundedNotCredited() {
         String session = checkout("growth");
         close();
+        long revenue = purchasesCounted();
         STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson(refund(session, "re_closed_" + session,
                 4500, "succeeded"))));
 
@@ -446,12 +452,12 @@ class StripePaymentsTest {
 
         STRIPE.verify(1, postRequestedFor(urlPathEqualTo("/v1/refunds"))
                 .withRequestBody(containing("payment_intent=pi_" + session))
-                .withHeader("Idempotency-Key", equalTo("closed-account-refund-" + session)));
+                .withHeader("Idempotency-Key", equalTo("closed-account-refund-" + session + "-1")));
         assertThat(storedCredits()).isEqualTo(15);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM credit_transactions WHERE user_id = ? AND type = 'purchase'",
                 Long.class, user.id())).isZero();
-        assertThat(jdbc.queryForObject("SELECT refund_for_closure_id FROM stripe_checkout_sessions WHERE session_id = ?",
-                String.class, session)).isEqualTo("re_closed_" + session);
+        assertThat(closureRefund(session)).isEqualTo("re_closed_" + session);
+        assertThat(purchasesCounted()).as("the admin's revenue").isEqualTo(revenue);
 
         stripeHolds(session, 4500, new StripeRefund("re_closed_" + session, 4500, "succeeded"));
         assertThat(webhook(event("evt_" + UUID.randomUUID(), "charge.refunded", "{\"id\":\"ch_" + session
@@ -464,7 +470,10 @@ class StripePaymentsTest {
         LedgerInvariants.assertHold(jdbc, user.id());
     }
 
-    /** Stripe failing when the payment is handled: the event is acknowledged, the refund asked again until taken. */
+    /**
+     * Stripe failing when the payment is handled: the event is acknowledged and the refund asked again when due,
+     * each ask under a key of its own (Stripe answers a key it has seen with its first answer, a failure too).
+     */
     @Test
     void aRefundOfAClosedAccountsPaymentThatStripeDidNotTakeIsAskedAgainUntilItIs() {
         String session = checkout("starter");
@@ -474,27 +483,94 @@ class StripePaymentsTest {
                 .withBody("{\"error\":{\"type\":\"api_error\",\"message\":\"down\"}}")));
 
         assertThat(webhook(completed("evt_" + UUID.randomUUID(), session, "paid")).status()).isEqualTo(200);
-        assertThat(jdbc.queryForObject("SELECT refund_for_closure_id FROM stripe_checkout_sessions WHERE session_id = ?",
-                String.class, session)).isNull();
+        assertThat(closureRefund(session)).isNull();
+        int failed = STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds"))).size();
+        stripeWebhooks.refundPaymentsOfClosedAccounts();
+        assertThat(STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds")))).as("not due again yet")
+                .hasSize(failed);
 
         STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson(refund(session, "re_later_" + session,
                 1000, "succeeded"))));
-        assertThat(stripeWebhooks.refundPaymentsOfClosedAccounts()).isPositive();
-        assertThat(stripeWebhooks.refundPaymentsOfClosedAccounts()).as("nothing left to ask").isZero();
+        refundDueNow(session);
+        stripeWebhooks.refundPaymentsOfClosedAccounts();
 
-        assertThat(jdbc.queryForObject("SELECT refund_for_closure_id FROM stripe_checkout_sessions WHERE session_id = ?",
-                String.class, session)).isEqualTo("re_later_" + session);
-        // every ask carried the same key: Stripe makes one refund of them
-        assertThat(STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds"))))
-                .hasSizeGreaterThanOrEqualTo(2)
-                .allSatisfy(ask -> assertThat(ask.getHeader("Idempotency-Key")).isEqualTo("closed-account-refund-" + session));
+        assertThat(closureRefund(session)).isEqualTo("re_later_" + session);
+        assertThat(STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds"))).stream()
+                .map(ask -> ask.getHeader("Idempotency-Key")).distinct())
+                .containsExactly("closed-account-refund-" + session + "-1", "closed-account-refund-" + session + "-2");
+        refundDueNow(session);
+        int asked = STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds"))).size();
+        stripeWebhooks.refundPaymentsOfClosedAccounts();
+        assertThat(STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds")))).as("taken: never asked again")
+                .hasSize(asked);
         assertThat(storedCredits()).isEqualTo(15);
         LedgerInvariants.assertHold(jdbc, user.id());
     }
 
+    /** An earlier ask was taken though its answer was lost: Stripe refuses a second full refund, which counts as taken. */
+    @Test
+    void aPaymentStripeReportsAlreadyRefundedCountsAsRefunded() {
+        String session = checkout("starter");
+        close();
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"charge_already_refunded\","
+                        + "\"message\":\"Charge ch_x has already been refunded.\"}}")));
+
+        webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
+
+        assertThat(closureRefund(session)).isEqualTo("already refunded");
+    }
+
+    /** A refund Stripe keeps refusing is asked a bounded number of times, then left to a person, and blocks no other. */
+    @Test
+    void aRefundStripeKeepsRefusingIsAskedTenTimesThenLeftToAPerson() {
+        String session = checkout("starter");
+        close();
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"charge_disputed\","
+                        + "\"message\":\"This charge is disputed.\"}}")));
+        webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
+
+        for (int i = 0; i < 12; i++) {
+            refundDueNow(session);
+            stripeWebhooks.refundPaymentsOfClosedAccounts();
+        }
+
+        assertThat(STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds")))).hasSize(StripeWebhookService.REFUND_ASKS);
+        assertThat(jdbc.queryForObject("SELECT refund_for_closure_error FROM stripe_checkout_sessions WHERE session_id = ?",
+                String.class, session)).contains("disputed");
+        assertThat(closureRefund(session)).isNull();
+    }
+
+    /** A refund event kept before its payment was credited, then the account closed: it settles nothing. */
+    @Test
+    void aRefundKeptUntilAClosedAccountsPaymentIsHandledSettlesNothing() {
+        String session = checkout("growth");
+        stripeHolds(session, 4500, new StripeRefund("re_" + session, 900, "succeeded"));
+        String refundEvent = "evt_" + UUID.randomUUID();
+        assertThat(webhook(event(refundEvent, "charge.refunded", "{\"id\":\"ch_" + session + "\",\"object\":\"charge\","
+                + "\"amount\":4500,\"amount_refunded\":900,\"payment_intent\":\"pi_" + session + "\"}")).status())
+                .isEqualTo(200);
+        close();
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson(refund(session, "re_closed_" + session,
+                3600, "succeeded"))));
+
+        webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
+
+        assertThat(jdbc.queryForObject("SELECT outcome FROM stripe_events WHERE event_id = ?", String.class, refundEvent))
+                .startsWith("nothing to settle");
+        assertThat(storedCredits()).isEqualTo(15);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM credit_transactions WHERE user_id = ?", Long.class,
+                user.id())).isOne();
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
     /**
-     * A closure and the payment's completion at once, five times: the payment is credited (the closure came after
-     * it and keeps the balance) or refunded with nothing credited (it came before), never both and never neither.
+     * A closure and the payment's completion at once, five times: the payment is credited (the closure found it in
+     * the balance) or refunded with nothing credited, never both and never neither. (Which one depends on the
+     * order the two took the account's lock, which the test cannot see.)
      */
     @Test
     void aClosureRacingThePaymentEitherFindsItCreditedOrHasItRefunded() {
@@ -509,12 +585,27 @@ class StripePaymentsTest {
 
             long purchases = jdbc.queryForObject("SELECT count(*) FROM credit_transactions WHERE user_id = ? "
                     + "AND type = 'purchase'", Long.class, user.id());
-            String refund = jdbc.queryForObject("SELECT refund_for_closure_id FROM stripe_checkout_sessions "
-                    + "WHERE session_id = ?", String.class, session);
+            String refund = closureRefund(session);
             assertThat(purchases == 1 ^ refund != null).as("credited (%s) or refunded (%s)", purchases, refund).isTrue();
             assertThat(storedCredits()).isEqualTo(purchases == 1 ? 115 : 15);
             LedgerInvariants.assertHold(jdbc, user.id());
         }
+    }
+
+    private String closureRefund(String session) {
+        return jdbc.queryForObject("SELECT refund_for_closure_id FROM stripe_checkout_sessions WHERE session_id = ?",
+                String.class, session);
+    }
+
+    /** The pause before the next ask is over (the test's clock cannot move the database's). */
+    private void refundDueNow(String session) {
+        jdbc.update("UPDATE stripe_checkout_sessions SET refund_for_closure_next_at = now() - interval '1 second' "
+                + "WHERE session_id = ?", session);
+    }
+
+    /** The purchases the admin's revenue counts, in every currency. */
+    private long purchasesCounted() {
+        return platform.revenueByCurrency().stream().mapToLong(AdminDtos.Revenue::purchases).sum();
     }
 
     private void close() {

@@ -159,10 +159,12 @@ public class PlatformQueries {
     public record Page<T>(List<T> items, long total) {
     }
 
+    /** Paid checkouts credited to their accounts, by currency (not those refunded because the account had closed). */
     public List<Revenue> revenueByCurrency() {
         return jdbc.sql("""
                 SELECT currency, sum(amount_cents) AS amount_cents, count(*) AS purchases
-                  FROM report_checkout_sessions WHERE credited_at IS NOT NULL GROUP BY currency ORDER BY currency""")
+                  FROM report_checkout_sessions WHERE credited_at IS NOT NULL AND refund_for_closure_at IS NULL
+                 GROUP BY currency ORDER BY currency""")
                 .query(Revenue.class).list();
     }
 

@@ -20,7 +20,8 @@ class BillingJobs {
     }
 
     @Scheduled(fixedDelayString = "PT5M", initialDelayString = "PT2M")
-    @SchedulerLock(name = "stripe-closed-account-refunds", lockAtMostFor = "PT10M")
+    // at most 20 asks a run, each up to about 40 s (a 15 s read timeout, asked twice)
+    @SchedulerLock(name = "stripe-closed-account-refunds", lockAtMostFor = "PT30M")
     void refundPaymentsOfClosedAccounts() {
         stripe.refundPaymentsOfClosedAccounts();
     }

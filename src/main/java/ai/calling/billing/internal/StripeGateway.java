@@ -170,13 +170,16 @@ public class StripeGateway {
     }
 
     /**
-     * Refunds a payment in full, once per {@code idempotencyKey} (Stripe answers a repeated key with the refund it
-     * made; a payment refunded already, after its key has expired, counts as refunded). Returns the refund's id;
-     * empty when Stripe did not take it now (unreachable, failing, refusing: the caller asks again later).
+     * Refunds a payment in full. A payment already refunded in full (an earlier ask was taken though its answer
+     * was lost) is refused by Stripe as {@code charge_already_refunded}, which counts as taken: a full refund
+     * cannot be made twice. {@code idempotencyKey} makes a repeated ask (the same key, at once from two places)
+     * one refund; a new ask takes a new key, as Stripe answers a key it has seen with its first answer, a failure
+     * included, for 24 hours.
      */
-    public Optional<String> refundInFull(String paymentIntentId, String idempotencyKey, String reason) {
+    public RefundAsk refundInFull(String paymentIntentId, String idempotencyKey, String reason) {
         if (client == null) {
-            return Optional.empty();
+            log.warn("Payment {} cannot be refunded: STRIPE_SECRET_KEY is unset", paymentIntentId);
+            return RefundAsk.notTaken("Stripe's API key is not configured on this server (STRIPE_SECRET_KEY)");
         }
         RefundCreateParams params = RefundCreateParams.builder().setPaymentIntent(paymentIntentId)
                 .putMetadata("reason", reason).build();
@@ -186,16 +189,25 @@ public class StripeGateway {
                     .lowCardinalityKeyValue("operation", "refunds.create")
                     .observeChecked(() -> client.v1().refunds().create(params,
                             RequestOptions.builder().setIdempotencyKey(idempotencyKey).build()));
-            return Optional.of(refund.getId());
-        } catch (InvalidRequestException e) {
-            if ("charge_already_refunded".equals(e.getCode())) {
-                return Optional.of("already refunded");
-            }
-            log.warn("Stripe refused to refund payment {}: {} ({})", paymentIntentId, e.getMessage(), e.getStatusCode());
-            return Optional.empty();
+            return new RefundAsk(refund.getId(), null);
         } catch (StripeException e) {
-            log.warn("Stripe could not refund payment {}: {} ({})", paymentIntentId, e.getMessage(), e.getStatusCode());
-            return Optional.empty();
+            if ("charge_already_refunded".equals(e.getCode())) {
+                return new RefundAsk("already refunded", null);
+            }
+            log.warn("Stripe did not refund payment {}: {} ({})", paymentIntentId, e.getMessage(), e.getStatusCode());
+            return RefundAsk.notTaken(e.getStatusCode() + " " + e.getMessage());
+        }
+    }
+
+    /** What a refund's ask came to: the refund's id when Stripe took it, else why not. */
+    public record RefundAsk(String refundId, String error) {
+
+        static RefundAsk notTaken(String error) {
+            return new RefundAsk(null, error);
+        }
+
+        public boolean taken() {
+            return refundId != null;
         }
     }
 

@@ -53,31 +53,62 @@ public class StripeRecords {
 
     /**
      * The intent to refund a payment whose account was closed before it was credited (the session is claimed,
-     * nothing credited): recorded before Stripe is asked, in the transaction that handles the payment.
+     * nothing credited): recorded before Stripe is asked, in the transaction that handles the payment. The job
+     * asks only from a minute on: until then the handler's own ask, right after its commit, has it.
      */
     public void refundForClosureDue(String sessionId) {
-        jdbc.sql("UPDATE stripe_checkout_sessions SET refund_for_closure_at = CURRENT_TIMESTAMP WHERE session_id = :id")
+        jdbc.sql("""
+                UPDATE stripe_checkout_sessions
+                   SET refund_for_closure_at = CURRENT_TIMESTAMP,
+                       refund_for_closure_next_at = CURRENT_TIMESTAMP + interval '1 minute'
+                 WHERE session_id = :id""")
                 .param("id", sessionId).update();
     }
 
     /** The outcome: Stripe took the refund of a closed account's payment (its refund's id). */
     public void refundedForClosure(String sessionId, String refundId) {
-        jdbc.sql("UPDATE stripe_checkout_sessions SET refund_for_closure_id = :refund WHERE session_id = :id")
+        jdbc.sql("""
+                UPDATE stripe_checkout_sessions SET refund_for_closure_id = :refund, refund_for_closure_next_at = NULL
+                 WHERE session_id = :id""")
                 .param("id", sessionId).param("refund", refundId).update();
     }
 
-    /** The closed accounts' payments whose refund Stripe has not taken yet, oldest first. */
-    public List<DueRefund> refundsForClosureDue(int limit) {
+    /**
+     * The outcome: Stripe did not take this ask. Counted, and asked again after a pause that doubles from 5
+     * minutes up to 6 hours; {@code last} makes it the last ask (nothing will ever be asked again). Returns the
+     * number of asks made.
+     */
+    public int refundForClosureFailed(String sessionId, String error, boolean last, int maxAttempts) {
         return jdbc.sql("""
-                SELECT session_id, payment_intent_id FROM stripe_checkout_sessions
-                 WHERE refund_for_closure_at IS NOT NULL AND refund_for_closure_id IS NULL
-                 ORDER BY refund_for_closure_at LIMIT :limit""")
-                .param("limit", limit)
-                .query((rs, n) -> new DueRefund(rs.getString("session_id"), rs.getString("payment_intent_id"))).list();
+                UPDATE stripe_checkout_sessions
+                   SET refund_for_closure_attempts = CASE WHEN :last THEN :max ELSE refund_for_closure_attempts + 1 END,
+                       refund_for_closure_error = left(:error, 500),
+                       refund_for_closure_next_at = CURRENT_TIMESTAMP
+                           + least(interval '5 minutes' * power(2, refund_for_closure_attempts), interval '6 hours')
+                 WHERE session_id = :id
+                RETURNING refund_for_closure_attempts""")
+                .param("id", sessionId).param("error", error).param("last", last).param("max", maxAttempts)
+                .query(Integer.class).single();
     }
 
-    /** A closed account's payment to refund: its session and its payment intent (null when Stripe named none). */
-    public record DueRefund(String sessionId, String paymentIntentId) {
+    /** The closed accounts' payments whose refund is due to be asked again (Stripe did not take it yet), the most overdue first. */
+    public List<DueRefund> refundsForClosureDue(int limit, int maxAttempts) {
+        return jdbc.sql("""
+                SELECT session_id, payment_intent_id, refund_for_closure_attempts FROM stripe_checkout_sessions
+                 WHERE refund_for_closure_at IS NOT NULL AND refund_for_closure_id IS NULL
+                   AND refund_for_closure_next_at <= CURRENT_TIMESTAMP AND refund_for_closure_attempts < :max
+                 ORDER BY refund_for_closure_next_at LIMIT :limit""")
+                .param("limit", limit).param("max", maxAttempts)
+                .query((rs, n) -> new DueRefund(rs.getString("session_id"), rs.getString("payment_intent_id"),
+                        rs.getInt("refund_for_closure_attempts")))
+                .list();
+    }
+
+    /**
+     * A closed account's payment to refund: its session, its payment intent (null when Stripe named none) and
+     * how many asks Stripe did not take so far.
+     */
+    public record DueRefund(String sessionId, String paymentIntentId, int attempts) {
     }
 
     /**
