@@ -27,6 +27,7 @@ import ai.calling.contact.ContactDtos.CreateContactRequest;
 import ai.calling.contact.ContactDtos.UpdateContactRequest;
 import ai.calling.contact.internal.Contact;
 import ai.calling.contact.internal.ContactConnectionFailures;
+import ai.calling.contact.internal.ContactNumberLocks;
 import ai.calling.contact.internal.ContactRepository;
 import ai.calling.contact.internal.ContactSpecifications;
 
@@ -40,9 +41,12 @@ public class ContactService {
     private final ContactRepository contacts;
     private final ContactConnectionFailures connectionFailures;
     private final PhoneProperties phone;
+    private final ContactNumberLocks numberLocks;
 
-    ContactService(ContactRepository contacts, ContactConnectionFailures connectionFailures, PhoneProperties phone) {
+    ContactService(ContactRepository contacts, ContactConnectionFailures connectionFailures, PhoneProperties phone,
+            ContactNumberLocks numberLocks) {
         this.contacts = contacts;
+        this.numberLocks = numberLocks;
         this.connectionFailures = connectionFailures;
         this.phone = phone;
     }
@@ -50,6 +54,7 @@ public class ContactService {
     @Transactional
     public ContactView create(UUID userId, UUID memberId, CreateContactRequest request) {
         String e164 = PhoneNumbers.requireE164("phoneNumber", request.phoneNumber(), phone.defaultRegion());
+        numberLocks.lock(userId, e164);
         rejectTaken(userId, e164, null);
         Contact contact = new Contact(userId, e164, trimToNull(request.name()));
         contact.setEmail(trimToNull(request.email()));
@@ -57,7 +62,7 @@ public class ContactService {
         contact.setNotes(trimToNull(request.notes()));
         contact.setCustomer(Boolean.TRUE.equals(request.isCustomer()));
         contact.setCreatedBy(memberId);
-        return view(saveUnique(contact, userId));
+        return view(saveUnique(contact));
     }
 
     @Transactional(readOnly = true)
@@ -88,6 +93,7 @@ public class ContactService {
         Contact contact = owned(userId, contactId);
         if (request.phoneNumber() != null) {
             String e164 = PhoneNumbers.requireE164("phoneNumber", request.phoneNumber(), phone.defaultRegion());
+            numberLocks.lock(userId, e164);
             rejectTaken(userId, e164, contactId);
             contact.setPhoneNumber(e164);
         }
@@ -106,7 +112,7 @@ public class ContactService {
         if (request.isCustomer() != null) {
             contact.setCustomer(request.isCustomer());
         }
-        return view(saveUnique(contact, userId));
+        return view(saveUnique(contact));
     }
 
     /** Deletes the contact; its calls stay, with no contact (the foreign key sets it to null). */
@@ -200,19 +206,23 @@ public class ContactService {
                 });
     }
 
-    private Contact saveUnique(Contact contact, UUID userId) {
+    /**
+     * Saves the contact; a number taken meanwhile by a path that does not take the number's lock (an upload, a
+     * call's contact made by its webhook) is a 409 without the other contact's id: the failed insert ended the
+     * transaction, which can no longer read it.
+     */
+    private Contact saveUnique(Contact contact) {
         try {
             return contacts.saveAndFlush(contact);
         } catch (DataIntegrityViolationException raceLost) {
-            UUID existing = contacts.findByUserIdAndPhoneNumber(userId, contact.getPhoneNumber())
-                    .map(Contact::getId).orElse(null);
-            throw duplicate(existing);
+            throw duplicate(null);
         }
     }
 
     private static ApiException duplicate(UUID existingId) {
         return new ApiException(HttpStatus.CONFLICT, "Conflict",
-                "You already have a contact with this phone number (" + existingId + ")", List.of(),
+                existingId == null ? "You already have a contact with this phone number"
+                        : "You already have a contact with this phone number (" + existingId + ")", List.of(),
                 existingId == null ? Map.of() : Map.of("existingContactId", existingId));
     }
 

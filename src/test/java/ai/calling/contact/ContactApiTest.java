@@ -2,10 +2,14 @@ package ai.calling.contact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +68,38 @@ class ContactApiTest {
         assertThat(duplicate.status()).isEqualTo(409);
         assertThat(duplicate.json().path("existingContactId").asString()).isEqualTo(id);
         assertThat(count()).isOne();
+    }
+
+    /**
+     * One number created several times at once: one contact, and every other request a 409 naming it (the loser of
+     * the unique index used to read the winner's id in its aborted transaction: a 500).
+     */
+    @Test
+    void theSameNumberCreatedAtOnceIsOneContactAndConflictsNamingIt() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String number = "+1415555" + String.format("%04d", 200 + round);
+            List<Callable<Http.Response>> creates = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                creates.add(() -> create(Map.of("phoneNumber", number)));
+            }
+            List<Http.Response> answers;
+            try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+                answers = pool.invokeAll(creates).stream().map(future -> {
+                    try {
+                        return future.get();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).toList();
+            }
+
+            assertThat(answers).extracting(Http.Response::status).as("round %s", round)
+                    .containsOnly(201, 409).filteredOn(status -> status == 201).hasSize(1);
+            String id = answers.stream().filter(answer -> answer.status() == 201).findFirst().orElseThrow().json()
+                    .path("id").asString();
+            assertThat(answers).filteredOn(answer -> answer.status() == 409)
+                    .allSatisfy(answer -> assertThat(answer.json().path("existingContactId").asString()).isEqualTo(id));
+        }
     }
 
     @Test
