@@ -9,6 +9,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import ai.calling.auth.internal.AccountPrompts;
 import ai.calling.auth.internal.AccountSelfService;
+import ai.calling.auth.internal.ClosedAccountsLookup;
 import ai.calling.auth.internal.SessionRepository;
 import ai.calling.auth.internal.SuperAdminChanges;
 import ai.calling.auth.internal.UserAccount;
@@ -32,10 +33,12 @@ public class UserAdministration {
     private final AccountPrompts prompts;
     private final AccountSelfService accounts;
     private final SuperAdminChanges superAdminChanges;
+    private final ClosedAccountsLookup closedAccounts;
 
     UserAdministration(UserAccountRepository users, SessionRepository sessions, AccountPrompts prompts,
-            AccountSelfService accounts, SuperAdminChanges superAdminChanges) {
+            AccountSelfService accounts, SuperAdminChanges superAdminChanges, ClosedAccountsLookup closedAccounts) {
         this.accounts = accounts;
+        this.closedAccounts = closedAccounts;
         this.superAdminChanges = superAdminChanges;
         this.users = users;
         this.sessions = sessions;
@@ -154,6 +157,11 @@ public class UserAdministration {
      */
     public PromptIds storedPromptIds(UUID userId) {
         return prompts.of(userId).orElseThrow(() -> ApiException.notFound("The user"));
+    }
+
+    /** Whether the account has been closed by its owner (false for no such account). */
+    public boolean isClosed(UUID userId) {
+        return closedAccounts.isClosed(userId);
     }
 
     /** Sets (or, with null, clears back to the default) the user's prompt ids; returns the previous ones. */

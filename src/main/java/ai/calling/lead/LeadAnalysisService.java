@@ -150,6 +150,13 @@ public class LeadAnalysisService {
         return ran;
     }
 
+    /** The job's results are not this worker's to write: its claim is no longer the current one. */
+    private static final class NoLongerClaimed extends RuntimeException {
+        NoLongerClaimed() {
+            super(null, null, false, false);
+        }
+    }
+
     /** A job that failed for good, and why. */
     private record Failed(Job job, String reason) {
     }
@@ -158,16 +165,18 @@ public class LeadAnalysisService {
         if (failed.isEmpty()) {
             return;
         }
-        transactions.executeWithoutResult(status -> {
-            jobs.failedAll(failed.stream().map(one -> one.job().id()).toList(), failed.stream().map(Failed::reason).toList());
-            transcripts.markAnalysis(failed.stream().map(one -> one.job().callId()).toList(), "failed");
-        });
+        transactions.executeWithoutResult(status -> transcripts.markAnalysis(jobs.failedAll(
+                failed.stream().map(Failed::job).toList(), failed.stream().map(Failed::reason).toList()), "failed"));
     }
 
     private void run(Job job, List<Failed> failed) {
         try {
             // the prompts first: a job that cannot run fails without reading its transcript or marking it
             // processing (the job's account is its call's, by the job's foreign key)
+            if (users.isClosed(job.userId())) {
+                // a call of a closed account that ended after its closure: its lead data would be written anew
+                throw new AnalysisFailure("The account was closed");
+            }
             UserAdministration.PromptIds own = users.storedPromptIds(job.userId());
             String individualPrompt = prompt(own.individualPromptId(), properties.individualPromptId(), "individual");
             String completePrompt = prompt(own.completePromptId(), properties.completePromptId(), "complete");
@@ -195,7 +204,10 @@ public class LeadAnalysisService {
                 transcripts.markAnalysis(call.callId(), "completed");
                 contacts.normalise(call.phoneNumber()).ifPresent(e164 -> contacts.fillBlanks(call.userId(), e164,
                         individual.name(), individual.email(), individual.companyName()));
-                jobs.done(job.id());
+                if (!jobs.done(job)) {
+                    // failed by an account closure, put back by the stopped-worker sweep, or asked again meanwhile
+                    throw new NoLongerClaimed();
+                }
                 writer.individual(call.userId(), call.callId(), call.phoneNumber(), individual);
                 writer.lockLead(call.userId(), call.phoneNumber());
                 writer.complete(call.userId(), latest(history, call), call.phoneNumber(), history.size(), complete);
@@ -207,13 +219,17 @@ public class LeadAnalysisService {
                 Duration delay = Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(Math.max(1, base / 2)));
                 log.info("Lead analysis of call {} will be retried in {}: {}", job.callId(), delay, e.getMessage());
                 transactions.executeWithoutResult(status -> {
-                    jobs.retryLater(job.id(), e.getMessage(), delay);
-                    transcripts.markAnalysis(job.callId(), "pending");
+                    if (jobs.retryLater(job, e.getMessage(), delay)) {
+                        transcripts.markAnalysis(job.callId(), "pending");
+                    }
                 });
                 events.publishEvent(new AnalysisDue(delay.plusMillis(50)));
             } else {
                 failed.add(new Failed(job, e.getMessage()));
             }
+        } catch (NoLongerClaimed e) {
+            log.info("Lead analysis of call {} dropped: its job is no longer this worker's (the account was closed, or "
+                    + "the analysis was asked for again)", job.callId());
         } catch (AnalysisFailure | ApiException e) {
             log.info("Lead analysis of call {} failed: {}", job.callId(), e.getMessage());
             failed.add(new Failed(job, e.getMessage()));

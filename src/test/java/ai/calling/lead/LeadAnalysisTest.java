@@ -207,6 +207,63 @@ class LeadAnalysisTest {
         assertThat(analyses.requeueAbandoned()).isZero();
     }
 
+    /**
+     * The owner closes the account while OpenAI answers an analysis: the analysis writes nothing (its job failed by
+     * the closure), so the lead data and the contact's name the closure erased stay erased.
+     */
+    @Test
+    void anAnalysisRunningWhileItsAccountIsClosedWritesNothing() {
+        stub("pmpt_individual", analysis(82, "Hot", true, "Asha wants pricing for 3 outlets"));
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_complete"))
+                .willReturn(response(analysis(75, "Warm", false, null)).withFixedDelay(2500)));
+        String phone = "+14155550" + (100 + (int) (Math.random() * 800));
+        String execution = completedCall(phone);
+        awaitAnalysis(execution, "processing");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> OPENAI.findAll(postRequestedFor(
+                urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_complete"))).size() == 1);
+
+        assertThat(http.send("DELETE", "/api/auth/me", "application/json",
+                "{\"password\":\"" + TestUsers.PASSWORD + "\"}", user.auth()).status()).isEqualTo(204);
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject("SELECT count(*) FROM "
+                + "lead_analysis_jobs WHERE user_id = ? AND state = 'running'", Long.class, user.id()) == 0);
+        // the worker's answer has come and gone: OpenAI's delay is over, and nothing more will be written
+        Awaitility.await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(jobState(execution)).isEqualTo("failed");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM lead_analytics WHERE user_id = ? AND (extracted_name IS NOT NULL "
+                + "OR extracted_email IS NOT NULL OR company_name IS NOT NULL OR smart_notification IS NOT NULL)",
+                Long.class, user.id())).isZero();
+        assertThat(jdbc.queryForList("SELECT name FROM contacts WHERE user_id = ? AND phone_number = ?", String.class,
+                user.id(), phone)).containsOnlyNulls();
+    }
+
+    /** Asked to run again while it runs: the running analysis is dropped and the call analysed again with the prompt as it is now. */
+    @Test
+    void anAnalysisAskedForAgainWhileItRunsRunsAgain() {
+        stub("pmpt_individual", analysis(82, "Hot", true, "Asha wants pricing for 3 outlets"));
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_complete"))
+                .inScenario("prompt").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("changed")
+                .willReturn(response(analysis(40, "Cold", false, null)).withFixedDelay(2500)));
+        OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_complete"))
+                .inScenario("prompt").whenScenarioStateIs("changed")
+                .willReturn(response(analysis(90, "Hot", false, null))));
+        String phone = "+14155550" + (100 + (int) (Math.random() * 800));
+        String execution = completedCall(phone);
+        awaitAnalysis(execution, "processing");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> OPENAI.findAll(postRequestedFor(
+                urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_complete"))).size() == 1);
+        UUID call = jdbc.queryForObject("SELECT id FROM calls WHERE bolna_execution_id = ?", UUID.class, execution);
+
+        analyses.retry(user.id(), call);
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(jobState(execution))
+                && OPENAI.findAll(postRequestedFor(urlPathEqualTo("/v1/responses"))
+                        .withRequestBody(containing("pmpt_complete"))).size() == 2);
+        Awaitility.await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(jdbc.queryForObject("SELECT total_score FROM lead_analytics WHERE user_id = ? AND phone_number = ? "
+                + "AND analysis_type = 'complete'", Integer.class, user.id(), phone)).isEqualTo(90);
+    }
+
     private String jobState(String execution) {
         return jdbc.queryForObject("SELECT j.state FROM lead_analysis_jobs j JOIN calls c ON c.id = j.call_id "
                 + "WHERE c.bolna_execution_id = ?", String.class, execution);

@@ -7,9 +7,12 @@ import org.springframework.stereotype.Repository;
 
 import ai.calling.billing.ClosedAccounts;
 
-/** Billing's question about an account's closure, answered from the account's row in the caller's transaction. */
+/**
+ * Whether an account is closed, from its row in the caller's transaction: billing asks through its own interface,
+ * the other modules through {@link ai.calling.auth.UserAdministration#isClosed}.
+ */
 @Repository
-class ClosedAccountsLookup implements ClosedAccounts {
+public class ClosedAccountsLookup implements ClosedAccounts {
 
     private final JdbcClient jdbc;
 

@@ -17,11 +17,23 @@ public class LeadAnalysisJobs {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Queues the call's analysis again, also while it runs: the running claim is then no longer current, its
+     * results are dropped, and the analysis runs again (with the prompt as it is now).
+     */
     public void enqueue(UUID userId, UUID callId) {
-        enqueueAll(List.of(userId), List.of(callId));
+        jdbc.sql("""
+                INSERT INTO lead_analysis_jobs (user_id, call_id) VALUES (:user, :call)
+                ON CONFLICT (call_id) DO UPDATE SET state = 'queued', attempts = 0, last_error = NULL, claim = NULL,
+                    next_attempt_at = CURRENT_TIMESTAMP
+                 WHERE lead_analysis_jobs.state IN ('done', 'failed', 'running')""")
+                .param("user", userId).param("call", callId).update();
     }
 
-    /** As {@link #enqueue} for each call (same order as its account), in one statement. */
+    /**
+     * Queues the analyses of ended calls (same order as their accounts), in one statement; one already queued or
+     * running is left as it is (a call's end applied twice).
+     */
     public void enqueueAll(List<UUID> userIds, List<UUID> callIds) {
         if (callIds.isEmpty()) {
             return;
@@ -35,39 +47,66 @@ public class LeadAnalysisJobs {
                 .param("users", userIds.toArray(UUID[]::new)).param("calls", callIds.toArray(UUID[]::new)).update();
     }
 
-    /** Claims due jobs for this worker (running), skipping those another instance holds. */
+    /** Claims due jobs for this worker (running, each under a new claim), skipping those another instance holds. */
     public List<Job> claim(int limit) {
         return jdbc.sql("""
-                UPDATE lead_analysis_jobs SET state = 'running', attempts = attempts + 1
+                UPDATE lead_analysis_jobs SET state = 'running', attempts = attempts + 1, claim = gen_random_uuid()
                  WHERE id IN (SELECT id FROM lead_analysis_jobs
                                WHERE state = 'queued' AND next_attempt_at <= CURRENT_TIMESTAMP
                                ORDER BY next_attempt_at LIMIT :limit FOR UPDATE SKIP LOCKED)
-                RETURNING id, user_id, call_id, attempts""")
+                RETURNING id, user_id, call_id, attempts, claim""")
                 .param("limit", limit)
                 .query((rs, n) -> new Job(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
-                        rs.getObject("call_id", UUID.class), rs.getInt("attempts")))
+                        rs.getObject("call_id", UUID.class), rs.getInt("attempts"), rs.getObject("claim", UUID.class)))
                 .list();
     }
 
-    public void done(UUID jobId) {
-        jdbc.sql("UPDATE lead_analysis_jobs SET state = 'done', last_error = NULL WHERE id = :id").param("id", jobId)
-                .update();
+    /**
+     * The job is done, if its claim is still the current one (the row locked until the transaction ends, so that
+     * an account closure failing it waits for this transaction); false when it is no longer this claimer's.
+     */
+    public boolean done(Job job) {
+        return jdbc.sql("""
+                UPDATE lead_analysis_jobs SET state = 'done', last_error = NULL
+                 WHERE id = :id AND state = 'running' AND claim = :claim""")
+                .param("id", job.id()).param("claim", job.claim()).update() == 1;
     }
 
-    /** Back to the queue, due after the delay (the attempt already counted). */
-    public void retryLater(UUID jobId, String reason, Duration delay) {
-        jdbc.sql("""
-                UPDATE lead_analysis_jobs SET state = 'queued', last_error = :reason,
-                       next_attempt_at = CURRENT_TIMESTAMP + make_interval(secs => :seconds) WHERE id = :id""")
-                .param("id", jobId).param("reason", reason).param("seconds", delay.toMillis() / 1000.0).update();
+    /** Back to the queue, due after the delay (the attempt already counted), if its claim is still the current one. */
+    public boolean retryLater(Job job, String reason, Duration delay) {
+        return jdbc.sql("""
+                UPDATE lead_analysis_jobs SET state = 'queued', last_error = :reason, claim = NULL,
+                       next_attempt_at = CURRENT_TIMESTAMP + make_interval(secs => :seconds)
+                 WHERE id = :id AND state = 'running' AND claim = :claim""")
+                .param("id", job.id()).param("claim", job.claim()).param("reason", reason)
+                .param("seconds", delay.toMillis() / 1000.0).update() == 1;
     }
 
-    /** These jobs failed for good, each with its reason (same order), in one statement. */
-    public void failedAll(List<UUID> jobIds, List<String> reasons) {
-        jdbc.sql("""
+    /**
+     * These jobs failed for good, each with its reason (same order), in one statement; those whose claim is no
+     * longer current are left as they are. Returns the calls of those failed.
+     */
+    public List<UUID> failedAll(List<Job> failed, List<String> reasons) {
+        return jdbc.sql("""
                 UPDATE lead_analysis_jobs j SET state = 'failed', last_error = v.reason
-                  FROM unnest(:ids, :reasons) AS v(id, reason) WHERE j.id = v.id""")
-                .param("ids", jobIds.toArray(UUID[]::new)).param("reasons", reasons.toArray(String[]::new)).update();
+                  FROM unnest(:ids, :claims, :reasons) AS v(id, claim, reason)
+                 WHERE j.id = v.id AND j.state = 'running' AND j.claim = v.claim
+                RETURNING j.call_id""")
+                .param("ids", failed.stream().map(Job::id).toArray(UUID[]::new))
+                .param("claims", failed.stream().map(Job::claim).toArray(UUID[]::new))
+                .param("reasons", reasons.toArray(String[]::new)).query(UUID.class).list();
+    }
+
+    /**
+     * Fails the queued and running jobs of a closed account, before its lead data is erased: a running job's
+     * results are then dropped, and one writing them now is waited for (its row is locked) so that the erasure
+     * comes after. Returns how many.
+     */
+    public int failOfClosedAccount(UUID userId) {
+        return jdbc.sql("""
+                UPDATE lead_analysis_jobs SET state = 'failed', last_error = 'The account was closed', claim = NULL
+                 WHERE user_id = :user AND state IN ('queued', 'running')""")
+                .param("user", userId).update();
     }
 
     /**
@@ -78,7 +117,8 @@ public class LeadAnalysisJobs {
     public List<Abandoned> requeueAbandoned(Duration olderThan, int maxTries) {
         return jdbc.sql("""
                 UPDATE lead_analysis_jobs SET state = CASE WHEN attempts >= :max THEN 'failed' ELSE 'queued' END,
-                       last_error = 'Abandoned: the worker running it stopped', next_attempt_at = CURRENT_TIMESTAMP
+                       last_error = 'Abandoned: the worker running it stopped', next_attempt_at = CURRENT_TIMESTAMP,
+                       claim = NULL
                  WHERE id IN (SELECT id FROM lead_analysis_jobs
                                WHERE state = 'running' AND updated_at < CURRENT_TIMESTAMP - make_interval(secs => :seconds)
                                FOR UPDATE SKIP LOCKED)
@@ -96,6 +136,7 @@ public class LeadAnalysisJobs {
                 .query(String.class).optional().orElse(null);
     }
 
-    public record Job(UUID id, UUID userId, UUID callId, int attempts) {
+    /** A claimed job: {@code claim} tells this claim from any later one of the same job. */
+    public record Job(UUID id, UUID userId, UUID callId, int attempts, UUID claim) {
     }
 }

@@ -19,13 +19,18 @@ class LeadsOfClosedAccounts {
     private static final Logger log = LoggerFactory.getLogger(LeadsOfClosedAccounts.class);
 
     private final JdbcClient jdbc;
+    private final LeadAnalysisJobs jobs;
 
-    LeadsOfClosedAccounts(JdbcClient jdbc) {
+    LeadsOfClosedAccounts(JdbcClient jdbc, LeadAnalysisJobs jobs) {
         this.jdbc = jdbc;
+        this.jobs = jobs;
     }
 
     @EventListener
     void accountClosed(AccountClosed closed) {
+        // first: an analysis writing now is waited for, so that what it writes is erased below; one that has not
+        // written yet finds its job failed and writes nothing, also where another module's erasure came first
+        jobs.failOfClosedAccount(closed.userId());
         int analyses = jdbc.sql("""
                 UPDATE lead_analytics SET extracted_name = NULL, extracted_email = NULL, company_name = NULL,
                        reasoning = '{}'::jsonb, smart_notification = NULL
