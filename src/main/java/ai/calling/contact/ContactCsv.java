@@ -91,9 +91,12 @@ public final class ContactCsv {
         List<InvalidRow> invalid = new ArrayList<>();
         int totalRows = 0;
         int duplicatesInFile = 0;
+        // the row as a spreadsheet numbers it: the header is row 1, and blank rows (empty lines too) keep numbers
+        int row = 1;
         try (BufferedReader reader = reader(input); CSVParser parser = format(reader, what).parse(reader)) {
             Columns columns = Columns.of(parser.getHeaderNames());
             for (CSVRecord record : parser) {
+                row++;
                 if (isBlank(record)) {
                     continue;
                 }
@@ -102,7 +105,6 @@ public final class ContactCsv {
                     throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
                             "The file has more than " + maxRows + " " + what + "; split it and upload the parts");
                 }
-                int row = totalRows + 1;
                 Optional<String> e164 = PhoneNumbers.toE164(columns.get(record, "phone"), defaultRegion);
                 Optional<String> reason = reasonInvalid(columns, record, e164.isPresent());
                 if (reason.isPresent()) {
@@ -137,6 +139,10 @@ public final class ContactCsv {
         }
         for (Map.Entry<String, Integer> limit : MAX_LENGTHS) {
             String value = columns.get(record, limit.getKey());
+            if ("email".equals(limit.getKey())) {
+                // as stored: lower case can be longer (İ becomes i and a combining dot)
+                value = lower(value);
+            }
             if (value != null && value.length() > limit.getValue()) {
                 return Optional.of(limit.getKey() + " is longer than " + limit.getValue() + " characters");
             }
@@ -179,7 +185,7 @@ public final class ContactCsv {
         }
         char delimiter = count(header, ';') > count(header, ',') ? ';' : ',';
         return CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader().setSkipHeaderRecord(true)
-                .setIgnoreEmptyLines(true).setTrim(true).setAllowMissingColumnNames(true)
+                .setIgnoreEmptyLines(false).setTrim(true).setAllowMissingColumnNames(true)
                 .setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL).get();
     }
 

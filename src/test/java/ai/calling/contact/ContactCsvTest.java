@@ -62,6 +62,27 @@ class ContactCsvTest {
         assertThat(read("phone\n\n,\n+14155550108\n").totalRows()).isOne();
     }
 
+    /** An e-mail is measured as it is stored, in lower case, which can be longer: the row is refused, not the file. */
+    @Test
+    void anEmailLongerOnceInLowerCaseIsAnInvalidRow() {
+        String email = "x@" + "\u0130".repeat(250) + ".co";
+        assertThat(email).hasSize(255);
+
+        Parsed parsed = read("phone,email\n+14155550111," + email + "\n+14155550112,ok@example.com\n");
+
+        assertThat(parsed.invalid()).extracting(InvalidRow::row).containsExactly(2);
+        assertThat(parsed.rows()).extracting(ContactCsv.Row::row).containsExactly(3);
+    }
+
+    /** Rows are numbered as a spreadsheet shows them: blank rows, empty or of commas only, keep their numbers. */
+    @Test
+    void rowsAfterBlankRowsKeepTheirSpreadsheetNumbers() {
+        Parsed parsed = read("phone,name\n,\n\n\"+14155550109\",\"two\nlines\"\nnot-a-number,x\n+14155550110,y\n");
+
+        assertThat(parsed.rows()).extracting(ContactCsv.Row::row).containsExactly(4, 6);
+        assertThat(parsed.invalid()).extracting(InvalidRow::row).containsExactly(5);
+    }
+
     @Test
     void aFileWithoutAPhoneColumnOrNotInUtf8OrTooLongIsRefusedWhole() {
         assertThatThrownBy(() -> read("name,email\nAda,a@b.co\n")).isInstanceOf(ApiException.class)

@@ -1,6 +1,7 @@
 package ai.calling.lead.internal;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -8,6 +9,8 @@ import ai.calling.lead.internal.OpenAiAnalyzer.AnalysisFailure;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The model's answer (docs/lead-analysis.md), checked before anything is written: one JSON object,
@@ -29,6 +32,7 @@ public record AnalysisResult(String intentLevel, int intentScore, String urgency
         if (root == null || !root.isObject()) {
             throw new AnalysisFailure("The model's output is not a JSON object");
         }
+        withoutNul(root);
         String tag = root.path("lead_status_tag").asString("").trim().toLowerCase(Locale.ROOT);
         if (!tag.equals("hot") && !tag.equals("warm") && !tag.equals("cold")) {
             throw new AnalysisFailure("lead_status_tag must be Hot, Warm or Cold");
@@ -63,6 +67,30 @@ public record AnalysisResult(String intentLevel, int intentScore, String urgency
     private static String text(JsonNode node, String field) {
         JsonNode value = node.path(field);
         return value.isString() && !value.asString().isBlank() ? value.asString().trim() : null;
+    }
+
+    /**
+     * Removes NUL characters ({@code \u0000} in the model's JSON) from every string, in place: PostgreSQL stores
+     * none, in text or in JSONB, and one of them failed the whole analysis's write.
+     */
+    private static void withoutNul(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            for (Map.Entry<String, JsonNode> property : List.copyOf(object.properties())) {
+                if (property.getValue().isString() && property.getValue().asString().indexOf('\0') >= 0) {
+                    object.put(property.getKey(), property.getValue().asString().replace("\0", ""));
+                } else {
+                    withoutNul(property.getValue());
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                if (array.get(i).isString() && array.get(i).asString().indexOf('\0') >= 0) {
+                    array.set(i, array.get(i).asString().replace("\0", ""));
+                } else {
+                    withoutNul(array.get(i));
+                }
+            }
+        }
     }
 
     /** Models sometimes wrap JSON in a code fence. */
