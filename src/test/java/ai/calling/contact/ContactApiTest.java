@@ -2,15 +2,23 @@ package ai.calling.contact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,6 +43,9 @@ class ContactApiTest {
 
     @Autowired
     ContactService contactService;
+
+    @Autowired
+    DataSource dataSource;
 
     Http http;
     SignedIn user;
@@ -173,6 +184,37 @@ class ContactApiTest {
 
         assertThat(names(http.get("/api/contacts?notConnected=true", user.auth()))).containsExactly("Unreachable");
         assertThat(http.get("/api/contacts/" + contact, user.auth()).json().path("notConnected").asInt()).isOne();
+    }
+
+    /**
+     * An edit of the notes while a call's failure is counted: the edit writes the notes only, and the count stays
+     * (the whole row written from the edit's earlier read put the count back, for good: each call counts once).
+     */
+    @Test
+    void anEditDoesNotWriteBackWhatItDidNotChange() throws Exception {
+        UUID contact = UUID.fromString(create(Map.of("phoneNumber", "+14155550152", "name", "Busy")).json().path("id")
+                .asString());
+        try (Connection held = dataSource.getConnection()) {
+            held.setAutoCommit(false);
+            try (Statement lock = held.createStatement()) {
+                lock.execute("SELECT 1 FROM contacts WHERE id = '" + contact + "' FOR UPDATE");
+            }
+            CompletableFuture<Http.Response> edit = CompletableFuture.supplyAsync(() ->
+                    http.patch("/api/contacts/" + contact, Map.of("notes", "called back"), user.auth()));
+            // the edit has read the contact and waits to write it
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("""
+                    SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+                       AND query ILIKE 'update contacts%'""", Long.class) > 0);
+            try (Statement count = held.createStatement()) {
+                count.executeUpdate("UPDATE contacts SET not_connected = not_connected + 1 WHERE id = '" + contact + "'");
+            }
+            held.commit();
+
+            assertThat(edit.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        }
+
+        Map<String, Object> stored = jdbc.queryForMap("SELECT not_connected, notes FROM contacts WHERE id = ?", contact);
+        assertThat(stored).containsEntry("not_connected", 1).containsEntry("notes", "called back");
     }
 
     @Test

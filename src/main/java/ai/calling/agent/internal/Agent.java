@@ -13,11 +13,17 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.CreationTimestamp;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.UpdateTimestamp;
 import org.hibernate.type.SqlTypes;
 
-/** A Bolna.ai voice agent owned by one user. The JSONB configurations are Bolna's own shapes. */
+/**
+ * A Bolna.ai voice agent owned by one user. The JSONB configurations are Bolna's own shapes. Updates write only
+ * the columns this entity changed: the whole row, written from an earlier read, put back what another transaction
+ * had changed meanwhile (a deactivation or a deletion).
+ */
+@DynamicUpdate
 @Entity
 @Table(name = "agents")
 public class Agent {

@@ -11,9 +11,15 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.CreationTimestamp;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.UpdateTimestamp;
 
-/** An admin-managed caller number (E.164), assigned to at most one agent. */
+/**
+ * An admin-managed caller number (E.164), assigned to at most one agent. Updates write only the columns this
+ * entity changed: the whole row, written from an earlier read, put back what another transaction had changed
+ * meanwhile (another admin's deactivation, an agent's deletion).
+ */
+@DynamicUpdate
 @Entity
 @Table(name = "phone_numbers")
 public class PhoneNumber {

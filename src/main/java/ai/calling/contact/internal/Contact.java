@@ -11,9 +11,15 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.CreationTimestamp;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.UpdateTimestamp;
 
-/** Someone a user's agents call; unique per (user, E.164 phone number). */
+/**
+ * Someone a user's agents call; unique per (user, E.164 phone number). Updates write only the columns this entity
+ * changed: the whole row, written from an earlier read, put back what another transaction had changed meanwhile (a
+ * call's failure counted (not_connected), a lead analysis filling blanks, an upload).
+ */
+@DynamicUpdate
 @Entity
 @Table(name = "contacts")
 public class Contact {
