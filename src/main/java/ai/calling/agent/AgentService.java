@@ -24,6 +24,7 @@ import ai.calling.agent.AgentDtos.CreateAgentRequest;
 import ai.calling.agent.AgentDtos.SyncResult;
 import ai.calling.agent.AgentDtos.UpdateAgentRequest;
 import ai.calling.agent.internal.Agent;
+import ai.calling.agent.internal.AgentRemovals;
 import ai.calling.agent.internal.AgentRepository;
 import ai.calling.agent.internal.PhoneNumberRepository;
 import ai.calling.bolna.AgentPatch;
@@ -57,11 +58,13 @@ public class AgentService {
     private final ApplicationProperties application;
     private final TransactionTemplate transactions;
     private final SystemSettings settings;
+    private final AgentRemovals removals;
 
     AgentService(AgentRepository agents, PhoneNumberRepository phoneNumbers, BolnaClient bolna,
             BolnaProperties bolnaProperties, ApplicationProperties application, TransactionTemplate transactions,
-            SystemSettings settings) {
+            SystemSettings settings, AgentRemovals removals) {
         this.agents = agents;
+        this.removals = removals;
         this.phoneNumbers = phoneNumbers;
         this.bolna = bolna;
         this.bolnaProperties = bolnaProperties;
@@ -199,6 +202,9 @@ public class AgentService {
                 apply(agent, request);
                 agent.setBolnaAgentId(activeId);
                 agent.setActive(true);
+                agents.flush();
+                // a deletion on Bolna not done yet is called off: the agent it would delete is in use again
+                removals.cancel(agentId);
                 return view(agents.saveAndFlush(agent));
             });
         } catch (RuntimeException ourWriteFailed) {
@@ -256,15 +262,28 @@ public class AgentService {
         }
     }
 
-    /** Deletes the agent on Bolna and deactivates it here (its calls stay); its number is freed. */
+    /**
+     * Deactivates the agent here (its calls stay; its number is freed) with the intent to delete it on Bolna, then
+     * deletes it there, with nothing held. When Bolna does not take the deletion now, it stays marked and
+     * {@link ai.calling.agent.internal.AgentRemovalWorker} asks again every few minutes: the agent is inactive from
+     * the commit on, so no dial goes to a Bolna agent being deleted, and a failure here after Bolna's deletion can
+     * no longer leave an active agent that Bolna does not have.
+     */
     public void delete(UUID userId, UUID agentId) {
-        Agent current = transactions.execute(status -> owned(userId, agentId));
-        bolna.deleteAgent(current.getBolnaAgentId());
-        transactions.executeWithoutResult(status -> {
+        String bolnaId = transactions.execute(status -> {
             Agent agent = owned(userId, agentId);
             agent.setActive(false);
             phoneNumbers.findByAssignedToAgentId(agentId).ifPresent(number -> number.setAssignedToAgentId(null));
+            agents.flush();
+            removals.mark(agentId);
+            return agent.getBolnaAgentId();
         });
+        try {
+            bolna.deleteAgent(bolnaId);
+            removals.deleted(agentId);
+        } catch (RuntimeException e) {
+            log.warn("Bolna agent {} could not be deleted yet ({}); tried again later", bolnaId, e.getMessage());
+        }
     }
 
     /**

@@ -37,6 +37,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import ai.calling.agent.internal.AgentRemovalWorker;
 import ai.calling.support.Http;
 import ai.calling.support.IntegrationTest;
 import ai.calling.support.TestCredits;
@@ -75,6 +76,9 @@ class BolnaAgentsAndCallsTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    AgentRemovalWorker removals;
 
     Http http;
     SignedIn user;
@@ -173,6 +177,29 @@ class BolnaAgentsAndCallsTest {
         assertThat(http.get("/api/agents/" + agent.path("id").asString(), user.auth()).json().path("isActive").asBoolean())
                 .isFalse();
         assertThat(http.get("/api/agents?isActive=true", user.auth()).json().path("totalItems").asLong()).isZero();
+    }
+
+    /**
+     * Bolna failing a deletion: the agent is inactive here at once, with its deletion recorded, and deleted on Bolna
+     * by a later round (it used to answer 502 and stay active while Bolna may already have deleted it).
+     */
+    @Test
+    void aDeletionBolnaDoesNotTakeNowDeactivatesTheAgentAndIsAskedAgain() {
+        JsonNode agent = createAgent("Hard to delete").json();
+        String id = agent.path("id").asString();
+        String bolnaId = agent.path("bolnaAgentId").asString();
+        BOLNA.stubFor(delete(urlPathEqualTo("/v2/agent/" + bolnaId)).willReturn(aResponse().withStatus(503)));
+
+        assertThat(http.delete("/api/agents/" + id, user.auth()).status()).isEqualTo(204);
+
+        assertThat(http.get("/api/agents/" + id, user.auth()).json().path("isActive").asBoolean()).isFalse();
+        assertThat(jdbc.queryForObject("SELECT bolna_deletion_pending FROM agents WHERE id = ?::uuid", Boolean.class, id))
+                .isTrue();
+        BOLNA.stubFor(delete(urlPathEqualTo("/v2/agent/" + bolnaId)).willReturn(aResponse().withStatus(200)));
+        removals.removePending();
+        assertThat(jdbc.queryForObject("SELECT bolna_deletion_pending FROM agents WHERE id = ?::uuid", Boolean.class, id))
+                .isFalse();
+        assertThat(BOLNA.findAll(deleteRequestedFor(urlPathEqualTo("/v2/agent/" + bolnaId))).size()).isGreaterThan(1);
     }
 
     @Test

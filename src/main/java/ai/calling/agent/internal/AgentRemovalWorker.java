@@ -17,7 +17,8 @@ import ai.calling.auth.AccountClosed;
 import ai.calling.bolna.BolnaClient;
 
 /**
- * Deletes the agents of a closed account on Bolna. In the closing transaction the agents are
+ * Deletes the agents of a closed account on Bolna, and the deleted agents whose deletion Bolna did not
+ * take at once ({@code AgentService.delete}). In the closing transaction the agents are
  * deactivated and marked (the intent); after the commit this worker's own thread calls Bolna, with
  * no transaction and no pooled connection held, and clears each mark Bolna confirmed (the outcome).
  * What failed stays marked and is tried again every {@link #RETRY_EVERY}; Bolna counts an agent it

@@ -40,6 +40,16 @@ public class AgentRemovals {
                 .query((rs, n) -> new Pending(rs.getObject("id", UUID.class), rs.getString("bolna_agent_id"))).list();
     }
 
+    /** One agent, deactivated in the caller's transaction, is to be deleted on Bolna (the intent). */
+    public void mark(UUID agentId) {
+        jdbc.sql("UPDATE agents SET bolna_deletion_pending = true WHERE id = :id").param("id", agentId).update();
+    }
+
+    /** The agent was activated again before Bolna deleted it: its deletion is called off. */
+    public void cancel(UUID agentId) {
+        jdbc.sql("UPDATE agents SET bolna_deletion_pending = false WHERE id = :id").param("id", agentId).update();
+    }
+
     /** Bolna deleted it: the intent is fulfilled. */
     public void deleted(UUID agentId) {
         jdbc.sql("UPDATE agents SET bolna_deletion_pending = false WHERE id = :id").param("id", agentId).update();
