@@ -16,6 +16,7 @@ import ai.calling.account.internal.TenantExportQueries;
 import ai.calling.account.internal.TenantExportQueries.Section;
 import ai.calling.common.Rows;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -42,7 +43,10 @@ public class TenantExport {
     }
 
     public void write(UUID userId, OutputStream out) {
-        try (JsonGenerator generator = json.createGenerator(out)) {
+        // a failure midway leaves the document unfinished: closed automatically, every open array and object was
+        // ended, and an export broken off parsed as a whole one with its later sections missing
+        try (JsonGenerator generator = json.writer().without(StreamWriteFeature.AUTO_CLOSE_CONTENT)
+                .createGenerator(out)) {
             readOnly.executeWithoutResult(tx -> {
                 generator.writeStartObject();
                 generator.writeStringProperty("exportedAt", clock.instant().toString());
