@@ -37,10 +37,12 @@ class AccountExportController {
     @RequiresTeamRole(TeamRole.OWNER)
     @GetMapping("/api/auth/me/export")
     void export(@AuthenticationPrincipal CurrentUser user, HttpServletResponse response) throws IOException {
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"account-export.json\"");
-        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-        export.write(user.id(), response.getOutputStream());
+        try (TenantExport.Place place = export.claimPlace()) {
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+            response.setCharacterEncoding("UTF-8");
+            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"account-export.json\"");
+            response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+            export.write(user.id(), response.getOutputStream());
+        }
     }
 }

@@ -8,13 +8,16 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import ai.calling.account.internal.TenantExportQueries;
 import ai.calling.account.internal.TenantExportQueries.Section;
+import ai.calling.common.ApiException;
 import ai.calling.common.Rows;
+import ai.calling.config.HttpLimitsProperties;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,12 +37,36 @@ public class TenantExport {
     private final JsonMapper json;
     private final Clock clock;
 
-    TenantExport(TenantExportQueries queries, TransactionTemplate transactions, JsonMapper json, Clock clock) {
+    private final Semaphore running;
+
+    TenantExport(TenantExportQueries queries, TransactionTemplate transactions, JsonMapper json, Clock clock,
+            HttpLimitsProperties limits) {
+        this.running = new Semaphore(Math.max(1, limits.maxConcurrentExports()));
         this.queries = queries;
         this.readOnly = new TransactionTemplate(transactions.getTransactionManager(), transactions);
         this.readOnly.setReadOnly(true);
         this.json = json;
         this.clock = clock;
+    }
+
+    /**
+     * Claims one of the instance's export places ({@code app.http.max-concurrent-exports}): 429 when all are taken.
+     * An export holds a pooled connection and its transaction for as long as its client takes to read it, so a few
+     * slow or stalled downloads would otherwise take every connection of the pool. Release it with
+     * {@link Place#close}.
+     */
+    public Place claimPlace() {
+        if (!running.tryAcquire()) {
+            throw ApiException.tooManyRequests("Other exports are being downloaded from this server; try again in a "
+                    + "minute", 60);
+        }
+        return running::release;
+    }
+
+    /** A claimed export place, released once. */
+    public interface Place extends AutoCloseable {
+        @Override
+        void close();
     }
 
     public void write(UUID userId, OutputStream out) {

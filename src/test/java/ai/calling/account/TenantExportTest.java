@@ -161,6 +161,43 @@ class TenantExportTest {
         }
     }
 
+    /**
+     * Exports whose clients read slowly hold a connection each: beyond the instance's places (2) one more is a 429
+     * with Retry-After, and a place comes back when its export ends (stalled downloads took the whole pool).
+     */
+    @Test
+    void exportsBeyondTheInstancesPlacesAreRefusedUntilOneEnds() throws Exception {
+        SignedIn user = TestUsers.register(http);
+        UUID agent = insertAgent(user.id());
+        jdbc.update("""
+                INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, status, duration_seconds)
+                SELECT ?, ?, 'exec-' || gen_random_uuid(), '+1415555' || lpad(n::text, 4, '0'), 'in_progress', 61
+                  FROM generate_series(1, 20000) AS n""", user.id(), agent);
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/auth/me/export"))
+                .header("Authorization", user.auth()[1]).build();
+        List<InputStream> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<InputStream> slow = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                assertThat(slow.statusCode()).isEqualTo(200);
+                stalled.add(slow.body());
+                assertThat(slow.body().readNBytes(1024)).hasSize(1024);
+            }
+
+            Http.Response refused = http.get("/api/auth/me/export", user.auth());
+
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.header("Retry-After")).isNotBlank();
+        } finally {
+            for (InputStream body : stalled) {
+                body.close();
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                http.get("/api/auth/me/export", user.auth()).status() == 200);
+    }
+
     private UUID insertAgent(UUID userId) {
         UUID agent = UUID.randomUUID();
         jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, ?, 'Bot')", agent, userId,
