@@ -292,6 +292,10 @@ public class AgentService {
      */
     public SyncResult sync(UUID userId, UUID agentId) {
         Agent agent = transactions.execute(status -> owned(userId, agentId));
+        if (!agent.isActive()) {
+            // Bolna has no copy of an inactive agent (it was deleted there): nothing to compare
+            throw ApiException.conflict("The agent is inactive; activate it (isActive: true) to put it on Bolna again");
+        }
         List<String> drifted = bolna.syncAgent(agent.getBolnaAgentId(), spec(agent));
         return new SyncResult(get(userId, agentId), drifted);
     }

@@ -58,14 +58,18 @@ public class DoNotCallList {
                 .orElseThrow(() -> ApiException.conflict("This number is already on the do-not-call list"));
     }
 
-    /** Removes from a tenant's list, or with null from the platform's; 404 when it was not listed. */
+    /**
+     * Removes from a tenant's list, or with null from the platform's; 404 when it was not listed. Returns the
+     * number removed, in E.164.
+     */
     @Transactional
-    public void remove(UUID userId, String rawPhoneNumber) {
+    public String remove(UUID userId, String rawPhoneNumber) {
         String e164 = PhoneNumbers.toE164(rawPhoneNumber, phone.defaultRegion())
                 .orElseThrow(() -> ApiException.notFound("The number"));
         if (!numbers.remove(userId, e164)) {
             throw ApiException.notFound("The number");
         }
+        return e164;
     }
 
     /** An admin adds a number to the platform's list, audited in the same transaction. */
@@ -80,8 +84,9 @@ public class DoNotCallList {
     /** An admin removes a number from the platform's list, audited in the same transaction. */
     @Transactional
     public void removeFromPlatform(CurrentUser admin, String rawPhoneNumber, HttpServletRequest request) {
-        remove(null, rawPhoneNumber);
-        audit.record(admin, "do_not_call.removed", "do_not_call", rawPhoneNumber, null, Map.of(), request);
+        // audited under the number as it was added, however the admin wrote it
+        String removed = remove(null, rawPhoneNumber);
+        audit.record(admin, "do_not_call.removed", "do_not_call", removed, null, Map.of(), request);
     }
 
     @Transactional(readOnly = true)

@@ -177,6 +177,9 @@ class BolnaAgentsAndCallsTest {
         assertThat(http.get("/api/agents/" + agent.path("id").asString(), user.auth()).json().path("isActive").asBoolean())
                 .isFalse();
         assertThat(http.get("/api/agents?isActive=true", user.auth()).json().path("totalItems").asLong()).isZero();
+        // Bolna no longer has it: nothing to sync (it was a 502 from Bolna's 404)
+        assertThat(http.post("/api/agents/" + agent.path("id").asString() + "/sync", "", user.auth()).status())
+                .isEqualTo(409);
     }
 
     /**

@@ -552,7 +552,12 @@ class CampaignsTest {
         assertThat(http.delete("/api/do-not-call/" + mine, user.auth()).status()).isEqualTo(404);
         SignedIn other = TestUsers.register(http);
         assertThat(http.delete("/api/do-not-call/" + listedLater, other.auth()).status()).isEqualTo(404);
-        assertThat(http.delete("/api/admin/do-not-call/" + platforms, admin.auth()).status()).isEqualTo(204);
+        // removed by its national form: audited under the number as it was added
+        assertThat(http.delete("/api/admin/do-not-call/(415) 200-9302".replace(" ", "%20"), admin.auth()).status())
+                .isEqualTo(204);
+        assertThat(jdbc.queryForList("SELECT resource_id FROM admin_audit_log WHERE admin_user_id = ? "
+                + "AND action LIKE 'do_not_call.%' ORDER BY created_at", String.class, admin.id()))
+                .containsExactly(platforms, platforms);
     }
 
     @Test
