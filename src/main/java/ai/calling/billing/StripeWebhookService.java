@@ -245,7 +245,13 @@ public class StripeWebhookService {
      */
     private String settle(RefundState refunds, String eventId, SessionRow session) {
         if (session.refundedForClosure()) {
-            // its account was closed before it was paid: nothing was credited, and its refund is ours
+            // its account was closed before it was paid: nothing was credited, and its refund is ours; read from
+            // Stripe after that refund was made, a charge not given back in full says the refund failed
+            if (refunds.read() != null && refunds.chargedCents() > 0
+                    && refunds.refundedCents() < refunds.chargedCents()) {
+                records.refundForClosureAgain(session.sessionId());
+                return "the closed account's refund no longer covers the payment: asked again";
+            }
             return "nothing to settle: the payment's account was closed, nothing was credited";
         }
         int target = share(session, refunds.refundedCents(), refunds.chargedCents());

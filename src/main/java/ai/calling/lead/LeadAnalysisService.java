@@ -93,11 +93,19 @@ public class LeadAnalysisService {
                 transcribed.stream().map(CallCompleted::callId).toList());
     }
 
-    /** Re-runs the analysis of a call of this user (404 for another tenant's call). */
+    /**
+     * Re-runs the analysis of a call of this user (404 for another tenant's call; 409 while it runs, as its result
+     * comes with the prompt it read).
+     */
     public void retry(UUID userId, UUID callId) {
         CallTranscript input = transcripts.forCall(callId).filter(t -> t.userId().equals(userId))
                 .orElseThrow(() -> ApiException.notFound("The transcript of this call"));
-        transactions.executeWithoutResult(status -> jobs.enqueue(input.userId(), input.callId()));
+        boolean queued = Boolean.TRUE.equals(transactions.execute(status -> jobs.enqueue(input.userId(), input.callId())
+                || !"running".equals(jobs.state(input.callId()).orElse(""))));
+        if (!queued) {
+            // each ask is two paid OpenAI calls: one analysis of a call at a time, not one more per click
+            throw ApiException.conflict("The analysis of this call is running; ask again once it has ended");
+        }
         events.publishEvent(new AnalysisDue(Duration.ZERO));
     }
 
@@ -205,7 +213,7 @@ public class LeadAnalysisService {
                 contacts.normalise(call.phoneNumber()).ifPresent(e164 -> contacts.fillBlanks(call.userId(), e164,
                         individual.name(), individual.email(), individual.companyName()));
                 if (!jobs.done(job)) {
-                    // failed by an account closure, put back by the stopped-worker sweep, or asked again meanwhile
+                    // failed by an account closure, or put back by the stopped-worker sweep and claimed again
                     throw new NoLongerClaimed();
                 }
                 writer.individual(call.userId(), call.callId(), call.phoneNumber(), individual);
@@ -229,7 +237,7 @@ public class LeadAnalysisService {
             }
         } catch (NoLongerClaimed e) {
             log.info("Lead analysis of call {} dropped: its job is no longer this worker's (the account was closed, or "
-                    + "the analysis was asked for again)", job.callId());
+                    + "the job was taken over after this worker seemed stopped)", job.callId());
         } catch (AnalysisFailure | ApiException e) {
             log.info("Lead analysis of call {} failed: {}", job.callId(), e.getMessage());
             failed.add(new Failed(job, e.getMessage()));

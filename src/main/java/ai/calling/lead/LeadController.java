@@ -8,6 +8,7 @@ import java.util.UUID;
 import jakarta.validation.Valid;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 import org.springframework.data.domain.Sort;
 import org.springframework.http.HttpStatus;
@@ -69,6 +70,7 @@ class LeadController {
 
     /** Queues the lead analysis of a call again (after a failure, or with a new prompt). */
     @Operation(summary = "Analyse a call's lead again")
+    @ApiResponse(responseCode = "409", description = "The call's analysis is running; ask again once it has ended")
     @PostMapping("/api/calls/{id}/analysis/retry")
     @ResponseStatus(HttpStatus.ACCEPTED)
     AnalysisQueued retryAnalysis(@AuthenticationPrincipal CurrentUser user, @PathVariable UUID id) {

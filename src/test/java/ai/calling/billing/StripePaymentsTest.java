@@ -507,6 +507,33 @@ class StripePaymentsTest {
         LedgerInvariants.assertHold(jdbc, user.id());
     }
 
+    /** Our refund of a closed account's payment failing later at Stripe (an expired card): it is asked again. */
+    @Test
+    void aClosedAccountsRefundThatFailsLaterIsAskedAgain() {
+        String session = checkout("growth");
+        close();
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson(refund(session, "re_first_" + session,
+                4500, "pending"))));
+        webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
+        assertThat(closureRefund(session)).isEqualTo("re_first_" + session);
+
+        stripeHolds(session, 4500, new StripeRefund("re_first_" + session, 4500, "failed"));
+        assertThat(webhook(event("evt_" + UUID.randomUUID(), "refund.failed", refund(session, "re_first_" + session,
+                4500, "failed"))).status()).isEqualTo(200);
+        assertThat(closureRefund(session)).isNull();
+
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson(refund(session, "re_second_" + session,
+                4500, "pending"))));
+        stripeWebhooks.refundPaymentsOfClosedAccounts();
+
+        assertThat(closureRefund(session)).isEqualTo("re_second_" + session);
+        assertThat(STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds"))).stream()
+                .map(ask -> ask.getHeader("Idempotency-Key")).distinct())
+                .containsExactly("closed-account-refund-" + session + "-1", "closed-account-refund-" + session + "-2");
+        assertThat(storedCredits()).isEqualTo(15);
+        LedgerInvariants.assertHold(jdbc, user.id());
+    }
+
     /** An earlier ask was taken though its answer was lost: Stripe refuses a second full refund, which counts as taken. */
     @Test
     void aPaymentStripeReportsAlreadyRefundedCountsAsRefunded() {

@@ -237,9 +237,12 @@ class LeadAnalysisTest {
                 user.id(), phone)).containsOnlyNulls();
     }
 
-    /** Asked to run again while it runs: the running analysis is dropped and the call analysed again with the prompt as it is now. */
+    /**
+     * Asked to run again while it runs: refused (409) rather than a second paid run beside it (or the 202 that
+     * queued nothing, as before); asked once it has ended, it runs again with the prompt as it is now.
+     */
     @Test
-    void anAnalysisAskedForAgainWhileItRunsRunsAgain() {
+    void anAnalysisAskedForAgainWhileItRunsIsRefusedAndRunsAgainOnceEnded() {
         stub("pmpt_individual", analysis(82, "Hot", true, "Asha wants pricing for 3 outlets"));
         OPENAI.stubFor(post(urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_complete"))
                 .inScenario("prompt").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("changed")
@@ -250,16 +253,16 @@ class LeadAnalysisTest {
         String phone = "+14155550" + (100 + (int) (Math.random() * 800));
         String execution = completedCall(phone);
         awaitAnalysis(execution, "processing");
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> OPENAI.findAll(postRequestedFor(
-                urlPathEqualTo("/v1/responses")).withRequestBody(containing("pmpt_complete"))).size() == 1);
         UUID call = jdbc.queryForObject("SELECT id FROM calls WHERE bolna_execution_id = ?", UUID.class, execution);
 
-        analyses.retry(user.id(), call);
+        Http.Response whileRunning = http.post("/api/calls/" + call + "/analysis/retry", "", user.auth());
 
+        assertThat(whileRunning.status()).isEqualTo(409);
+        awaitAnalysis(execution, "completed");
+        assertThat(http.post("/api/calls/" + call + "/analysis/retry", "", user.auth()).status()).isEqualTo(202);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(jobState(execution))
                 && OPENAI.findAll(postRequestedFor(urlPathEqualTo("/v1/responses"))
                         .withRequestBody(containing("pmpt_complete"))).size() == 2);
-        Awaitility.await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
         assertThat(jdbc.queryForObject("SELECT total_score FROM lead_analytics WHERE user_id = ? AND phone_number = ? "
                 + "AND analysis_type = 'complete'", Integer.class, user.id(), phone)).isEqualTo(90);
     }

@@ -59,6 +59,10 @@ public class AgentRemovalWorker implements SmartLifecycle {
     public int removePending() {
         int deleted = 0;
         for (AgentRemovals.Pending agent : removals.pending(BATCH)) {
+            if (!removals.stillPending(agent.agentId())) {
+                // activated again since the batch was read: its Bolna agent is in use
+                continue;
+            }
             try {
                 bolna.deleteAgent(agent.bolnaAgentId());
                 removals.deleted(agent.agentId());

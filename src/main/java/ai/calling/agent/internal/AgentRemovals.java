@@ -50,6 +50,12 @@ public class AgentRemovals {
         jdbc.sql("UPDATE agents SET bolna_deletion_pending = false WHERE id = :id").param("id", agentId).update();
     }
 
+    /** Whether the agent is still to be deleted on Bolna (a re-activation calls it off). */
+    public boolean stillPending(UUID agentId) {
+        return Boolean.TRUE.equals(jdbc.sql("SELECT bolna_deletion_pending FROM agents WHERE id = :id")
+                .param("id", agentId).query(Boolean.class).optional().orElse(false));
+    }
+
     /** Bolna deleted it: the intent is fulfilled. */
     public void deleted(UUID agentId) {
         jdbc.sql("UPDATE agents SET bolna_deletion_pending = false WHERE id = :id").param("id", agentId).update();

@@ -74,6 +74,20 @@ public class StripeRecords {
     }
 
     /**
+     * The refund Stripe took for a closed account's payment no longer covers it (it failed or was cancelled): it is
+     * asked again now, under the next ask's key (the one that was taken would answer with the failed refund).
+     */
+    public void refundForClosureAgain(String sessionId) {
+        jdbc.sql("""
+                UPDATE stripe_checkout_sessions
+                   SET refund_for_closure_id = NULL, refund_for_closure_attempts = refund_for_closure_attempts + 1,
+                       refund_for_closure_error = 'the refund failed or was cancelled at Stripe',
+                       refund_for_closure_next_at = CURRENT_TIMESTAMP
+                 WHERE session_id = :id AND refund_for_closure_id IS NOT NULL""")
+                .param("id", sessionId).update();
+    }
+
+    /**
      * The outcome: Stripe did not take this ask. Counted, and asked again after a pause that doubles from 5
      * minutes up to 6 hours; {@code last} makes it the last ask (nothing will ever be asked again). Returns the
      * number of asks made.

@@ -3,6 +3,7 @@ package ai.calling.call.internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -25,6 +26,9 @@ class CallRecordsOfClosedAccounts {
         this.jdbc = jdbc;
     }
 
+    // a closure takes the rows a lead analysis writes in the analysis's order (transcript, contact, job), the transcripts first:
+    // in another order the two could each hold a row the other waits for
+    @Order(10)
     @EventListener
     void accountClosed(AccountClosed closed) {
         int transcripts = jdbc.sql("DELETE FROM transcripts WHERE user_id = :user").param("user", closed.userId())

@@ -3,6 +3,7 @@ package ai.calling.contact.internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -23,6 +24,9 @@ class ContactsOfClosedAccounts {
         this.jdbc = jdbc;
     }
 
+    // a closure takes the rows a lead analysis writes in the analysis's order (transcript, contact, job), after the transcripts:
+    // in another order the two could each hold a row the other waits for
+    @Order(20)
     @EventListener
     void accountClosed(AccountClosed closed) {
         int erased = jdbc.sql("""

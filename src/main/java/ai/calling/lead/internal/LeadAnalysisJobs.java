@@ -2,6 +2,7 @@ package ai.calling.lead.internal;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -18,16 +19,22 @@ public class LeadAnalysisJobs {
     }
 
     /**
-     * Queues the call's analysis again, also while it runs: the running claim is then no longer current, its
-     * results are dropped, and the analysis runs again (with the prompt as it is now).
+     * Queues the call's analysis (again); false when it could not be: it is queued already or running (its
+     * result comes with the prompt it read).
      */
-    public void enqueue(UUID userId, UUID callId) {
-        jdbc.sql("""
+    public boolean enqueue(UUID userId, UUID callId) {
+        return jdbc.sql("""
                 INSERT INTO lead_analysis_jobs (user_id, call_id) VALUES (:user, :call)
                 ON CONFLICT (call_id) DO UPDATE SET state = 'queued', attempts = 0, last_error = NULL, claim = NULL,
                     next_attempt_at = CURRENT_TIMESTAMP
-                 WHERE lead_analysis_jobs.state IN ('done', 'failed', 'running')""")
-                .param("user", userId).param("call", callId).update();
+                 WHERE lead_analysis_jobs.state IN ('done', 'failed')""")
+                .param("user", userId).param("call", callId).update() == 1;
+    }
+
+    /** The state of the call's analysis job, if it has one. */
+    public Optional<String> state(UUID callId) {
+        return jdbc.sql("SELECT state FROM lead_analysis_jobs WHERE call_id = :call").param("call", callId)
+                .query(String.class).optional();
     }
 
     /**

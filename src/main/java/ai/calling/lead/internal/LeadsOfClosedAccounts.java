@@ -3,6 +3,7 @@ package ai.calling.lead.internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -26,6 +27,9 @@ class LeadsOfClosedAccounts {
         this.jobs = jobs;
     }
 
+    // a closure takes the rows a lead analysis writes in the analysis's order (transcript, contact, job), after the transcripts and the contacts:
+    // in another order the two could each hold a row the other waits for
+    @Order(30)
     @EventListener
     void accountClosed(AccountClosed closed) {
         // first: an analysis writing now is waited for, so that what it writes is erased below; one that has not
