@@ -196,9 +196,17 @@ public class AgentService {
             created = true;
         }
         String activeId = bolnaId;
+        boolean[] activatedMeanwhile = { false };
+        AgentView activated;
         try {
-            return transactions.execute(status -> {
-                Agent agent = owned(userId, agentId);
+            activated = transactions.execute(status -> {
+                Agent agent = agents.lockByIdAndUserId(agentId, userId)
+                        .orElseThrow(() -> ApiException.notFound("The agent"));
+                if (agent.isActive()) {
+                    // another re-activation committed first (and may have made a Bolna agent of its own): it stands
+                    activatedMeanwhile[0] = true;
+                    return view(agent);
+                }
                 apply(agent, request);
                 agent.setBolnaAgentId(activeId);
                 agent.setActive(true);
@@ -213,6 +221,11 @@ public class AgentService {
             }
             throw ourWriteFailed;
         }
+        if (activatedMeanwhile[0] && created && !activeId.equals(activated.bolnaAgentId())) {
+            // the Bolna agent this request made is nobody's: two at once each created one
+            removeFromBolna(activeId);
+        }
+        return activated;
     }
 
     private static void apply(Agent agent, UpdateAgentRequest request) {

@@ -20,11 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
@@ -401,6 +404,43 @@ class BolnaAgentsAndCallsTest {
                 .getBodyAsString());
         assertThat(sent.path("agent_config").path("agent_name").asString()).isEqualTo("Back again");
         assertThat(sent.path("agent_prompts").path("task_1").path("system_prompt").asString()).isEqualTo("Be helpful.");
+    }
+
+    /**
+     * Two re-activations at once, Bolna no longer having the agent: each creates a Bolna agent, one of them is the
+     * agent's, and the other is deleted again (it was left on Bolna, nobody's).
+     */
+    @Test
+    void twoReactivationsAtOnceLeaveOneBolnaAgent() throws Exception {
+        JsonNode agent = createAgent("Twice back").json();
+        String id = agent.path("id").asString();
+        String oldBolnaId = agent.path("bolnaAgentId").asString();
+        jdbc.update("UPDATE agents SET is_active = false WHERE id = ?::uuid", id);
+        BOLNA.resetAll();
+        BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + oldBolnaId)).willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "application/json").withBody("{\"message\":\"not found\"}")));
+        List<String> created = List.of("bolna-" + UUID.randomUUID(), "bolna-" + UUID.randomUUID());
+        BOLNA.stubFor(post(urlPathEqualTo("/v2/agent")).inScenario("creates").whenScenarioStateIs(Scenario.STARTED)
+                .willSetStateTo("one made").willReturn(aResponse().withStatus(200).withFixedDelay(600)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"agent_id\":\"" + created.get(0) + "\",\"status\":\"created\"}")));
+        BOLNA.stubFor(post(urlPathEqualTo("/v2/agent")).inScenario("creates").whenScenarioStateIs("one made")
+                .willReturn(aResponse().withStatus(200).withFixedDelay(600)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"agent_id\":\"" + created.get(1) + "\",\"status\":\"created\"}")));
+        BOLNA.stubFor(delete(urlPathMatching("/v2/agent/.*")).willReturn(aResponse().withStatus(200)));
+
+        CompletableFuture<Http.Response> first = CompletableFuture.supplyAsync(() ->
+                http.patch("/api/agents/" + id, Map.of("isActive", true), user.auth()));
+        Http.Response second = http.patch("/api/agents/" + id, Map.of("isActive", true), user.auth());
+
+        assertThat(List.of(first.get(10, TimeUnit.SECONDS).status(), second.status())).containsOnly(200);
+        assertThat(BOLNA.findAll(postRequestedFor(urlPathEqualTo("/v2/agent")))).as("both created one").hasSize(2);
+        String kept = jdbc.queryForObject("SELECT bolna_agent_id FROM agents WHERE id = ?::uuid", String.class, id);
+        assertThat(created).contains(kept);
+        String other = created.get(0).equals(kept) ? created.get(1) : created.get(0);
+        BOLNA.verify(1, deleteRequestedFor(urlPathEqualTo("/v2/agent/" + other)));
+        BOLNA.verify(0, deleteRequestedFor(urlPathEqualTo("/v2/agent/" + kept)));
     }
 
     @Test

@@ -4,9 +4,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import jakarta.persistence.LockModeType;
+
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.JpaSpecificationExecutor;
+import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.NativeQuery;
+import org.springframework.data.jpa.repository.Query;
 
 public interface AgentRepository extends JpaRepository<Agent, UUID>,
         JpaSpecificationExecutor<Agent> {
@@ -15,6 +19,11 @@ public interface AgentRepository extends JpaRepository<Agent, UUID>,
     Optional<Agent> findByIdAndUserId(UUID id, UUID userId);
 
     Optional<Agent> findByBolnaAgentId(String bolnaAgentId);
+
+    /** The tenant's agent, its row locked until the transaction ends (two re-activations at once). */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("SELECT a FROM Agent a WHERE a.id = :id AND a.userId = :userId")
+    Optional<Agent> lockByIdAndUserId(UUID id, UUID userId);
 
     /** These agents, by one array parameter: translated once (see {@link PhoneNumberRepository#findByAssignedToAgentIds}). */
     @NativeQuery("SELECT * FROM agents WHERE id = ANY(:ids)")
