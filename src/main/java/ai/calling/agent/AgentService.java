@@ -210,9 +210,8 @@ public class AgentService {
                 apply(agent, request);
                 agent.setBolnaAgentId(activeId);
                 agent.setActive(true);
-                agents.flush();
                 // a deletion on Bolna not done yet is called off: the agent it would delete is in use again
-                removals.cancel(agentId);
+                removals.clear(agentId);
                 return view(agents.saveAndFlush(agent));
             });
         } catch (RuntimeException ourWriteFailed) {
@@ -287,13 +286,12 @@ public class AgentService {
             Agent agent = owned(userId, agentId);
             agent.setActive(false);
             phoneNumbers.findByAssignedToAgentId(agentId).ifPresent(number -> number.setAssignedToAgentId(null));
-            agents.flush();
             removals.mark(agentId);
             return agent.getBolnaAgentId();
         });
         try {
             bolna.deleteAgent(bolnaId);
-            removals.deleted(agentId);
+            removals.clear(agentId);
         } catch (RuntimeException e) {
             log.warn("Bolna agent {} could not be deleted yet ({}); tried again later", bolnaId, e.getMessage());
         }

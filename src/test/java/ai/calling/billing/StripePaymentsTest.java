@@ -23,8 +23,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -378,9 +380,8 @@ class StripePaymentsTest {
     void aRefundEventIsRefusedWhileStripeCannotBeReadAndAppliedWhenItIsSentAgain() {
         String session = checkout("growth");
         webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
-        STRIPE.stubFor(get(urlPathEqualTo("/v1/charges/ch_" + session)).willReturn(aResponse().withStatus(500)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":{\"type\":\"api_error\",\"message\":\"boom\"}}")));
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/charges/ch_" + session))
+                .willReturn(stripeError(500, "api_error", null, "boom")));
         String eventId = "evt_" + UUID.randomUUID();
         String refunded = event(eventId, "charge.refunded", refundedCharge(session, 900, false));
 
@@ -478,16 +479,13 @@ class StripePaymentsTest {
     void aRefundOfAClosedAccountsPaymentThatStripeDidNotTakeIsAskedAgainUntilItIs() {
         String session = checkout("starter");
         close();
-        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(aResponse().withStatus(500)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":{\"type\":\"api_error\",\"message\":\"down\"}}")));
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(stripeError(500, "api_error", null, "down")));
 
         assertThat(webhook(completed("evt_" + UUID.randomUUID(), session, "paid")).status()).isEqualTo(200);
         assertThat(closureRefund(session)).isNull();
-        int failed = STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds"))).size();
+        int failed = refundAsks().size();
         stripeWebhooks.refundPaymentsOfClosedAccounts();
-        assertThat(STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds")))).as("not due again yet")
-                .hasSize(failed);
+        assertThat(refundAsks()).as("not due again yet").hasSize(failed);
 
         STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson(refund(session, "re_later_" + session,
                 1000, "succeeded"))));
@@ -495,14 +493,12 @@ class StripePaymentsTest {
         stripeWebhooks.refundPaymentsOfClosedAccounts();
 
         assertThat(closureRefund(session)).isEqualTo("re_later_" + session);
-        assertThat(STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds"))).stream()
-                .map(ask -> ask.getHeader("Idempotency-Key")).distinct())
+        assertThat(refundAsks().stream().map(ask -> ask.getHeader("Idempotency-Key")).distinct())
                 .containsExactly("closed-account-refund-" + session + "-1", "closed-account-refund-" + session + "-2");
         refundDueNow(session);
-        int asked = STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds"))).size();
+        int asked = refundAsks().size();
         stripeWebhooks.refundPaymentsOfClosedAccounts();
-        assertThat(STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds")))).as("taken: never asked again")
-                .hasSize(asked);
+        assertThat(refundAsks()).as("taken: never asked again").hasSize(asked);
         assertThat(storedCredits()).isEqualTo(15);
         LedgerInvariants.assertHold(jdbc, user.id());
     }
@@ -527,8 +523,7 @@ class StripePaymentsTest {
         stripeWebhooks.refundPaymentsOfClosedAccounts();
 
         assertThat(closureRefund(session)).isEqualTo("re_second_" + session);
-        assertThat(STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds"))).stream()
-                .map(ask -> ask.getHeader("Idempotency-Key")).distinct())
+        assertThat(refundAsks().stream().map(ask -> ask.getHeader("Idempotency-Key")).distinct())
                 .containsExactly("closed-account-refund-" + session + "-1", "closed-account-refund-" + session + "-2");
         assertThat(storedCredits()).isEqualTo(15);
         LedgerInvariants.assertHold(jdbc, user.id());
@@ -539,10 +534,8 @@ class StripePaymentsTest {
     void aPaymentStripeReportsAlreadyRefundedCountsAsRefunded() {
         String session = checkout("starter");
         close();
-        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"charge_already_refunded\","
-                        + "\"message\":\"Charge ch_x has already been refunded.\"}}")));
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(stripeError(400, "invalid_request_error",
+                "charge_already_refunded", "Charge ch_x has already been refunded.")));
 
         webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
 
@@ -554,10 +547,8 @@ class StripePaymentsTest {
     void aRefundStripeKeepsRefusingIsAskedTenTimesThenLeftToAPerson() {
         String session = checkout("starter");
         close();
-        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"charge_disputed\","
-                        + "\"message\":\"This charge is disputed.\"}}")));
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(stripeError(400, "invalid_request_error",
+                "charge_disputed", "This charge is disputed.")));
         webhook(completed("evt_" + UUID.randomUUID(), session, "paid"));
 
         for (int i = 0; i < 12; i++) {
@@ -565,7 +556,7 @@ class StripePaymentsTest {
             stripeWebhooks.refundPaymentsOfClosedAccounts();
         }
 
-        assertThat(STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds")))).hasSize(StripeWebhookService.REFUND_ASKS);
+        assertThat(refundAsks()).hasSize(StripeWebhookService.REFUND_ASKS);
         assertThat(jdbc.queryForObject("SELECT refund_for_closure_error FROM stripe_checkout_sessions WHERE session_id = ?",
                 String.class, session)).contains("disputed");
         assertThat(closureRefund(session)).isNull();
@@ -633,6 +624,18 @@ class StripePaymentsTest {
     /** The purchases the admin's revenue counts, in every currency. */
     private long purchasesCounted() {
         return platform.revenueByCurrency().stream().mapToLong(AdminDtos.Revenue::purchases).sum();
+    }
+
+    /** The refunds asked of the fake Stripe so far. */
+    private static List<LoggedRequest> refundAsks() {
+        return STRIPE.findAll(postRequestedFor(urlPathEqualTo("/v1/refunds")));
+    }
+
+    /** Stripe's answer refusing a request: its status and error object ({@code code} left out when null). */
+    private static ResponseDefinitionBuilder stripeError(int status, String type, String code, String message) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"type\":\"" + type + "\","
+                        + (code == null ? "" : "\"code\":\"" + code + "\",") + "\"message\":\"" + message + "\"}}");
     }
 
     private void close() {
@@ -703,9 +706,8 @@ class StripePaymentsTest {
     void checkoutRefusesUnknownPackagesAndReports502WhenStripeFails() {
         assertThat(http.post("/api/billing/checkout", Map.of("packageId", "platinum"), user.auth()).status())
                 .isEqualTo(400);
-        STRIPE.stubFor(post(urlPathEqualTo("/v1/checkout/sessions")).willReturn(aResponse().withStatus(500)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":{\"type\":\"api_error\",\"message\":\"boom\"}}")));
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/checkout/sessions"))
+                .willReturn(stripeError(500, "api_error", null, "boom")));
 
         Http.Response failed = http.post("/api/billing/checkout", Map.of("packageId", "starter"), user.auth());
 

@@ -65,7 +65,7 @@ public class AgentRemovalWorker implements SmartLifecycle {
             }
             try {
                 bolna.deleteAgent(agent.bolnaAgentId());
-                removals.deleted(agent.agentId());
+                removals.clear(agent.agentId());
                 deleted++;
             } catch (RuntimeException e) {
                 log.warn("Bolna agent {} could not be deleted yet ({}); tried again later", agent.bolnaAgentId(),

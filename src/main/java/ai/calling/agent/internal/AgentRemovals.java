@@ -45,19 +45,14 @@ public class AgentRemovals {
         jdbc.sql("UPDATE agents SET bolna_deletion_pending = true WHERE id = :id").param("id", agentId).update();
     }
 
-    /** The agent was activated again before Bolna deleted it: its deletion is called off. */
-    public void cancel(UUID agentId) {
-        jdbc.sql("UPDATE agents SET bolna_deletion_pending = false WHERE id = :id").param("id", agentId).update();
-    }
-
     /** Whether the agent is still to be deleted on Bolna (a re-activation calls it off). */
     public boolean stillPending(UUID agentId) {
         return Boolean.TRUE.equals(jdbc.sql("SELECT bolna_deletion_pending FROM agents WHERE id = :id")
                 .param("id", agentId).query(Boolean.class).optional().orElse(false));
     }
 
-    /** Bolna deleted it: the intent is fulfilled. */
-    public void deleted(UUID agentId) {
+    /** The intent is over: Bolna deleted the agent, or a re-activation called the deletion off. */
+    public void clear(UUID agentId) {
         jdbc.sql("UPDATE agents SET bolna_deletion_pending = false WHERE id = :id").param("id", agentId).update();
     }
 

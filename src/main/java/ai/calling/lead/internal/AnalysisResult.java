@@ -10,6 +10,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -70,27 +71,24 @@ public record AnalysisResult(String intentLevel, int intentScore, String urgency
     }
 
     /**
-     * Removes NUL characters ({@code \u0000} in the model's JSON) from every string, in place: PostgreSQL stores
-     * none, in text or in JSONB, and one of them failed the whole analysis's write.
+     * {@code node} without NUL characters ({@code \u0000} in the model's JSON) in any string, its objects and arrays
+     * changed in place: PostgreSQL stores none, in text or in JSONB, and one of them failed the whole analysis's
+     * write.
      */
-    private static void withoutNul(JsonNode node) {
+    private static JsonNode withoutNul(JsonNode node) {
+        if (node.isString() && node.asString().indexOf('\0') >= 0) {
+            return JsonNodeFactory.instance.stringNode(node.asString().replace("\0", ""));
+        }
         if (node instanceof ObjectNode object) {
             for (Map.Entry<String, JsonNode> property : List.copyOf(object.properties())) {
-                if (property.getValue().isString() && property.getValue().asString().indexOf('\0') >= 0) {
-                    object.put(property.getKey(), property.getValue().asString().replace("\0", ""));
-                } else {
-                    withoutNul(property.getValue());
-                }
+                object.set(property.getKey(), withoutNul(property.getValue()));
             }
         } else if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                if (array.get(i).isString() && array.get(i).asString().indexOf('\0') >= 0) {
-                    array.set(i, array.get(i).asString().replace("\0", ""));
-                } else {
-                    withoutNul(array.get(i));
-                }
+                array.set(i, withoutNul(array.get(i)));
             }
         }
+        return node;
     }
 
     /** Models sometimes wrap JSON in a code fence. */

@@ -23,12 +23,7 @@ public class LeadAnalysisJobs {
      * result comes with the prompt it read).
      */
     public boolean enqueue(UUID userId, UUID callId) {
-        return jdbc.sql("""
-                INSERT INTO lead_analysis_jobs (user_id, call_id) VALUES (:user, :call)
-                ON CONFLICT (call_id) DO UPDATE SET state = 'queued', attempts = 0, last_error = NULL, claim = NULL,
-                    next_attempt_at = CURRENT_TIMESTAMP
-                 WHERE lead_analysis_jobs.state IN ('done', 'failed')""")
-                .param("user", userId).param("call", callId).update() == 1;
+        return enqueueAll(List.of(userId), List.of(callId)) == 1;
     }
 
     /** The state of the call's analysis job, if it has one. */
@@ -39,16 +34,16 @@ public class LeadAnalysisJobs {
 
     /**
      * Queues the analyses of ended calls (same order as their accounts), in one statement; one already queued or
-     * running is left as it is (a call's end applied twice).
+     * running is left as it is (a call's end applied twice). Returns how many were queued.
      */
-    public void enqueueAll(List<UUID> userIds, List<UUID> callIds) {
+    public int enqueueAll(List<UUID> userIds, List<UUID> callIds) {
         if (callIds.isEmpty()) {
-            return;
+            return 0;
         }
-        jdbc.sql("""
+        return jdbc.sql("""
                 INSERT INTO lead_analysis_jobs (user_id, call_id)
                 SELECT DISTINCT ON (v.call) v.usr, v.call FROM unnest(:users, :calls) AS v(usr, call)
-                ON CONFLICT (call_id) DO UPDATE SET state = 'queued', attempts = 0, last_error = NULL,
+                ON CONFLICT (call_id) DO UPDATE SET state = 'queued', attempts = 0, last_error = NULL, claim = NULL,
                     next_attempt_at = CURRENT_TIMESTAMP
                  WHERE lead_analysis_jobs.state IN ('done', 'failed')""")
                 .param("users", userIds.toArray(UUID[]::new)).param("calls", callIds.toArray(UUID[]::new)).update();
