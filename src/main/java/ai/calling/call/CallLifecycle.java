@@ -34,6 +34,7 @@ import ai.calling.billing.HoldTerms;
 import ai.calling.bolna.BolnaExecution;
 import ai.calling.bolna.BolnaStatus;
 import ai.calling.call.internal.Call;
+import ai.calling.call.internal.CallProgressWriter;
 import ai.calling.call.internal.CallRepository;
 import ai.calling.call.internal.CallSlots;
 import ai.calling.call.internal.ExecutionLocks;
@@ -70,9 +71,11 @@ public class CallLifecycle {
     private final ApplicationEventPublisher events;
     private final ExecutionLocks executionLocks;
     private final EntityManager entityManager;
+    private final CallProgressWriter progress;
 
     CallLifecycle(CallRepository calls, CallSlots slots, TranscriptRepository transcripts, AgentService agents, ContactService contacts,
-            CreditLedger ledger, ApplicationEventPublisher events, ExecutionLocks executionLocks, EntityManager entityManager) {
+            CreditLedger ledger, ApplicationEventPublisher events, ExecutionLocks executionLocks, EntityManager entityManager,
+            CallProgressWriter progress) {
         this.calls = calls;
         this.slots = slots;
         this.transcripts = transcripts;
@@ -82,13 +85,15 @@ public class CallLifecycle {
         this.events = events;
         this.executionLocks = executionLocks;
         this.entityManager = entityManager;
+        this.progress = progress;
     }
 
     /**
      * Applies execution objects to their calls, in one transaction: one statement locks every
      * execution (in a fixed order, so two batches cannot deadlock on these locks), one loads their
-     * calls, each call's updates are folded in the order given, and the changed calls are written in
-     * one flush. Returns the execution ids that concern no agent of ours (nothing was written for them).
+     * calls, each call's updates are folded in the order given, and the changed calls are written by
+     * one statement ({@link CallProgressWriter}). Returns the execution ids that concern no agent of
+     * ours (nothing was written for them).
      */
     @Transactional
     public Set<String> apply(List<BolnaExecution> executions) {
@@ -101,7 +106,13 @@ public class CallLifecycle {
         }
         executionLocks.lockAll(byExecution.keySet());
         Map<String, Call> known = new HashMap<>();
-        calls.findByBolnaExecutionIds(byExecution.keySet().toArray(String[]::new)).forEach(call -> known.put(call.getBolnaExecutionId(), call));
+        // what each call held as loaded: one whose progress stays equal is not written (Bolna delivering an event
+        // again); a call bound or created below is written whatever its events change
+        Map<Call, Call.Progress> loaded = new HashMap<>();
+        calls.findByBolnaExecutionIds(byExecution.keySet().toArray(String[]::new)).forEach(call -> {
+            known.put(call.getBolnaExecutionId(), call);
+            loaded.put(call, call.progress());
+        });
 
         Set<String> ignored = new HashSet<>();
         List<Ended> ended = new ArrayList<>();
@@ -136,9 +147,19 @@ public class CallLifecycle {
         linkContacts(applied);
         saveTranscripts(applied);
         charge(ended);
-        // the batch's calls (and new transcripts) written in JDBC batches: one round trip, not one per row
+        // the batch's calls are written by one statement of ours, not by Hibernate (a statement per call, every
+        // column bound): detached, so that the flush leaves them alone
+        List<Call> changed = applied.keySet().stream()
+                .filter(call -> !call.progress().equals(loaded.get(call)))
+                .sorted(Comparator.comparing(Call::getUserId).thenComparing(Call::getId))
+                .toList();
+        applied.keySet().forEach(entityManager::detach);
+        // new transcripts inserted in JDBC batches (one round trip, not one per row), before the calls that name them
         entityManager.unwrap(Session.class).setJdbcBatchSize(FLUSH_BATCH);
         calls.flush();
+        // in account order, as the batch's calls were loaded: each call's end takes its account's analytics lock,
+        // so two processors' batches take them in one order (decision 0054)
+        progress.write(changed);
         settle(ended);
         return ignored;
     }
@@ -408,7 +429,7 @@ public class CallLifecycle {
         Map<String, Object> metadata = new LinkedHashMap<>(call.getBolnaMetadata());
         execution.details().forEach((key, value) -> metadata.put(key, asStored(value)));
         // set only when it changes: a call whose fields all stay as they were is not written at all (Bolna
-        // delivering an event again), and one that changes is written once, by the batch's flush
+        // delivering an event again), and one that changes is written once, by the batch's statement
         if (!metadata.equals(call.getBolnaMetadata())) {
             call.setBolnaMetadata(metadata);
         }
@@ -417,8 +438,7 @@ public class CallLifecycle {
     /**
      * A metadata value as the call's JSON column reads it back: decimals as doubles (the execution parses
      * them as BigDecimal), nested maps and lists alike. Otherwise the map never equals its stored copy,
-     * and Hibernate wrote every call it loaded, twice (at the flush and again at the commit), whether
-     * anything changed or not.
+     * and every call loaded was written whether anything changed or not.
      */
     static Object asStored(Object value) {
         if (value instanceof BigDecimal decimal) {

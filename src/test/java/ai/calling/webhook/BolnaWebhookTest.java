@@ -295,6 +295,58 @@ class BolnaWebhookTest {
         assertThat(usage(execution)).containsExactly(-2);
     }
 
+    /**
+     * A batch writes its calls with one statement (CallProgressWriter), not one per call: Hibernate's UPDATE of
+     * each call was the processor's most expensive statement. Counted by a statement trigger that sees the
+     * rows each UPDATE of calls changed.
+     */
+    @Test
+    void aBatchWritesItsCallsInOneStatement() {
+        List<String> executions = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            executions.add(outboundCall(0));
+        }
+        storedButNeverTaken(executions, "user: hi");
+        jdbc.execute("CREATE SEQUENCE test_call_statements");
+        jdbc.execute("""
+                CREATE OR REPLACE FUNCTION test_count_call_statement() RETURNS trigger AS $$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM changed WHERE bolna_execution_id = ANY(string_to_array(TG_ARGV[0], ','))) THEN
+                        PERFORM nextval('test_call_statements');
+                    END IF;
+                    RETURN NULL;
+                END; $$ LANGUAGE plpgsql""");
+        jdbc.execute("CREATE TRIGGER test_count_call_statement AFTER UPDATE ON calls REFERENCING NEW TABLE AS changed "
+                + "FOR EACH STATEMENT EXECUTE FUNCTION test_count_call_statement('" + String.join(",", executions) + "')");
+        long statements;
+        try {
+            assertThat(webhooks.sweep()).isEqualTo(6);
+            statements = jdbc.queryForObject("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM test_call_statements",
+                    Long.class);
+        } finally {
+            jdbc.execute("DROP TRIGGER test_count_call_statement ON calls");
+            jdbc.execute("DROP FUNCTION test_count_call_statement()");
+            jdbc.execute("DROP SEQUENCE test_call_statements");
+        }
+
+        assertThat(statements).isOne();
+        for (String execution : executions) {
+            Map<String, Object> call = call(execution);
+            assertThat(call).containsEntry("status", "completed").containsEntry("credits_used", 2)
+                    .containsEntry("hangup_by", "user").containsEntry("hangup_reason", "normal")
+                    .containsEntry("hangup_provider_code", 4000).containsEntry("call_lifecycle_status", "disconnected")
+                    .containsEntry("duration_seconds", 61).containsEntry("duration_minutes", 2)
+                    .containsEntry("recording_url", "https://rec.example/" + execution + ".mp3");
+            assertThat(call.get("contact_id")).isNotNull();
+            assertThat(call.get("transcript_id")).isNotNull();
+            assertThat(call.get("completed_at")).isNotNull();
+            assertThat(call.get("call_disconnected_at")).isNotNull();
+            assertThat(jdbc.queryForObject("SELECT bolna_metadata -> 'cost_breakdown' ->> 'llm' FROM calls "
+                    + "WHERE bolna_execution_id = ?", String.class, execution)).isEqualTo("0.1");
+        }
+        assertInvariant();
+    }
+
     /** Completed events stored a minute ago but never taken by a processor (as after a crash): the sweep applies them as one batch. */
     private void storedButNeverTaken(List<String> executions, String transcript) {
         for (String execution : executions) {

@@ -182,6 +182,25 @@ public class Call {
     public void setTranscriptId(UUID transcriptId) { this.transcriptId = transcriptId; }
     public Instant getCompletedAt() { return completedAt; }
     public void setCompletedAt(Instant completedAt) { this.completedAt = completedAt; }
+    /**
+     * What the lifecycle of a call moves (a Bolna execution, its charge, its contact and transcript), as one
+     * value: taken before a batch of events is applied and after, a call whose value stayed equal is not written
+     * ({@link CallProgressWriter}).
+     */
+    public Progress progress() {
+        return new Progress(contactId, bolnaExecutionId, dialStatus, callLifecycleStatus, ringingStartedAt,
+                callAnsweredAt, callDisconnectedAt, hangupBy, hangupReason, hangupProviderCode, recordingUrl,
+                bolnaMetadata, status, completedAt, durationSeconds, durationMinutes, creditsUsed, transcriptId);
+    }
+
+    /** The columns of a call that its lifecycle writes ({@link #progress}). */
+    public record Progress(UUID contactId, String bolnaExecutionId, String dialStatus, String callLifecycleStatus,
+            Instant ringingStartedAt, Instant callAnsweredAt, Instant callDisconnectedAt, String hangupBy,
+            String hangupReason, Integer hangupProviderCode, String recordingUrl, Map<String, Object> bolnaMetadata,
+            String status, Instant completedAt, int durationSeconds, int durationMinutes, int creditsUsed,
+            UUID transcriptId) {
+    }
+
     public Instant getCreatedAt() { return createdAt; }
     public Instant getUpdatedAt() { return updatedAt; }
 }
