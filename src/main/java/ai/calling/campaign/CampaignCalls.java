@@ -1,6 +1,7 @@
 package ai.calling.campaign;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -45,19 +46,20 @@ class CampaignCalls {
 
     @EventListener
     void callsEnded(CallsCompleted calls) {
-        calls.calls().forEach(this::settleRecipient);
-    }
-
-    private void settleRecipient(CallCompleted call) {
-        if (call.campaignRecipientId() != null) {
+        List<Recipients.Outcome> outcomes = new ArrayList<>();
+        for (CallCompleted call : calls.calls()) {
+            if (call.campaignRecipientId() == null) {
+                continue;
+            }
             // a dial Bolna never placed called nobody: no attempt, the recipient waits again (once in a row, so
             // that a number whose every dial is lost still uses up its attempts)
             if (!call.placed() && recipients.neverPlaced(call.campaignRecipientId(), call.callId())) {
-                return;
+                continue;
             }
-            recipients.recordOutcome(call.campaignRecipientId(), call.callId(), recipientStatus(call.outcome()),
-                    call.outcome(), clock.instant());
+            outcomes.add(new Recipients.Outcome(call.campaignRecipientId(), call.callId(),
+                    recipientStatus(call.outcome()), call.outcome()));
         }
+        recipients.recordOutcomes(outcomes, clock.instant());
     }
 
     /**

@@ -307,27 +307,9 @@ class BolnaWebhookTest {
             executions.add(outboundCall(0));
         }
         storedButNeverTaken(executions, "user: hi");
-        jdbc.execute("CREATE SEQUENCE test_call_statements");
-        jdbc.execute("""
-                CREATE OR REPLACE FUNCTION test_count_call_statement() RETURNS trigger AS $$
-                BEGIN
-                    IF EXISTS (SELECT 1 FROM changed WHERE bolna_execution_id = ANY(string_to_array(TG_ARGV[0], ','))) THEN
-                        PERFORM nextval('test_call_statements');
-                    END IF;
-                    RETURN NULL;
-                END; $$ LANGUAGE plpgsql""");
-        jdbc.execute("CREATE TRIGGER test_count_call_statement AFTER UPDATE ON calls REFERENCING NEW TABLE AS changed "
-                + "FOR EACH STATEMENT EXECUTE FUNCTION test_count_call_statement('" + String.join(",", executions) + "')");
-        long statements;
-        try {
-            assertThat(webhooks.sweep()).isEqualTo(6);
-            statements = jdbc.queryForObject("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM test_call_statements",
-                    Long.class);
-        } finally {
-            jdbc.execute("DROP TRIGGER test_count_call_statement ON calls");
-            jdbc.execute("DROP FUNCTION test_count_call_statement()");
-            jdbc.execute("DROP SEQUENCE test_call_statements");
-        }
+
+        long statements = statementsChanging("calls", "bolna_execution_id", executions,
+                () -> assertThat(webhooks.sweep()).isEqualTo(6));
 
         assertThat(statements).isOne();
         for (String execution : executions) {
@@ -345,6 +327,83 @@ class BolnaWebhookTest {
                     + "WHERE bolna_execution_id = ?", String.class, execution)).isEqualTo("0.1");
         }
         assertInvariant();
+    }
+
+    /**
+     * The recipients of a batch's campaign calls are settled by one statement too (it was one per call): the
+     * answered one completes, the unanswered one waits for its retry, the one of a cancelled campaign is cancelled.
+     */
+    @Test
+    void aBatchSettlesTheRecipientsOfItsCampaignCallsInOneStatement() {
+        UUID running = campaign("running");
+        UUID cancelled = campaign("cancelled");
+        List<String> executions = new ArrayList<>();
+        List<UUID> recipients = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            UUID recipient = UUID.randomUUID();
+            UUID campaign = i == 3 ? cancelled : running;
+            String execution = outboundCall(0);
+            jdbc.update("INSERT INTO campaign_recipients (id, campaign_id, user_id, phone_number, status, attempts) "
+                    + "VALUES (?, ?, ?, ?, 'in_progress', 1)", recipient, campaign, user.id(), "+1415555020" + i);
+            jdbc.update("UPDATE calls SET campaign_id = ?, campaign_recipient_id = ? WHERE bolna_execution_id = ?",
+                    campaign, recipient, execution);
+            jdbc.update("UPDATE campaign_recipients SET last_call_id = (SELECT id FROM calls WHERE bolna_execution_id = ?) "
+                    + "WHERE id = ?", execution, recipient);
+            jdbc.update("INSERT INTO bolna_webhook_events (execution_id, bolna_agent_id, status, payload, received_at) "
+                    + "VALUES (?, ?, 'completed', ?::jsonb, now() - interval '1 minute')", execution, bolnaAgent,
+                    i == 0 ? event(execution, "completed", 61, "") : event(execution, "no-answer", 0, ""));
+            executions.add(execution);
+            recipients.add(recipient);
+        }
+
+        long statements = statementsChanging("campaign_recipients", "id::text",
+                recipients.stream().map(UUID::toString).toList(), () -> assertThat(webhooks.sweep()).isEqualTo(4));
+
+        assertThat(statements).isOne();
+        List<Map<String, Object>> settled = recipients.stream()
+                .map(id -> jdbc.queryForMap("SELECT status, last_outcome, next_attempt_at FROM campaign_recipients "
+                        + "WHERE id = ?", id)).toList();
+        assertThat(settled.get(0)).containsEntry("status", "completed").containsEntry("last_outcome", "completed");
+        assertThat(settled.get(1)).containsEntry("status", "pending").containsEntry("last_outcome", "no_answer");
+        assertThat(settled.get(1).get("next_attempt_at")).isNotNull();
+        assertThat(settled.get(2)).containsEntry("status", "pending");
+        assertThat(settled.get(3)).containsEntry("status", "cancelled").containsEntry("next_attempt_at", null);
+    }
+
+    private UUID campaign(String status) {
+        UUID id = UUID.randomUUID();
+        jdbc.update("INSERT INTO campaigns (id, user_id, agent_id, name, status, timezone, window_start, window_end, "
+                + "window_days, max_concurrent_calls, retry_max_attempts, retry_on, retry_delay_minutes) VALUES "
+                + "(?, ?, ?, 'Batch', ?, 'UTC', '00:00', '23:59', '{1,2,3,4,5,6,7}', 5, 2, '{no_answer}', 5)",
+                id, user.id(), agent, status);
+        return id;
+    }
+
+    /**
+     * Runs {@code action} and returns how many UPDATE statements on {@code table} changed a row whose {@code key}
+     * is one of {@code values} (a statement trigger that sees the rows each statement changed).
+     */
+    private long statementsChanging(String table, String key, List<String> values, Runnable action) {
+        jdbc.execute("CREATE SEQUENCE test_statements");
+        jdbc.execute("""
+                CREATE OR REPLACE FUNCTION test_count_statement() RETURNS trigger AS $$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM changed WHERE %s = ANY(string_to_array(TG_ARGV[0], ','))) THEN
+                        PERFORM nextval('test_statements');
+                    END IF;
+                    RETURN NULL;
+                END; $$ LANGUAGE plpgsql""".formatted(key));
+        jdbc.execute("CREATE TRIGGER test_count_statement AFTER UPDATE ON " + table + " REFERENCING NEW TABLE AS changed "
+                + "FOR EACH STATEMENT EXECUTE FUNCTION test_count_statement('" + String.join(",", values) + "')");
+        try {
+            action.run();
+            return jdbc.queryForObject("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM test_statements",
+                    Long.class);
+        } finally {
+            jdbc.execute("DROP TRIGGER test_count_statement ON " + table);
+            jdbc.execute("DROP FUNCTION test_count_statement()");
+            jdbc.execute("DROP SEQUENCE test_statements");
+        }
     }
 
     /** Completed events stored a minute ago but never taken by a processor (as after a crash): the sweep applies them as one batch. */

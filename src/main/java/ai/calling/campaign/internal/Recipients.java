@@ -219,24 +219,35 @@ public class Recipients {
                 .param("id", recipientId).param("call", callId).update() == 1;
     }
 
+    /** A campaign call that has ended: its recipient, the call, the recipient's status from it and its outcome. */
+    public record Outcome(UUID recipientId, UUID callId, String status, String outcome) {
+    }
+
     /**
-     * The recipient's call has ended with {@code status} (completed, no_answer, busy or failed): it is
-     * tried again after the campaign's delay when that status is one it retries and attempts are left,
-     * and cancelled when the campaign was. Only the recipient's current call can end it.
+     * Campaign calls have ended, each with its {@code status} (completed, no_answer, busy or failed): a recipient
+     * is tried again after its campaign's delay when that status is one the campaign retries and attempts are left,
+     * and cancelled when the campaign was. Only a recipient's current call can end it. One statement for a webhook
+     * batch's calls (it was one per call: 24,000 statements for 24,000 dials in the dispatch benchmark).
      */
-    public void recordOutcome(UUID recipientId, UUID callId, String status, String outcome, Instant now) {
+    public void recordOutcomes(List<Outcome> outcomes, Instant now) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
         jdbc.sql("""
                 UPDATE campaign_recipients r
                    SET status = CASE WHEN c.status = 'cancelled' THEN 'cancelled'
-                                     WHEN :status = ANY(c.retry_on) AND r.attempts < c.retry_max_attempts THEN 'pending'
-                                     ELSE :status END,
-                       next_attempt_at = CASE WHEN c.status <> 'cancelled' AND :status = ANY(c.retry_on)
+                                     WHEN v.status = ANY(c.retry_on) AND r.attempts < c.retry_max_attempts THEN 'pending'
+                                     ELSE v.status END,
+                       next_attempt_at = CASE WHEN c.status <> 'cancelled' AND v.status = ANY(c.retry_on)
                                                    AND r.attempts < c.retry_max_attempts
                                               THEN :now + make_interval(mins => c.retry_delay_minutes) END,
-                       last_outcome = :outcome
-                  FROM campaigns c
-                 WHERE r.id = :id AND c.id = r.campaign_id AND r.last_call_id = :call AND r.status = 'in_progress'""")
-                .param("id", recipientId).param("call", callId).param("status", status).param("outcome", outcome)
+                       last_outcome = v.outcome
+                  FROM unnest(:ids, :calls, :statuses, :outcomes) AS v(id, call, status, outcome), campaigns c
+                 WHERE r.id = v.id AND c.id = r.campaign_id AND r.last_call_id = v.call AND r.status = 'in_progress'""")
+                .param("ids", outcomes.stream().map(Outcome::recipientId).toArray(UUID[]::new))
+                .param("calls", outcomes.stream().map(Outcome::callId).toArray(UUID[]::new))
+                .param("statuses", outcomes.stream().map(Outcome::status).toArray(String[]::new))
+                .param("outcomes", outcomes.stream().map(Outcome::outcome).toArray(String[]::new))
                 .param("now", Campaigns.utc(now)).update();
     }
 
