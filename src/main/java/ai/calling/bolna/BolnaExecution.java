@@ -165,19 +165,28 @@ public record BolnaExecution(String id, String agentId, String rawStatus, BolnaS
         return seconds.min(LONGEST).setScale(0, RoundingMode.CEILING).longValueExact();
     }
 
+    /** The times an execution's timestamps may take: years 1 to 9999 (UTC), as PostgreSQL reads them in ISO form. */
+    private static final Instant FIRST_STORABLE = LocalDateTime.of(1, 1, 1, 0, 0).toInstant(ZoneOffset.UTC);
+    private static final Instant AFTER_LAST_STORABLE = LocalDateTime.of(10_000, 1, 1, 0, 0).toInstant(ZoneOffset.UTC);
+
     private static Instant at(JsonNode execution) {
         for (String field : new String[] { "updated_at", "created_at" }) {
             String text = text(execution.path(field));
             if (text != null && !text.isBlank()) {
+                Instant at;
                 try {
-                    return OffsetDateTime.parse(text).toInstant();
+                    at = OffsetDateTime.parse(text).toInstant();
                 } catch (DateTimeParseException notOffset) {
                     try {
-                        return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+                        at = LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
                     } catch (DateTimeParseException ignored) {
-                        // the next field
+                        continue;
                     }
                 }
+                if (!at.isBefore(FIRST_STORABLE) && at.isBefore(AFTER_LAST_STORABLE)) {
+                    return at;
+                }
+                // a time no column of ours stores in ISO form (year 0, or past 9999): not this execution's; the next field
             }
         }
         return Instant.now();

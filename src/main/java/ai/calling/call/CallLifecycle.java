@@ -106,8 +106,8 @@ public class CallLifecycle {
         }
         executionLocks.lockAll(byExecution.keySet());
         Map<String, Call> known = new HashMap<>();
-        // what each call held as loaded: one whose progress stays equal is not written (Bolna delivering an event
-        // again); a call bound or created below is written whatever its events change
+        // what each call holds as stored: one whose progress stays equal is not written (Bolna delivering an event
+        // again); a call bound below is written whatever its events change
         Map<Call, Call.Progress> loaded = new HashMap<>();
         calls.findByBolnaExecutionIds(byExecution.keySet().toArray(String[]::new)).forEach(call -> {
             known.put(call.getBolnaExecutionId(), call);
@@ -134,6 +134,9 @@ public class CallLifecycle {
                     // written now: the contact, the transcript and the hold refer to it
                     call = calls.saveAndFlush(newInboundCall(agent.get(), entry.getKey(), updates.getFirst()));
                     ledger.holdStarted(call.getUserId(), call.getId(), agent.get().maxCallDurationSeconds());
+                    // the flush wrote the calls this batch had changed so far too: as they are now is what is stored
+                    applied.keySet().forEach(written -> loaded.put(written, written.progress()));
+                    loaded.put(call, call.progress());
                 }
             }
             for (BolnaExecution execution : updates) {
@@ -157,8 +160,6 @@ public class CallLifecycle {
         // new transcripts inserted in JDBC batches (one round trip, not one per row), before the calls that name them
         entityManager.unwrap(Session.class).setJdbcBatchSize(FLUSH_BATCH);
         calls.flush();
-        // in account order, as the batch's calls were loaded: each call's end takes its account's analytics lock,
-        // so two processors' batches take them in one order (decision 0054)
         progress.write(changed);
         settle(ended);
         return ignored;

@@ -330,6 +330,55 @@ class BolnaWebhookTest {
     }
 
     /**
+     * A batch that creates a call for an execution it does not know flushes what it changed so far with it: a call
+     * changed before that flush is not written again unless it changes after it (it was, by the batch's statement).
+     */
+    @Test
+    void aCallWrittenByTheFlushOfANewCallIsNotWrittenAgain() {
+        String known = "exec-0-" + UUID.randomUUID();
+        // filed under its contact already: nothing the batch does after the flush changes it
+        UUID contact = jdbc.queryForObject("INSERT INTO contacts (user_id, phone_number) VALUES (?, '+14155550111') "
+                + "RETURNING id", UUID.class, user.id());
+        jdbc.update("INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number, contact_id) "
+                + "VALUES (?, ?, ?, '+14155550111', ?)", user.id(), agent, known, contact);
+        String unknown = "exec-z-" + UUID.randomUUID();
+        for (String body : List.of(event(known, "ringing", 0, ""), event(unknown, "ringing", 0, "").replace(
+                "\"call_type\":\"outbound\"", "\"call_type\":\"inbound\""))) {
+            jdbc.update("INSERT INTO bolna_webhook_events (execution_id, bolna_agent_id, status, payload, received_at) "
+                    + "VALUES (?, ?, 'ringing', ?::jsonb, now() - interval '1 minute')",
+                    body.contains(known) ? known : unknown, bolnaAgent, body);
+        }
+
+        long writes = whileWritesOfTheCallAreCounted(known, () -> {
+            assertThat(webhooks.sweep()).isEqualTo(2);
+            return jdbc.queryForObject("SELECT last_value - 1 + CASE WHEN is_called THEN 1 ELSE 0 END "
+                    + "FROM test_call_writes", Long.class);
+        });
+
+        assertThat(writes).isOne();
+        assertThat(call(known)).containsEntry("call_lifecycle_status", "ringing");
+        assertThat(call(unknown)).containsEntry("lead_type", "inbound").containsEntry("call_lifecycle_status", "ringing");
+    }
+
+    /**
+     * A timestamp no column stores in ISO form (year 0 here) is not the execution's time: the event is applied with
+     * its other timestamp, not failed (written as text, year 0 failed the batch and then the event, for good).
+     */
+    @Test
+    void aTimestampOutOfRangeIsReadAsAbsent() {
+        String execution = outboundCall(0);
+        String body = event(execution, "ringing", 0, "").replaceFirst("\"updated_at\":\"[^\"]*\"",
+                "\"updated_at\":\"0000-06-01T00:00:00+05:30\"");
+
+        assertThat(post(body).status()).isEqualTo(200);
+
+        assertThat(jdbc.queryForObject("SELECT state FROM bolna_webhook_events WHERE execution_id = ?", String.class,
+                execution)).isEqualTo("processed");
+        assertThat(jdbc.queryForObject("SELECT ringing_started_at = timestamptz '2026-11-25T10:00:00Z' FROM calls "
+                + "WHERE bolna_execution_id = ?", Boolean.class, execution)).isTrue();
+    }
+
+    /**
      * The recipients of a batch's campaign calls are settled by one statement too (it was one per call): the
      * answered one completes, the unanswered one waits for its retry, the one of a cancelled campaign is cancelled.
      */

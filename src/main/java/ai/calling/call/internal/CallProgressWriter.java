@@ -29,15 +29,15 @@ public class CallProgressWriter {
     }
 
     /**
-     * Writes the lifecycle columns of these calls as they are in memory, in the order given (the rows are
-     * locked in that order). The calls' rows exist; their contacts and transcripts too.
+     * Writes the lifecycle columns of these calls as they are in memory. The calls' rows exist (else it throws);
+     * their contacts and transcripts too.
      */
     public void write(List<Call> calls) {
         if (calls.isEmpty()) {
             return;
         }
         List<Call.Progress> rows = calls.stream().map(Call::progress).toList();
-        jdbc.sql("""
+        int written = jdbc.sql("""
                 UPDATE calls c
                    SET contact_id = v.contact_id, bolna_execution_id = v.bolna_execution_id, dial_status = v.dial_status,
                        call_lifecycle_status = v.call_lifecycle_status, ringing_started_at = v.ringing_started_at,
@@ -77,6 +77,11 @@ public class CallProgressWriter {
                 .param("credits", column(rows, Call.Progress::creditsUsed, Integer[]::new))
                 .param("transcripts", column(rows, Call.Progress::transcriptId, UUID[]::new))
                 .update();
+        if (written != calls.size()) {
+            // as Hibernate's stale-state check did: a call gone meanwhile fails the batch (its events are then applied
+            // one by one), rather than its end being settled and published without its row
+            throw new IllegalStateException("Wrote " + written + " of the batch's " + calls.size() + " calls");
+        }
     }
 
     private static <T> T[] column(List<Call.Progress> rows, Function<Call.Progress, T> value,
