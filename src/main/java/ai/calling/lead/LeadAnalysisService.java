@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,20 +143,47 @@ public class LeadAnalysisService {
      * was, with the benchmark's calls, a tenth of PostgreSQL's time (bench/README.md, ninth session).
      */
     public int runDue() {
+        return runDue(() -> false);
+    }
+
+    /**
+     * As {@link #runDue()}, for a worker that may be stopped meanwhile: once {@code stopping} says so, it claims no
+     * more jobs, and the jobs it has claimed but not begun go back to the queue at once, their attempt not counted.
+     * They used to stay claimed until the sweep of jobs left running ({@link #requeueAbandoned()}, an hour later),
+     * as after a crash; at every deploy, up to {@value #CLAIM} jobs per instance waited that hour.
+     */
+    public int runDue(BooleanSupplier stopping) {
         int ran = 0;
         List<Job> claimed;
-        while (!(claimed = transactions.execute(status -> jobs.claim(5))).isEmpty()) {
+        while (!stopping.getAsBoolean()
+                && !(claimed = transactions.execute(status -> jobs.claim(CLAIM))).isEmpty()) {
             List<Failed> failed = new ArrayList<>();
+            List<Job> notBegun = List.of();
             try {
-                for (Job job : claimed) {
-                    run(job, failed);
+                for (int i = 0; i < claimed.size(); i++) {
+                    if (stopping.getAsBoolean()) {
+                        notBegun = claimed.subList(i, claimed.size());
+                        break;
+                    }
+                    run(claimed.get(i), failed);
                     ran++;
                 }
             } finally {
                 recordFailures(failed);
+                putBack(notBegun);
             }
         }
         return ran;
+    }
+
+    /** How many due jobs a worker claims at a time. */
+    static final int CLAIM = 5;
+
+    private void putBack(List<Job> notBegun) {
+        if (!notBegun.isEmpty()) {
+            int back = transactions.execute(status -> jobs.putBack(notBegun));
+            log.info("{} lead analyses claimed by a stopping worker were put back in the queue", back);
+        }
     }
 
     /** The job's results are not this worker's to write: its claim is no longer the current one. */

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -546,6 +547,45 @@ class LeadAnalysisTest {
                 String.class, user.id())).containsExactlyInAnyOrder("openai_prompts.changed", "user.deactivated");
         assertThat(http.patch(path, Map.of("completePromptId", ""), admin.auth()).json().path("completePromptId")
                 .isNull()).isTrue();
+    }
+
+    /**
+     * A worker told to stop (a deploy) finishes the analysis in hand, claims no more, and puts back at once the jobs
+     * it claimed but had not begun, their attempt not counted: they used to wait, claimed, for the hourly sweep.
+     */
+    @Test
+    void aStoppingWorkerPutsBackTheJobsItClaimedButHadNotBegun() {
+        stub("pmpt_individual", analysis(61, "Warm", false, null));
+        stub("pmpt_complete", analysis(64, "Warm", false, null));
+        List<UUID> jobs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            UUID call = UUID.randomUUID();
+            jdbc.update("INSERT INTO calls (id, user_id, agent_id, bolna_execution_id, phone_number, status) "
+                    + "VALUES (?, ?, ?, ?, ?, 'completed')", call, user.id(), agent, "exec-" + call, "+1415555770" + i);
+            jdbc.update("INSERT INTO transcripts (call_id, user_id, content) VALUES (?, ?, 'user: hi')", call, user.id());
+            // due long ago: claimed before any job other tests left queued
+            jobs.add(jdbc.queryForObject("INSERT INTO lead_analysis_jobs (user_id, call_id, next_attempt_at) "
+                    + "VALUES (?, ?, timestamptz '2000-01-01' + make_interval(days => ?)) RETURNING id", UUID.class,
+                    user.id(), call, i));
+        }
+
+        Object ids = jobs.toArray(UUID[]::new);
+        // told to stop once one of them is done (a claim's jobs come back from the database in no set order)
+        int ran = analyses.runDue(() -> jdbc.queryForObject("SELECT count(*) FROM lead_analysis_jobs WHERE id = ANY(?) "
+                + "AND state = 'done'", Long.class, ids) > 0);
+
+        assertThat(ran).isPositive();
+        List<Map<String, Object>> states = jdbc.queryForList("SELECT state, attempts, claim FROM lead_analysis_jobs "
+                + "WHERE id = ANY(?) ORDER BY state", ids);
+        assertThat(states.getFirst()).containsEntry("state", "done").containsEntry("attempts", 1);
+        assertThat(states.subList(1, 3)).allSatisfy(job -> assertThat(job).containsEntry("state", "queued")
+                .containsEntry("attempts", 0).containsEntry("claim", null));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM transcripts t JOIN lead_analysis_jobs j ON j.call_id = t.call_id "
+                + "WHERE j.id = ANY(?) AND t.analysis_status = 'processing'", Long.class, ids)).isZero();
+        // the next run takes them
+        analyses.runDue();
+        assertThat(jdbc.queryForList("SELECT state FROM lead_analysis_jobs WHERE id = ANY(?)", String.class, ids))
+                .containsOnly("done");
     }
 
     @Test

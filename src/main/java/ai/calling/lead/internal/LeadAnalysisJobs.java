@@ -100,6 +100,20 @@ public class LeadAnalysisJobs {
     }
 
     /**
+     * Claimed jobs that were not begun go back to the queue, due now, their claim's attempt not counted, if their
+     * claim is still the current one. Returns how many.
+     */
+    public int putBack(List<Job> jobs) {
+        return jdbc.sql("""
+                UPDATE lead_analysis_jobs j SET state = 'queued', attempts = j.attempts - 1, claim = NULL,
+                                                next_attempt_at = CURRENT_TIMESTAMP
+                  FROM unnest(:ids, :claims) AS v(id, claim)
+                 WHERE j.id = v.id AND j.claim = v.claim AND j.state = 'running'""")
+                .param("ids", jobs.stream().map(Job::id).toArray(UUID[]::new))
+                .param("claims", jobs.stream().map(Job::claim).toArray(UUID[]::new)).update();
+    }
+
+    /**
      * Fails the queued and running jobs of a closed account, before its lead data is erased: a running job's
      * results are then dropped, and one writing them now is waited for (its row is locked) so that the erasure
      * comes after. Returns how many.

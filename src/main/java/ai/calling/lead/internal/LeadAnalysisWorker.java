@@ -21,7 +21,8 @@ import ai.calling.lead.LeadAnalysisService.AnalysisDue;
  * The thread that runs lead analyses: woken when a call with a transcript has ended (after its
  * commit, so its job exists), when a retry is asked for, and when a retry falls due. Started and
  * stopped with the application: on stop it lets the analysis in hand finish (its job is claimed) for
- * up to 30 s; queued wake-ups are dropped, the jobs stay in the table for the next start's poll.
+ * up to 30 s, claims no more, and puts back the jobs it claimed but has not begun; queued wake-ups are
+ * dropped, the jobs stay in the table for the next start's poll (or another instance's).
  */
 @Component
 class LeadAnalysisWorker implements SmartLifecycle {
@@ -30,6 +31,7 @@ class LeadAnalysisWorker implements SmartLifecycle {
 
     private final LeadAnalysisService analyses;
     private volatile ScheduledExecutorService worker;
+    private volatile boolean stopping;
 
     LeadAnalysisWorker(LeadAnalysisService analyses) {
         this.analyses = analyses;
@@ -57,7 +59,7 @@ class LeadAnalysisWorker implements SmartLifecycle {
 
     private void runDue() {
         try {
-            analyses.runDue();
+            analyses.runDue(() -> stopping);
         } catch (RuntimeException e) {
             log.error("A lead analysis run failed; the scheduled poll tries again", e);
         }
@@ -65,11 +67,13 @@ class LeadAnalysisWorker implements SmartLifecycle {
 
     @Override
     public void start() {
+        stopping = false;
         worker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("lead-analysis").factory());
     }
 
     @Override
     public void stop() {
+        stopping = true;
         ScheduledExecutorService current = worker;
         current.shutdown();
         try {
