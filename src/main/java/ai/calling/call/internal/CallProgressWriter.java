@@ -37,6 +37,12 @@ public class CallProgressWriter {
             return;
         }
         List<Call.Progress> rows = calls.stream().map(Call::progress).toList();
+        // planned without sequential scans, for this statement only: a plan PostgreSQL cached on the connection while
+        // calls was small joins the arrays to a scan of the whole table, and keeps it as the table grows wherever
+        // nothing analyses calls (autovacuum off, as on the CI's server); as for CallDials.confirm
+        // (CallProgressPlanTest)
+        String seqScan = jdbc.sql("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
+                .query((rs, n) -> rs.getString(1)).single();
         int written = jdbc.sql("""
                 UPDATE calls c
                    SET contact_id = v.contact_id, bolna_execution_id = v.bolna_execution_id, dial_status = v.dial_status,
@@ -77,6 +83,7 @@ public class CallProgressWriter {
                 .param("credits", column(rows, Call.Progress::creditsUsed, Integer[]::new))
                 .param("transcripts", column(rows, Call.Progress::transcriptId, UUID[]::new))
                 .update();
+        jdbc.sql("SELECT set_config('enable_seqscan', :previous, true)").param("previous", seqScan).query().singleRow();
         if (written != calls.size()) {
             // as Hibernate's stale-state check did: a call gone meanwhile fails the batch (its events are then applied
             // one by one), rather than its end being settled and published without its row
