@@ -3,6 +3,7 @@ package ai.calling.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -101,6 +102,46 @@ class AccountRecoveryTest {
         assertThat(jdbc.queryForObject("SELECT email_verified FROM users WHERE id = ?", Boolean.class, squatted.id()))
                 .isTrue();
         assertThat(http.get("/api/calls", Http.bearer(ownersKey)).status()).isEqualTo(200);
+    }
+
+    /**
+     * The reset that proves a never-confirmed address also turns off what the registrant set up to receive or grant
+     * the account's data: its webhook endpoints are disabled (with the reason, for the owner to enable again) and
+     * its pending invitations revoked. A reset of a confirmed account leaves both as they are.
+     */
+    @Test
+    void aResetThatReclaimsAnAddressDisablesItsEndpointsAndRevokesItsInvitations() {
+        SignedIn squatted = TestUsers.register(http);
+        SignedIn confirmed = TestUsers.register(http);
+        jdbc.update("UPDATE users SET email_verified = true WHERE id = ?", confirmed.id());
+        Map<SignedIn, String> endpoints = new HashMap<>();
+        for (SignedIn user : List.of(squatted, confirmed)) {
+            Http.Response endpoint = http.post("/api/webhook-endpoints", Map.of("url", "http://127.0.0.1:9/hook",
+                    "events", List.of("call.completed")), user.auth());
+            assertThat(endpoint.status()).as(endpoint.body()).isEqualTo(201);
+            endpoints.put(user, endpoint.json().path("id").asString());
+            Http.Response invited = http.post("/api/team/invitations", Map.of("email",
+                    "invitee-" + UUID.randomUUID() + "@example.com", "teamRole", "member"), user.auth());
+            assertThat(invited.status()).as(invited.body()).isEqualTo(201);
+        }
+
+        for (SignedIn user : List.of(squatted, confirmed)) {
+            http.post("/api/auth/forgot-password", Map.of("email", user.email()), client);
+            assertThat(http.post("/api/auth/reset-password", Map.of("token", tokenMailedTo(user.email(),
+                    "Reset your password"), "newPassword", "Brand-New-Secret-7")).status()).isEqualTo(204);
+        }
+
+        assertThat(jdbc.queryForMap("SELECT enabled, disabled_reason FROM webhook_endpoints WHERE id = ?::uuid",
+                endpoints.get(squatted))).containsEntry("enabled", false)
+                .hasEntrySatisfying("disabled_reason", reason -> assertThat((String) reason).contains("password reset"));
+        assertThat(jdbc.queryForList("SELECT status FROM team_invitations WHERE workspace_id = ?", String.class,
+                squatted.id())).containsExactly("revoked");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM team_audit_log WHERE workspace_id = ? "
+                + "AND action = 'team.invitation.revoked'", Long.class, squatted.id())).isOne();
+        assertThat(jdbc.queryForObject("SELECT enabled FROM webhook_endpoints WHERE id = ?::uuid", Boolean.class,
+                endpoints.get(confirmed))).isTrue();
+        assertThat(jdbc.queryForList("SELECT status FROM team_invitations WHERE workspace_id = ?", String.class,
+                confirmed.id())).containsExactly("pending");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -14,6 +15,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
+import ai.calling.auth.AddressReclaimed;
 import ai.calling.common.ApiException;
 import ai.calling.common.mail.BackgroundMail;
 import ai.calling.common.mail.OutgoingMail;
@@ -44,10 +46,13 @@ public class AccountRecoveryService {
     private final ApiKeyRepository apiKeys;
     private final BackgroundMail backgroundMail;
 
+    private final ApplicationEventPublisher events;
+
     AccountRecoveryService(UserAccountRepository users, AuthTokenRepository tokens, SessionRepository sessions,
             PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, SystemSettings settings,
             ApplicationProperties application, Clock clock, TransactionTemplate transactions, ApiKeyRepository apiKeys,
-            BackgroundMail backgroundMail) {
+            BackgroundMail backgroundMail, ApplicationEventPublisher events) {
+        this.events = events;
         this.transactions = transactions;
         this.backgroundMail = backgroundMail;
         this.apiKeys = apiKeys;
@@ -118,6 +123,7 @@ public class AccountRecoveryService {
             user.setEmailVerified(true);
             apiKeys.revokeAll(userId);
             apiKeys.revokeCreatedBy(userId);
+            events.publishEvent(new AddressReclaimed(userId));
         }
     }
 

@@ -80,6 +80,13 @@ public class InvitationRepository {
                 .param("id", id).param("hash", tokenHash).update() == 1;
     }
 
+    /** Revokes every pending invitation to the workspace; returns their ids. */
+    public List<UUID> revokePending(UUID workspaceId) {
+        return jdbc.sql("UPDATE team_invitations SET status = 'revoked', revoked_at = CURRENT_TIMESTAMP "
+                + "WHERE workspace_id = :workspace AND status = 'pending' RETURNING id")
+                .param("workspace", workspaceId).query(UUID.class).list();
+    }
+
     public void revoke(UUID id) {
         jdbc.sql("UPDATE team_invitations SET status = 'revoked', revoked_at = CURRENT_TIMESTAMP WHERE id = :id")
                 .param("id", id).update();
