@@ -169,8 +169,11 @@ public class LeadAnalysisService {
                     ran++;
                 }
             } finally {
-                recordFailures(failed);
-                putBack(notBegun);
+                try {
+                    putBack(notBegun);
+                } finally {
+                    recordFailures(failed);
+                }
             }
         }
         return ran;

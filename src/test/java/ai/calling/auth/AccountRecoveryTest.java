@@ -125,15 +125,23 @@ class AccountRecoveryTest {
             assertThat(invited.status()).as(invited.body()).isEqualTo(201);
         }
 
+        // one disabled already, by its failures: enabling it would send it what waited meanwhile
+        String failing = http.post("/api/webhook-endpoints", Map.of("url", "http://127.0.0.1:9/failing", "events",
+                List.of("call.completed")), squatted.auth()).json().path("id").asString();
+        jdbc.update("UPDATE webhook_endpoints SET enabled = false, disabled_reason = 'Failed for 72 hours' "
+                + "WHERE id = ?::uuid", failing);
+
         for (SignedIn user : List.of(squatted, confirmed)) {
             http.post("/api/auth/forgot-password", Map.of("email", user.email()), client);
             assertThat(http.post("/api/auth/reset-password", Map.of("token", tokenMailedTo(user.email(),
                     "Reset your password"), "newPassword", "Brand-New-Secret-7")).status()).isEqualTo(204);
         }
 
-        assertThat(jdbc.queryForMap("SELECT enabled, disabled_reason FROM webhook_endpoints WHERE id = ?::uuid",
-                endpoints.get(squatted))).containsEntry("enabled", false)
-                .hasEntrySatisfying("disabled_reason", reason -> assertThat((String) reason).contains("password reset"));
+        for (String endpoint : List.of(endpoints.get(squatted), failing)) {
+            assertThat(jdbc.queryForMap("SELECT enabled, disabled_reason FROM webhook_endpoints WHERE id = ?::uuid",
+                    endpoint)).containsEntry("enabled", false).hasEntrySatisfying("disabled_reason",
+                            reason -> assertThat((String) reason).contains("password reset"));
+        }
         assertThat(jdbc.queryForList("SELECT status FROM team_invitations WHERE workspace_id = ?", String.class,
                 squatted.id())).containsExactly("revoked");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM team_audit_log WHERE workspace_id = ? "

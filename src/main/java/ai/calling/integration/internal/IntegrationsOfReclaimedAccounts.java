@@ -11,8 +11,9 @@ import ai.calling.auth.AddressReclaimed;
 /**
  * An account whose address its owner has just proved by a password reset (decision 0007): its webhook endpoints,
  * set up by whoever held the account before, possibly someone else, are disabled in the reset's transaction, so
- * that no call, transcript or lead goes to them until the owner has looked at each and enabled it again. Kept,
- * not deleted: the owner's own endpoints come back with one change.
+ * that no call, transcript or lead goes to them until the owner has looked at each and enabled it again. Those
+ * disabled already get the same reason (enabling one sends it what waited meanwhile). Kept, not deleted: the
+ * owner's own endpoints come back with one change.
  */
 @Component
 class IntegrationsOfReclaimedAccounts {
@@ -31,7 +32,7 @@ class IntegrationsOfReclaimedAccounts {
     void addressReclaimed(AddressReclaimed reclaimed) {
         int disabled = jdbc.sql("""
                 UPDATE webhook_endpoints SET enabled = false, disabled_reason = :reason, updated_at = CURRENT_TIMESTAMP
-                 WHERE user_id = :user AND enabled""")
+                 WHERE user_id = :user""")
                 .param("reason", REASON).param("user", reclaimed.userId()).update();
         if (disabled > 0) {
             log.info("Account {} reclaimed by a password reset: {} webhook endpoint(s) disabled", reclaimed.userId(),

@@ -17,15 +17,19 @@ import ai.calling.lead.LeadAnalysisService;
 class LeadAnalysisJobsRunner {
 
     private final LeadAnalysisService analyses;
+    private final LeadAnalysisWorker worker;
 
-    LeadAnalysisJobsRunner(LeadAnalysisService analyses) {
+    LeadAnalysisJobsRunner(LeadAnalysisService analyses, LeadAnalysisWorker worker) {
         this.analyses = analyses;
+        this.worker = worker;
     }
 
     @Scheduled(fixedDelayString = "PT10S", initialDelayString = "PT20S")
     @SchedulerLock(name = "lead-analysis-jobs", lockAtMostFor = "PT10M")
     void runDue() {
-        analyses.runDue();
+        // stops with the worker: a run still claiming at shutdown would take the jobs the worker just put back, and
+        // leave them claimed for the sweep of abandoned jobs when the process ends
+        analyses.runDue(worker::stopping);
     }
 
     @Scheduled(fixedDelayString = "PT5M", initialDelayString = "PT1M")

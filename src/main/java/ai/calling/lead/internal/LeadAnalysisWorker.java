@@ -65,6 +65,11 @@ class LeadAnalysisWorker implements SmartLifecycle {
         }
     }
 
+    /** Whether the application is stopping: runs of the queue claim no more jobs and give back those not begun. */
+    boolean stopping() {
+        return stopping;
+    }
+
     @Override
     public void start() {
         stopping = false;
