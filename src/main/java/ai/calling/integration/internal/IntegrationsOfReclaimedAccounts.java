@@ -3,7 +3,6 @@ package ai.calling.integration.internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import ai.calling.auth.AddressReclaimed;
@@ -22,18 +21,15 @@ class IntegrationsOfReclaimedAccounts {
             + "enable it again if it is yours";
     private static final Logger log = LoggerFactory.getLogger(IntegrationsOfReclaimedAccounts.class);
 
-    private final JdbcClient jdbc;
+    private final WebhookEndpointStore endpoints;
 
-    IntegrationsOfReclaimedAccounts(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    IntegrationsOfReclaimedAccounts(WebhookEndpointStore endpoints) {
+        this.endpoints = endpoints;
     }
 
     @EventListener
     void addressReclaimed(AddressReclaimed reclaimed) {
-        int disabled = jdbc.sql("""
-                UPDATE webhook_endpoints SET enabled = false, disabled_reason = :reason, updated_at = CURRENT_TIMESTAMP
-                 WHERE user_id = :user""")
-                .param("reason", REASON).param("user", reclaimed.userId()).update();
+        int disabled = endpoints.disableAll(reclaimed.userId(), REASON);
         if (disabled > 0) {
             log.info("Account {} reclaimed by a password reset: {} webhook endpoint(s) disabled", reclaimed.userId(),
                     disabled);

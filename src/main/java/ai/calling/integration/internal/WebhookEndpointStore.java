@@ -126,6 +126,13 @@ public class WebhookEndpointStore {
                 .param("reason", reason).param("id", endpointId).update() > 0;
     }
 
+    /** Disables every endpoint of the account (those disabled already too) with this reason; returns how many. */
+    public int disableAll(UUID userId, String reason) {
+        return jdbc.sql("UPDATE webhook_endpoints SET enabled = false, disabled_reason = :reason, "
+                + "updated_at = CURRENT_TIMESTAMP WHERE user_id = :user")
+                .param("reason", reason).param("user", userId).update();
+    }
+
     public void notify(UUID userId, UUID endpointId, String kind, String message) {
         jdbc.sql("INSERT INTO integration_notifications (user_id, endpoint_id, kind, message) "
                 + "VALUES (:user, :endpoint, :kind, :message)")
