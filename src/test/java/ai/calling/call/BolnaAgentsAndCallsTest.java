@@ -405,17 +405,23 @@ class BolnaAgentsAndCallsTest {
         assertThat(sent.path("agent_prompts").path("task_1").path("system_prompt").asString()).isEqualTo("Be helpful.");
     }
 
+    /** An agent created on Bolna and then deactivated here, with the Bolna fake's stubs and requests cleared. */
+    private JsonNode inactiveAgent(String name) {
+        JsonNode agent = createAgent(name).json();
+        jdbc.update("UPDATE agents SET is_active = false WHERE id = ?::uuid", agent.path("id").asString());
+        BOLNA.resetAll();
+        return agent;
+    }
+
     /**
      * Two re-activations at once, Bolna no longer having the agent: each creates a Bolna agent, one of them is the
      * agent's, and the other is deleted again (it was left on Bolna, nobody's).
      */
     @Test
     void twoReactivationsAtOnceLeaveOneBolnaAgent() throws Exception {
-        JsonNode agent = createAgent("Twice back").json();
+        JsonNode agent = inactiveAgent("Twice back");
         String id = agent.path("id").asString();
         String oldBolnaId = agent.path("bolnaAgentId").asString();
-        jdbc.update("UPDATE agents SET is_active = false WHERE id = ?::uuid", id);
-        BOLNA.resetAll();
         BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + oldBolnaId)).willReturn(aResponse().withStatus(404)
                 .withHeader("Content-Type", "application/json").withBody("{\"message\":\"not found\"}")));
         // each create answers an id of its own (a scenario's two states raced: two creates at once could both be
@@ -444,11 +450,9 @@ class BolnaAgentsAndCallsTest {
 
     @Test
     void whenBolnaStillHasTheAgentReactivationSyncsItInsteadOfCreatingAnother() {
-        JsonNode agent = createAgent("Kept bot").json();
+        JsonNode agent = inactiveAgent("Kept bot");
         String id = agent.path("id").asString();
         String bolnaId = agent.path("bolnaAgentId").asString();
-        jdbc.update("UPDATE agents SET is_active = false WHERE id = ?::uuid", id);
-        BOLNA.resetAll();
         BOLNA.stubFor(get(urlPathEqualTo("/v2/agent/" + bolnaId)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"agent_config\":{}}")));
         BOLNA.stubFor(patch(urlPathEqualTo("/v2/agent/" + bolnaId)).willReturn(aResponse().withStatus(200)));

@@ -284,8 +284,7 @@ class BolnaWebhookTest {
             List<Long> counts = new ArrayList<>();
             for (String body : List.of(ringing, ringing, completed, completed)) {
                 assertThat(post(body).status()).isEqualTo(200);
-                counts.add(jdbc.queryForObject("SELECT last_value - 1 + CASE WHEN is_called THEN 1 ELSE 0 END "
-                        + "FROM test_call_writes", Long.class));
+                counts.add(callWritesCounted());
             }
             return counts;
         });
@@ -351,8 +350,7 @@ class BolnaWebhookTest {
 
         long writes = whileWritesOfTheCallAreCounted(known, () -> {
             assertThat(webhooks.sweep()).isEqualTo(2);
-            return jdbc.queryForObject("SELECT last_value - 1 + CASE WHEN is_called THEN 1 ELSE 0 END "
-                    + "FROM test_call_writes", Long.class);
+            return callWritesCounted();
         });
 
         assertThat(writes).isOne();
@@ -667,6 +665,12 @@ class BolnaWebhookTest {
             jdbc.execute("DROP FUNCTION test_count_call_write()");
             jdbc.execute("DROP SEQUENCE test_call_writes");
         }
+    }
+
+    /** How many UPDATEs of the call {@link #whileWritesOfTheCallAreCounted} has counted so far. */
+    private long callWritesCounted() {
+        return jdbc.queryForObject("SELECT last_value - 1 + CASE WHEN is_called THEN 1 ELSE 0 END FROM test_call_writes",
+                Long.class);
     }
 
     /** Runs {@code action} while every UPDATE of the execution's call fails (an injected storage fault). */

@@ -1,5 +1,6 @@
 package ai.calling.call.internal;
 
+import static ai.calling.call.internal.CallsGrowingUnderACachedPlan.sequentialScansOfCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -13,6 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import ai.calling.call.internal.CallsGrowingUnderACachedPlan.Owner;
 import ai.calling.support.TestDatabase;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,25 +33,15 @@ class DialConfirmPlanTest {
     void aConfirmationReadsItsCallByIdAfterTheTableGrewUnderAPlanCachedWhileItWasSmall() {
         TestDatabase.get().onOneMigratedConnection("dial_confirm_plan", connection -> {
             JdbcTemplate jdbc = new JdbcTemplate(connection);
-            // nothing analyses calls during the test (on a server running autovacuum, an ANALYZE after the
-            // growth would replan the statement and hide what is tested)
-            jdbc.execute("ALTER TABLE calls SET (autovacuum_enabled = off)");
+            Owner owner = CallsGrowingUnderACachedPlan.prepare(jdbc);
             TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(connection));
             CallDials dials = new CallDials(JdbcClient.create(connection), jdbc, JsonMapper.builder().build());
-            UUID user = UUID.randomUUID();
-            UUID agent = UUID.randomUUID();
-            jdbc.update("INSERT INTO users (id, email, name) VALUES (?, ?, 'Plan')", user, user + "@plan.test");
-            jdbc.update("INSERT INTO agents (id, user_id, bolna_agent_id, name) VALUES (?, ?, 'bolna-plan', 'Agent')",
-                    agent, user);
             for (int i = 0; i < 12; i++) {
-                dialAndConfirm(transactions, jdbc, dials, user, agent);
+                dialAndConfirm(transactions, jdbc, dials, owner);
             }
-            // calls in progress: a statement ending 20,000 calls would update one analytics row 20,000 times
-            jdbc.update("""
-                    INSERT INTO calls (user_id, agent_id, bolna_execution_id, phone_number)
-                    SELECT ?, ?, 'grown-' || g, '+14155550100' FROM generate_series(1, 20000) g""", user, agent);
+            CallsGrowingUnderACachedPlan.grow(jdbc, owner);
 
-            Confirmation last = dialAndConfirm(transactions, jdbc, dials, user, agent);
+            Confirmation last = dialAndConfirm(transactions, jdbc, dials, owner);
 
             assertThat(last.confirmed()).isTrue();
             assertThat(last.sequentialScansOfCalls()).isZero();
@@ -57,20 +49,15 @@ class DialConfirmPlanTest {
     }
 
     private static Confirmation dialAndConfirm(TransactionTemplate transactions, JdbcTemplate jdbc, CallDials dials,
-            UUID user, UUID agent) {
+            Owner owner) {
         return transactions.execute(status -> {
             UUID call = UUID.randomUUID();
-            dials.insert(user, agent, List.of(new CallDials.NewDial(call, "+14155550101", null, null, Map.of(), null,
+            dials.insert(owner.user(), owner.agent(), List.of(new CallDials.NewDial(call, "+14155550101", null, null, Map.of(), null,
                     null, null)));
             long before = sequentialScansOfCalls(jdbc);
             Set<UUID> confirmed = dials.confirm(Map.of(call, "execution-" + call), false);
             return new Confirmation(confirmed.contains(call), sequentialScansOfCalls(jdbc) - before);
         });
-    }
-
-    /** This transaction's sequential scans of calls so far (pg_stat_xact_*: the current transaction's counts). */
-    private static long sequentialScansOfCalls(JdbcTemplate jdbc) {
-        return jdbc.queryForObject("SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'calls'", Long.class);
     }
 
     private record Confirmation(boolean confirmed, long sequentialScansOfCalls) {
